@@ -1,0 +1,38 @@
+"""Composition root: builds every service from ``Settings`` and owns their lifetimes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from mailer.config import Settings
+from mailer.db import Database
+
+
+def utc_now() -> datetime:
+    """Naive UTC, as every timestamp is stored."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class App:
+    """What a command needs: the settings, the database and the clock (the only fake in tests)."""
+
+    def __init__(self, settings: Settings, *, clock: Callable[[], datetime] = utc_now) -> None:
+        self.settings = settings
+        self.clock = clock
+        self.database = Database(settings.database.url)
+
+    def start(self, *, migrate: bool = True) -> App:
+        """Check the schema (applying it to an embedded database) before any work."""
+        if migrate:
+            self.database.ensure_schema()
+        return self
+
+    def close(self) -> None:
+        self.database.dispose()
+
+    def __enter__(self) -> App:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()

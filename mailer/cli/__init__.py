@@ -1,0 +1,8 @@
+"""The ``mailer`` command line. Exit codes: 0 done, 1 storage or internal failure, 2 bad input."""
+
+from __future__ import annotations
+
+from mailer.cli import demo, lists, maintenance, subscribers
+from mailer.cli.root import mailer, main
+
+__all__ = ["demo", "lists", "mailer", "main", "maintenance", "subscribers"]

@@ -1,0 +1,103 @@
+"""Root group: global options, settings loading and the translation of errors to exit codes."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from typing import Any
+
+import click
+
+from mailer import __version__
+from mailer.app import App
+from mailer.config import Settings, load_settings
+from mailer.errors import MailerError, StorageError
+
+EXIT_FAILURE = 1
+EXIT_BAD_INPUT = 2
+
+
+@dataclass
+class CliState:
+    config: str | None
+    overrides: dict[str, Any] = field(default_factory=dict)
+    _settings: Settings | None = None
+
+    def settings(self) -> Settings:
+        if self._settings is None:
+            self._settings = load_settings(self.config, overrides=self.overrides)
+        return self._settings
+
+    def override(self, key: str, value: Any) -> None:
+        """Set ``section.key`` as if given by ``--set`` (the demo points at its own database)."""
+        self.overrides[key] = value
+        self._settings = None
+
+    def app(self, *, require_secret: bool = True, migrate: bool = True) -> App:
+        settings = self.settings()
+        if require_secret:
+            settings.require_secret()
+        return App(settings).start(migrate=migrate)
+
+
+class MailerGroup(click.Group):
+    """Turns ``MailerError`` into a one-line message and an exit code, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except MailerError as exc:
+            click.echo(f"error: {exc}", err=True)
+            ctx.exit(EXIT_FAILURE if isinstance(exc, StorageError) else EXIT_BAD_INPUT)
+
+
+def _parse_set(values: tuple[str, ...]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for item in values:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise click.BadParameter(
+                f"expected SECTION.KEY=VALUE, got {item!r}", param_hint="--set"
+            )
+        out[key.strip()] = value
+    return out
+
+
+@click.group(cls=MailerGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="mailer")
+@click.option(
+    "--config",
+    "config",
+    type=click.Path(dir_okay=False),
+    help="Settings file (default: $MAILER_CONFIG, else ./mailer.toml if present).",
+)
+@click.option("--database-url", help="Overrides database.url.")
+@click.option(
+    "--set",
+    "settings",
+    multiple=True,
+    metavar="SECTION.KEY=VALUE",
+    help="Override any setting; repeatable. Beats the file and MAILER_* variables.",
+)
+@click.pass_context
+def mailer(
+    ctx: click.Context, config: str | None, database_url: str | None, settings: tuple[str, ...]
+) -> None:
+    """Self-hosted multilingual newsletter service."""
+    overrides: dict[str, Any] = _parse_set(settings)
+    if database_url:
+        overrides["database.url"] = database_url
+    ctx.obj = CliState(config=config, overrides=overrides)
+
+
+def state(ctx: click.Context) -> CliState:
+    obj = ctx.find_root().obj
+    assert isinstance(obj, CliState)
+    return obj
+
+
+def main() -> None:
+    try:
+        mailer.main(prog_name="mailer")
+    except KeyboardInterrupt:
+        sys.exit(130)

@@ -1,0 +1,178 @@
+"""``mailer subscribers import|count|export|show|erase``."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from mailer.cli.root import EXIT_BAD_INPUT, mailer, state
+from mailer.core.subscribers import IMPORT_STATUSES, STATUSES
+from mailer.errors import ImportFileError
+from mailer.importer import ImportReport, import_file
+from mailer.importer.run import ImportOptions
+from mailer.subscriptions import export as export_use_case
+from mailer.subscriptions import people
+
+
+@mailer.group()
+def subscribers() -> None:
+    """Subscribers: import, count, export, show, erase."""
+
+
+@subscribers.command("import")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--list", "list_name", required=True, help="Target list; created if missing.")
+@click.option(
+    "--status",
+    type=click.Choice(IMPORT_STATUSES),
+    default="active",
+    show_default=True,
+    help="Status of new subscribers (unconfirmed ones need a double opt-in before any issue).",
+)
+@click.option("--dry-run", is_flag=True, help="Validate and count; store nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print exactly one JSON object.")
+@click.option("--encoding", help="The file's encoding when it is not UTF-8 (e.g. cp1251).")
+@click.pass_context
+def import_command(
+    ctx: click.Context,
+    file: Path,
+    list_name: str,
+    status: str,
+    dry_run: bool,
+    as_json: bool,
+    encoding: str | None,
+) -> None:
+    """Import subscribers from a CSV or JSON Lines FILE.
+
+    Columns: email (required), name, country, language, interests (;-separated);
+    any other column becomes an attribute.
+    """
+    with state(ctx).app() as app:
+        options = ImportOptions(
+            list_name=list_name,
+            status=status,
+            dry_run=dry_run,
+            encoding=encoding,
+            batch_size=app.settings.importer.batch_size,
+            max_bytes=app.settings.importer.max_bytes,
+        )
+        try:
+            report = import_file(app.database, file, options, now=app.clock)
+        except ImportFileError as exc:
+            click.echo(f"error: cannot import {exc}", err=True)
+            ctx.exit(EXIT_BAD_INPUT)
+    if report.list_created:
+        verb = "would create" if dry_run else "created"
+        click.echo(f"{verb} list {list_name!r}", err=True)
+    if report.ignored_columns:
+        click.echo(f"ignored columns: {', '.join(report.ignored_columns)}", err=True)
+    if as_json:
+        click.echo(json.dumps(report.as_json(), ensure_ascii=False))
+    else:
+        _print_summary(report)
+
+
+def _print_summary(report: ImportReport) -> None:
+    prefix = "dry run, nothing stored: " if report.dry_run else ""
+    click.echo(
+        f"{prefix}{report.path} → list {report.list_name!r}: {report.created} created, "
+        f"{report.updated} updated, {report.unchanged} unchanged, "
+        f"{report.suppressed} suppressed, {report.invalid_rows} invalid"
+    )
+    for problem in report.invalid[:50]:
+        where = f"row {problem.row}" if problem.row is not None else "…"
+        field = f", {problem.field}" if problem.field else ""
+        click.echo(f"  {where}{field}: {problem.error}")
+    if len(report.invalid) > 50:
+        click.echo(f"  … and {len(report.invalid) - 50} more (use --json for all)")
+
+
+_STATUS_CHOICES = click.Choice([*STATUSES, "any"])
+
+
+@subscribers.command("count")
+@click.option("--list", "list_name", help="Only active subscriptions to this list.")
+@click.option("--segment", help='e.g. "country in (GE, AZ) and interest = fatherhood"')
+@click.option("--status", type=_STATUS_CHOICES, default="active", show_default=True)
+@click.pass_context
+def count_command(
+    ctx: click.Context, list_name: str | None, segment: str | None, status: str
+) -> None:
+    """Print the number of subscribers matching."""
+    with state(ctx).app() as app:
+        n = people.count(
+            app.database,
+            segment=segment,
+            list_name=list_name,
+            status=None if status == "any" else status,
+        )
+    click.echo(n)
+
+
+@subscribers.command("export")
+@click.option("--list", "list_name", help="Only active subscriptions to this list.")
+@click.option("--segment", help="Only subscribers matching this segment.")
+@click.option("--status", type=_STATUS_CHOICES, default="any", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="csv", show_default=True
+)
+@click.pass_context
+def export_command(
+    ctx: click.Context, list_name: str | None, segment: str | None, status: str, fmt: str
+) -> None:
+    """Stream subscribers to standard output."""
+    with state(ctx).app() as app:
+        written = export_use_case.export(
+            app.database,
+            sys.stdout,
+            fmt=fmt,
+            segment=segment,
+            list_name=list_name,
+            status=None if status == "any" else status,
+        )
+    click.echo(f"exported {written} subscriber(s)", err=True)
+
+
+@subscribers.command("show")
+@click.argument("email")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object.")
+@click.pass_context
+def show_command(ctx: click.Context, email: str, as_json: bool) -> None:
+    """Print everything stored about one subscriber."""
+    with state(ctx).app() as app:
+        record = people.show(app.database, email)
+    if as_json:
+        click.echo(json.dumps(record, ensure_ascii=False))
+        return
+    for key, value in record.items():
+        if key == "lists":
+            click.echo("lists:")
+            for item in value:
+                click.echo(f"  {item['name']}: {item['status']} (since {item['subscribed_at']})")
+        elif isinstance(value, dict):
+            click.echo(f"{key}:")
+            for inner, inner_value in value.items():
+                click.echo(f"  {inner}: {inner_value if inner_value is not None else '-'}")
+        elif isinstance(value, list):
+            click.echo(f"{key}: {', '.join(value) or '-'}")
+        else:
+            click.echo(f"{key}: {value if value not in (None, '') else '-'}")
+
+
+@subscribers.command("erase")
+@click.argument("email")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.pass_context
+def erase_command(ctx: click.Context, email: str, yes: bool) -> None:
+    """Remove a person's data for good; only a salted hash stays, so no import brings them back."""
+    if not yes:
+        click.confirm(f"Erase every record of {email}? This cannot be undone", abort=True)
+    with state(ctx).app() as app:
+        removed = people.erase(app.database, email, now=app.clock())
+    if removed:
+        click.echo(f"erased {email}; a salted hash keeps the address suppressed")
+    else:
+        click.echo(f"no subscriber {email}; its salted hash is on the suppression list now")

@@ -1,0 +1,286 @@
+"""Settings: defaults < TOML file < ``MAILER_SECTION__KEY`` environment variables < CLI flags.
+
+The file comes from ``--config``, else ``$MAILER_CONFIG``, else ``./mailer.toml`` when present,
+else the defaults alone (SQLite at ``var/mailer.db``). Unknown keys and wrong types are errors
+that name the key and where it came from.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from mailer.errors import ConfigError
+
+PLACEHOLDER_SECRET = "change-me-to-a-long-random-secret"  # noqa: S105 (refused, never used)
+ENV_PREFIX = "MAILER_"
+DEFAULT_FILE = Path("mailer.toml")
+
+
+@dataclass(frozen=True)
+class DatabaseSettings:
+    url: str = "sqlite:///var/mailer.db"
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    host: str = "localhost"
+    port: int = 25
+    security: str = "none"
+    username: str = ""
+    password: str = field(default="", repr=False)
+    timeout: float = 30.0
+
+
+@dataclass(frozen=True)
+class SendingSettings:
+    concurrency: int = 4
+    rate: float = 0.0
+
+
+@dataclass(frozen=True)
+class SenderSettings:
+    from_: str = field(default="Newsletter <news@example.org>", metadata={"key": "from"})
+    domain: str = "example.org"
+
+
+@dataclass(frozen=True)
+class BouncesSettings:
+    domain: str = "bounces.example.org"
+
+
+@dataclass(frozen=True)
+class WebSettings:
+    base_url: str = "http://127.0.0.1:8000"
+    listen: str = "127.0.0.1:8000"
+
+
+@dataclass(frozen=True)
+class SecretsSettings:
+    key: str = field(default=PLACEHOLDER_SECRET, repr=False)
+
+
+@dataclass(frozen=True)
+class ImporterSettings:
+    batch_size: int = 1000
+    max_bytes: int = 512 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Settings:
+    database: DatabaseSettings = DatabaseSettings()
+    smtp: SmtpSettings = SmtpSettings()
+    sending: SendingSettings = SendingSettings()
+    sender: SenderSettings = SenderSettings()
+    bounces: BouncesSettings = BouncesSettings()
+    web: WebSettings = WebSettings()
+    secrets: SecretsSettings = SecretsSettings()
+    importer: ImporterSettings = ImporterSettings()
+    source: str = field(default="defaults", compare=False)
+
+    def require_secret(self) -> None:
+        """Refuse to run with the example's placeholder key (every command but ``demo``)."""
+        key = self.secrets.key
+        if key == PLACEHOLDER_SECRET or not key:
+            raise ConfigError(
+                "is the example placeholder; set a long random value in the config file or in "
+                "MAILER_SECRETS__KEY (for example the output of "
+                "`python -c 'import secrets; print(secrets.token_urlsafe(32))'`)",
+                source=self.source,
+                key="secrets.key",
+            )
+        if len(key) < 16:
+            raise ConfigError(
+                "must be at least 16 characters", source=self.source, key="secrets.key"
+            )
+
+
+def _key(f: dataclasses.Field[Any]) -> str:
+    return str(f.metadata.get("key", f.name))
+
+
+def _sections() -> dict[str, type[Any]]:
+    return {f.name: type(f.default) for f in fields(Settings) if f.name != "source"}
+
+
+def setting_names() -> list[str]:
+    """Every setting as ``section.key``, in declaration order."""
+    names: list[str] = []
+    for section, cls in _sections().items():
+        names.extend(f"{section}.{_key(f)}" for f in fields(cls))
+    return names
+
+
+def _coerce(value: Any, default: Any, *, source: str, key: str, from_text: bool) -> Any:
+    kind = type(default)
+    if from_text and isinstance(value, str):
+        text = value.strip()
+        if kind is bool:
+            lowered = text.lower()
+            if lowered in {"1", "true", "yes", "on"}:
+                return True
+            if lowered in {"0", "false", "no", "off"}:
+                return False
+            raise ConfigError(f"expected true or false, got {value!r}", source=source, key=key)
+        if kind is int:
+            try:
+                return int(text)
+            except ValueError:
+                raise ConfigError(
+                    f"expected an integer, got {value!r}", source=source, key=key
+                ) from None
+        if kind is float:
+            try:
+                return float(text)
+            except ValueError:
+                raise ConfigError(
+                    f"expected a number, got {value!r}", source=source, key=key
+                ) from None
+        return value
+    if kind is float and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    if kind is bool and not isinstance(value, bool):
+        raise ConfigError(f"expected true or false, got {value!r}", source=source, key=key)
+    if kind is int and (isinstance(value, bool) or not isinstance(value, int)):
+        raise ConfigError(f"expected an integer, got {value!r}", source=source, key=key)
+    if not isinstance(value, kind):
+        raise ConfigError(
+            f"expected {_kind_name(kind)}, got {type(value).__name__} {value!r}",
+            source=source,
+            key=key,
+        )
+    return value
+
+
+def _kind_name(kind: type[Any]) -> str:
+    return {str: "a string", int: "an integer", float: "a number", bool: "true or false"}.get(
+        kind, kind.__name__
+    )
+
+
+def _apply(
+    settings: Settings, values: Mapping[str, Mapping[str, Any]], *, source: str, from_text: bool
+) -> Settings:
+    sections = _sections()
+    replaced: dict[str, Any] = {}
+    for section, entries in values.items():
+        if section not in sections:
+            raise ConfigError(
+                f"unknown section; known sections: {', '.join(sections)}",
+                source=source,
+                key=section,
+            )
+        if not isinstance(entries, Mapping):
+            raise ConfigError("expected a table of settings", source=source, key=section)
+        current = getattr(settings, section)
+        by_key = {_key(f): f for f in fields(current)}
+        changes: dict[str, Any] = {}
+        for key, value in entries.items():
+            dotted = f"{section}.{key}"
+            if key not in by_key:
+                raise ConfigError(
+                    f"unknown setting; known in [{section}]: {', '.join(by_key)}",
+                    source=source,
+                    key=dotted,
+                )
+            f = by_key[key]
+            changes[f.name] = _coerce(
+                value, getattr(current, f.name), source=source, key=dotted, from_text=from_text
+            )
+        replaced[section] = dataclasses.replace(current, **changes)
+    return dataclasses.replace(settings, **replaced)
+
+
+def _env_values(environ: Mapping[str, str]) -> dict[str, dict[str, str]]:
+    out: dict[str, dict[str, str]] = {}
+    for name, value in environ.items():
+        if not name.startswith(ENV_PREFIX) or "__" not in name:
+            continue
+        section, _, key = name[len(ENV_PREFIX) :].partition("__")
+        out.setdefault(section.lower(), {})[key.lower()] = value
+    return out
+
+
+def _dotted_values(overrides: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    for dotted, value in overrides.items():
+        section, sep, key = dotted.partition(".")
+        if not sep or not key:
+            raise ConfigError("expected SECTION.KEY", source="command line", key=dotted)
+        out.setdefault(section, {})[key] = value
+    return out
+
+
+def config_path(explicit: str | os.PathLike[str] | None, environ: Mapping[str, str]) -> Path | None:
+    """Which file: ``--config``, else ``$MAILER_CONFIG``, else ``./mailer.toml`` if present."""
+    if explicit:
+        return Path(explicit)
+    if environ.get("MAILER_CONFIG"):
+        return Path(environ["MAILER_CONFIG"])
+    return DEFAULT_FILE if DEFAULT_FILE.is_file() else None
+
+
+def read_file(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        raise ConfigError("config file not found", source=str(path)) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"not valid TOML: {exc}", source=str(path)) from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read: {exc.strerror}", source=str(path)) from None
+
+
+def load_settings(
+    path: str | os.PathLike[str] | None = None,
+    *,
+    environ: Mapping[str, str] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> Settings:
+    """Build the effective settings; raises ``ConfigError`` naming the key and its source."""
+    env = os.environ if environ is None else environ
+    settings = Settings()
+    chosen = config_path(path, env)
+    if chosen is not None:
+        settings = _apply(settings, read_file(chosen), source=str(chosen), from_text=False)
+        settings = dataclasses.replace(settings, source=str(chosen))
+    env_values = _env_values(env)
+    if env_values:
+        settings = _apply(settings, env_values, source="environment (MAILER_*__*)", from_text=True)
+    if overrides:
+        settings = _apply(
+            settings, _dotted_values(overrides), source="command line", from_text=True
+        )
+    validate(settings)
+    return settings
+
+
+def validate(settings: Settings) -> None:
+    """Checks across single values: enumerations, ranges and formats."""
+    src = settings.source
+    if settings.smtp.security not in {"none", "starttls", "tls"}:
+        raise ConfigError("expected none, starttls or tls", source=src, key="smtp.security")
+    if not 0 < settings.smtp.port < 65536:
+        raise ConfigError("expected a port between 1 and 65535", source=src, key="smtp.port")
+    if settings.sending.concurrency < 1:
+        raise ConfigError("must be at least 1", source=src, key="sending.concurrency")
+    if settings.sending.rate < 0:
+        raise ConfigError("must be 0 (unlimited) or more", source=src, key="sending.rate")
+    if settings.importer.batch_size < 1:
+        raise ConfigError("must be at least 1", source=src, key="importer.batch_size")
+    host, sep, port = settings.web.listen.rpartition(":")
+    if not sep or not host or not port.isdigit():
+        raise ConfigError("expected host:port, e.g. 127.0.0.1:8000", source=src, key="web.listen")
+    url = settings.database.url
+    if not url.startswith(("sqlite", "postgresql")):
+        raise ConfigError(
+            "expected a sqlite:/// or postgresql:// URL", source=src, key="database.url"
+        )
+    if not settings.web.base_url.startswith(("http://", "https://")):
+        raise ConfigError("expected an http:// or https:// URL", source=src, key="web.base_url")

@@ -1,0 +1,126 @@
+"""The database handle: engine set-up per dialect, transactions, and error translation.
+
+SQLite runs in WAL mode with ``synchronous=FULL`` (a committed ``sent`` must survive power loss)
+and write transactions start with ``BEGIN IMMEDIATE``, so a writer waits for the lock up front
+(``busy_timeout``) instead of failing half-way with "database is locked".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+
+from mailer.db import migrate
+from mailer.errors import SchemaOutOfDate, StorageError
+
+Connection = sa.Connection
+BUSY_TIMEOUT_MS = 30_000
+
+
+def _sqlite_file(url: sa.URL) -> Path | None:
+    database = url.database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(database)
+
+
+def create_engine(url: str, **kwargs: Any) -> sa.Engine:
+    """An engine for ``url``; SQLite gets its pragmas, PostgreSQL the psycopg 3 driver."""
+    parsed = sa.make_url(url)
+    if parsed.drivername in {"postgresql", "postgres"}:
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    if parsed.get_backend_name() == "sqlite":
+        path = _sqlite_file(parsed)
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        engine = sa.create_engine(parsed, **kwargs)
+        _configure_sqlite(engine)
+        return engine
+    return sa.create_engine(parsed, pool_pre_ping=True, **kwargs)
+
+
+def _configure_sqlite(engine: sa.Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves (see _on_begin)
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = FULL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: sa.Connection) -> None:
+        immediate = connection.get_execution_options().get("immediate", False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def describe(exc: sa.exc.SQLAlchemyError) -> str:
+    """A one-line reason without SQL or parameters (which may hold personal data)."""
+    original = getattr(exc, "orig", None)
+    text = str(original if original is not None else exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
+
+
+class Database:
+    """Owns the engine; hands out transactions whose errors are ``mailer.errors``."""
+
+    def __init__(self, url: str, **kwargs: Any) -> None:
+        self.url = url
+        self.engine = create_engine(url, **kwargs)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @property
+    def safe_url(self) -> str:
+        return self.engine.url.render_as_string(hide_password=True)
+
+    @contextmanager
+    def write(self) -> Iterator[sa.Connection]:
+        """One write transaction: committed on success, rolled back on any error."""
+        try:
+            with self.engine.execution_options(immediate=True).begin() as connection:
+                yield connection
+        except sa.exc.SQLAlchemyError as exc:
+            raise StorageError(f"database {self.safe_url}: {describe(exc)}") from exc
+
+    @contextmanager
+    def read(self) -> Iterator[sa.Connection]:
+        """One read transaction (never commits)."""
+        try:
+            with self.engine.connect() as connection:
+                yield connection
+        except sa.exc.SQLAlchemyError as exc:
+            raise StorageError(f"database {self.safe_url}: {describe(exc)}") from exc
+
+    def upgrade(self) -> tuple[str | None, str]:
+        try:
+            return migrate.upgrade(self.engine)
+        except sa.exc.SQLAlchemyError as exc:
+            raise StorageError(f"database {self.safe_url}: {describe(exc)}") from exc
+
+    def ensure_schema(self) -> None:
+        """Apply migrations to the embedded database; elsewhere insist on ``mailer db upgrade``."""
+        try:
+            at = migrate.current(self.engine)
+        except sa.exc.SQLAlchemyError as exc:
+            raise StorageError(f"database {self.safe_url}: {describe(exc)}") from exc
+        head = migrate.head()
+        if at == head:
+            return
+        if self.dialect == "sqlite":
+            self.upgrade()
+            return
+        state = "has no schema yet" if at is None else f"is at revision {at}, the code needs {head}"
+        raise SchemaOutOfDate(f"database {self.safe_url} {state}: run `mailer db upgrade`")
+
+    def dispose(self) -> None:
+        self.engine.dispose()

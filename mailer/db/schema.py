@@ -1,0 +1,132 @@
+"""Tables of the subscriber store (SQLAlchemy Core). Alembic migrations create them.
+
+The ``email_key`` column is what makes an address unique: the normalised address case-folded,
+so ``A@B.com`` and ``a@b.com`` are one subscriber while ``email`` keeps what the person typed
+(with the domain lower-cased and in punycode).
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+
+metadata = sa.MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+Json = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
+
+SUBSCRIBER_STATUSES = (
+    "unconfirmed",
+    "active",
+    "unsubscribed",
+    "bounced",
+    "complained",
+    "blocklisted",
+)
+SUBSCRIPTION_STATUSES = ("unconfirmed", "active", "unsubscribed")
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+meta = sa.Table(
+    "meta",
+    metadata,
+    sa.Column("name", sa.String(64), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+)
+
+subscriber = sa.Table(
+    "subscriber",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("email", sa.String(320), nullable=False),
+    sa.Column("email_key", sa.String(320), nullable=False, unique=True),
+    sa.Column("name", sa.String(200), nullable=False, server_default=""),
+    sa.Column("country", sa.String(2), nullable=True, index=True),
+    sa.Column("language", sa.String(35), nullable=True, index=True),
+    sa.Column("status", sa.String(16), nullable=False, index=True),
+    sa.Column("attributes", Json, nullable=False),
+    sa.Column("bounce_score", sa.Float, nullable=False, server_default="0"),
+    sa.Column("created_at", sa.DateTime, nullable=False, index=True),
+    sa.Column("updated_at", sa.DateTime, nullable=False),
+    sa.Column("consent_source", sa.String(200), nullable=True),
+    sa.Column("consent_at", sa.DateTime, nullable=True),
+    sa.Column("consent_ip", sa.String(45), nullable=True),
+    sa.Column("confirmed_at", sa.DateTime, nullable=True),
+    sa.CheckConstraint(_in("status", SUBSCRIBER_STATUSES), name="status"),
+)
+
+interest = sa.Table(
+    "interest",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("name", sa.String(100), nullable=False, unique=True),
+)
+
+subscriber_interest = sa.Table(
+    "subscriber_interest",
+    metadata,
+    sa.Column(
+        "subscriber_id",
+        sa.Integer,
+        sa.ForeignKey("subscriber.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column(
+        "interest_id",
+        sa.Integer,
+        sa.ForeignKey("interest.id", ondelete="CASCADE"),
+        primary_key=True,
+        index=True,
+    ),
+)
+
+mailing_list = sa.Table(
+    "list",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("name", sa.String(100), nullable=False, unique=True),
+    sa.Column("description", sa.Text, nullable=False, server_default=""),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+)
+
+subscription = sa.Table(
+    "subscription",
+    metadata,
+    sa.Column(
+        "subscriber_id",
+        sa.Integer,
+        sa.ForeignKey("subscriber.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column(
+        "list_id",
+        sa.Integer,
+        sa.ForeignKey("list.id", ondelete="CASCADE"),
+        primary_key=True,
+        index=True,
+    ),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("opted_in_at", sa.DateTime, nullable=True),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("updated_at", sa.DateTime, nullable=False),
+    sa.CheckConstraint(_in("status", SUBSCRIPTION_STATUSES), name="status"),
+)
+
+suppression = sa.Table(
+    "suppression",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("email_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("reason", sa.String(32), nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+)

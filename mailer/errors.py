@@ -1,0 +1,80 @@
+"""One exception tree for the whole service.
+
+Every error a user can hit says what was wrong, where (file, row, field, column) and, where it
+helps, what to do. Adapters translate third-party errors into these at the boundary; HTTP
+statuses and exit codes are chosen only in ``mailer.web`` and ``mailer.cli``.
+"""
+
+from __future__ import annotations
+
+
+class MailerError(Exception):
+    """Base of every error the service raises on purpose."""
+
+
+class ConfigError(MailerError):
+    """A setting is unknown, of the wrong type, or unusable."""
+
+    def __init__(self, message: str, *, source: str | None = None, key: str | None = None) -> None:
+        self.source = source
+        self.key = key
+        where = ", ".join(part for part in (source, key and f"key {key!r}") if part)
+        super().__init__(f"{where}: {message}" if where else message)
+
+
+class InvalidValue(MailerError):
+    """One value given by a user failed validation; ``field`` names it."""
+
+    def __init__(self, field: str, message: str) -> None:
+        self.field = field
+        self.message = message
+        super().__init__(f"{field}: {message}")
+
+
+class SegmentSyntaxError(MailerError):
+    """A segment expression could not be parsed; ``column`` is 1-based."""
+
+    def __init__(self, text: str, column: int, message: str) -> None:
+        self.text = text
+        self.column = column
+        self.message = message
+        pointer = " " * (column - 1) + "^"
+        super().__init__(f"segment, column {column}: {message}\n  {text}\n  {pointer}")
+
+
+class ImportFileError(MailerError):
+    """An import file could not be read at all (missing, empty, undecodable, no email column)."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        self.path = path
+        self.reason = reason
+        super().__init__(f"{path}: {reason}")
+
+
+class NotFound(MailerError):
+    """A named thing (list, subscriber, campaign ...) does not exist."""
+
+    def __init__(self, kind: str, key: str) -> None:
+        self.kind = kind
+        self.key = key
+        super().__init__(f"no {kind} {key!r}")
+
+
+class Conflict(MailerError):
+    """The request contradicts what is stored (e.g. removing a list that still has members)."""
+
+
+class StorageError(MailerError):
+    """The database failed or is unreachable; the message says which and why."""
+
+
+class SchemaOutOfDate(StorageError):
+    """The database schema is behind the code; run ``mailer db upgrade``."""
+
+
+class InvalidRecord(MailerError):
+    """A record (an import row, a form) has one or more invalid fields; nothing of it is stored."""
+
+    def __init__(self, problems: list[InvalidValue]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(str(problem) for problem in problems))

@@ -1,0 +1,7 @@
+"""Use case: import subscribers from CSV or JSON Lines files, streamed and committed in batches."""
+
+from __future__ import annotations
+
+from mailer.importer.run import ImportReport, RowProblem, import_file
+
+__all__ = ["ImportReport", "RowProblem", "import_file"]

@@ -1,0 +1,215 @@
+"""Reading import files: encoding checks, CSV and JSON Lines, one record at a time.
+
+Constant memory: the file is decoded as a stream. The first 64 KiB are checked strictly, so a
+file in another encoding (a cp1251 export from Excel, UTF-16) is refused before anything is
+written; a stray undecodable byte further on makes only its row invalid.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+from mailer.errors import ImportFileError
+
+SNIFF_BYTES = 64 * 1024
+COLUMN_ALIASES = {"e-mail": "email", "email address": "email", "mail": "email"}
+# Columns an export writes that an import reads back without turning them into attributes.
+RESERVED_COLUMNS = frozenset({"status", "created_at", "updated_at", "lists", "bounce_score"})
+
+csv.field_size_limit(1024 * 1024)
+
+
+@dataclass(frozen=True)
+class Record:
+    """One record of the file: ``line`` is where it starts (the header is line 1)."""
+
+    line: int
+    fields: dict[str, object] | None
+    error: tuple[str, str] | None = None  # (field, message) when the record itself is unreadable
+
+
+@dataclass
+class ImportSource:
+    path: Path
+    kind: str  # "csv" or "jsonl"
+    encoding: str
+    columns: list[str]
+    ignored_columns: list[str]
+    records: Iterator[Record]
+
+
+def _refuse(path: Path, reason: str) -> ImportFileError:
+    return ImportFileError(str(path), reason)
+
+
+def _check_encoding(path: Path, head: bytes, encoding: str | None) -> str:
+    if encoding:
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise _refuse(path, f"unknown encoding {encoding!r} (--encoding)") from None
+        return encoding
+    if head.startswith(codecs.BOM_UTF8):
+        encoding = "utf-8-sig"
+    elif head.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        raise _refuse(
+            path, "file is UTF-32 (byte-order mark); save it as UTF-8 or pass --encoding utf-32"
+        )
+    elif head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise _refuse(
+            path, "file is UTF-16 (byte-order mark); save it as UTF-8 or pass --encoding utf-16"
+        )
+    else:
+        encoding = "utf-8"
+    if b"\x00" in head[:4096] and head[:4096].count(b"\x00") > len(head[:4096]) // 4:
+        raise _refuse(
+            path, "file looks like UTF-16 without a byte-order mark; pass --encoding utf-16"
+        )
+    try:
+        codecs.getincrementaldecoder(encoding)().decode(head, final=False)
+    except UnicodeDecodeError as exc:
+        line = head[: exc.start].count(b"\n") + 1
+        raise _refuse(
+            path,
+            f"file is not UTF-8: byte 0x{head[exc.start]:02X} on line {line} cannot be decoded; "
+            "save it as UTF-8 or pass --encoding naming its encoding (e.g. cp1251, latin-1)",
+        ) from None
+    return encoding
+
+
+def open_source(path: Path, *, encoding: str | None = None, max_bytes: int = 0) -> ImportSource:
+    """Open ``path`` for import or raise ``ImportFileError`` saying why it cannot be read."""
+    try:
+        size = path.stat().st_size
+        if path.is_dir():
+            raise _refuse(path, "is a directory, not a file")
+        handle: IO[bytes] = path.open("rb")
+    except FileNotFoundError:
+        raise _refuse(path, "file not found") from None
+    except PermissionError:
+        raise _refuse(path, "permission denied") from None
+    if max_bytes and size > max_bytes:
+        handle.close()
+        raise _refuse(
+            path,
+            f"file is {size / 1e6:.1f} MB, over the limit of {max_bytes / 1e6:.1f} MB "
+            "(importer.max_bytes); split it or raise the limit",
+        )
+    head = handle.read(SNIFF_BYTES)
+    try:
+        chosen = _check_encoding(path, head, encoding)
+    except ImportFileError:
+        handle.close()
+        raise
+    handle.seek(0)
+    text = io.TextIOWrapper(handle, encoding=chosen, errors="surrogateescape", newline="")
+    first = _first_significant_char(head, chosen)
+    if first is None:
+        text.close()
+        raise _refuse(path, "file is empty")
+    kind = "jsonl" if path.suffix.lower() in {".jsonl", ".ndjson"} or first == "{" else "csv"
+    if kind == "jsonl":
+        return ImportSource(path, kind, chosen, [], [], _jsonl_records(text))
+    return _csv_source(path, text, chosen)
+
+
+def _first_significant_char(head: bytes, encoding: str) -> str | None:
+    try:
+        sample = codecs.getincrementaldecoder(encoding)(errors="replace").decode(head)
+    except LookupError:
+        return None
+    stripped = sample.lstrip("\ufeff \t\r\n")
+    return stripped[0] if stripped else None
+
+
+def _csv_source(path: Path, text: io.TextIOWrapper, encoding: str) -> ImportSource:
+    reader = csv.reader(text, strict=True)
+    try:
+        header = next(reader)
+    except (csv.Error, StopIteration) as exc:
+        text.close()
+        raise _refuse(path, f"cannot read the header line: {exc}") from None
+    columns = [COLUMN_ALIASES.get(name.strip().lower(), name.strip()) for name in header]
+    known = {"email", "name", "country", "language", "interests", *RESERVED_COLUMNS}
+    columns = [name.lower() if name.lower() in known else name for name in columns]
+    seen: set[str] = set()
+    for name in columns:
+        if name and name in seen:
+            text.close()
+            raise _refuse(path, f"column {name!r} appears twice in the header")
+        seen.add(name)
+    if "email" not in seen:
+        text.close()
+        listed = ", ".join(repr(c) for c in columns if c) or "none"
+        raise _refuse(path, f"no 'email' column in the header (columns found: {listed})")
+    ignored = [c for c in columns if c in RESERVED_COLUMNS]
+    return ImportSource(
+        path, "csv", encoding, columns, ignored, _csv_records(reader, columns, text)
+    )
+
+
+def _csv_records(
+    reader: Iterator[list[str]], columns: list[str], text: IO[str]
+) -> Iterator[Record]:
+    width = len(columns)
+    line_num = 1  # the header ended on line 1 (or later, if it had quoted newlines)
+    line_num = getattr(reader, "line_num", 1)
+    with text:
+        while True:
+            start = line_num + 1
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                line_num = reader.line_num  # type: ignore[attr-defined]
+                yield Record(start, None, ("", _csv_message(exc, start, line_num)))
+                continue
+            line_num = reader.line_num  # type: ignore[attr-defined]
+            if not cells or all(not cell.strip() for cell in cells):
+                continue
+            if len(cells) > width and any(cell.strip() for cell in cells[width:]):
+                message = f"has {len(cells)} fields but the header has {width}"
+                yield Record(start, None, ("", message))
+                continue
+            fields: dict[str, object] = {}
+            for name, cell in zip(columns, cells, strict=False):
+                if name and name not in RESERVED_COLUMNS:
+                    fields[name] = cell
+            yield Record(start, fields)
+
+
+def _csv_message(exc: csv.Error, start: int, end: int) -> str:
+    text = str(exc)
+    if "unexpected end of data" in text or "EOF" in text:
+        return (
+            f"unterminated quoted field: the quote opened here runs to the end of the file "
+            f"(lines {start}-{end}); close the quote"
+        )
+    return f"cannot parse the CSV record: {text}"
+
+
+def _jsonl_records(text: IO[str]) -> Iterator[Record]:
+    with text:
+        for number, line in enumerate(text, start=1):
+            if not line.strip():
+                continue
+            try:
+                value = json.loads(line)
+            except json.JSONDecodeError as exc:
+                yield Record(number, None, ("", f"not valid JSON: {exc.msg} at column {exc.colno}"))
+                continue
+            except UnicodeDecodeError:
+                yield Record(number, None, ("", "contains bytes that are not valid UTF-8"))
+                continue
+            if not isinstance(value, dict):
+                yield Record(number, None, ("", "each line must be a JSON object"))
+                continue
+            yield Record(number, {k: v for k, v in value.items() if k not in RESERVED_COLUMNS})

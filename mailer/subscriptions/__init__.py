@@ -1,0 +1,1 @@
+"""Use cases on the subscriber store: lists, counting, showing, exporting and erasing people."""

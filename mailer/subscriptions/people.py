@@ -1,0 +1,89 @@
+"""One person: count, show everything we hold, erase (GDPR)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from mailer.core.privacy import address_hash
+from mailer.core.segment_parser import parse_segment
+from mailer.core.subscribers import email_key, normalise_email
+from mailer.db import Database, suppression
+from mailer.db import subscribers as queries
+from mailer.db.segments import count_subscribers
+from mailer.errors import NotFound
+
+
+def count(
+    database: Database,
+    *,
+    segment: str | None = None,
+    list_name: str | None = None,
+    status: str | None = "active",
+) -> int:
+    """How many subscribers match; the segment is parsed (and its errors raised) first."""
+    parsed = parse_segment(segment) if segment else None
+    with database.read() as conn:
+        return count_subscribers(conn, segment=parsed, list_name=list_name, status=status)
+
+
+def _iso(value: datetime | None) -> str | None:
+    return None if value is None else value.isoformat(timespec="seconds") + "Z"
+
+
+def show(database: Database, email: str) -> dict[str, Any]:
+    """All we hold on one person, as plain JSON-ready data; ``NotFound`` when we hold nothing."""
+    key = email_key(normalise_email(email))
+    with database.read() as conn:
+        row = queries.find_by_key(conn, key)
+        salt = suppression.salt(conn) if row is None else None
+        if row is None:
+            reason = suppression.suppression_reason(conn, address_hash(salt or "", key))
+            detail = f" (only a hash is kept: suppressed, {reason})" if reason else ""
+            raise NotFound("subscriber", email + detail)
+        interests = queries.interests_of(conn, [row["id"]])[row["id"]]
+        subscriptions = queries.subscriptions_of(conn, [row["id"]])[row["id"]]
+    return {
+        "id": row["id"],
+        "email": row["email"],
+        "name": row["name"],
+        "country": row["country"],
+        "language": row["language"],
+        "status": row["status"],
+        "interests": interests,
+        "attributes": dict(row["attributes"] or {}),
+        "bounce_score": row["bounce_score"],
+        "created_at": _iso(row["created_at"]),
+        "updated_at": _iso(row["updated_at"]),
+        "consent": {
+            "source": row["consent_source"],
+            "at": _iso(row["consent_at"]),
+            "ip": row["consent_ip"],
+            "confirmed_at": _iso(row["confirmed_at"]),
+        },
+        "lists": [
+            {
+                "name": s["list"],
+                "status": s["status"],
+                "opted_in_at": _iso(s["opted_in_at"]),
+                "subscribed_at": _iso(s["created_at"]),
+            }
+            for s in subscriptions
+        ],
+    }
+
+
+def erase(database: Database, email: str, *, now: datetime) -> bool:
+    """Remove a person's data and keep only a salted hash; True if a subscriber was removed.
+
+    The hash is added even when nobody was stored, so the address never comes back.
+    """
+    key = email_key(normalise_email(email))
+    with database.write() as conn:
+        row = queries.find_by_key(conn, key)
+        if row is not None:
+            queries.delete_subscriber(conn, row["id"])
+        suppression.suppress(
+            conn, address_hash(suppression.salt(conn), key), reason="erased", now=now
+        )
+    return row is not None

@@ -1,0 +1,77 @@
+"""The installed program: console script, `python -m mailer`, the demo, the README's promises."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+import pytest
+
+from mailer.cli import mailer
+from tests.conftest import REPO
+
+README = (REPO / "README.md").read_text()
+
+
+def run(
+    *args: str, cwd: Path = REPO, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("MAILER_")}
+    return subprocess.run(
+        args, cwd=cwd, env={**clean, **(env or {})}, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_python_dash_m_and_console_script() -> None:
+    module = run(sys.executable, "-m", "mailer", "--help")
+    assert module.returncode == 0
+    assert "subscribers" in module.stdout
+    script = shutil.which("mailer", path=str(Path(sys.executable).parent))
+    assert script is not None
+    version = run(script, "--version")
+    assert version.returncode == 0
+    assert "mailer, version" in version.stdout
+
+
+def test_demo_runs_end_to_end_on_sqlite(tmp_path: Path) -> None:
+    database = tmp_path / "demo.db"
+    result = run(sys.executable, "-m", "mailer", "demo", "--database", str(database))
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "299 created, 1 updated, 0 unchanged, 0 suppressed, 5 invalid rows" in out
+    assert "importing it again: 0 created, 0 updated, 300 unchanged" in out
+    assert re.search(r"^\s+GE\s+\d+$", out, re.MULTILINE)
+    assert re.search(r"^\s+fatherhood\s+\d+$", out, re.MULTILINE)
+    segment_count = out.rstrip().splitlines()[-1].strip()
+    assert segment_count.isdigit()
+    assert int(segment_count) > 0
+
+
+def _resolve(words: list[str]) -> tuple[click.Command, list[str]]:
+    command: click.Command = mailer
+    rest = words[1:]
+    while rest and isinstance(command, click.Group) and rest[0] in command.commands:
+        command = command.commands[rest.pop(0)]
+    return command, rest
+
+
+def test_every_command_the_readme_names_exists() -> None:
+    named = {m.group(1) for m in re.finditer(r"`(mailer(?: [a-z][a-z-]*)+)", README)}
+    assert len(named) >= 10
+    for text in named:
+        command, rest = _resolve(text.split())
+        assert command is not mailer, f"README names `{text}`, not a command"
+        assert not (isinstance(command, click.Group) and rest), (
+            f"README names `{text}`, not a command"
+        )
+
+
+@pytest.mark.parametrize("target", ["demo", "test"])
+def test_readme_shows_make_targets(target: str) -> None:
+    assert f"make {target}" in README
+    assert re.search(rf"^{target}:", (REPO / "Makefile").read_text(), re.MULTILINE)
