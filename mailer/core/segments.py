@@ -2,9 +2,9 @@
 
 ``segment_parser.parse_segment`` turns text into this small immutable AST, its values already
 normalised (``Georgia`` is stored as ``GE``), so the Python evaluator ``matches`` and the SQL
-compiler in ``mailer.db.segments`` see the same thing and can be checked against each other. Every predicate
-is two-valued: a missing country, language or attribute makes ``=``/``in`` false and
-``!=``/``not in`` true, so ``not`` means what a reader expects.
+compiler in ``mailer.db.segments`` see the same thing and can be checked against each other.
+Every predicate is two-valued: a missing country, language or attribute makes ``=``/``in``
+false and ``!=``/``not in`` true, so ``not`` means what a reader expects.
 """
 
 from __future__ import annotations
