@@ -126,13 +126,27 @@ def _member(field: Field, values: Sequence[Value]) -> sa.ColumnElement[bool]:
     )
 
 
+def _needs_subquery(segment: Segment) -> bool:
+    match segment:
+        case Or(operands) | And(operands):
+            return any(_needs_subquery(s) for s in operands)
+        case Not(operand):
+            return _needs_subquery(operand)
+        case In(field, _, _) | Compare(field, _, _):
+            return field in ("interest", "list")
+    raise TypeError(f"not a segment: {segment!r}")
+
+
 def segment_clause(segment: Segment) -> sa.ColumnElement[bool]:
     """A two-valued WHERE clause over ``subscriber`` (correlated EXISTS for interests, lists)."""
     match segment:
         case Or(operands):
             return sa.or_(*(segment_clause(s) for s in operands))
         case And(operands):
-            return sa.and_(*(segment_clause(s) for s in operands))
+            # Column tests first, subqueries last: SQLite evaluates terms in the order given,
+            # so a subquery runs only for the rows the cheap tests kept.
+            ordered = sorted(operands, key=_needs_subquery)
+            return sa.and_(*(segment_clause(s) for s in ordered))
         case Not(operand):
             return sa.not_(segment_clause(operand))
         case In(field, values, negated):
@@ -163,7 +177,9 @@ def audience_clause(
         if status not in STATUSES:
             raise InvalidValue("status", f"{status!r} is not one of {', '.join(STATUSES)}")
         parts.append(subscriber.c.status == status)
-    if list_name is not None:
+    if segment is not None:
+        parts.append(segment_clause(segment))
+    if list_name is not None:  # last: a subquery for nearly every row (see segment_clause)
         list_id = get_list_id(conn, list_name)
         on_list = sa.exists().where(
             subscription.c.subscriber_id == subscriber.c.id,
@@ -171,8 +187,6 @@ def audience_clause(
             subscription.c.status == "active",
         )
         parts.append(on_list)
-    if segment is not None:
-        parts.append(segment_clause(segment))
     return sa.and_(sa.true(), *parts)
 
 

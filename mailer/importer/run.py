@@ -23,13 +23,14 @@ from mailer.core.subscribers import (
     email_key,
     subscriber_from_fields,
 )
-from mailer.db import Connection, Database, suppression
+from mailer.db import Connection, Database, stats, suppression
 from mailer.db import lists as list_queries
 from mailer.db import subscribers as queries
 from mailer.errors import InvalidRecord, InvalidValue
 from mailer.importer.reader import Record, open_source
 
 MAX_LISTED_PROBLEMS = 10_000
+ANALYZE_AFTER = 1_000  # rows changed by an import before planner statistics are refreshed
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,9 @@ def import_file(
             applier.apply(batch, report)
             if options.dry_run:
                 conn.rollback()
+    if report.created + report.updated >= ANALYZE_AFTER and not options.dry_run:
+        with database.write() as conn:
+            stats.refresh_planner_statistics(conn)
     return report
 
 
