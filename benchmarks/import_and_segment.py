@@ -116,8 +116,9 @@ def bench_count(label: str, url: str, path: Path, n: int) -> None:
     database.dispose()
 
 
+# Peak RSS is read from VmHWM: ru_maxrss survives exec and would report the parent's peak.
 CHILD = """
-import resource, sys, time
+import sys, time
 from pathlib import Path
 from mailer.app import utc_now
 from mailer.db import Database
@@ -130,7 +131,8 @@ if sys.argv[2] != "-":
     print(report.created, time.perf_counter() - start)
 else:
     print(0, 0.0)
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+hwm = [line for line in open("/proc/self/status") if line.startswith("VmHWM:")][0]
+print(hwm.split()[1])
 """
 
 
@@ -147,6 +149,7 @@ def bench_memory(tmp: Path, n: int) -> None:
 
     _, _, base_mb = child("-", "base.db")
     created, seconds, peak_mb = child(str(path), "million.db")
+    assert created == n, f"imported {created} of {n} rows"
     print(
         f"peak RSS importing {created:,} rows ({size:.0f} MB CSV, {seconds:.0f} s, "
         f"{created / seconds:,.0f} rows/s): {peak_mb:.0f} MB (target < 200 MB); baseline process "

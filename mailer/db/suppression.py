@@ -20,11 +20,17 @@ def salt(conn: sa.Connection) -> str:
     It lives in the database rather than in ``secrets.key`` so rotating the key never
     forgets who was suppressed.
     """
-    found = conn.execute(sa.select(meta.c.value).where(meta.c.name == SALT_NAME)).scalar()
+    found = existing_salt(conn)
     if found is not None:
-        return str(found)
+        return found
     conn.execute(insert_ignore(conn, meta).values(name=SALT_NAME, value=secrets.token_hex(32)))
     return str(conn.execute(sa.select(meta.c.value).where(meta.c.name == SALT_NAME)).scalar_one())
+
+
+def existing_salt(conn: sa.Connection) -> str | None:
+    """The salt if one was made already (read-only; nothing is suppressed before it exists)."""
+    found = conn.execute(sa.select(meta.c.value).where(meta.c.name == SALT_NAME)).scalar()
+    return None if found is None else str(found)
 
 
 def suppressed_hashes(conn: sa.Connection, hashes: Iterable[str]) -> set[str]:

@@ -9,13 +9,14 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Mapping
-from datetime import datetime
 from typing import Any, TextIO
 
 from mailer.core.segment_parser import parse_segment
+from mailer.core.times import iso_utc
 from mailer.db import Database
 from mailer.db import subscribers as queries
 from mailer.db.segments import audience_clause
+from mailer.subscriptions.records import person_record
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CSV_COLUMNS = ("email", "name", "country", "language", "interests", "status", "created_at")
@@ -24,10 +25,6 @@ CSV_COLUMNS = ("email", "name", "country", "language", "interests", "status", "c
 def safe_cell(value: str) -> str:
     """Neutralise spreadsheet formula injection (CVE-2021-41270 style)."""
     return "'" + value if value.startswith(FORMULA_STARTS) else value
-
-
-def _iso(value: datetime | None) -> str:
-    return "" if value is None else value.isoformat(timespec="seconds") + "Z"
 
 
 def export(
@@ -61,7 +58,7 @@ def export(
             else:
                 lists = queries.subscriptions_of(conn, ids)
                 for row in page:
-                    record = _json_record(row, interests[row["id"]], lists[row["id"]])
+                    record = person_record(row, interests[row["id"]], lists[row["id"]])
                     out.write(json.dumps(record, ensure_ascii=False) + "\n")
             written += len(page)
     return written
@@ -76,29 +73,7 @@ def _csv_row(row: Mapping[str, Any], interests: list[str], keys: list[str]) -> l
         row["language"] or "",
         ";".join(interests),
         row["status"],
-        _iso(row["created_at"]),
+        iso_utc(row["created_at"]) or "",
         *(str(attributes.get(k, "")) for k in keys),
     ]
     return [safe_cell(cell) for cell in cells]
-
-
-def _json_record(
-    row: Mapping[str, Any], interests: list[str], lists: list[dict[str, Any]]
-) -> dict[str, Any]:
-    return {
-        "email": row["email"],
-        "name": row["name"],
-        "country": row["country"],
-        "language": row["language"],
-        "interests": interests,
-        "status": row["status"],
-        "attributes": dict(row["attributes"] or {}),
-        "created_at": _iso(row["created_at"]),
-        "lists": [{"name": s["list"], "status": s["status"]} for s in lists],
-        "consent": {
-            "source": row["consent_source"],
-            "at": _iso(row["consent_at"]) or None,
-            "ip": row["consent_ip"],
-            "confirmed_at": _iso(row["confirmed_at"]) or None,
-        },
-    }

@@ -12,6 +12,7 @@ from mailer.db import Database, suppression
 from mailer.db import subscribers as queries
 from mailer.db.segments import count_subscribers
 from mailer.errors import NotFound
+from mailer.subscriptions.records import person_record
 
 
 def count(
@@ -27,50 +28,19 @@ def count(
         return count_subscribers(conn, segment=parsed, list_name=list_name, status=status)
 
 
-def _iso(value: datetime | None) -> str | None:
-    return None if value is None else value.isoformat(timespec="seconds") + "Z"
-
-
 def show(database: Database, email: str) -> dict[str, Any]:
     """All we hold on one person, as plain JSON-ready data; ``NotFound`` when we hold nothing."""
     key = email_key(normalise_email(email))
     with database.read() as conn:
         row = queries.find_by_key(conn, key)
-        salt = suppression.salt(conn) if row is None else None
         if row is None:
-            reason = suppression.suppression_reason(conn, address_hash(salt or "", key))
+            salt = suppression.existing_salt(conn)
+            reason = salt and suppression.suppression_reason(conn, address_hash(salt, key))
             detail = f" (only a hash is kept: suppressed, {reason})" if reason else ""
             raise NotFound("subscriber", email + detail)
         interests = queries.interests_of(conn, [row["id"]])[row["id"]]
         subscriptions = queries.subscriptions_of(conn, [row["id"]])[row["id"]]
-    return {
-        "id": row["id"],
-        "email": row["email"],
-        "name": row["name"],
-        "country": row["country"],
-        "language": row["language"],
-        "status": row["status"],
-        "interests": interests,
-        "attributes": dict(row["attributes"] or {}),
-        "bounce_score": row["bounce_score"],
-        "created_at": _iso(row["created_at"]),
-        "updated_at": _iso(row["updated_at"]),
-        "consent": {
-            "source": row["consent_source"],
-            "at": _iso(row["consent_at"]),
-            "ip": row["consent_ip"],
-            "confirmed_at": _iso(row["confirmed_at"]),
-        },
-        "lists": [
-            {
-                "name": s["list"],
-                "status": s["status"],
-                "opted_in_at": _iso(s["opted_in_at"]),
-                "subscribed_at": _iso(s["created_at"]),
-            }
-            for s in subscriptions
-        ],
-    }
+    return person_record(row, interests, subscriptions)
 
 
 def erase(database: Database, email: str, *, now: datetime) -> bool:

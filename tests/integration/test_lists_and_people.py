@@ -114,7 +114,8 @@ def test_export_jsonl_by_segment(cli: Cli, tmp_path: Path) -> None:
     result = cli("subscribers", "export", "--format", "jsonl", "--segment", "interest = fatherhood")
     records = [json.loads(line) for line in result.stdout.splitlines()]
     assert [r["email"] for r in records] == ["ana@example.org", "cem@example.org"]
-    assert records[0]["lists"] == [{"name": "members", "status": "active"}]
+    assert [(s["name"], s["status"]) for s in records[0]["lists"]] == [("members", "active")]
+    assert records[0]["consent"]["source"] == "import:people.csv"
     assert records[0]["attributes"] == {"org": "Centre"}
 
 
