@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 
+from mailer.campaigns.compose import Composer
 from mailer.config import Settings
+from mailer.core.campaigns import Campaign
 from mailer.db import Database
+from mailer.render.templates import TemplateSet
 
 
 def utc_now() -> datetime:
@@ -21,6 +25,25 @@ class App:
         self.settings = settings
         self.clock = clock
         self.database = Database(settings.database.url)
+
+    @property
+    def templates(self) -> TemplateSet:
+        return TemplateSet(Path(self.settings.paths.templates))
+
+    def composer(self, campaign: Campaign) -> Composer:
+        """The render plan of ``campaign`` with this installation's links, key and footer."""
+        organisation = self.settings.organisation
+        return Composer(
+            campaign=campaign,
+            templates=self.templates,
+            organisation={
+                "name": organisation.name,
+                "address": organisation.address,
+                "website": organisation.website,
+            },
+            base_url=self.settings.web.base_url,
+            secret_key=self.settings.secrets.key,
+        )
 
     def start(self, *, migrate: bool = True) -> App:
         """Check the schema (applying it to an embedded database) before any work."""

@@ -50,6 +50,19 @@ class SenderSettings:
 
 
 @dataclass(frozen=True)
+class OrganisationSettings:
+    name: str = "Newsletter"
+    address: str = ""
+    website: str = ""
+
+
+@dataclass(frozen=True)
+class PathsSettings:
+    templates: str = "templates"
+    campaigns: str = "campaigns"
+
+
+@dataclass(frozen=True)
 class BouncesSettings:
     domain: str = "bounces.example.org"
 
@@ -77,10 +90,12 @@ class Settings:
     smtp: SmtpSettings = SmtpSettings()
     sending: SendingSettings = SendingSettings()
     sender: SenderSettings = SenderSettings()
+    organisation: OrganisationSettings = OrganisationSettings()
     bounces: BouncesSettings = BouncesSettings()
     web: WebSettings = WebSettings()
     secrets: SecretsSettings = SecretsSettings()
     importer: ImporterSettings = ImporterSettings()
+    paths: PathsSettings = PathsSettings()
     source: str = field(default="defaults", compare=False)
 
     def require_secret(self) -> None:

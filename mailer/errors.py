@@ -78,3 +78,17 @@ class InvalidRecord(MailerError):
     def __init__(self, problems: list[InvalidValue]) -> None:
         self.problems = problems
         super().__init__("; ".join(str(problem) for problem in problems))
+
+
+class TemplateError(MailerError):
+    """A template or its rendering failed: syntax, an unknown field, a sandbox violation, MJML."""
+
+
+class CampaignInvalid(MailerError):
+    """A campaign folder has errors; ``problems`` lists each with its file and key."""
+
+    def __init__(self, path: str, problems: list[object]) -> None:
+        self.path = path
+        self.problems = problems
+        listed = "\n".join(f"  {p}" for p in problems)
+        super().__init__(f"{path} has errors (run `mailer campaign lint`):\n{listed}")

@@ -167,10 +167,12 @@ def audience_clause(
     segment: Segment | None = None,
     list_name: str | None = None,
     status: str | None = "active",
+    lists: Sequence[str] = (),
 ) -> sa.ColumnElement[bool]:
     """Who a command or a campaign addresses: status, active list membership and a segment.
 
-    Reads ``list`` to resolve the name (``NotFound`` if unknown); ``status=None`` means any.
+    ``list_name`` and ``lists`` together: an active subscription to any of them. Reads
+    ``list`` to resolve the names (``NotFound`` if unknown); ``status=None`` means any.
     """
     parts: list[sa.ColumnElement[bool]] = []
     if status is not None:
@@ -179,11 +181,12 @@ def audience_clause(
         parts.append(subscriber.c.status == status)
     if segment is not None:
         parts.append(segment_clause(segment))
-    if list_name is not None:  # last: a subquery for nearly every row (see segment_clause)
-        list_id = get_list_id(conn, list_name)
+    names = [*lists, *([list_name] if list_name is not None else [])]
+    if names:  # last: a subquery for nearly every row (see segment_clause)
+        list_ids = [get_list_id(conn, name) for name in names]
         on_list = sa.exists().where(
             subscription.c.subscriber_id == subscriber.c.id,
-            subscription.c.list_id == list_id,
+            subscription.c.list_id.in_(list_ids),
             subscription.c.status == "active",
         )
         parts.append(on_list)

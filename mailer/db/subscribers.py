@@ -262,3 +262,49 @@ def attribute_keys(conn: sa.Connection, where: sa.ColumnElement[bool] | None) ->
     for attributes in conn.execution_options(yield_per=2000).execute(query).scalars():
         keys.update(attributes or {})
     return sorted(keys)
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """What composing needs to know of one subscriber."""
+
+    id: int
+    email: str
+    name: str
+    country: str | None
+    language: str | None
+    interests: frozenset[str]
+
+
+def iter_recipients(
+    conn: sa.Connection, where: sa.ColumnElement[bool], *, page: int = 2000
+) -> Iterator[Recipient]:
+    """Reads the subscribers matching ``where`` with their interests, in id order, paged."""
+    c = subscriber.c
+    last = 0
+    while True:
+        query = (
+            sa.select(c.id, c.email, c.name, c.country, c.language)
+            .where(c.id > last, where)
+            .order_by(c.id)
+            .limit(page)
+        )
+        rows = conn.execute(query).all()
+        if not rows:
+            return
+        interests = interests_of(conn, [row.id for row in rows])
+        for row in rows:
+            yield Recipient(
+                row.id, row.email, row.name, row.country, row.language, frozenset(interests[row.id])
+            )
+        last = rows[-1].id
+
+
+def interest_names(conn: sa.Connection) -> set[str]:
+    """Reads every interest name any subscriber has ever had."""
+    return set(conn.execute(sa.select(interest.c.name)).scalars())
+
+
+def find_recipient(conn: sa.Connection, email_key: str) -> Recipient | None:
+    """Reads one subscriber (any status) by ``email_key`` as a ``Recipient``."""
+    return next(iter_recipients(conn, subscriber.c.email_key == email_key), None)

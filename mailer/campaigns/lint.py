@@ -1,0 +1,108 @@
+"""``mailer campaign lint``: every error and warning of an issue, each naming file and key."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from mailer.campaigns import source
+from mailer.campaigns.audience import audience
+from mailer.campaigns.compose import Composer
+from mailer.core.campaigns import Campaign, Problem, is_web_url
+from mailer.db import Database
+from mailer.db.lists import find_list_id
+from mailer.db.subscribers import interest_names
+from mailer.errors import TemplateError
+from mailer.render import markdown
+
+GMAIL_CLIP_BYTES = 102 * 1024
+MERGE_FIELD = re.compile(r"\{\{|\{%|\}\}|\*\|[A-Z_]+\|\*|\[\[")
+
+
+def lint_campaign(
+    path: Path, database: Database, make_composer: Callable[[Campaign], Composer]
+) -> list[Problem]:
+    """All problems of the campaign at ``path``; an empty list means it may be approved."""
+    campaign, problems = source.load(path)
+    if campaign is None:
+        return problems
+    problems.extend(_content_problems(campaign))
+    problems.extend(_store_problems(campaign, database))
+    composer = make_composer(campaign)
+    if not composer.templates.exists(campaign.template):
+        missing = f"no templates/{campaign.template}.mjml.j2 and .txt.j2"
+        problems.append(_error(campaign, "template", missing))
+        return problems
+    if any(p.severity == "error" for p in problems):
+        return problems  # variants need complete content and a valid audience
+    problems.extend(_variant_problems(campaign, database, composer))
+    return problems
+
+
+def _error(campaign: Campaign, key: str, message: str) -> Problem:
+    return Problem("error", campaign.file, key, message)
+
+
+def _texts(campaign: Campaign) -> Iterator[tuple[str, str]]:
+    for language, content in campaign.content.items():
+        for name in ("subject", "preheader", "intro"):
+            yield f"content.{language}.{name}", getattr(content, name)
+    for index, item in enumerate(campaign.items):
+        for language, text in item.content.items():
+            for name in ("title", "summary", "image_alt"):
+                yield f"items[{index}] ({item.id}).content.{language}.{name}", getattr(text, name)
+
+
+def _content_problems(campaign: Campaign) -> Iterator[Problem]:
+    for key, text in _texts(campaign):
+        if MERGE_FIELD.search(text):
+            yield _error(
+                campaign,
+                key,
+                "contains an unresolved merge field ({{ … }}); content is text, personal fields "
+                "come from the template",
+            )
+        if key.endswith((".intro", ".summary")):
+            for link in markdown.links(text):
+                if not (is_web_url(link) or link.startswith("mailto:")):
+                    yield _error(campaign, key, f"link {link!r} is not http(s) or mailto")
+
+
+def _store_problems(campaign: Campaign, database: Database) -> Iterator[Problem]:
+    with database.read() as conn:
+        for name in campaign.lists:
+            if find_list_id(conn, name) is None:
+                yield _error(campaign, "lists", f"unknown list {name!r} (see `mailer lists list`)")
+        known = interest_names(conn)
+    for index, item in enumerate(campaign.items):
+        for name in sorted(item.interests - known):
+            yield _error(
+                campaign,
+                f"items[{index}] ({item.id}).interests",
+                f"unknown interest {name!r}: no subscriber has it",
+            )
+
+
+def _variant_problems(
+    campaign: Campaign, database: Database, composer: Composer
+) -> Iterator[Problem]:
+    report = audience(database, composer)
+    if report.total == 0:
+        message = "empty audience: no active subscriber matches lists and segment"
+        yield _error(campaign, "lists", message)
+    keys = set(report.by_variant) | {composer.full_variant(lang) for lang in campaign.languages}
+    for key in sorted(keys):
+        try:
+            variant = composer.variant(key)
+        except TemplateError as exc:
+            yield _error(campaign, "template", str(exc))
+            return
+        size = variant.html.size_without_fields + 2_000  # personal fields: URLs, name, greeting
+        if size > GMAIL_CLIP_BYTES:
+            yield _error(
+                campaign,
+                f"content.{key.language}",
+                f"variant {key.name} is {size / 1024:.0f} KB of HTML; Gmail clips messages over "
+                "102 KB: shorten the text or show fewer items",
+            )

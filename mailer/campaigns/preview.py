@@ -1,0 +1,87 @@
+"""``mailer campaign preview``: the issue per language, or exactly as one subscriber gets it."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from pathlib import Path
+
+from mailer.campaigns.compose import Composer
+from mailer.core.selection import VariantKey
+from mailer.db.subscribers import Recipient
+from mailer.render.compile import CompiledVariant, RenderedMessage
+from mailer.render.eml import build_eml
+
+PREVIEW_RECIPIENT = Recipient(0, "preview@example.invalid", "", None, None, frozenset())
+
+
+def _write(
+    out: Path,
+    name: str,
+    composer: Composer,
+    variant: CompiledVariant,
+    message: RenderedMessage,
+    recipient: Recipient,
+    *,
+    sender: str,
+    domain: str,
+    now: datetime,
+) -> list[Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    html, text, eml = out / f"{name}.html", out / f"{name}.txt", out / f"{name}.eml"
+    html.write_text(message.html, encoding="utf-8")
+    text.write_text(message.text, encoding="utf-8")
+    values = composer.personal_values(variant, recipient)
+    eml.write_bytes(
+        build_eml(
+            sender=sender,
+            to=recipient.email,
+            subject=message.subject,
+            html=message.html,
+            text=message.text,
+            language=variant.key.language,
+            unsubscribe_url=values["unsubscribe_url"],
+            domain=domain,
+            now=now,
+        )
+    )
+    return [html, text, eml]
+
+
+def preview_languages(
+    composer: Composer,
+    out: Path,
+    languages: list[str],
+    *,
+    sender: str,
+    domain: str,
+    now: datetime,
+) -> list[Path]:
+    """``<lang>.html/.txt/.eml`` per language, with every item of the issue."""
+    written: list[Path] = []
+    for language in languages:
+        variant = composer.variant(composer.full_variant(language))
+        message = variant.render(composer.personal_values(variant, PREVIEW_RECIPIENT))
+        written += _write(
+            out, language, composer, variant, message, PREVIEW_RECIPIENT,
+            sender=sender, domain=domain, now=now,
+        )  # fmt: skip
+    return written
+
+
+def preview_recipient(
+    composer: Composer,
+    out: Path,
+    recipient: Recipient,
+    *,
+    sender: str,
+    domain: str,
+    now: datetime,
+) -> tuple[VariantKey, list[Path]]:
+    """The files for one subscriber, exactly as they would receive the issue."""
+    variant, message = composer.render(recipient)
+    name = re.sub(r"[^A-Za-z0-9._-]", "_", recipient.email)
+    files = _write(
+        out, name, composer, variant, message, recipient, sender=sender, domain=domain, now=now
+    )
+    return variant.key, files

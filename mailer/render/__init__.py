@@ -1,0 +1,1 @@
+"""Adapter: Jinja2 (sandboxed), Markdown, MJML and premailer. The only package that imports them."""

@@ -1,0 +1,151 @@
+"""Compiling one variant of an issue, once: Markdown, Jinja2, MJML, CSS inlining, text part."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import jinja2
+import mjml
+import premailer
+from jinja2.exceptions import SecurityError
+
+from mailer.core.campaigns import Campaign
+from mailer.core.languages import direction
+from mailer.core.selection import VariantKey, items_by_id
+from mailer.core.wrap import wrap_html
+from mailer.errors import TemplateError
+from mailer.render import markdown
+from mailer.render.personal import PersonalTemplate, Placeholders
+from mailer.render.templates import MJ_INCLUDE, TemplateSet
+
+
+@dataclass(frozen=True)
+class RenderedMessage:
+    subject: str
+    html: str
+    text: str
+
+
+@dataclass(frozen=True)
+class CompiledVariant:
+    """One variant ready for recipients: only personal fields remain to be filled."""
+
+    key: VariantKey
+    subject: str
+    preheader: str
+    html: PersonalTemplate
+    text: PersonalTemplate
+    strings: Mapping[str, str]
+
+    def render(self, values: Mapping[str, str]) -> RenderedMessage:
+        return RenderedMessage(self.subject, self.html.render(values), self.text.render(values))
+
+
+def greeting(strings: Mapping[str, str], name: str) -> str:
+    """``Dear Ana,`` or the anonymous greeting of the language."""
+    if name and "greeting_named" in strings:
+        return strings["greeting_named"].format(name=name)
+    return strings.get("greeting", "")
+
+
+def render_layout(
+    templates: TemplateSet, name: str, context: Mapping[str, Any]
+) -> tuple[PersonalTemplate, PersonalTemplate]:
+    """Render ``<name>.mjml.j2`` and ``<name>.txt.j2`` at campaign level and compile them."""
+    placeholders = Placeholders.fresh()
+    full = {**context, "recipient": placeholders.as_context()}
+    mjml_text = _render(templates, f"{name}.mjml.j2", full)
+    if MJ_INCLUDE.search(mjml_text):
+        raise TemplateError(f"templates/{name}.mjml.j2: mj-include is not allowed")
+    try:
+        html = mjml.mjml2html(mjml_text, disable_comments=True, fonts={})
+    except ValueError as exc:
+        raise TemplateError(f"templates/{name}.mjml.j2: MJML: {exc}") from None
+    inlined = premailer.Premailer(
+        html,
+        preserve_handlebar_syntax=True,
+        allow_network=False,
+        allow_loading_external_files=False,
+        cssutils_logging_level=logging.CRITICAL,
+        disable_validation=True,
+    ).transform()
+    text = _render(templates, f"{name}.txt.j2", full)
+    return (
+        PersonalTemplate(wrap_html(inlined), placeholders, html=True),
+        PersonalTemplate(text, placeholders, html=False),
+    )
+
+
+def _render(templates: TemplateSet, name: str, context: Mapping[str, Any]) -> str:
+    template = templates.get(name)
+    try:
+        return template.render(context)
+    except SecurityError as exc:
+        raise TemplateError(f"templates/{name}: refused by the sandbox: {exc}") from None
+    except jinja2.UndefinedError as exc:
+        raise TemplateError(f"templates/{name}: unresolved field: {exc.message}") from None
+    except jinja2.TemplateError as exc:
+        raise TemplateError(f"templates/{name}: {exc}") from None
+
+
+def variant_context(
+    campaign: Campaign,
+    key: VariantKey,
+    *,
+    strings: Mapping[str, str],
+    organisation: Mapping[str, str],
+    view_online: str,
+) -> dict[str, Any]:
+    """What the layout sees at campaign level for one variant."""
+    content = campaign.content[key.language]
+    lookup = items_by_id(campaign)
+    items = []
+    for item_id in key.items:
+        item = lookup[item_id]
+        text = item.content[key.language]
+        items.append(
+            {
+                "id": item.id,
+                "link": item.link,
+                "image": item.image,
+                "image_alt": text.image_alt,
+                "title": text.title,
+                "summary_html": markdown.to_markup(text.summary),
+                "summary_text": markdown.to_text(text.summary),
+            }
+        )
+    return {
+        "lang": key.language,
+        "dir": direction(key.language),
+        "t": strings,
+        "org": dict(organisation),
+        "campaign": {
+            "slug": campaign.slug,
+            "subject": content.subject,
+            "preheader": content.preheader,
+            "intro_html": markdown.to_markup(content.intro),
+            "intro_text": markdown.to_text(content.intro),
+        },
+        "items": items,
+        "links": {"view_online": view_online},
+    }
+
+
+def compile_variant(
+    templates: TemplateSet,
+    campaign: Campaign,
+    key: VariantKey,
+    *,
+    organisation: Mapping[str, str],
+    view_online: str,
+) -> CompiledVariant:
+    strings = templates.strings(key.language)
+    context = variant_context(
+        campaign, key, strings=strings, organisation=organisation, view_online=view_online
+    )
+    html, text = render_layout(templates, campaign.template, context)
+    content = campaign.content[key.language]
+    return CompiledVariant(key, content.subject, content.preheader, html, text, strings)

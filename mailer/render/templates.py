@@ -1,0 +1,81 @@
+"""The template folder: a sandboxed Jinja2 environment and the UI strings per language."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Callable, Mapping
+from functools import cached_property
+from pathlib import Path
+
+import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from mailer.core.languages import truncations
+from mailer.errors import TemplateError
+
+MJ_INCLUDE = re.compile(r"<\s*mj-include\b", re.IGNORECASE)
+
+
+class RefusingLoader(jinja2.FileSystemLoader):
+    """Loads templates from one folder and refuses ``mj-include`` (it reads arbitrary files)."""
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        source, filename, uptodate = super().get_source(environment, template)
+        if MJ_INCLUDE.search(source):
+            raise TemplateError(f"templates/{template}: mj-include is not allowed")
+        return source, filename, uptodate
+
+
+class TemplateSet:
+    """``templates/``: layouts (``<name>.mjml.j2`` + ``<name>.txt.j2``) and ``strings.toml``."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+
+    @cached_property
+    def environment(self) -> ImmutableSandboxedEnvironment:
+        return ImmutableSandboxedEnvironment(
+            loader=RefusingLoader(self.directory),
+            undefined=jinja2.StrictUndefined,
+            autoescape=jinja2.select_autoescape(enabled_extensions=("mjml.j2", "html.j2")),
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+
+    def exists(self, name: str) -> bool:
+        return (self.directory / f"{name}.mjml.j2").is_file() and (
+            self.directory / f"{name}.txt.j2"
+        ).is_file()
+
+    @cached_property
+    def _strings(self) -> dict[str, dict[str, str]]:
+        path = self.directory / "strings.toml"
+        try:
+            with path.open("rb") as handle:
+                data = tomllib.load(handle)
+        except FileNotFoundError:
+            return {}
+        except tomllib.TOMLDecodeError as exc:
+            raise TemplateError(f"{path}: not valid TOML: {exc}") from None
+        return {language.casefold(): dict(values) for language, values in data.items()}
+
+    def strings(self, language: str) -> Mapping[str, str]:
+        """UI strings for ``language``: its own, then its truncations', then English."""
+        merged: dict[str, str] = dict(self._strings.get("en", {}))
+        for candidate in reversed(truncations(language)):
+            merged.update(self._strings.get(candidate.casefold(), {}))
+        return merged
+
+    def get(self, name: str) -> jinja2.Template:
+        try:
+            return self.environment.get_template(name)
+        except jinja2.TemplateNotFound:
+            raise TemplateError(f"no template {self.directory / name}") from None
+        except jinja2.TemplateSyntaxError as exc:
+            raise TemplateError(
+                f"{exc.filename or name}, line {exc.lineno}: {exc.message}"
+            ) from None
