@@ -6,12 +6,18 @@ from pathlib import Path
 
 import click
 
+from mailer.app import App
+from mailer.campaigns import source
+from mailer.campaigns.audience import audience
+from mailer.campaigns.lint import lint_campaign
+from mailer.campaigns.preview import preview_languages
 from mailer.cli.root import mailer, state
 from mailer.db import stats
 from mailer.importer import import_file
 from mailer.importer.run import ImportOptions
 from mailer.subscriptions import people
 
+DEMO_VARIANTS = 12
 EXAMPLE_SEGMENT = (
     'country in (GE, AZ, KG) and (interest = fatherhood or interest = "violence prevention")'
 )
@@ -32,8 +38,23 @@ EXAMPLE_SEGMENT = (
     show_default=True,
     help="A fresh SQLite file, replaced on every run.",
 )
+@click.option(
+    "--campaign",
+    "campaign_path",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("campaigns/2026-12-digest"),
+    show_default=True,
+)
+@click.option(
+    "--preview",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("var/preview"),
+    show_default=True,
+)
 @click.pass_context
-def demo(ctx: click.Context, file: Path, database: Path) -> None:
+def demo(
+    ctx: click.Context, file: Path, database: Path, campaign_path: Path, preview: Path
+) -> None:
     """The main job on a fresh SQLite file: import, then counts by country, interest, segment."""
     for suffix in ("", "-wal", "-shm"):
         Path(f"{database}{suffix}").unlink(missing_ok=True)
@@ -66,3 +87,33 @@ def demo(ctx: click.Context, file: Path, database: Path) -> None:
             click.echo(f"  {interest:32} {n:5}")
         click.secho(f"== segment: {EXAMPLE_SEGMENT}", bold=True)
         click.echo(f"  {people.count(app.database, segment=EXAMPLE_SEGMENT, list_name='members')}")
+        _compose(app, campaign_path, preview)
+
+
+def _compose(app: App, campaign_path: Path, preview: Path) -> None:
+    click.secho(f"== lint {campaign_path}", bold=True)
+    problems = lint_campaign(campaign_path, app.database, app.composer)
+    for problem in problems:
+        click.echo(f"  {problem.severity}: {problem}")
+    errors = sum(p.severity == "error" for p in problems)
+    click.echo(f"  {errors} error(s), {len(problems) - errors} warning(s)")
+    issue = source.load_valid(campaign_path)
+    composer = app.composer(issue)
+    click.secho(f"== previews in {preview}/", bold=True)
+    sender = issue.sender or app.settings.sender.from_
+    files = preview_languages(
+        composer, preview, list(issue.languages),
+        sender=sender, domain=app.settings.sender.domain, now=app.clock(),
+    )  # fmt: skip
+    click.echo("  " + " ".join(sorted(f.name for f in files)))
+    click.secho(f"== audience of {issue.slug}", bold=True)
+    report = audience(app.database, composer)
+    click.echo(f"  {report.total} recipients; per language: " + ", ".join(
+        f"{language} {n}" for language, n in report.by_language.most_common()
+    ))  # fmt: skip
+    click.echo(f"  {len(report.by_variant)} variants (recipients, language, items), largest first:")
+    for key, n in report.by_variant.most_common(DEMO_VARIANTS):
+        click.echo(f"  {n:6}  {key.language:3} {', '.join(key.items)}")
+    if len(report.by_variant) > DEMO_VARIANTS:
+        rest = len(report.by_variant) - DEMO_VARIANTS
+        click.echo(f"  … and {rest} more (`mailer campaign audience {campaign_path}` lists all)")

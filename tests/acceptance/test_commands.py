@@ -39,17 +39,36 @@ def test_python_dash_m_and_console_script() -> None:
 
 
 def test_demo_runs_end_to_end_on_sqlite(tmp_path: Path) -> None:
-    database = tmp_path / "demo.db"
-    result = run(sys.executable, "-m", "mailer", "demo", "--database", str(database))
+    database, preview = tmp_path / "demo.db", tmp_path / "preview"
+    result = run(
+        sys.executable,
+        "-m",
+        "mailer",
+        "demo",
+        "--database",
+        str(database),
+        "--preview",
+        str(preview),
+    )
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "299 created, 1 updated, 0 unchanged, 0 suppressed, 5 invalid rows" in out
     assert "importing it again: 0 created, 0 updated, 300 unchanged" in out
     assert re.search(r"^\s+GE\s+\d+$", out, re.MULTILINE)
     assert re.search(r"^\s+fatherhood\s+\d+$", out, re.MULTILINE)
-    segment_count = out.rstrip().splitlines()[-1].strip()
-    assert segment_count.isdigit()
+    lines = out.splitlines()
+    segment_count = lines[next(i for i, x in enumerate(lines) if x.startswith("== segment")) + 1]
+    assert segment_count.strip().isdigit()
     assert int(segment_count) > 0
+    assert "0 error(s)" in out  # the sample issue lints clean
+    assert sorted(p.name for p in preview.iterdir()) == sorted(
+        f"{language}.{suffix}"
+        for language in ("en", "ru", "ka", "sr")
+        for suffix in ("html", "txt", "eml")
+    )
+    assert "299 recipients; per language:" in out
+    assert re.search(r"per language: .*\bka \d+", out)
+    assert re.search(r"^\s+\d+\s+ru\s+[a-z-]+", out, re.MULTILINE)  # a variant line
 
 
 def _resolve(words: list[str]) -> tuple[click.Command, list[str]]:
