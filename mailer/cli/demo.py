@@ -18,6 +18,11 @@ from mailer.importer.run import ImportOptions
 from mailer.subscriptions import people
 
 DEMO_VARIANTS = 12
+DEMO_ORGANISATION = {
+    "name": "EECA MenEngage Platform",
+    "address": "Example Street 1, 11000 Belgrade, Serbia",
+    "website": "https://example.org",
+}
 EXAMPLE_SEGMENT = (
     'country in (GE, AZ, KG) and (interest = fatherhood or interest = "violence prevention")'
 )
@@ -60,6 +65,9 @@ def demo(
         Path(f"{database}{suffix}").unlink(missing_ok=True)
     cli = state(ctx)
     cli.override("database.url", f"sqlite:///{database}")
+    if not cli.settings().organisation.address:  # an unconfigured machine: a sample footer
+        for key, value in DEMO_ORGANISATION.items():
+            cli.override(f"organisation.{key}", value)
     with cli.app(require_secret=False) as app:
         click.secho(f"== fresh database {database}", bold=True)
         options = ImportOptions(list_name="members", status="active")

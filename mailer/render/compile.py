@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -64,6 +65,10 @@ def render_layout(
         html = mjml.mjml2html(mjml_text, disable_comments=True, fonts={})
     except ValueError as exc:
         raise TemplateError(f"templates/{name}.mjml.j2: MJML: {exc}") from None
+    # premailer drops a lower-case doctype, strips !important from the media queries MJML
+    # keeps for phones, and rewrites <img width="552"> to 100% (Outlook then draws the image at
+    # its natural size); each is turned off here.
+    html = re.sub(r"^\s*<!doctype html>", "<!DOCTYPE html>", html, count=1, flags=re.IGNORECASE)
     inlined = premailer.Premailer(
         html,
         preserve_handlebar_syntax=True,
@@ -71,6 +76,8 @@ def render_layout(
         allow_loading_external_files=False,
         cssutils_logging_level=logging.CRITICAL,
         disable_validation=True,
+        strip_important=False,
+        disable_basic_attributes=["width", "height"],
     ).transform()
     text = _render(templates, f"{name}.txt.j2", full)
     return (
