@@ -156,3 +156,28 @@ def compile_variant(
     html, text = render_layout(templates, campaign.template, context)
     content = campaign.content[key.language]
     return CompiledVariant(key, content.subject, content.preheader, html, text, strings)
+
+
+def compile_system_message(
+    templates: TemplateSet,
+    name: str,
+    language: str,
+    *,
+    organisation: Mapping[str, str],
+    lists: list[str],
+) -> tuple[str, PersonalTemplate, PersonalTemplate]:
+    """A system message (``confirm``, ``welcome``, ``unsubscribed``) in ``language``.
+
+    Returns the subject and the HTML and text templates whose personal fields (the confirm
+    link, the preferences and unsubscribe links) are filled per recipient.
+    """
+    strings = templates.strings(language)
+    context = {
+        "lang": language,
+        "dir": direction(language),
+        "t": strings,
+        "org": dict(organisation),
+        "lists": lists,
+    }
+    html, text = render_layout(templates, f"system/{name}", context)
+    return strings.get(f"{name}_subject", name), html, text
