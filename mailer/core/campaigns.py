@@ -7,7 +7,7 @@ naming the file and the key, so ``mailer campaign lint`` can report every mistak
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
@@ -332,30 +332,26 @@ def _items(check: _Checker, data: Mapping[str, Any], languages: list[str]) -> li
         image = check.text(entry, "image", where, required=False).strip() or None
         if image and not is_web_url(image):
             check.error(f"{where}.image", f"{image!r} is not an http(s) URL")
-        countries = _countries(check, entry, where)
-        interests = _interests(check, entry, where)
+        countries = _normalised(check, entry, where, "countries", normalise_country)
+        interests = _normalised(check, entry, where, "interests", normalise_interest)
         content = _item_content(check, entry, where, languages, image is not None)
         items.append(Item(item_id, link, image, countries, interests, content))
     return items
 
 
-def _countries(check: _Checker, entry: Mapping[str, Any], where: str) -> frozenset[str]:
+def _normalised(
+    check: _Checker,
+    entry: Mapping[str, Any],
+    where: str,
+    key: str,
+    normalise: Callable[[str], str],
+) -> frozenset[str]:
     out = set()
-    for value in check.strings(entry, "countries"):
+    for value in check.strings(entry, key):
         try:
-            out.add(normalise_country(value))
+            out.add(normalise(value))
         except InvalidValue as exc:
-            check.error(f"{where}.countries", exc.message)
-    return frozenset(out)
-
-
-def _interests(check: _Checker, entry: Mapping[str, Any], where: str) -> frozenset[str]:
-    out = set()
-    for value in check.strings(entry, "interests"):
-        try:
-            out.add(normalise_interest(value))
-        except InvalidValue as exc:
-            check.error(f"{where}.interests", exc.message)
+            check.error(f"{where}.{key}", exc.message)
     return frozenset(out)
 
 
