@@ -130,3 +130,57 @@ suppression = sa.Table(
     sa.Column("reason", sa.String(32), nullable=False),
     sa.Column("created_at", sa.DateTime, nullable=False),
 )
+
+CAMPAIGN_STATES = (
+    "draft", "approved", "scheduled", "sending", "paused", "sent", "cancelled", "failed",
+)  # fmt: skip
+DELIVERY_STATES = ("queued", "sending", "sent", "deferred", "failed", "bounced", "skipped")
+
+campaign = sa.Table(
+    "campaign",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("slug", sa.String(80), nullable=False, unique=True),
+    sa.Column("state", sa.String(16), nullable=False, index=True),
+    # the campaign.toml as started: later edits of the folder never change a running campaign
+    sa.Column("source", sa.Text, nullable=False),
+    sa.Column("source_hash", sa.String(64), nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("started_at", sa.DateTime, nullable=True),
+    sa.Column("finished_at", sa.DateTime, nullable=True),
+    sa.Column("updated_at", sa.DateTime, nullable=False),
+    sa.CheckConstraint(_in("state", CAMPAIGN_STATES), name="state"),
+)
+
+delivery = sa.Table(
+    "delivery",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column(
+        "campaign_id", sa.Integer, sa.ForeignKey("campaign.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column(
+        "subscriber_id",
+        sa.Integer,
+        sa.ForeignKey("subscriber.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    sa.Column("state", sa.String(16), nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("next_attempt_at", sa.DateTime, nullable=False),
+    sa.Column("lease_owner", sa.String(64), nullable=True),
+    sa.Column("lease_until", sa.DateTime, nullable=True),
+    sa.Column("message_id", sa.String(255), nullable=True),
+    sa.Column("language", sa.String(35), nullable=True),
+    sa.Column("variant", sa.String(255), nullable=True),
+    sa.Column("last_code", sa.Integer, nullable=True),
+    sa.Column("last_text", sa.Text, nullable=True),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("updated_at", sa.DateTime, nullable=False),
+    sa.Column("sent_at", sa.DateTime, nullable=True),
+    sa.UniqueConstraint("campaign_id", "subscriber_id"),
+    sa.CheckConstraint(_in("state", DELIVERY_STATES), name="state"),
+    sa.Index("ix_delivery_due", "campaign_id", "state", "next_attempt_at"),
+    sa.Index("ix_delivery_lease", "state", "lease_until"),
+)

@@ -1,0 +1,79 @@
+"""Queries on the ``campaign`` table. None of them commits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from mailer.db.schema import campaign
+
+
+@dataclass(frozen=True)
+class StoredCampaign:
+    id: int
+    slug: str
+    state: str
+    source: str
+    source_hash: str
+    started_at: datetime | None
+    finished_at: datetime | None
+
+
+def find(conn: sa.Connection, slug: str, *, lock: bool = False) -> StoredCampaign | None:
+    """Reads one campaign by slug; ``lock`` takes a row lock on PostgreSQL (FOR UPDATE)."""
+    query = sa.select(
+        campaign.c.id, campaign.c.slug, campaign.c.state, campaign.c.source,
+        campaign.c.source_hash, campaign.c.started_at, campaign.c.finished_at,
+    ).where(campaign.c.slug == slug)  # fmt: skip
+    if lock and conn.dialect.name == "postgresql":
+        query = query.with_for_update()
+    row = conn.execute(query).first()
+    return None if row is None else StoredCampaign(*row)
+
+
+def by_id(conn: sa.Connection, campaign_id: int) -> StoredCampaign:
+    row = conn.execute(sa.select(campaign.c.slug).where(campaign.c.id == campaign_id)).scalar_one()
+    found = find(conn, row)
+    assert found is not None
+    return found
+
+
+def insert(
+    conn: sa.Connection, *, slug: str, state: str, source: str, source_hash: str, now: datetime
+) -> int:
+    """Writes a new campaign row; the unique slug makes a concurrent second start fail."""
+    statement = (
+        sa.insert(campaign)
+        .values(
+            slug=slug, state=state, source=source, source_hash=source_hash,
+            created_at=now, updated_at=now, started_at=now if state == "sending" else None,
+        )
+        .returning(campaign.c.id)
+    )  # fmt: skip
+    return int(conn.execute(statement).scalar_one())
+
+
+def set_state(
+    conn: sa.Connection, campaign_id: int, state: str, *, now: datetime, expected: str
+) -> bool:
+    """Moves a campaign from ``expected`` to ``state``; False when it was not in ``expected``."""
+    values: dict[str, object] = {"state": state, "updated_at": now}
+    if state == "sending":
+        values["started_at"] = sa.func.coalesce(campaign.c.started_at, now)
+    if state in {"sent", "cancelled", "failed"}:
+        values["finished_at"] = now
+    statement = (
+        sa.update(campaign)
+        .where(campaign.c.id == campaign_id, campaign.c.state == expected)
+        .values(values)
+    )
+    return conn.execute(statement).rowcount == 1
+
+
+def sending_ids(conn: sa.Connection) -> list[int]:
+    """Reads the ids of campaigns in state ``sending``."""
+    return list(
+        conn.execute(sa.select(campaign.c.id).where(campaign.c.state == "sending")).scalars()
+    )

@@ -1,0 +1,210 @@
+"""The delivery ledger: one row per (campaign, subscriber). None of these functions commits.
+
+Claims take a lease: PostgreSQL skips rows another worker holds (``FOR UPDATE SKIP LOCKED``);
+SQLite has one sender process and the caller's ``BEGIN IMMEDIATE``. Every write after the claim
+is fenced on the lease owner and the ``sending`` state, so a worker whose lease expired cannot
+overwrite what another worker did since.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from mailer.db.schema import campaign, delivery, subscriber
+
+OPEN_STATES = ("queued", "sending", "deferred")
+
+
+@dataclass(frozen=True, order=True)
+class Claimed:
+    id: int
+    campaign_id: int
+    subscriber_id: int
+    attempts: int
+
+
+def materialise(
+    conn: sa.Connection, campaign_id: int, audience: sa.ColumnElement[bool], *, now: datetime
+) -> int:
+    """Writes one ``queued`` row per subscriber matching ``audience`` in one INSERT … SELECT.
+
+    Rows that exist already (a second start) are left alone. Returns how many were added.
+    """
+    existing = sa.select(delivery.c.subscriber_id).where(delivery.c.campaign_id == campaign_id)
+    rows = sa.select(
+        sa.literal(campaign_id),
+        subscriber.c.id,
+        sa.literal("queued"),
+        sa.literal(0),
+        sa.literal(now, sa.DateTime),
+        sa.literal(now, sa.DateTime),
+        sa.literal(now, sa.DateTime),
+    ).where(audience, subscriber.c.id.not_in(existing))
+    statement = sa.insert(delivery).from_select(
+        ["campaign_id", "subscriber_id", "state", "attempts", "next_attempt_at", "created_at",
+         "updated_at"],
+        rows,
+    )  # fmt: skip
+    if conn.dialect.name == "postgresql":  # psycopg reports no rowcount for INSERT … SELECT
+        added = statement.returning(sa.literal(1)).cte("added")
+        return int(conn.execute(sa.select(sa.func.count()).select_from(added)).scalar_one())
+    return int(conn.execute(statement).rowcount)
+
+
+def claim(
+    conn: sa.Connection, *, worker: str, limit: int, now: datetime, lease_until: datetime
+) -> list[Claimed]:
+    """Leases up to ``limit`` due deliveries of campaigns in state ``sending``.
+
+    Writes ``sending``, ``attempts + 1`` and the lease; locks the claimed rows (PostgreSQL
+    skips rows locked by other workers). The caller commits before any SMTP command.
+    """
+    due = (
+        sa.select(delivery.c.id)
+        .join(campaign, campaign.c.id == delivery.c.campaign_id)
+        .where(
+            campaign.c.state == "sending",
+            delivery.c.state.in_(("queued", "deferred")),
+            delivery.c.next_attempt_at <= now,
+        )
+        .order_by(delivery.c.id)
+        .limit(limit)
+    )
+    if conn.dialect.name == "postgresql":
+        due = due.with_for_update(skip_locked=True, of=delivery)
+    statement = (
+        sa.update(delivery)
+        .where(delivery.c.id.in_(due.scalar_subquery()))
+        .values(
+            state="sending",
+            attempts=delivery.c.attempts + 1,
+            lease_owner=worker,
+            lease_until=lease_until,
+            updated_at=now,
+        )
+        .returning(
+            delivery.c.id, delivery.c.campaign_id, delivery.c.subscriber_id, delivery.c.attempts
+        )
+    )
+    return sorted(Claimed(*row) for row in conn.execute(statement))
+
+
+def renew(conn: sa.Connection, ids: Sequence[int], *, worker: str, lease_until: datetime) -> int:
+    """Extends the lease of deliveries this worker still holds; returns how many it holds."""
+    statement = (
+        sa.update(delivery)
+        .where(
+            delivery.c.id.in_(ids), delivery.c.lease_owner == worker, delivery.c.state == "sending"
+        )
+        .values(lease_until=lease_until)
+    )
+    return int(conn.execute(statement).rowcount)
+
+
+def finish(
+    conn: sa.Connection,
+    delivery_id: int,
+    *,
+    worker: str,
+    state: str,
+    now: datetime,
+    code: int | None = None,
+    text: str | None = None,
+    next_attempt_at: datetime | None = None,
+    message_id: str | None = None,
+    language: str | None = None,
+    variant: str | None = None,
+) -> bool:
+    """Records the outcome of one attempt; False when the lease was lost (nothing written)."""
+    values: dict[str, object] = {
+        "state": state,
+        "lease_owner": None,
+        "lease_until": None,
+        "updated_at": now,
+        "last_code": code,
+        "last_text": text[:1000] if text else text,
+    }
+    if state == "sent":
+        values["sent_at"] = now
+    if next_attempt_at is not None:
+        values["next_attempt_at"] = next_attempt_at
+    for key, value in (("message_id", message_id), ("language", language), ("variant", variant)):
+        if value is not None:
+            values[key] = value
+    statement = (
+        sa.update(delivery)
+        .where(
+            delivery.c.id == delivery_id,
+            delivery.c.lease_owner == worker,
+            delivery.c.state == "sending",
+        )
+        .values(values)
+    )
+    return conn.execute(statement).rowcount == 1
+
+
+def reap(conn: sa.Connection, *, now: datetime) -> int:
+    """Moves deliveries whose lease expired (a dead worker) back to ``deferred``, due now."""
+    statement = (
+        sa.update(delivery)
+        .where(delivery.c.state == "sending", delivery.c.lease_until < now)
+        .values(
+            state="deferred",
+            lease_owner=None,
+            lease_until=None,
+            next_attempt_at=now,
+            updated_at=now,
+        )
+    )
+    return int(conn.execute(statement).rowcount)
+
+
+def counts(conn: sa.Connection, campaign_id: int) -> dict[str, int]:
+    """Reads the number of deliveries of a campaign in each state (every state present)."""
+    query = (
+        sa.select(delivery.c.state, sa.func.count())
+        .where(delivery.c.campaign_id == campaign_id)
+        .group_by(delivery.c.state)
+    )
+    found = {
+        state: 0
+        for state in ("queued", "sending", "sent", "deferred", "failed", "bounced", "skipped")
+    }
+    found.update({state: int(n) for state, n in conn.execute(query)})
+    return found
+
+
+def open_count(conn: sa.Connection, campaign_id: int) -> int:
+    """Reads how many deliveries are still queued, sending or deferred."""
+    query = sa.select(sa.func.count()).where(
+        delivery.c.campaign_id == campaign_id, delivery.c.state.in_(OPEN_STATES)
+    )
+    return int(conn.execute(query).scalar_one())
+
+
+def skip_open(conn: sa.Connection, campaign_id: int, *, now: datetime) -> int:
+    """Marks a cancelled campaign's queued and deferred deliveries ``skipped``."""
+    statement = (
+        sa.update(delivery)
+        .where(delivery.c.campaign_id == campaign_id, delivery.c.state.in_(("queued", "deferred")))
+        .values(state="skipped", updated_at=now)
+    )
+    return int(conn.execute(statement).rowcount)
+
+
+def complete_finished(conn: sa.Connection, *, now: datetime) -> list[int]:
+    """Marks ``sent`` every sending campaign with no open delivery left; returns their ids."""
+    still_open = sa.exists().where(
+        delivery.c.campaign_id == campaign.c.id, delivery.c.state.in_(OPEN_STATES)
+    )
+    statement = (
+        sa.update(campaign)
+        .where(campaign.c.state == "sending", ~still_open)
+        .values(state="sent", finished_at=now, updated_at=now)
+        .returning(campaign.c.id)
+    )
+    return list(conn.execute(statement).scalars())
