@@ -16,9 +16,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from mailer.campaigns import source
-from mailer.campaigns.compose import Composer
-from mailer.db.subscribers import Recipient
+from mailer.core.subscribers import Recipient
 from mailer.render.compile import render_layout, variant_context
+from mailer.render.compose import Composer
 from mailer.render.templates import TemplateSet
 
 REPO = Path(__file__).resolve().parent.parent

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import os
+import socket
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from mailer.campaigns.compose import Composer
 from mailer.config import Settings
 from mailer.core.campaigns import Campaign
 from mailer.db import Database
+from mailer.dispatch.worker import Dispatcher, DispatchSettings
+from mailer.render.compose import Composer
 from mailer.render.templates import TemplateSet
+from mailer.smtp.relay import Relay, RelaySettings
 
 
 def utc_now() -> datetime:
@@ -43,6 +47,36 @@ class App:
             },
             base_url=self.settings.web.base_url,
             secret_key=self.settings.secrets.key,
+        )
+
+    def relay(self) -> Relay:
+        smtp = self.settings.smtp
+        return Relay(
+            RelaySettings(
+                host=smtp.host,
+                port=smtp.port,
+                security=smtp.security,
+                username=smtp.username,
+                password=smtp.password,
+                timeout=smtp.timeout,
+            ),
+            size=self.settings.sending.concurrency,
+        )
+
+    def dispatcher(self, relay: Relay) -> Dispatcher:
+        settings = self.settings
+        return Dispatcher(
+            database=self.database,
+            relay=relay,
+            settings=DispatchSettings(
+                worker=f"{socket.gethostname()}:{os.getpid()}",
+                default_sender=settings.sender.from_,
+                sender_domain=settings.sender.domain,
+                bounce_domain=settings.bounces.domain,
+                secret_key=settings.secrets.key,
+            ),
+            composer_for=self.composer,
+            clock=self.clock,
         )
 
     def start(self, *, migrate: bool = True) -> App:

@@ -6,13 +6,14 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from mailer.campaigns.compose import Composer
 from mailer.core.campaigns import Campaign
 from mailer.core.segment_parser import parse_segment
 from mailer.core.selection import VariantKey
+from mailer.core.subscribers import Recipient
 from mailer.db import Database
 from mailer.db.segments import audience_clause
-from mailer.db.subscribers import Recipient, iter_recipients
+from mailer.db.subscribers import iter_recipients
+from mailer.render.compose import Composer
 
 
 @dataclass

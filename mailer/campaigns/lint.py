@@ -8,13 +8,13 @@ from pathlib import Path
 
 from mailer.campaigns import source
 from mailer.campaigns.audience import audience
-from mailer.campaigns.compose import Composer
 from mailer.core.campaigns import Campaign, Problem, is_web_url
 from mailer.db import Database
 from mailer.db.lists import find_list_id
 from mailer.db.subscribers import interest_names
 from mailer.errors import TemplateError
 from mailer.render import markdown
+from mailer.render.compose import Composer
 
 GMAIL_CLIP_BYTES = 102 * 1024
 MERGE_FIELD = re.compile(r"\{\{|\{%|\}\}|\*\|[A-Z_]+\|\*|\[\[")

@@ -6,10 +6,10 @@ import re
 from datetime import datetime
 from pathlib import Path
 
-from mailer.campaigns.compose import Composer
 from mailer.core.selection import VariantKey
-from mailer.db.subscribers import Recipient
+from mailer.core.subscribers import Recipient
 from mailer.render.compile import CompiledVariant, RenderedMessage
+from mailer.render.compose import Composer
 from mailer.render.eml import build_eml
 
 PREVIEW_RECIPIENT = Recipient(0, "preview@example.invalid", "", None, None, frozenset())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mailer.cli import campaign, demo, lists, maintenance, subscribers
+from mailer.cli import campaign, demo, lists, maintenance, sending, subscribers
 from mailer.cli.root import mailer, main
 
-__all__ = ["campaign", "demo", "lists", "mailer", "main", "maintenance", "subscribers"]
+__all__ = ["campaign", "demo", "lists", "mailer", "main", "maintenance", "sending", "subscribers"]

@@ -286,3 +286,15 @@ def _interests(value: object) -> tuple[str, ...]:
     if isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
         return split_interests(";".join(value))
     raise InvalidValue("interests", "must be text separated by ';' or a list of text")
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """What composing needs to know of one subscriber."""
+
+    id: int
+    email: str
+    name: str
+    country: str | None
+    language: str | None
+    interests: frozenset[str]

@@ -25,6 +25,7 @@ class Claimed:
     campaign_id: int
     subscriber_id: int
     attempts: int
+    created_at: datetime
 
 
 def materialise(
@@ -87,7 +88,11 @@ def claim(
             updated_at=now,
         )
         .returning(
-            delivery.c.id, delivery.c.campaign_id, delivery.c.subscriber_id, delivery.c.attempts
+            delivery.c.id,
+            delivery.c.campaign_id,
+            delivery.c.subscriber_id,
+            delivery.c.attempts,
+            delivery.c.created_at,
         )
     )
     return sorted(Claimed(*row) for row in conn.execute(statement))

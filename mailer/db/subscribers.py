@@ -9,6 +9,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from mailer.core.subscribers import Recipient
 from mailer.db.dialect import insert_ignore
 from mailer.db.schema import interest, mailing_list, subscriber, subscriber_interest, subscription
 
@@ -264,18 +265,6 @@ def attribute_keys(conn: sa.Connection, where: sa.ColumnElement[bool] | None) ->
     return sorted(keys)
 
 
-@dataclass(frozen=True)
-class Recipient:
-    """What composing needs to know of one subscriber."""
-
-    id: int
-    email: str
-    name: str
-    country: str | None
-    language: str | None
-    interests: frozenset[str]
-
-
 def iter_recipients(
     conn: sa.Connection, where: sa.ColumnElement[bool], *, page: int = 2000
 ) -> Iterator[Recipient]:
@@ -308,3 +297,19 @@ def interest_names(conn: sa.Connection) -> set[str]:
 def find_recipient(conn: sa.Connection, email_key: str) -> Recipient | None:
     """Reads one subscriber (any status) by ``email_key`` as a ``Recipient``."""
     return next(iter_recipients(conn, subscriber.c.email_key == email_key), None)
+
+
+def recipients_by_id(conn: sa.Connection, ids: list[int]) -> dict[int, Recipient]:
+    """Reads the subscribers with these ids (any status) as ``Recipient``s."""
+    if not ids:
+        return {}
+    return {r.id: r for r in iter_recipients(conn, subscriber.c.id.in_(ids), page=len(ids))}
+
+
+def set_status(conn: sa.Connection, subscriber_id: int, status: str, *, now: datetime) -> None:
+    """Writes a subscriber's status (e.g. ``bounced`` after a hard bounce)."""
+    conn.execute(
+        sa.update(subscriber)
+        .where(subscriber.c.id == subscriber_id)
+        .values(status=status, updated_at=now)
+    )

@@ -16,11 +16,11 @@ import pytest
 from mailer.app import App
 from mailer.campaigns import source
 from mailer.campaigns.audience import audience
-from mailer.campaigns.compose import Composer
 from mailer.config import load_settings
 from mailer.core.selection import items_by_id
+from mailer.core.subscribers import Recipient
 from mailer.db import Database
-from mailer.db.subscribers import Recipient
+from mailer.render.compose import Composer
 from tests.conftest import EXAMPLE_CSV, REPO, TEST_SECRET, Cli
 
 SAMPLE = REPO / "campaigns" / "2026-12-digest"

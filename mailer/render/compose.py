@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from mailer.core.campaigns import Campaign
 from mailer.core.links import preferences_url, unsubscribe_url, view_online_url
 from mailer.core.selection import VariantKey, variant_for
-from mailer.db.subscribers import Recipient
+from mailer.core.subscribers import Recipient
 from mailer.render.compile import CompiledVariant, RenderedMessage, compile_variant, greeting
 from mailer.render.templates import TemplateSet
 

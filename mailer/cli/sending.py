@@ -1,0 +1,153 @@
+"""``mailer campaign send|status|pause|resume|cancel``, ``mailer worker``, ``mailer dev-smtp``."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import signal
+from pathlib import Path
+
+import click
+
+from mailer.app import App
+from mailer.campaigns import lifecycle, source
+from mailer.campaigns.lifecycle import Status
+from mailer.campaigns.lint import lint_campaign
+from mailer.cli.campaign import EXIT_LINT_ERRORS, campaign
+from mailer.cli.root import mailer, state
+from mailer.smtp.capture import bound_port, start_capture
+
+_FOLDER = click.Path(path_type=Path, exists=True, file_okay=False)
+COLUMNS = ("queued", "sending", "sent", "deferred", "failed", "bounced", "skipped")
+
+
+def relay_name(app: App) -> str:
+    return f"{app.settings.smtp.host}:{app.settings.smtp.port}"
+
+
+def print_status(status: Status) -> None:
+    click.echo(f"campaign {status.slug}: {status.state}, {status.total} deliveries")
+    click.echo("  " + "  ".join(f"{name} {status.counts[name]}" for name in COLUMNS))
+
+
+async def send_until_idle(app: App) -> int:
+    """Send everything due in this process; returns how many messages were accepted."""
+    relay = app.relay()
+    dispatcher = app.dispatcher(relay)
+    try:
+        await dispatcher.run(asyncio.Event(), until_idle=True)
+    finally:
+        await relay.close()
+    return dispatcher.sent
+
+
+@campaign.command("send")
+@click.argument("path", type=_FOLDER)
+@click.option("--wait", is_flag=True, help="Send in this process until done, then print status.")
+@click.option("--force", is_flag=True, help="Send even though campaign.toml says approved = false.")
+@click.pass_context
+def send_command(ctx: click.Context, path: Path, wait: bool, force: bool) -> None:
+    """Start a campaign: lint, write its ledger, and (with --wait) send it."""
+    with state(ctx).app() as app:
+        problems = [
+            p for p in lint_campaign(path, app.database, app.composer) if p.severity == "error"
+        ]
+        for problem in problems:
+            click.echo(f"error: {problem}", err=True)
+        if problems:
+            click.echo("not sent: fix the errors above (`mailer campaign lint`)", err=True)
+            ctx.exit(EXIT_LINT_ERRORS)
+        issue = source.load_valid(path)
+        if not issue.approved:
+            if not force:
+                click.echo(f"not sent: {issue.slug} is not approved (approved = false)", err=True)
+                ctx.exit(EXIT_LINT_ERRORS)
+            click.echo(f"sending {issue.slug} without approval (--force)", err=True)
+        text = source.campaign_file(path).read_text(encoding="utf-8")
+        added = lifecycle.start(app.database, issue, text, now=app.clock())
+        click.echo(f"started {issue.slug}: {added} deliveries queued")
+        if wait:
+            sent = asyncio.run(send_until_idle(app))
+            click.echo(
+                f"{sent} messages accepted by {app.settings.smtp.host}:{app.settings.smtp.port}"
+            )
+            print_status(lifecycle.status(app.database, issue.slug))
+        else:
+            click.echo("`mailer worker` or `mailer serve` sends it")
+
+
+@campaign.command("status")
+@click.argument("slug")
+@click.option("--json", "as_json", is_flag=True, help="Exactly one JSON object.")
+@click.pass_context
+def status_command(ctx: click.Context, slug: str, as_json: bool) -> None:
+    """State of a campaign and its deliveries by state."""
+    with state(ctx).app() as app:
+        status = lifecycle.status(app.database, Path(slug).name)
+    if as_json:
+        click.echo(json.dumps(status.as_json()))
+    else:
+        print_status(status)
+
+
+def _lifecycle_command(name: str) -> None:
+    action = getattr(lifecycle, name)
+
+    @campaign.command(name, help=f"{name.capitalize()} a campaign.")
+    @click.argument("slug")
+    @click.pass_context
+    def command(ctx: click.Context, slug: str) -> None:
+        with state(ctx).app() as app:
+            new_state = action(app.database, Path(slug).name, now=app.clock())
+        click.echo(f"campaign {Path(slug).name} is {new_state}")
+
+
+for _name in ("pause", "resume", "cancel"):
+    _lifecycle_command(_name)
+
+
+@mailer.command()
+@click.pass_context
+def worker(ctx: click.Context) -> None:
+    """Send whatever is due until SIGTERM; messages in flight finish first."""
+    app = state(ctx).app()
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stop.set)
+        relay = app.relay()
+        try:
+            await app.dispatcher(relay).run(stop)
+        finally:
+            await relay.close()
+
+    with app:
+        click.echo(
+            f"worker sending through {app.settings.smtp.host}:{app.settings.smtp.port}", err=True
+        )
+        asyncio.run(main())
+
+
+@mailer.command("dev-smtp")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=1025, show_default=True, type=int)
+@click.option(
+    "--maildir", default=Path("var/outbox"), show_default=True, type=click.Path(path_type=Path)
+)
+def dev_smtp(host: str, port: int, maildir: Path) -> None:
+    """A local SMTP server that captures every message in a Maildir and sends none."""
+
+    async def main() -> None:
+        server, handler = await start_capture(host, port, maildir)
+        click.echo(f"capturing mail on {host}:{bound_port(server)} into {maildir}/ (Ctrl-C stops)")
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stop.set)
+        async with server:
+            await stop.wait()
+        click.echo(f"captured {handler.received} message(s)")
+
+    asyncio.run(main())

@@ -1,0 +1,200 @@
+"""The sending loop: claim a batch, compose each message, hand it to the relay, record it.
+
+``sending`` is committed by the claim before any SMTP command; each outcome is committed right
+after the relay's final reply, so a crash can duplicate at most the messages in flight.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import random
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from mailer.core.campaigns import Campaign, parse_campaign
+from mailer.core.delivery import Action, Outcome, gives_up, next_attempt
+from mailer.core.message import MessageHeaders, build_message, message_id
+from mailer.core.privacy import address_hash
+from mailer.core.subscribers import Recipient, email_key
+from mailer.core.tokens import make_token
+from mailer.db import Database, deliveries, suppression
+from mailer.db import campaigns as stored_campaigns
+from mailer.db import subscribers as subscriber_queries
+from mailer.db.deliveries import Claimed
+from mailer.errors import CampaignInvalid
+from mailer.render.compose import Composer
+from mailer.smtp.relay import Relay
+
+RELAY_PAUSE = (5.0, 30.0, 120.0, 600.0)
+
+
+@dataclass(frozen=True)
+class DispatchSettings:
+    worker: str
+    default_sender: str
+    sender_domain: str
+    bounce_domain: str
+    secret_key: str
+    batch_size: int = 100
+    lease_seconds: int = 60
+    poll_seconds: float = 1.0
+
+
+@dataclass
+class Dispatcher:
+    database: Database
+    relay: Relay
+    settings: DispatchSettings
+    composer_for: Callable[[Campaign], Composer]
+    clock: Callable[[], datetime]
+    rng: random.Random = field(default_factory=random.Random)
+    sent: int = 0
+    _campaigns: dict[int, tuple[Campaign, Composer]] = field(default_factory=dict)
+    _relay_pauses: int = 0
+
+    async def run(self, stop: asyncio.Event, *, until_idle: bool = False) -> None:
+        """Send until ``stop`` is set (or, with ``until_idle``, until nothing is due)."""
+        while not stop.is_set():
+            claimed = await asyncio.to_thread(self._claim)
+            if not claimed:
+                await asyncio.to_thread(self._complete)
+                if until_idle:
+                    return
+                await _wait(stop, self.settings.poll_seconds)
+                continue
+            backoff = await self._send_batch(claimed)
+            await asyncio.to_thread(self._complete)
+            if backoff:
+                pause = RELAY_PAUSE[min(self._relay_pauses, len(RELAY_PAUSE) - 1)]
+                self._relay_pauses += 1
+                if until_idle:
+                    return
+                await _wait(stop, pause)
+            else:
+                self._relay_pauses = 0
+
+    def _claim(self) -> list[Claimed]:
+        now = self.clock()
+        with self.database.write() as conn:
+            deliveries.reap(conn, now=now)
+            return deliveries.claim(
+                conn,
+                worker=self.settings.worker,
+                limit=self.settings.batch_size,
+                now=now,
+                lease_until=now + timedelta(seconds=self.settings.lease_seconds),
+            )
+
+    def _complete(self) -> None:
+        with self.database.write() as conn:
+            deliveries.complete_finished(conn, now=self.clock())
+
+    def _campaign(self, campaign_id: int) -> tuple[Campaign, Composer]:
+        found = self._campaigns.get(campaign_id)
+        if found is None:
+            with self.database.read() as conn:
+                stored = stored_campaigns.by_id(conn, campaign_id)
+            shown = f"campaign {stored.slug} (as started)"
+            campaign, problems = parse_campaign(stored.slug, tomllib.loads(stored.source), shown)
+            if campaign is None:
+                raise CampaignInvalid(shown, list(problems))
+            found = (campaign, self.composer_for(campaign))
+            self._campaigns[campaign_id] = found
+        return found
+
+    async def _send_batch(self, claimed: list[Claimed]) -> bool:
+        """Sends a batch; True when the relay asked to back off."""
+        ids = [c.subscriber_id for c in claimed]
+        with self.database.read() as conn:
+            people = subscriber_queries.recipients_by_id(conn, ids)
+        renewing = asyncio.create_task(self._renew([c.id for c in claimed]))
+        try:
+            outcomes = await asyncio.gather(
+                *(self._deliver(c, people.get(c.subscriber_id)) for c in claimed)
+            )
+        finally:
+            renewing.cancel()
+        return any(o.action == Action.RELAY_BACKOFF for o in outcomes)
+
+    async def _renew(self, ids: list[int]) -> None:
+        while True:
+            await asyncio.sleep(self.settings.lease_seconds / 3)
+            until = self.clock() + timedelta(seconds=self.settings.lease_seconds)
+            with self.database.write() as conn:
+                deliveries.renew(conn, ids, worker=self.settings.worker, lease_until=until)
+
+    async def _deliver(self, claimed: Claimed, recipient: Recipient | None) -> Outcome:
+        if recipient is None:  # erased since the campaign started
+            outcome = Outcome(Action.FAILED, None, None, "subscriber erased")
+            await asyncio.to_thread(self._record, claimed, outcome, None, None)
+            return outcome
+        campaign, composer = self._campaign(claimed.campaign_id)
+        variant, rendered = composer.render(recipient)
+        values = composer.personal_values(variant, recipient)
+        bounce_token = make_token(self.settings.secret_key, "bounce", f"d{claimed.id}")
+        headers = MessageHeaders(
+            sender=campaign.sender or self.settings.default_sender,
+            to=recipient.email if not recipient.name else f"{recipient.name} <{recipient.email}>",
+            subject=rendered.subject,
+            message_id=message_id(claimed.id, claimed.campaign_id, self.settings.sender_domain),
+            date=self.clock(),
+            list_unsubscribe_url=values["unsubscribe_url"],
+            list_unsubscribe_mailto=f"mailto:unsubscribe+{bounce_token}@{self.settings.bounce_domain}",
+            list_id=f"<{campaign.lists[0]}.{self.settings.sender_domain}>",
+            feedback_id=f"{campaign.slug}:{variant.key.language}:newsletter:{self.settings.sender_domain}",
+            language=variant.key.language,
+        )
+        data = build_message(
+            headers, text=rendered.text, html=rendered.html, boundary=f"=_{bounce_token[-22:]}"
+        )
+        envelope_from = f"bounces+{bounce_token}@{self.settings.bounce_domain}"
+        outcome = await self.relay.send(envelope_from, recipient.email, data)
+        await asyncio.to_thread(self._record, claimed, outcome, headers.message_id, variant.key)
+        if outcome.action == Action.SENT:
+            self.sent += 1
+        return outcome
+
+    def _record(self, claimed: Claimed, outcome: Outcome, mid: str | None, key: object) -> None:
+        now = self.clock()
+        state = {
+            Action.SENT: "sent",
+            Action.BOUNCED: "bounced",
+            Action.FAILED: "failed",
+        }.get(outcome.action, "deferred")
+        retry_at = None
+        reason = outcome.reason
+        if state == "deferred":
+            if gives_up(claimed.created_at, now):
+                state, reason = "failed", f"gave up retrying: {outcome.reason}"
+            else:
+                retry_at = next_attempt(claimed.attempts, now, self.rng)
+        with self.database.write() as conn:
+            recorded = deliveries.finish(
+                conn,
+                claimed.id,
+                worker=self.settings.worker,
+                state=state,
+                now=now,
+                code=outcome.code,
+                text=reason,
+                next_attempt_at=retry_at,
+                message_id=mid,
+                language=getattr(key, "language", None),
+                variant=getattr(key, "name", None),
+            )
+            if recorded and state == "bounced":
+                subscriber_queries.set_status(conn, claimed.subscriber_id, "bounced", now=now)
+                people = subscriber_queries.recipients_by_id(conn, [claimed.subscriber_id])
+                if claimed.subscriber_id in people:
+                    key_hash = address_hash(
+                        suppression.salt(conn), email_key(people[claimed.subscriber_id].email)
+                    )
+                    suppression.suppress(conn, key_hash, reason="hard_bounce", now=now)
+
+
+async def _wait(stop: asyncio.Event, seconds: float) -> None:
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(stop.wait(), timeout=seconds)

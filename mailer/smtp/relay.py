@@ -1,0 +1,116 @@
+"""A pool of reused connections to one relay; every attempt ends as a ``core.delivery.Outcome``.
+
+aiosmtplib's exceptions never leave this module: each becomes the outcome DESIGN.md's table
+gives it (refused recipient → bounce or deferral by code, a drop → deferred, 421 or a refused
+connection → the relay backs off).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ssl
+from dataclasses import dataclass, field
+
+import aiosmtplib
+
+from mailer.core.delivery import Outcome, classify_reply, connection_lost
+
+
+@dataclass(frozen=True)
+class RelaySettings:
+    host: str
+    port: int
+    security: str = "none"  # none | starttls | tls
+    username: str = ""
+    password: str = ""
+    timeout: float = 30.0
+    max_messages_per_connection: int = 500
+
+
+@dataclass
+class _Connection:
+    client: aiosmtplib.SMTP
+    sent: int = 0
+
+
+@dataclass
+class Relay:
+    """Up to ``size`` open connections, each reused for many messages."""
+
+    settings: RelaySettings
+    size: int = 4
+    _idle: list[_Connection] = field(default_factory=list)
+    _slots: asyncio.Semaphore | None = None
+    # one TLS context for every connection: aiosmtplib's default builds one each time (~24 ms)
+    _tls: ssl.SSLContext = field(default_factory=ssl.create_default_context)
+
+    async def _open(self) -> _Connection:
+        s = self.settings
+        client = aiosmtplib.SMTP(
+            hostname=s.host,
+            port=s.port,
+            timeout=s.timeout,
+            use_tls=s.security == "tls",
+            start_tls=s.security == "starttls",
+            tls_context=self._tls if s.security != "none" else None,
+            username=s.username or None,
+            password=s.password or None,
+        )
+        await client.connect()
+        return _Connection(client)
+
+    async def send(self, sender: str, recipient: str, message: bytes) -> Outcome:
+        if self._slots is None:
+            self._slots = asyncio.Semaphore(self.size)
+        async with self._slots:
+            try:
+                connection = self._idle.pop() if self._idle else await self._open()
+            except aiosmtplib.SMTPResponseException as exc:
+                return classify_reply(exc.code, exc.message)
+            except (aiosmtplib.SMTPException, OSError):
+                return connection_lost(after_final_dot=False, refused=True)
+            outcome, reusable = await self._transaction(connection, sender, recipient, message)
+            if reusable and connection.sent < self.settings.max_messages_per_connection:
+                self._idle.append(connection)
+            else:
+                await _quietly_close(connection.client)
+            return outcome
+
+    async def _transaction(
+        self, connection: _Connection, sender: str, recipient: str, message: bytes
+    ) -> tuple[Outcome, bool]:
+        client = connection.client
+        stage = "before"
+        try:
+            await client.mail(sender)
+            await client.rcpt(recipient)
+            stage = "data"
+            response = await client.data(message)
+        except aiosmtplib.SMTPServerDisconnected:
+            return connection_lost(after_final_dot=stage == "data"), False
+        except aiosmtplib.SMTPTimeoutError:
+            return connection_lost(after_final_dot=stage == "data"), False
+        except aiosmtplib.SMTPResponseException as exc:
+            outcome = classify_reply(exc.code, exc.message)
+            reusable = exc.code != 421
+            if reusable:
+                try:
+                    await client.rset()
+                except (aiosmtplib.SMTPException, OSError):
+                    reusable = False
+            return outcome, reusable
+        except OSError:
+            return connection_lost(after_final_dot=stage == "data"), False
+        connection.sent += 1
+        return classify_reply(response.code, response.message), True
+
+    async def close(self) -> None:
+        while self._idle:
+            await _quietly_close(self._idle.pop().client)
+
+
+async def _quietly_close(client: aiosmtplib.SMTP) -> None:
+    try:
+        await client.quit()
+    except (aiosmtplib.SMTPException, OSError):
+        client.close()

@@ -1,0 +1,184 @@
+"""Sending the sample issue to a scripted aiosmtpd server on 127.0.0.1:0, on both databases."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+from email import message_from_bytes
+from email.policy import default as default_policy
+from pathlib import Path
+from typing import Any
+
+from aiosmtpd.smtp import SMTP, Envelope, Session
+
+from mailer.app import App
+from mailer.campaigns import lifecycle, source
+from mailer.config import load_settings
+from mailer.db import Database
+from tests.conftest import REPO, TEST_SECRET, Cli
+
+SAMPLE = REPO / "campaigns" / "2026-12-digest"
+PEOPLE = (
+    "email,name,country,language,interests\n"
+    "ok1@example.org,Нино,GE,ka,fatherhood\n"
+    "ok2@example.org,Ana,RS,sr,\n"
+    "gone@example.org,Gone,AZ,ru,\n"
+    "busy@example.org,Busy,KG,ru,\n"
+    "full@example.org,Full,BY,be,\n"
+    "policy@example.org,Policy,MK,mk,\n"
+)
+SCRIPT = {  # local part: (stage, reply)
+    "gone": ("rcpt", "550 5.1.1 No such user"),
+    "busy": ("rcpt", "451 4.3.0 Try again later"),
+    "full": ("data", "552 5.2.2 Mailbox full"),
+    "policy": ("data", "554 5.7.1 Rejected by policy"),
+}
+
+
+class Scripted:
+    def __init__(self) -> None:
+        self.received: list[tuple[str, list[str], bytes]] = []
+
+    async def handle_RCPT(
+        self, server: SMTP, session: Session, envelope: Envelope, address: str, options: Any
+    ) -> str:
+        stage, reply = SCRIPT.get(address.split("@")[0], ("", ""))
+        if stage == "rcpt":
+            return reply
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        stage, reply = SCRIPT.get(envelope.rcpt_tos[0].split("@")[0], ("", ""))
+        if stage == "data":
+            return reply
+        self.received.append(
+            (str(envelope.mail_from), list(envelope.rcpt_tos), envelope.original_content or b"")
+        )
+        return "250 2.0.0 Queued"
+
+
+def app_for(db_url: str, port: int) -> App:
+    settings = load_settings(
+        environ={
+            "MAILER_DATABASE__URL": db_url,
+            "MAILER_SECRETS__KEY": TEST_SECRET,
+            "MAILER_SMTP__HOST": "127.0.0.1",
+            "MAILER_SMTP__PORT": str(port),
+            "MAILER_PATHS__TEMPLATES": str(REPO / "templates"),
+            "MAILER_SENDER__DOMAIN": "news.example.org",
+            "MAILER_BOUNCES__DOMAIN": "bounces.example.org",
+        }
+    )
+    return App(settings)
+
+
+async def send_all(app: App, handler: Scripted) -> int:
+    loop = asyncio.get_running_loop()
+    server = await loop.create_server(lambda: SMTP(handler), "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    app = app_for(app.settings.database.url, port)
+    relay = app.relay()
+    dispatcher = app.dispatcher(relay)
+    async with server:
+        await asyncio.wait_for(dispatcher.run(asyncio.Event(), until_idle=True), timeout=60)
+        await relay.close()
+    return dispatcher.sent
+
+
+def test_outcomes_follow_the_table(cli: Cli, db: Database, db_url: str, tmp_path: Path) -> None:
+    people = tmp_path / "people.csv"
+    people.write_text(PEOPLE)
+    assert cli("subscribers", "import", str(people), "--list", "members").exit_code == 0
+    app = app_for(db_url, 1)
+    campaign = source.load_valid(SAMPLE)
+    assert (
+        lifecycle.start(db, campaign, (SAMPLE / "campaign.toml").read_text(), now=app.clock()) == 6
+    )
+    handler = Scripted()
+    assert asyncio.run(send_all(app, handler)) == 2
+
+    status = lifecycle.status(db, campaign.slug)
+    assert status.counts == {
+        "queued": 0, "sending": 0, "sent": 2, "deferred": 1, "failed": 2, "bounced": 1,
+        "skipped": 0,
+    }  # fmt: skip
+    assert status.state == "sending"  # a deferred delivery is still open
+    with db.read() as conn:
+        rows = {
+            email: (state, code, text)
+            for email, state, code, text in conn.exec_driver_sql(
+                "SELECT s.email, d.state, d.last_code, d.last_text FROM delivery d "
+                "JOIN subscriber s ON s.id = d.subscriber_id"
+            )
+        }
+    assert rows["gone@example.org"][:2] == ("bounced", 550)
+    assert rows["busy@example.org"][:2] == ("deferred", 451)
+    assert rows["full@example.org"][:2] == ("failed", 552)
+    assert rows["policy@example.org"][0] == "failed"
+    assert "policy" in rows["policy@example.org"][2]
+
+    # the hard bounce is suppressed: the person is bounced and a re-import leaves them so
+    gone = json.loads(cli("subscribers", "show", "gone@example.org", "--json").stdout)
+    assert gone["status"] == "bounced"
+    again = json.loads(
+        cli("subscribers", "import", str(people), "--list", "members", "--json").stdout
+    )
+    assert again["suppressed"] == 1
+
+    # what the relay received
+    by_rcpt = {rcpt[0]: (mail_from, data) for mail_from, rcpt, data in handler.received}
+    mail_from, data = by_rcpt["ok1@example.org"]
+    assert re.fullmatch(r"bounces\+k1\.d\d+\.[\w-]+@bounces\.example\.org", mail_from)
+    message = message_from_bytes(data, policy=default_policy)
+    assert re.fullmatch(r"<d\d+\.c\d+@news\.example\.org>", message["Message-ID"])
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert message["List-Unsubscribe"].startswith("<http://127.0.0.1:8000/u/k1.s")
+    assert "mailto:" in message["List-Unsubscribe"]
+    assert message["To"] == "Нино <ok1@example.org>"
+    assert message["Subject"] == campaign.content["ka"].subject
+    assert [p.get_content_type() for p in message.iter_parts()] == ["text/plain", "text/html"]
+    html = message.get_body(("html",)).get_content()  # type: ignore[union-attr]
+    assert "Нино" in html
+    assert all(len(line) <= 998 for line in data.split(b"\r\n"))
+
+
+def test_send_wait_through_the_cli_then_status(cli: Cli, db: Database, tmp_path: Path) -> None:
+    people = tmp_path / "people.csv"
+    every = ";".join(
+        sorted({i for item in source.load_valid(SAMPLE).items for i in item.interests})
+    )
+    people.write_text(
+        f"email,country,language,interests\na@example.org,GE,ka,{every}\nb@example.org,RS,sr,\n"
+    )
+    assert cli("subscribers", "import", str(people), "--list", "members").exit_code == 0
+    cli.env["MAILER_PATHS__TEMPLATES"] = str(REPO / "templates")
+    refused = cli("campaign", "send", str(SAMPLE))
+    assert refused.exit_code == 1
+    assert "not approved" in refused.stderr
+
+    async def capture_and_send() -> Any:
+        handler = Scripted()
+        loop = asyncio.get_running_loop()
+        server = await loop.create_server(lambda: SMTP(handler), "127.0.0.1", 0)
+        cli.env["MAILER_SMTP__PORT"] = str(server.sockets[0].getsockname()[1])
+        cli.env["MAILER_SMTP__HOST"] = "127.0.0.1"
+        async with server:
+            return handler, await asyncio.to_thread(
+                cli, "campaign", "send", str(SAMPLE), "--wait", "--force"
+            )
+
+    handler, result = asyncio.run(capture_and_send())
+    assert result.exit_code == 0, result.output
+    assert "without approval (--force)" in result.stderr
+    assert "2 deliveries queued" in result.stdout
+    assert len(handler.received) == 2
+    status = json.loads(cli("campaign", "status", "2026-12-digest", "--json").stdout)
+    assert status == {
+        "state": "sent", "total": 2, "queued": 0, "sending": 0, "sent": 2, "deferred": 0,
+        "failed": 0, "bounced": 0, "skipped": 0,
+    }  # fmt: skip
+    late = cli("campaign", "pause", "2026-12-digest")
+    assert late.exit_code == 2
+    assert "is sent; pause works only when it is sending" in late.stderr
