@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import asyncio
+import shutil
+import time
 from pathlib import Path
 
 import click
 
 from mailer.app import App
-from mailer.campaigns import source
+from mailer.campaigns import lifecycle, source
 from mailer.campaigns.audience import audience
 from mailer.campaigns.lint import lint_campaign
 from mailer.campaigns.preview import preview_languages
-from mailer.cli.root import mailer, state
+from mailer.cli.root import CliState, mailer, state
+from mailer.cli.sending import print_status, relay_name, send_until_idle
 from mailer.db import stats
 from mailer.importer import import_file
 from mailer.importer.run import ImportOptions
+from mailer.smtp.capture import bound_port, start_capture
 from mailer.subscriptions import people
 
 DEMO_VARIANTS = 12
@@ -56,9 +61,21 @@ EXAMPLE_SEGMENT = (
     default=Path("var/preview"),
     show_default=True,
 )
+@click.option(
+    "--outbox",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("var/outbox"),
+    show_default=True,
+    help="Maildir of the built-in capture SMTP server; emptied on every run.",
+)
 @click.pass_context
 def demo(
-    ctx: click.Context, file: Path, database: Path, campaign_path: Path, preview: Path
+    ctx: click.Context,
+    file: Path,
+    database: Path,
+    campaign_path: Path,
+    preview: Path,
+    outbox: Path,
 ) -> None:
     """The main job on a fresh SQLite file: import, then counts by country, interest, segment."""
     for suffix in ("", "-wal", "-shm"):
@@ -96,6 +113,7 @@ def demo(
         click.secho(f"== segment: {EXAMPLE_SEGMENT}", bold=True)
         click.echo(f"  {people.count(app.database, segment=EXAMPLE_SEGMENT, list_name='members')}")
         _compose(app, campaign_path, preview)
+    _send(cli, campaign_path, outbox)
 
 
 def _compose(app: App, campaign_path: Path, preview: Path) -> None:
@@ -125,3 +143,32 @@ def _compose(app: App, campaign_path: Path, preview: Path) -> None:
     if len(report.by_variant) > DEMO_VARIANTS:
         rest = len(report.by_variant) - DEMO_VARIANTS
         click.echo(f"  … and {rest} more (`mailer campaign audience {campaign_path}` lists all)")
+
+
+def _send(cli: CliState, campaign_path: Path, outbox: Path) -> None:
+    """Send the sample issue to every example subscriber through a capture SMTP server."""
+    shutil.rmtree(outbox, ignore_errors=True)
+
+    async def main() -> tuple[int, int]:
+        server, handler = await start_capture("127.0.0.1", 0, outbox)
+        cli.override("smtp.host", "127.0.0.1")
+        cli.override("smtp.port", bound_port(server))
+        async with server:
+            with cli.app(require_secret=False) as app:
+                click.secho(
+                    f"== send {campaign_path} through the capture SMTP on "
+                    f"{relay_name(app)} (approved = false: the demo sends it anyway)",
+                    bold=True,
+                )
+                issue = source.load_valid(campaign_path)
+                text = source.campaign_file(campaign_path).read_text(encoding="utf-8")
+                queued = lifecycle.start(app.database, issue, text, now=app.clock())
+                started = time.perf_counter()
+                sent = await send_until_idle(app)
+                seconds = time.perf_counter() - started
+                print_status(lifecycle.status(app.database, issue.slug))
+        click.echo(f"  {sent} of {queued} sent in {seconds:.1f} s")
+        return sent, handler.received
+
+    _, received = asyncio.run(main())
+    click.echo(f"  {received} messages captured in {outbox}/new/ (open one in a mail program)")

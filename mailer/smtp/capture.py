@@ -19,8 +19,8 @@ class MaildirHandler:
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         if self._box is None:
-            self.maildir.mkdir(parents=True, exist_ok=True)
-            self._box = mailbox.Maildir(self.maildir, create=True)
+            self.maildir.parent.mkdir(parents=True, exist_ok=True)
+            self._box = mailbox.Maildir(self.maildir, create=True)  # makes tmp/, new/, cur/
         content = envelope.original_content or b""
         header = (
             f"X-Capture-Mail-From: {envelope.mail_from}\r\n"

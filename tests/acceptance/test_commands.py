@@ -39,17 +39,11 @@ def test_python_dash_m_and_console_script() -> None:
 
 
 def test_demo_runs_end_to_end_on_sqlite(tmp_path: Path) -> None:
-    database, preview = tmp_path / "demo.db", tmp_path / "preview"
+    database, preview, outbox = tmp_path / "demo.db", tmp_path / "preview", tmp_path / "outbox"
     result = run(
-        sys.executable,
-        "-m",
-        "mailer",
-        "demo",
-        "--database",
-        str(database),
-        "--preview",
-        str(preview),
-    )
+        sys.executable, "-m", "mailer", "demo", "--database", str(database),
+        "--preview", str(preview), "--outbox", str(outbox),
+    )  # fmt: skip
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "299 created, 1 updated, 0 unchanged, 0 suppressed, 5 invalid rows" in out
@@ -68,6 +62,8 @@ def test_demo_runs_end_to_end_on_sqlite(tmp_path: Path) -> None:
     )
     assert "299 recipients; per language:" in out
     assert re.search(r"per language: .*\bka \d+", out)
+    assert "sent 299  deferred 0  failed 0" in out
+    assert len(list((outbox / "new").iterdir())) == 299
     assert re.search(r"^\s+\d+\s+ru\s+[a-z-]+", out, re.MULTILINE)  # a variant line
 
 
