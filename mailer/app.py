@@ -63,17 +63,21 @@ class App:
             size=self.settings.sending.concurrency,
         )
 
-    def dispatcher(self, relay: Relay) -> Dispatcher:
+    def dispatcher(self, relay: Relay, *, name: str = "") -> Dispatcher:
+        """A sending loop; ``name`` tells apart several in one process (host:pid otherwise)."""
         settings = self.settings
         return Dispatcher(
             database=self.database,
             relay=relay,
             settings=DispatchSettings(
-                worker=f"{socket.gethostname()}:{os.getpid()}",
+                worker=f"{socket.gethostname()}:{os.getpid()}{name}",
                 default_sender=settings.sender.from_,
                 sender_domain=settings.sender.domain,
                 bounce_domain=settings.bounces.domain,
                 secret_key=settings.secrets.key,
+                rate=settings.sending.rate,
+                batch_size=settings.sending.batch_size,
+                lease_seconds=settings.sending.lease_seconds,
             ),
             composer_for=self.composer,
             clock=self.clock,

@@ -41,6 +41,8 @@ class SmtpSettings:
 class SendingSettings:
     concurrency: int = 4
     rate: float = 0.0
+    batch_size: int = 100
+    lease_seconds: int = 60
 
 
 @dataclass(frozen=True)
@@ -285,6 +287,10 @@ def validate(settings: Settings) -> None:
         raise ConfigError("expected a port between 1 and 65535", source=src, key="smtp.port")
     if settings.sending.concurrency < 1:
         raise ConfigError("must be at least 1", source=src, key="sending.concurrency")
+    if settings.sending.batch_size < 1:
+        raise ConfigError("must be at least 1", source=src, key="sending.batch_size")
+    if settings.sending.lease_seconds < 1:
+        raise ConfigError("must be at least 1 (seconds)", source=src, key="sending.lease_seconds")
     if settings.sending.rate < 0:
         raise ConfigError("must be 0 (unlimited) or more", source=src, key="sending.rate")
     if settings.importer.batch_size < 1:

@@ -6,9 +6,9 @@
 | 5xx 5.1.x, 5.2.1, 5.4.4 (or 550/551/553 bare)   | bounced (hard): suppress, never retried  |
 | 5.7.x policy                                    | failed, reason kept, address kept        |
 | 552, 5.2.2 mailbox full, 5.3.4 too big          | failed for this issue, a soft bounce     |
-| 450/451/452/454, timeout, drop before the dot   | deferred, backoff with jitter            |
+| 450/451/452/454, timeout, drop before DATA      | deferred, backoff with jitter            |
 | 421, connection refused                         | deferred and the relay backs off         |
-| drop after the final dot                        | deferred (the one case of a duplicate)   |
+| drop or timeout during DATA                     | deferred (the one case of a duplicate)   |
 """
 
 from __future__ import annotations
@@ -73,12 +73,20 @@ def classify_reply(code: int, text: str) -> Outcome:
     return Outcome(Action.FAILED, code, status, reason)
 
 
-def connection_lost(*, after_final_dot: bool, refused: bool = False) -> Outcome:
-    """A timeout, a refused connection or a drop; only after the dot can a duplicate follow."""
+def connection_lost(*, in_data: bool, refused: bool = False) -> Outcome:
+    """A timeout, a refused connection or a drop.
+
+    Once DATA has begun a client cannot tell a drop before the final dot from one after it
+    (the message is buffered, the loss shows when the reply is read), so such a delivery is
+    deferred and marked as one the relay may have: the only source of duplicates.
+    """
     if refused:
         return Outcome(Action.RELAY_BACKOFF, None, None, "connection refused")
-    where = "after the final dot" if after_final_dot else "before the final dot"
-    return Outcome(Action.DEFERRED, None, None, f"connection lost {where}")
+    if in_data:
+        return Outcome(
+            Action.DEFERRED, None, None, "connection lost during DATA (the relay may have it)"
+        )
+    return Outcome(Action.DEFERRED, None, None, "connection lost before DATA")
 
 
 def next_attempt(attempts: int, now: datetime, rng: random.Random) -> datetime:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import random
+import time
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from mailer.core.delivery import Action, Outcome, gives_up, next_attempt
 from mailer.core.message import MessageHeaders, build_message, message_id
 from mailer.core.privacy import address_hash
 from mailer.core.subscribers import Recipient, email_key
+from mailer.core.throttle import TokenBucket
 from mailer.core.tokens import make_token
 from mailer.db import Database, deliveries, suppression
 from mailer.db import campaigns as stored_campaigns
@@ -41,6 +43,7 @@ class DispatchSettings:
     batch_size: int = 100
     lease_seconds: int = 60
     poll_seconds: float = 1.0
+    rate: float = 0.0  # messages a second, all relays together; 0 = unlimited
 
 
 @dataclass
@@ -54,6 +57,11 @@ class Dispatcher:
     sent: int = 0
     _campaigns: dict[int, tuple[Campaign, Composer]] = field(default_factory=dict)
     _relay_pauses: int = 0
+    _bucket: TokenBucket | None = None
+
+    def __post_init__(self) -> None:
+        rate = self.settings.rate
+        self._bucket = TokenBucket(rate=rate, burst=max(1.0, rate)) if rate > 0 else None
 
     async def run(self, stop: asyncio.Event, *, until_idle: bool = False) -> None:
         """Send until ``stop`` is set (or, with ``until_idle``, until nothing is due)."""
@@ -151,6 +159,8 @@ class Dispatcher:
             headers, text=rendered.text, html=rendered.html, boundary=f"=_{bounce_token[-22:]}"
         )
         envelope_from = f"bounces+{bounce_token}@{self.settings.bounce_domain}"
+        if self._bucket is not None:
+            await asyncio.sleep(self._bucket.take(time.monotonic()))
         outcome = await self.relay.send(envelope_from, recipient.email, data)
         await asyncio.to_thread(self._record, claimed, outcome, headers.message_id, variant.key)
         if outcome.action == Action.SENT:

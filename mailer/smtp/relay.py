@@ -68,7 +68,7 @@ class Relay:
             except aiosmtplib.SMTPResponseException as exc:
                 return classify_reply(exc.code, exc.message)
             except (aiosmtplib.SMTPException, OSError):
-                return connection_lost(after_final_dot=False, refused=True)
+                return connection_lost(in_data=False, refused=True)
             outcome, reusable = await self._transaction(connection, sender, recipient, message)
             if reusable and connection.sent < self.settings.max_messages_per_connection:
                 self._idle.append(connection)
@@ -87,9 +87,9 @@ class Relay:
             stage = "data"
             response = await client.data(message)
         except aiosmtplib.SMTPServerDisconnected:
-            return connection_lost(after_final_dot=stage == "data"), False
+            return connection_lost(in_data=stage == "data"), False
         except aiosmtplib.SMTPTimeoutError:
-            return connection_lost(after_final_dot=stage == "data"), False
+            return connection_lost(in_data=stage == "data"), False
         except aiosmtplib.SMTPResponseException as exc:
             outcome = classify_reply(exc.code, exc.message)
             reusable = exc.code != 421
@@ -100,7 +100,7 @@ class Relay:
                     reusable = False
             return outcome, reusable
         except OSError:
-            return connection_lost(after_final_dot=stage == "data"), False
+            return connection_lost(in_data=stage == "data"), False
         connection.sent += 1
         return classify_reply(response.code, response.message), True
 

@@ -48,9 +48,10 @@ def test_policy_failures_say_so() -> None:
 
 
 def test_lost_connections() -> None:
-    assert connection_lost(after_final_dot=False).action == Action.DEFERRED
-    assert "after the final dot" in connection_lost(after_final_dot=True).reason
-    assert connection_lost(after_final_dot=False, refused=True).action == Action.RELAY_BACKOFF
+    assert connection_lost(in_data=False).action == Action.DEFERRED
+    assert connection_lost(in_data=True).action == Action.DEFERRED
+    assert "may have it" in connection_lost(in_data=True).reason
+    assert connection_lost(in_data=False, refused=True).action == Action.RELAY_BACKOFF
 
 
 def test_backoff_grows_with_jitter_and_gives_up_after_48_hours() -> None:

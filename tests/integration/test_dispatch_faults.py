@@ -1,0 +1,183 @@
+"""Relays that fail: drops around the final dot, timeouts, 421 at connect, pause and resume,
+two workers sharing a campaign. Scripted SMTP on 127.0.0.1:0, both databases, a fake clock."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from mailer.app import App
+from mailer.campaigns import lifecycle, source
+from mailer.config import load_settings
+from mailer.db import Database
+from tests.conftest import REPO, TEST_SECRET, Cli
+from tests.scripted_smtp import ScriptedSmtp
+
+SAMPLE = REPO / "campaigns" / "2026-12-digest"
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = datetime(2026, 12, 1, 8, 0)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def app_for(db_url: str, port: int, clock: Clock, **extra: str) -> App:
+    environ = {
+        "MAILER_DATABASE__URL": db_url,
+        "MAILER_SECRETS__KEY": TEST_SECRET,
+        "MAILER_SMTP__HOST": "127.0.0.1",
+        "MAILER_SMTP__PORT": str(port),
+        "MAILER_SMTP__TIMEOUT": "1",
+        "MAILER_PATHS__TEMPLATES": str(REPO / "templates"),
+        **{f"MAILER_{k.upper()}": v for k, v in extra.items()},
+    }
+    return App(load_settings(environ=environ), clock=clock)
+
+
+def start(cli: Cli, db: Database, tmp_path: Path, emails: list[str]) -> None:
+    people = tmp_path / "people.csv"
+    people.write_text("email,country,language\n" + "".join(f"{e},GE,ka\n" for e in emails))
+    assert cli("subscribers", "import", str(people), "--list", "members").exit_code == 0
+    campaign = source.load_valid(SAMPLE)
+    lifecycle.start(db, campaign, (SAMPLE / "campaign.toml").read_text(), now=datetime(2026, 12, 1))
+
+
+async def run(app: App) -> int:
+    relay = app.relay()
+    dispatcher = app.dispatcher(relay)
+    try:
+        await asyncio.wait_for(dispatcher.run(asyncio.Event(), until_idle=True), timeout=60)
+    finally:
+        await relay.close()
+    return dispatcher.sent
+
+
+def states(db: Database) -> dict[str, tuple[str, str]]:
+    with db.read() as conn:
+        rows = conn.exec_driver_sql(
+            "SELECT s.email, d.state, d.last_text FROM delivery d "
+            "JOIN subscriber s ON s.id = d.subscriber_id"
+        ).all()
+    return {email: (state, text or "") for email, state, text in rows}
+
+
+def test_drops_timeouts_and_452_are_deferred(
+    cli: Cli, db: Database, db_url: str, tmp_path: Path
+) -> None:
+    emails = ["ok@example.org", "drop-before@example.org", "drop-after@example.org",
+              "slow@example.org", "busy452@example.org"]  # fmt: skip
+    start(cli, db, tmp_path, emails)
+    server = ScriptedSmtp()
+
+    async def main() -> int:
+        port = await server.start()
+        try:
+            return await run(app_for(db_url, port, Clock()))
+        finally:
+            await server.stop()
+
+    assert asyncio.run(main()) == 1
+    found = states(db)
+    assert found["ok@example.org"][0] == "sent"
+    during = ("deferred", "connection lost during DATA (the relay may have it)")
+    assert found["drop-before@example.org"] == during
+    assert found["drop-after@example.org"] == during
+    assert found["slow@example.org"] == during  # the reply to the dot never came
+    assert server.dot_seen.count("drop-after@example.org") == 1  # the only possible duplicate
+    assert found["busy452@example.org"][0] == "deferred"
+    assert "452" in found["busy452@example.org"][1]
+    assert lifecycle.status(db, "2026-12-digest").state == "sending"
+
+
+def test_421_at_connect_slows_down_and_fails_nobody(
+    cli: Cli, db: Database, db_url: str, tmp_path: Path
+) -> None:
+    emails = [f"member{i}@example.org" for i in range(6)]
+    start(cli, db, tmp_path, emails)
+    server = ScriptedSmtp(greeting="421 4.7.0 Too many connections")
+    clock = Clock()
+
+    async def main() -> tuple[int, int]:
+        port = await server.start()
+        try:
+            first = await run(app_for(db_url, port, clock))
+            server.greeting = "220 scripted ESMTP"  # the relay recovers
+            clock.now += timedelta(hours=1)  # past every backoff
+            return first, await run(app_for(db_url, port, clock))
+        finally:
+            await server.stop()
+
+    first, second = asyncio.run(main())
+    assert first == 0
+    assert second == 6
+    status = lifecycle.status(db, "2026-12-digest")
+    assert status.counts["failed"] == 0
+    assert status.state == "sent"
+    assert sorted(rcpt for rcpt, _ in server.accepted) == sorted(emails)
+
+
+def test_pause_mid_campaign_then_resume_sends_everyone_once(
+    cli: Cli, db: Database, db_url: str, tmp_path: Path
+) -> None:
+    emails = [f"member{i}@example.org" for i in range(12)]
+    start(cli, db, tmp_path, emails)
+    server = ScriptedSmtp()
+    clock = Clock()
+    server.on_accept = lambda n: n == 3 and lifecycle.pause(db, "2026-12-digest", now=clock.now)
+
+    async def main() -> int:
+        port = await server.start()
+        try:
+            app = app_for(db_url, port, clock, sending__batch_size="2", sending__concurrency="1")
+            await run(app)
+            paused = lifecycle.status(db, "2026-12-digest")
+            assert paused.state == "paused"
+            assert 3 <= paused.counts["sent"] < 12
+            assert paused.counts["queued"] > 0
+            lifecycle.resume(db, "2026-12-digest", now=clock.now)
+            return await run(app)
+        finally:
+            await server.stop()
+
+    asyncio.run(main())
+    assert lifecycle.status(db, "2026-12-digest").state == "sent"
+    assert Counter(rcpt for rcpt, _ in server.accepted) == Counter(emails)
+
+
+def test_two_workers_share_a_campaign_without_duplicates(
+    cli: Cli, db: Database, db_url: str, tmp_path: Path
+) -> None:
+    emails = [f"member{i}@example.org" for i in range(40)]
+    start(cli, db, tmp_path, emails)
+    server = ScriptedSmtp()
+
+    async def main() -> tuple[int, int]:
+        port = await server.start()
+        try:
+            one = app_for(db_url, port, Clock(), sending__batch_size="5")
+            two = app_for(db_url, port, Clock(), sending__batch_size="5")
+            # distinct worker names, as two processes would have
+            first = one.dispatcher(one.relay(), name="-a")
+            second = two.dispatcher(two.relay(), name="-b")
+            await asyncio.gather(
+                first.run(asyncio.Event(), until_idle=True),
+                second.run(asyncio.Event(), until_idle=True),
+            )
+            await first.relay.close()
+            await second.relay.close()
+            return first.sent, second.sent
+        finally:
+            await server.stop()
+
+    first, second = asyncio.run(main())
+    assert first + second == 40
+    assert first > 0
+    assert second > 0
+    assert Counter(rcpt for rcpt, _ in server.accepted) == Counter(emails)
+    message_ids = [mid for _, mid in server.accepted]
+    assert len(set(message_ids)) == 40
