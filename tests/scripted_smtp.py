@@ -23,6 +23,7 @@ class ScriptedSmtp:
     connections: int = 0
     server: asyncio.Server | None = None
     on_accept: Callable[[int], None] | None = None  # called with the count after each 250
+    delay: float = 0.0  # seconds before answering each final dot
 
     async def start(self) -> int:
         self.server = await asyncio.start_server(self._session, "127.0.0.1", 0)
@@ -100,6 +101,8 @@ class ScriptedSmtp:
             await asyncio.sleep(5)  # longer than the client's timeout in the tests
             writer.close()
             return False
+        if self.delay:
+            await asyncio.sleep(self.delay)
         self.accepted.append((rcpt, message_id))
         if self.on_accept is not None:
             self.on_accept(len(self.accepted))

@@ -1,0 +1,87 @@
+"""A `mailer worker` process killed with SIGKILL mid-campaign, then started again: everyone gets
+the issue, and duplicates are at most the messages in flight at the kill (from the server's log)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from collections import Counter
+from datetime import datetime
+from pathlib import Path
+
+from mailer.campaigns import lifecycle, source
+from mailer.db import Database
+from tests.conftest import REPO, TEST_SECRET, Cli
+from tests.scripted_smtp import ScriptedSmtp
+
+SAMPLE = REPO / "campaigns" / "2026-12-digest"
+RECIPIENTS = 60
+CONCURRENCY = 2
+
+
+def test_sigkill_mid_campaign_then_restart(
+    cli: Cli, db: Database, db_url: str, tmp_path: Path
+) -> None:
+    emails = [f"member{i:03d}@example.org" for i in range(RECIPIENTS)]
+    people = tmp_path / "people.csv"
+    people.write_text("email,country,language\n" + "".join(f"{e},RS,sr\n" for e in emails))
+    assert cli("subscribers", "import", str(people), "--list", "members").exit_code == 0
+    lifecycle.start(
+        db, source.load_valid(SAMPLE), (SAMPLE / "campaign.toml").read_text(), now=datetime.now()
+    )
+    server = ScriptedSmtp(delay=0.03)  # slow enough for the kill to land mid-campaign
+    killed_at: list[int] = []
+
+    async def main() -> None:
+        port = await server.start()
+        env = {
+            **{k: v for k, v in os.environ.items() if not k.startswith("MAILER_")},
+            "MAILER_DATABASE__URL": db_url,
+            "MAILER_SECRETS__KEY": TEST_SECRET,
+            "MAILER_SMTP__HOST": "127.0.0.1",
+            "MAILER_SMTP__PORT": str(port),
+            "MAILER_PATHS__TEMPLATES": str(REPO / "templates"),
+            "MAILER_SENDING__CONCURRENCY": str(CONCURRENCY),
+            "MAILER_SENDING__BATCH_SIZE": "4",
+            "MAILER_SENDING__LEASE_SECONDS": "2",
+        }
+
+        async def worker() -> asyncio.subprocess.Process:
+            return await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "mailer", "worker", env=env, cwd=tmp_path,
+                stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
+            )  # fmt: skip
+
+        first = await worker()
+        for _ in range(600):  # kill it a third of the way through (bounded: 60 s)
+            if len(server.accepted) >= RECIPIENTS // 3:
+                break
+            await asyncio.sleep(0.02)
+        first.send_signal(signal.SIGKILL)
+        await first.wait()
+        killed_at.append(len(server.accepted))
+        second = await worker()
+        for _ in range(600):  # the dead worker's leases expire after 2 s; bounded: 60 s
+            status = await asyncio.to_thread(lifecycle.status, db, "2026-12-digest")
+            if status.state == "sent":
+                break
+            await asyncio.sleep(0.1)
+        second.send_signal(signal.SIGTERM)  # lets messages in flight finish, then exits
+        _, stderr = await asyncio.wait_for(second.communicate(), timeout=30)
+        assert second.returncode == 0, stderr.decode()
+        await server.stop()
+
+    asyncio.run(main())
+    assert RECIPIENTS // 3 <= killed_at[0] < RECIPIENTS
+    status = lifecycle.status(db, "2026-12-digest")
+    assert status.state == "sent"
+    assert status.counts["sent"] == RECIPIENTS
+    received = Counter(rcpt for rcpt, _ in server.accepted)
+    assert set(received) == set(emails)  # nobody missed
+    duplicates = sum(n - 1 for n in received.values())
+    assert duplicates <= CONCURRENCY  # only messages in flight at the kill can repeat
+    # a repeat carries the same Message-ID, so the receiving side can tell
+    by_rcpt = {rcpt: {mid for r, mid in server.accepted if r == rcpt} for rcpt in received}
+    assert all(len(ids) == 1 for ids in by_rcpt.values())
