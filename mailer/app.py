@@ -14,6 +14,7 @@ from mailer.db import Database
 from mailer.dispatch.worker import Dispatcher, DispatchSettings
 from mailer.render.compose import Composer
 from mailer.render.templates import TemplateSet
+from mailer.smtp.dkim import DkimSigner
 from mailer.smtp.relay import Relay, RelaySettings
 
 
@@ -63,6 +64,12 @@ class App:
             size=self.settings.sending.concurrency,
         )
 
+    def dkim_signer(self) -> DkimSigner | None:
+        dkim = self.settings.dkim
+        if not dkim.enabled:
+            return None
+        return DkimSigner.from_file(dkim.domain, dkim.selector, Path(dkim.private_key_file))
+
     def dispatcher(self, relay: Relay, *, name: str = "") -> Dispatcher:
         """A sending loop; ``name`` tells apart several in one process (host:pid otherwise)."""
         settings = self.settings
@@ -78,6 +85,7 @@ class App:
                 rate=settings.sending.rate,
                 batch_size=settings.sending.batch_size,
                 lease_seconds=settings.sending.lease_seconds,
+                dkim=self.dkim_signer(),
             ),
             composer_for=self.composer,
             clock=self.clock,

@@ -65,6 +65,17 @@ class PathsSettings:
 
 
 @dataclass(frozen=True)
+class DkimSettings:
+    selector: str = ""
+    domain: str = ""
+    private_key_file: str = ""
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.selector and self.domain and self.private_key_file)
+
+
+@dataclass(frozen=True)
 class BouncesSettings:
     domain: str = "bounces.example.org"
 
@@ -94,6 +105,7 @@ class Settings:
     sender: SenderSettings = SenderSettings()
     organisation: OrganisationSettings = OrganisationSettings()
     bounces: BouncesSettings = BouncesSettings()
+    dkim: DkimSettings = DkimSettings()
     web: WebSettings = WebSettings()
     secrets: SecretsSettings = SecretsSettings()
     importer: ImporterSettings = ImporterSettings()

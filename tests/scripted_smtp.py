@@ -24,6 +24,7 @@ class ScriptedSmtp:
     server: asyncio.Server | None = None
     on_accept: Callable[[int], None] | None = None  # called with the count after each 250
     delay: float = 0.0  # seconds before answering each final dot
+    raw: list[bytes] = field(default_factory=list)  # every accepted message, dot-unstuffed
 
     async def start(self) -> int:
         self.server = await asyncio.start_server(self._session, "127.0.0.1", 0)
@@ -81,11 +82,14 @@ class ScriptedSmtp:
         local = rcpt.split("@")[0]
         message_id = ""
         lines = 0
+        content: list[bytes] = []
         while True:
             line = await reader.readline()
             if not line:
                 return False
             lines += 1
+            if line != b".\r\n":
+                content.append(line[1:] if line.startswith(b"..") else line)
             if local == "drop-before" and lines == 20:
                 writer.close()
                 return False
@@ -104,6 +108,7 @@ class ScriptedSmtp:
         if self.delay:
             await asyncio.sleep(self.delay)
         self.accepted.append((rcpt, message_id))
+        self.raw.append(b"".join(content))
         if self.on_accept is not None:
             self.on_accept(len(self.accepted))
         writer.write(b"250 2.0.0 Ok: queued\r\n")

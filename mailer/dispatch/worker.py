@@ -28,6 +28,7 @@ from mailer.db import subscribers as subscriber_queries
 from mailer.db.deliveries import Claimed
 from mailer.errors import CampaignInvalid
 from mailer.render.compose import Composer
+from mailer.smtp.dkim import DkimSigner
 from mailer.smtp.relay import Relay
 
 RELAY_PAUSE = (5.0, 30.0, 120.0, 600.0)
@@ -44,6 +45,7 @@ class DispatchSettings:
     lease_seconds: int = 60
     poll_seconds: float = 1.0
     rate: float = 0.0  # messages a second, all relays together; 0 = unlimited
+    dkim: DkimSigner | None = None
 
 
 @dataclass
@@ -158,6 +160,8 @@ class Dispatcher:
         data = build_message(
             headers, text=rendered.text, html=rendered.html, boundary=f"=_{bounce_token[-22:]}"
         )
+        if self.settings.dkim is not None:
+            data = self.settings.dkim.sign(data, timestamp=int(time.time()))
         envelope_from = f"bounces+{bounce_token}@{self.settings.bounce_domain}"
         if self._bucket is not None:
             await asyncio.sleep(self._bucket.take(time.monotonic()))

@@ -1,0 +1,97 @@
+"""DKIM signatures (RFC 6376, rsa-sha256, relaxed/relaxed) with the RSA step in OpenSSL.
+
+dkimpy signs in pure Python at about 8.6 ms a message (6.2 ms of it RSA); this does the
+canonicalisation with a few regular expressions and the RSA step through ``cryptography``
+(about 0.3 ms). dkimpy stays the oracle: the tests verify every signature with it.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
+
+from mailer.errors import ConfigError
+
+SIGNED_HEADERS = (
+    "from", "to", "subject", "date", "message-id", "mime-version", "content-type",
+    "list-unsubscribe", "list-unsubscribe-post", "list-id", "feedback-id",
+)  # fmt: skip
+_WSP = re.compile(rb"[ \t]+")
+_FOLD = re.compile(rb"\r\n(?=[ \t])")
+
+
+def _relaxed_header(name: bytes, value: bytes) -> bytes:
+    value = _WSP.sub(b" ", _FOLD.sub(b"", value)).strip()
+    return name.strip().lower() + b":" + value + b"\r\n"
+
+
+def _relaxed_body(body: bytes) -> bytes:
+    lines = [_WSP.sub(b" ", line).rstrip(b" ") for line in body.split(b"\r\n")]
+    while lines and lines[-1] == b"":
+        lines.pop()
+    return b"\r\n".join(lines) + b"\r\n" if lines else b""
+
+
+def _headers(head: bytes) -> dict[bytes, bytes]:
+    """The last occurrence of each header (RFC 6376 signs from the bottom up)."""
+    found: dict[bytes, bytes] = {}
+    for field in re.split(rb"\r\n(?![ \t])", head):
+        name, sep, value = field.partition(b":")
+        if sep:
+            found[name.strip().lower()] = value
+    return found
+
+
+@dataclass(frozen=True)
+class DkimSigner:
+    domain: str
+    selector: str
+    key: rsa.RSAPrivateKey
+
+    @classmethod
+    def from_file(cls, domain: str, selector: str, path: Path) -> DkimSigner:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise ConfigError(
+                f"cannot read {path}: {exc.strerror}", key="dkim.private_key_file"
+            ) from None
+        try:
+            key = serialization.load_pem_private_key(data, password=None)
+        except ValueError:
+            raise ConfigError(
+                f"{path} is not a PEM private key", key="dkim.private_key_file"
+            ) from None
+        if not isinstance(key, rsa.RSAPrivateKey):
+            raise ConfigError(f"{path} is not an RSA key", key="dkim.private_key_file")
+        return cls(domain, selector, key)
+
+    def sign(self, message: bytes, *, timestamp: int) -> bytes:
+        """``message`` (CRLF line ends) with a DKIM-Signature header in front."""
+        head, _, body = message.partition(b"\r\n\r\n")
+        present = _headers(head)
+        names = [n for n in SIGNED_HEADERS if n.encode() in present]
+        body_hash = base64.b64encode(hashlib.sha256(_relaxed_body(body)).digest()).decode()
+        value = (
+            f" v=1; a=rsa-sha256; c=relaxed/relaxed; d={self.domain}; s={self.selector};"
+            f" t={timestamp}; h={':'.join(names)}; bh={body_hash}; b="
+        )
+        signed = b"".join(_relaxed_header(n.encode(), present[n.encode()]) for n in names)
+        signed += _relaxed_header(b"DKIM-Signature", value.encode()).rstrip(b"\r\n")
+        signature = self.key.sign(signed, padding.PKCS1v15(), hashes.SHA256())
+        b64 = base64.b64encode(signature).decode()
+        folded = "\r\n\t".join(b64[i : i + 72] for i in range(0, len(b64), 72))
+        return f"DKIM-Signature:{value}\r\n\t{folded}\r\n".encode() + message
+
+    def public_record(self) -> str:
+        """The DNS TXT record to publish at ``<selector>._domainkey.<domain>``."""
+        public = self.key.public_key().public_bytes(
+            serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+        return f"v=DKIM1; k=rsa; p={base64.b64encode(public).decode()}"

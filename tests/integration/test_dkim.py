@@ -1,0 +1,116 @@
+"""DKIM: our signer's signatures verify with dkimpy, alone and on messages sent by a worker."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+from pathlib import Path
+
+import dkim
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from mailer.app import App
+from mailer.campaigns import lifecycle, source
+from mailer.config import load_settings
+from mailer.core.message import MessageHeaders, build_message
+from mailer.db import Database
+from mailer.smtp.dkim import DkimSigner
+from tests.conftest import REPO, TEST_SECRET, Cli
+from tests.scripted_smtp import ScriptedSmtp
+
+SAMPLE = REPO / "campaigns" / "2026-12-digest"
+
+
+@pytest.fixture(scope="module")
+def key_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    path = tmp_path_factory.mktemp("dkim") / "dkim.pem"
+    path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return path
+
+
+def verify(message: bytes, signer: DkimSigner) -> bool:
+    record = signer.public_record().encode()
+
+    def dns(name: bytes, timeout: int = 5) -> bytes:
+        assert name == f"{signer.selector}._domainkey.{signer.domain}.".encode()
+        return record
+
+    return bool(dkim.verify(message, dnsfunc=dns))
+
+
+def test_signature_verifies_and_covers_the_unsubscribe_headers(key_file: Path) -> None:
+    signer = DkimSigner.from_file("example.org", "news2026", key_file)
+    headers = MessageHeaders(
+        sender="EECA Platform <news@example.org>",
+        to="Нино Беридзе <nino@example.org>",
+        subject="Დეკემბრის დაიჯესტი: ახალი მიდგომები და პარტნიორობა " * 2,  # folded when encoded
+        message_id="<d1.c1@example.org>",
+        date=datetime(2026, 12, 1, 9, 0),
+        list_unsubscribe_url="https://news.example.org/u/k1.s1.sig",
+        list_unsubscribe_mailto="mailto:unsubscribe+x@bounces.example.org",
+        list_id="<members.example.org>",
+        feedback_id="2026-12-digest:ka:newsletter:example.org",
+        language="ka",
+    )
+    body = "Line with trailing spaces   \n\n\nand blank lines at the end\n\n\n"
+    message = build_message(headers, text=body, html="<p>Привет</p>" * 300, boundary="=_b")
+    signed = signer.sign(message, timestamp=1_790_000_000)
+    assert verify(signed, signer)
+    head = signed.split(b"\r\n\r\n")[0].decode()
+    h = head.split("h=")[1].split(";")[0]
+    assert {"from", "to", "subject", "date", "message-id", "list-unsubscribe",
+            "list-unsubscribe-post"} <= set(h.split(":"))  # fmt: skip
+    tampered = signed.replace(
+        b"List-Unsubscribe-Post: List-Unsubscribe=One-Click", b"List-Unsubscribe-Post: x"
+    )
+    assert not verify(tampered, signer)
+
+
+def test_worker_signs_every_message(
+    cli: Cli, db: Database, db_url: str, tmp_path: Path, key_file: Path
+) -> None:
+    people = tmp_path / "people.csv"
+    people.write_text(
+        "email,name,country,language\na@example.org,Ана,RS,sr\nb@example.org,,GE,ka\n"
+    )
+    assert cli("subscribers", "import", str(people), "--list", "members").exit_code == 0
+    lifecycle.start(
+        db, source.load_valid(SAMPLE), (SAMPLE / "campaign.toml").read_text(), now=datetime.now()
+    )
+    server = ScriptedSmtp()
+
+    async def main() -> App:
+        port = await server.start()
+        settings = load_settings(
+            environ={
+                "MAILER_DATABASE__URL": db_url,
+                "MAILER_SECRETS__KEY": TEST_SECRET,
+                "MAILER_SMTP__HOST": "127.0.0.1",
+                "MAILER_SMTP__PORT": str(port),
+                "MAILER_PATHS__TEMPLATES": str(REPO / "templates"),
+                "MAILER_DKIM__SELECTOR": "news2026",
+                "MAILER_DKIM__DOMAIN": "example.org",
+                "MAILER_DKIM__PRIVATE_KEY_FILE": str(key_file),
+            }
+        )
+        app = App(settings)
+        relay = app.relay()
+        await app.dispatcher(relay).run(asyncio.Event(), until_idle=True)
+        await relay.close()
+        await server.stop()
+        return app
+
+    app = asyncio.run(main())
+    assert len(server.raw) == 2
+    signer = app.dkim_signer()
+    assert signer is not None
+    assert all(verify(raw, signer) for raw in server.raw)
