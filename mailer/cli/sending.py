@@ -15,6 +15,9 @@ from mailer.campaigns.lifecycle import Status
 from mailer.campaigns.lint import lint_campaign
 from mailer.cli.campaign import EXIT_LINT_ERRORS, campaign
 from mailer.cli.root import mailer, state
+from mailer.core.delivery import Action
+from mailer.core.subscribers import normalise_email
+from mailer.dispatch.copies import SentCopy, send_test_copies
 from mailer.smtp.capture import bound_port, start_capture
 
 _FOLDER = click.Path(path_type=Path, exists=True, file_okay=False)
@@ -74,6 +77,41 @@ def send_command(ctx: click.Context, path: Path, wait: bool, force: bool) -> Non
             print_status(lifecycle.status(app.database, issue.slug))
         else:
             click.echo("`mailer worker` or `mailer serve` sends it")
+
+
+@campaign.command("test")
+@click.argument("path", type=_FOLDER)
+@click.option("--to", "addresses", multiple=True, required=True, help="Repeatable.")
+@click.pass_context
+def test_command(ctx: click.Context, path: Path, addresses: tuple[str, ...]) -> None:
+    """Send one test copy per language to each address (subject marked [TEST]; no ledger)."""
+    checked = [normalise_email(address) for address in addresses]
+    with state(ctx).app() as app:
+        issue = source.load_valid(path)
+        settings = app.settings
+
+        async def main() -> list[SentCopy]:
+            relay = app.relay()
+            try:
+                return await send_test_copies(
+                    app.composer(issue),
+                    relay,
+                    checked,
+                    sender=issue.sender or settings.sender.from_,
+                    sender_domain=settings.sender.domain,
+                    bounce_domain=settings.bounces.domain,
+                    now=app.clock(),
+                    dkim=app.dkim_signer(),
+                )
+            finally:
+                await relay.close()
+
+        copies = asyncio.run(main())
+    failed = [c for c in copies if c.outcome.action != Action.SENT]
+    for copy in copies:
+        click.echo(f"{copy.address}\t{copy.language}\t{copy.outcome.action}\t{copy.outcome.reason}")
+    if failed:
+        ctx.exit(1)
 
 
 @campaign.command("status")

@@ -182,3 +182,36 @@ def test_send_wait_through_the_cli_then_status(cli: Cli, db: Database, tmp_path:
     late = cli("campaign", "pause", "2026-12-digest")
     assert late.exit_code == 2
     assert "is sent; pause works only when it is sending" in late.stderr
+
+
+def test_test_copies_per_language_outside_the_ledger(cli: Cli, db: Database) -> None:
+    cli.env["MAILER_PATHS__TEMPLATES"] = str(REPO / "templates")
+    handler = Scripted()
+
+    async def run() -> Any:
+        loop = asyncio.get_running_loop()
+        server = await loop.create_server(lambda: SMTP(handler), "127.0.0.1", 0)
+        cli.env["MAILER_SMTP__PORT"] = str(server.sockets[0].getsockname()[1])
+        cli.env["MAILER_SMTP__HOST"] = "127.0.0.1"
+        command = (
+            "campaign",
+            "test",
+            str(SAMPLE),
+            "--to",
+            "editor@example.org",
+            "--to",
+            "qa@example.org",
+        )
+        async with server:
+            return await asyncio.to_thread(cli, *command)
+
+    result = asyncio.run(run())
+    assert result.exit_code == 0, result.output
+    assert len(handler.received) == 8  # 2 addresses x en, ru, ka, sr
+    subjects = {
+        message_from_bytes(data, policy=default_policy)["Subject"]
+        for _, _, data in handler.received
+    }
+    campaign = source.load_valid(SAMPLE)
+    assert subjects == {f"[TEST] {campaign.content[lang].subject}" for lang in campaign.languages}
+    assert "no campaign" in cli("campaign", "status", "2026-12-digest").stderr

@@ -1,0 +1,66 @@
+"""Test copies of an issue: one per language to each given address, outside the ledger."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import datetime
+
+from mailer.core.campaigns import Campaign
+from mailer.core.delivery import Outcome
+from mailer.core.message import MessageHeaders, build_message
+from mailer.core.subscribers import Recipient
+from mailer.render.compose import Composer
+from mailer.smtp.dkim import DkimSigner
+from mailer.smtp.relay import Relay
+
+TEST_MARK = "[TEST] "
+
+
+@dataclass(frozen=True)
+class SentCopy:
+    address: str
+    language: str
+    outcome: Outcome
+
+
+async def send_test_copies(
+    composer: Composer,
+    relay: Relay,
+    addresses: list[str],
+    *,
+    sender: str,
+    sender_domain: str,
+    bounce_domain: str,
+    now: datetime,
+    dkim: DkimSigner | None = None,
+) -> list[SentCopy]:
+    """Every language of ``composer.campaign`` to every address, subject marked ``[TEST]``."""
+    campaign: Campaign = composer.campaign
+    copies = []
+    for number, address in enumerate(addresses):
+        recipient = Recipient(0, address, "", None, None, frozenset())
+        for language in campaign.languages:
+            variant = composer.variant(composer.full_variant(language))
+            values = composer.personal_values(variant, recipient)
+            message = variant.render(values)
+            headers = MessageHeaders(
+                sender=sender,
+                to=address,
+                subject=TEST_MARK + message.subject,
+                message_id=f"<test.{campaign.slug}.{language}.{number}.{int(time.time())}@{sender_domain}>",
+                date=now,
+                list_unsubscribe_url=values["unsubscribe_url"],
+                list_unsubscribe_mailto=f"mailto:unsubscribe@{bounce_domain}",
+                list_id=f"<{campaign.lists[0]}.{sender_domain}>",
+                feedback_id=f"{campaign.slug}:{language}:test:{sender_domain}",
+                language=language,
+            )
+            data = build_message(
+                headers, text=message.text, html=message.html, boundary=f"=_test{number}{language}"
+            )
+            if dkim is not None:
+                data = dkim.sign(data, timestamp=int(time.time()))
+            outcome = await relay.send(f"bounces@{bounce_domain}", address, data)
+            copies.append(SentCopy(address, language, outcome))
+    return copies
