@@ -1,0 +1,193 @@
+"""Sending the sample issue from the ledger to a fast SMTP sink on loopback.
+
+Prints messages/s for this code (SQLite, one process; with and without DKIM) beside two
+baselines measured in the same run: the machine's ceiling (Postfix's smtp-source → smtp-sink,
+C on both sides, same message size) and a naive sender (MJML + premailer + EmailMessage + a new
+aiosmtplib connection per recipient). Needs Debian's postfix package for smtp-sink and
+smtp-source (used only as tools; the daemon is not run); without it the sink is aiosmtpd and
+the ceiling is skipped.
+
+    python benchmarks/send.py [--recipients 20000] [--naive 100]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import csv
+import email.message
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import aiosmtplib
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from benchmarks.synth import HEADER, rows
+from mailer.app import App, utc_now
+from mailer.campaigns import lifecycle, source
+from mailer.config import load_settings
+from mailer.core.subscribers import Recipient
+from mailer.importer import import_file
+from mailer.importer.run import ImportOptions
+from mailer.render.compile import render_layout, variant_context
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLE = REPO / "campaigns" / "2026-12-digest"
+SINK = shutil.which("smtp-sink") or "/usr/sbin/smtp-sink"
+SOURCE = shutil.which("smtp-source") or "/usr/sbin/smtp-source"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_sink(port: int) -> subprocess.Popen[bytes]:
+    if Path(SINK).exists():
+        command = ["timeout", "900", SINK, "-4", "-u", "postfix", f"127.0.0.1:{port}", "256"]
+    else:
+        command = [sys.executable, "-m", "mailer", "dev-smtp", "--port", str(port),
+                   "--maildir", "/dev/null/none"]  # fmt: skip
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(100):
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return process
+        time.sleep(0.05)
+    raise RuntimeError("the sink did not start")
+
+
+def app_for(database: Path, port: int, **extra: str) -> App:
+    environ = {
+        "MAILER_DATABASE__URL": f"sqlite:///{database}",
+        "MAILER_SECRETS__KEY": "benchmark-secret-key-0123456789",
+        "MAILER_SMTP__HOST": "127.0.0.1",
+        "MAILER_SMTP__PORT": str(port),
+        "MAILER_SENDING__CONCURRENCY": "4",
+        "MAILER_SENDING__BATCH_SIZE": "500",
+        "MAILER_PATHS__TEMPLATES": str(REPO / "templates"),
+        **{f"MAILER_{k.upper()}": v for k, v in extra.items()},
+    }
+    return App(load_settings(environ=environ)).start()
+
+
+def prepare(database: Path, recipients: int, tmp: Path, slug: str) -> App:
+    people = tmp / "people.csv"
+    with people.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(HEADER)
+        writer.writerows(rows(recipients, seed=5))
+    app = app_for(database, 1)
+    import_file(app.database, people, ImportOptions("members", batch_size=5000), now=utc_now)
+    folder = tmp / slug
+    shutil.copytree(SAMPLE, folder)
+    text = (folder / "campaign.toml").read_text()
+    lifecycle.start(app.database, source.load_valid(folder), text, now=utc_now())
+    return app
+
+
+async def send(app: App) -> tuple[int, float]:
+    relay = app.relay()
+    dispatcher = app.dispatcher(relay)
+    started = time.perf_counter()
+    await dispatcher.run(asyncio.Event(), until_idle=True)
+    seconds = time.perf_counter() - started
+    await relay.close()
+    return dispatcher.sent, seconds
+
+
+def measure(label: str, tmp: Path, recipients: int, port: int, **extra: str) -> float:
+    database = tmp / f"{label}.db"
+    prepare(database, recipients, tmp, f"2026-12-{label}")
+    sent, seconds = asyncio.run(send(app_for(database, port, **extra)))
+    assert sent == recipients, (sent, recipients)
+    rate = sent / seconds
+    print(f"  {label:10} {sent:,} messages in {seconds:.1f} s = {rate:,.0f} messages/s")
+    return rate
+
+
+def ceiling(port: int, size: int, count: int, tmp: Path) -> float:
+    message = tmp / "message.eml"
+    body = "x" * 76 + "\n"
+    message.write_text("Subject: ceiling\nFrom: a@example.org\n\n" + body * (size // len(body)))
+    started = time.perf_counter()
+    subprocess.run(
+        [SOURCE, "-4", "-d", "-s", "4", "-m", str(count), "-F", str(message),
+         "-f", "news@example.org", "-t", "member@example.net", f"127.0.0.1:{port}"],
+        check=True, stdout=subprocess.DEVNULL, timeout=300,
+    )  # fmt: skip
+    return count / (time.perf_counter() - started)
+
+
+async def naive(port: int, count: int) -> float:
+    campaign = source.load_valid(SAMPLE)
+    app = app_for(Path(tempfile.gettempdir()) / "naive.db", port)
+    composer = app.composer(campaign)
+    started = time.perf_counter()
+    for i in range(count):
+        person = Recipient(i, f"member{i}@example.org", f"Member {i}", "GE", "ka", frozenset())
+        key = composer.variant_key(person)
+        context = variant_context(
+            campaign, key, strings=app.templates.strings(key.language),
+            organisation=composer.organisation, view_online="https://x.example",
+        )  # fmt: skip
+        html, text = render_layout(app.templates, campaign.template, context)
+        values = composer.personal_values(composer.variant(key), person)
+        message = email.message.EmailMessage()
+        message["From"], message["To"] = "news@example.org", person.email
+        message["Subject"] = campaign.content[key.language].subject
+        message.set_content(text.render(values))
+        message.add_alternative(html.render(values), subtype="html")
+        await aiosmtplib.send(message, hostname="127.0.0.1", port=port)
+    return count / (time.perf_counter() - started)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--recipients", type=int, default=20_000)
+    parser.add_argument("--naive", type=int, default=100)
+    args = parser.parse_args()
+    port = free_port()
+    sink = start_sink(port)
+    try:
+        with tempfile.TemporaryDirectory() as name:
+            tmp = Path(name)
+            key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+            pem = tmp / "dkim.pem"
+            pem.write_bytes(key.private_bytes(
+                serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
+            ))  # fmt: skip
+            print(f"sample issue to {args.recipients:,} recipients, SQLite, one process, "
+                  f"sink: {'smtp-sink' if Path(SINK).exists() else 'aiosmtpd'}")  # fmt: skip
+            plain = measure("plain", tmp, args.recipients, port)
+            signed = measure(
+                "dkim", tmp, args.recipients, port,
+                dkim__selector="bench", dkim__domain="example.org", dkim__private_key_file=str(pem),
+            )  # fmt: skip
+            naive_rate = asyncio.run(naive(port, args.naive))
+            print(f"  naive      {naive_rate:,.0f} messages/s (MJML + premailer + EmailMessage + "
+                  "a new connection per recipient)")  # fmt: skip
+            top = ceiling(port, 48_000, 20_000, tmp) if Path(SOURCE).exists() else 0.0
+            if top:
+                print(f"  ceiling    {top:,.0f} messages/s (smtp-source -> smtp-sink, 48 KB)")
+            for label, rate in (("plain", plain), ("dkim", signed)):
+                ratios = f"{rate / naive_rate:,.0f}x naive"
+                if top:
+                    ratios += f", {rate / top:.2f} of the ceiling"
+                print(f"  {label}: {ratios}")
+    finally:
+        sink.terminate()
+
+
+if __name__ == "__main__":
+    main()
