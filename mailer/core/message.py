@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.header import Header
 from email.utils import format_datetime, parseaddr
+from functools import lru_cache
 
 _BREAK = re.compile(r"[\r\n\u0085\u2028\u2029\x00]")
 _ASCII_PRINTABLE = re.compile(r"[ -~]*")
@@ -34,6 +35,7 @@ def _check(name: str, value: str) -> str:
     return value
 
 
+@lru_cache(maxsize=1024)  # a variant's subject and the sender repeat for every recipient
 def encode_text(name: str, value: str) -> str:
     """An unstructured header value, RFC 2047-encoded when it is not plain ASCII."""
     _check(name, value)
@@ -42,6 +44,7 @@ def encode_text(name: str, value: str) -> str:
     return Header(value, "utf-8", header_name=name).encode(linesep="\r\n")
 
 
+@lru_cache(maxsize=1024)
 def encode_address(name: str, value: str) -> str:
     """``Display Name <local@domain>`` with the display name RFC 2047-encoded when needed."""
     _check(name, value)

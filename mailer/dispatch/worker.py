@@ -19,10 +19,11 @@ from mailer.core.campaigns import Campaign, parse_campaign
 from mailer.core.delivery import Action, Outcome, gives_up, next_attempt
 from mailer.core.message import MessageHeaders, build_message, message_id
 from mailer.core.privacy import address_hash
+from mailer.core.selection import VariantKey
 from mailer.core.subscribers import Recipient, email_key
 from mailer.core.throttle import TokenBucket
 from mailer.core.tokens import make_token
-from mailer.db import Database, deliveries, suppression
+from mailer.db import Connection, Database, deliveries, suppression
 from mailer.db import campaigns as stored_campaigns
 from mailer.db import subscribers as subscriber_queries
 from mailer.db.deliveries import Claimed
@@ -62,6 +63,7 @@ class Dispatcher:
     _bucket: TokenBucket | None = None
 
     def __post_init__(self) -> None:
+        self._commits = GroupCommit(self._write)
         rate = self.settings.rate
         self._bucket = TokenBucket(rate=rate, burst=max(1.0, rate)) if rate > 0 else None
 
@@ -139,7 +141,7 @@ class Dispatcher:
     async def _deliver(self, claimed: Claimed, recipient: Recipient | None) -> Outcome:
         if recipient is None:  # erased since the campaign started
             outcome = Outcome(Action.FAILED, None, None, "subscriber erased")
-            await asyncio.to_thread(self._record, claimed, outcome, None, None)
+            await self._commits.submit(self._settle(claimed, outcome, None, None))
             return outcome
         campaign, composer = self._campaign(claimed.campaign_id)
         variant, rendered = composer.render(recipient)
@@ -166,12 +168,15 @@ class Dispatcher:
         if self._bucket is not None:
             await asyncio.sleep(self._bucket.take(time.monotonic()))
         outcome = await self.relay.send(envelope_from, recipient.email, data)
-        await asyncio.to_thread(self._record, claimed, outcome, headers.message_id, variant.key)
+        await self._commits.submit(self._settle(claimed, outcome, headers.message_id, variant.key))
         if outcome.action == Action.SENT:
             self.sent += 1
         return outcome
 
-    def _record(self, claimed: Claimed, outcome: Outcome, mid: str | None, key: object) -> None:
+    def _settle(
+        self, claimed: Claimed, outcome: Outcome, mid: str | None, key: VariantKey | None
+    ) -> _Settled:
+        """The ledger state an outcome leads to (deferred ones get their next attempt)."""
         now = self.clock()
         state = {
             Action.SENT: "sent",
@@ -185,28 +190,79 @@ class Dispatcher:
                 state, reason = "failed", f"gave up retrying: {outcome.reason}"
             else:
                 retry_at = next_attempt(claimed.attempts, now, self.rng)
+        return _Settled(claimed, state, outcome.code, reason, retry_at, mid, key, now)
+
+    def _write(self, settled: list[_Settled]) -> None:
+        """Record outcomes in one transaction: a group commit of the messages just finished."""
         with self.database.write() as conn:
-            recorded = deliveries.finish(
-                conn,
-                claimed.id,
-                worker=self.settings.worker,
-                state=state,
-                now=now,
-                code=outcome.code,
-                text=reason,
-                next_attempt_at=retry_at,
-                message_id=mid,
-                language=getattr(key, "language", None),
-                variant=getattr(key, "name", None),
-            )
-            if recorded and state == "bounced":
-                subscriber_queries.set_status(conn, claimed.subscriber_id, "bounced", now=now)
-                people = subscriber_queries.recipients_by_id(conn, [claimed.subscriber_id])
-                if claimed.subscriber_id in people:
-                    key_hash = address_hash(
-                        suppression.salt(conn), email_key(people[claimed.subscriber_id].email)
-                    )
-                    suppression.suppress(conn, key_hash, reason="hard_bounce", now=now)
+            for item in settled:
+                recorded = deliveries.finish(
+                    conn,
+                    item.claimed.id,
+                    worker=self.settings.worker,
+                    state=item.state,
+                    now=item.now,
+                    code=item.code,
+                    text=item.reason,
+                    next_attempt_at=item.retry_at,
+                    message_id=item.message_id,
+                    language=item.key.language if item.key else None,
+                    variant=item.key.name if item.key else None,
+                )
+                if recorded and item.state == "bounced":
+                    self._suppress(conn, item.claimed.subscriber_id, item.now)
+
+    def _suppress(self, conn: Connection, subscriber_id: int, now: datetime) -> None:
+        subscriber_queries.set_status(conn, subscriber_id, "bounced", now=now)
+        people = subscriber_queries.recipients_by_id(conn, [subscriber_id])
+        if subscriber_id in people:
+            key_hash = address_hash(suppression.salt(conn), email_key(people[subscriber_id].email))
+            suppression.suppress(conn, key_hash, reason="hard_bounce", now=now)
+
+
+@dataclass(frozen=True)
+class _Settled:
+    claimed: Claimed
+    state: str
+    code: int | None
+    reason: str
+    retry_at: datetime | None
+    message_id: str | None
+    key: VariantKey | None
+    now: datetime
+
+
+class GroupCommit:
+    """Outcomes that finish while a commit is running are written together in the next one.
+
+    Each sender waits for its own outcome to be committed before it takes another message, so
+    a crash can still lose at most the outcomes of the messages in flight; one fsync then
+    covers many messages instead of one.
+    """
+
+    def __init__(self, write: Callable[[list[_Settled]], None]) -> None:
+        self._write = write
+        self._pending: list[tuple[_Settled, asyncio.Future[None]]] = []
+        self._flushing: asyncio.Task[None] | None = None
+
+    async def submit(self, item: _Settled) -> None:
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._pending.append((item, done))
+        if self._flushing is None or self._flushing.done():
+            self._flushing = asyncio.create_task(self._flush())
+        await done
+
+    async def _flush(self) -> None:
+        while self._pending:
+            batch, self._pending = self._pending, []
+            try:
+                await asyncio.to_thread(self._write, [item for item, _ in batch])
+            except Exception as exc:
+                for _, done in batch:
+                    done.set_exception(exc)
+                continue
+            for _, done in batch:
+                done.set_result(None)
 
 
 async def _wait(stop: asyncio.Event, seconds: float) -> None:

@@ -61,7 +61,7 @@ def test_signature_verifies_and_covers_the_unsubscribe_headers(key_file: Path) -
         feedback_id="2026-12-digest:ka:newsletter:example.org",
         language="ka",
     )
-    body = "Line with trailing spaces   \n\n\nand blank lines at the end\n\n\n"
+    body = "Runs  of   spaces,\ttabs\t\tand trailing spaces   \n\n\nblank lines at the end\n\n\n"
     message = build_message(headers, text=body, html="<p>Привет</p>" * 300, boundary="=_b")
     signed = signer.sign(message, timestamp=1_790_000_000)
     assert verify(signed, signer)
