@@ -30,6 +30,7 @@ test: lint
 bench: $(STAMP)
 	$(BIN)/python benchmarks/import_and_segment.py
 	$(BIN)/python benchmarks/render.py
+	$(BIN)/python benchmarks/send.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
