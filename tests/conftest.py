@@ -10,6 +10,7 @@ import pytest
 import sqlalchemy as sa
 from click.testing import Result
 
+from mailer.config import Settings, load_settings
 from mailer.db import Database
 from mailer.db.schema import metadata
 
@@ -111,3 +112,18 @@ def cli(env: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
         if name.startswith("MAILER_") and name != "MAILER_TEST_POSTGRES_URL":
             monkeypatch.delenv(name)
     return Cli(env)
+
+
+def settings_for(
+    db_url: str = "sqlite:///:memory:", *, smtp_port: int = 25, **extra: str
+) -> Settings:
+    """Settings for the test database and a local relay; ``extra`` as ``section__key=value``."""
+    environ = {
+        "MAILER_DATABASE__URL": db_url,
+        "MAILER_SECRETS__KEY": TEST_SECRET,
+        "MAILER_SMTP__HOST": "127.0.0.1",
+        "MAILER_SMTP__PORT": str(smtp_port),
+        "MAILER_PATHS__TEMPLATES": str(REPO / "templates"),
+        **{f"MAILER_{key.upper()}": value for key, value in extra.items()},
+    }
+    return load_settings(environ=environ)

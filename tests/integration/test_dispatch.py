@@ -14,9 +14,8 @@ from aiosmtpd.smtp import SMTP, Envelope, Session
 
 from mailer.app import App
 from mailer.campaigns import lifecycle, source
-from mailer.config import load_settings
 from mailer.db import Database
-from tests.conftest import REPO, TEST_SECRET, Cli
+from tests.conftest import REPO, Cli, settings_for
 
 SAMPLE = REPO / "campaigns" / "2026-12-digest"
 PEOPLE = (
@@ -60,18 +59,14 @@ class Scripted:
 
 
 def app_for(db_url: str, port: int) -> App:
-    settings = load_settings(
-        environ={
-            "MAILER_DATABASE__URL": db_url,
-            "MAILER_SECRETS__KEY": TEST_SECRET,
-            "MAILER_SMTP__HOST": "127.0.0.1",
-            "MAILER_SMTP__PORT": str(port),
-            "MAILER_PATHS__TEMPLATES": str(REPO / "templates"),
-            "MAILER_SENDER__DOMAIN": "news.example.org",
-            "MAILER_BOUNCES__DOMAIN": "bounces.example.org",
-        }
+    return App(
+        settings_for(
+            db_url,
+            smtp_port=port,
+            sender__domain="news.example.org",
+            bounces__domain="bounces.example.org",
+        )
     )
-    return App(settings)
 
 
 async def send_all(app: App, handler: Scripted) -> int:

@@ -10,9 +10,8 @@ from pathlib import Path
 
 from mailer.app import App
 from mailer.campaigns import lifecycle, source
-from mailer.config import load_settings
 from mailer.db import Database
-from tests.conftest import REPO, TEST_SECRET, Cli
+from tests.conftest import REPO, Cli, settings_for
 from tests.scripted_smtp import ScriptedSmtp
 
 SAMPLE = REPO / "campaigns" / "2026-12-digest"
@@ -27,16 +26,7 @@ class Clock:
 
 
 def app_for(db_url: str, port: int, clock: Clock, **extra: str) -> App:
-    environ = {
-        "MAILER_DATABASE__URL": db_url,
-        "MAILER_SECRETS__KEY": TEST_SECRET,
-        "MAILER_SMTP__HOST": "127.0.0.1",
-        "MAILER_SMTP__PORT": str(port),
-        "MAILER_SMTP__TIMEOUT": "1",
-        "MAILER_PATHS__TEMPLATES": str(REPO / "templates"),
-        **{f"MAILER_{k.upper()}": v for k, v in extra.items()},
-    }
-    return App(load_settings(environ=environ), clock=clock)
+    return App(settings_for(db_url, smtp_port=port, smtp__timeout="1", **extra), clock=clock)
 
 
 def start(cli: Cli, db: Database, tmp_path: Path, emails: list[str]) -> None:

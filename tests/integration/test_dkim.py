@@ -13,11 +13,10 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from mailer.app import App
 from mailer.campaigns import lifecycle, source
-from mailer.config import load_settings
 from mailer.core.message import MessageHeaders, build_message
 from mailer.db import Database
 from mailer.smtp.dkim import DkimSigner
-from tests.conftest import REPO, TEST_SECRET, Cli
+from tests.conftest import REPO, Cli, settings_for
 from tests.scripted_smtp import ScriptedSmtp
 
 SAMPLE = REPO / "campaigns" / "2026-12-digest"
@@ -90,19 +89,15 @@ def test_worker_signs_every_message(
 
     async def main() -> App:
         port = await server.start()
-        settings = load_settings(
-            environ={
-                "MAILER_DATABASE__URL": db_url,
-                "MAILER_SECRETS__KEY": TEST_SECRET,
-                "MAILER_SMTP__HOST": "127.0.0.1",
-                "MAILER_SMTP__PORT": str(port),
-                "MAILER_PATHS__TEMPLATES": str(REPO / "templates"),
-                "MAILER_DKIM__SELECTOR": "news2026",
-                "MAILER_DKIM__DOMAIN": "example.org",
-                "MAILER_DKIM__PRIVATE_KEY_FILE": str(key_file),
-            }
+        app = App(
+            settings_for(
+                db_url,
+                smtp_port=port,
+                dkim__selector="news2026",
+                dkim__domain="example.org",
+                dkim__private_key_file=str(key_file),
+            )
         )
-        app = App(settings)
         relay = app.relay()
         await app.dispatcher(relay).run(asyncio.Event(), until_idle=True)
         await relay.close()
