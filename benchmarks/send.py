@@ -72,7 +72,7 @@ def app_for(database: Path, port: int, **extra: str) -> App:
         "MAILER_SECRETS__KEY": "benchmark-secret-key-0123456789",
         "MAILER_SMTP__HOST": "127.0.0.1",
         "MAILER_SMTP__PORT": str(port),
-        "MAILER_SENDING__CONCURRENCY": "4",
+        "MAILER_SENDING__CONCURRENCY": "16",
         "MAILER_SENDING__BATCH_SIZE": "500",
         "MAILER_PATHS__TEMPLATES": str(REPO / "templates"),
         **{f"MAILER_{k.upper()}": v for k, v in extra.items()},

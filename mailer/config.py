@@ -39,7 +39,7 @@ class SmtpSettings:
 
 @dataclass(frozen=True)
 class SendingSettings:
-    concurrency: int = 4
+    concurrency: int = 8
     rate: float = 0.0
     batch_size: int = 100
     lease_seconds: int = 60

@@ -213,3 +213,69 @@ def complete_finished(conn: sa.Connection, *, now: datetime) -> list[int]:
         .returning(campaign.c.id)
     )
     return list(conn.execute(statement).scalars())
+
+
+@dataclass(frozen=True)
+class Finished:
+    """One attempt's outcome, as ``finish_many`` writes it."""
+
+    delivery_id: int
+    state: str
+    now: datetime
+    code: int | None = None
+    text: str | None = None
+    next_attempt_at: datetime | None = None
+    message_id: str | None = None
+    language: str | None = None
+    variant: str | None = None
+
+
+def finish_many(conn: sa.Connection, rows: Sequence[Finished], *, worker: str) -> None:
+    """Records many outcomes in one executemany, each fenced like ``finish``.
+
+    One statement for the whole group commit: per-row UPDATEs through SQLAlchemy cost about
+    0.15 ms each, an executemany a fraction of that. Rows whose lease was lost are not written.
+    """
+    if not rows:
+        return
+    p = sa.bindparam
+    statement = (
+        sa.update(delivery)
+        .where(
+            delivery.c.id == p("_id"),
+            delivery.c.lease_owner == worker,
+            delivery.c.state == "sending",
+        )
+        .values(
+            state=p("_state"),
+            lease_owner=None,
+            lease_until=None,
+            updated_at=p("_now"),
+            last_code=p("_code"),
+            last_text=p("_text"),
+            sent_at=sa.case((p("_state") == "sent", p("_now")), else_=delivery.c.sent_at),
+            next_attempt_at=sa.func.coalesce(
+                p("_retry", type_=sa.DateTime), delivery.c.next_attempt_at
+            ),
+            message_id=sa.func.coalesce(p("_mid", type_=sa.String), delivery.c.message_id),
+            language=sa.func.coalesce(p("_language", type_=sa.String), delivery.c.language),
+            variant=sa.func.coalesce(p("_variant", type_=sa.String), delivery.c.variant),
+        )
+    )
+    conn.execute(
+        statement,
+        [
+            {
+                "_id": row.delivery_id,
+                "_state": row.state,
+                "_now": row.now,
+                "_code": row.code,
+                "_text": row.text[:1000] if row.text else row.text,
+                "_retry": row.next_attempt_at,
+                "_mid": row.message_id,
+                "_language": row.language,
+                "_variant": row.variant,
+            }
+            for row in rows
+        ],
+    )

@@ -61,6 +61,7 @@ class Dispatcher:
     _campaigns: dict[int, tuple[Campaign, Composer]] = field(default_factory=dict)
     _relay_pauses: int = 0
     _bucket: TokenBucket | None = None
+    _eight_bit: bool = False
 
     def __post_init__(self) -> None:
         self._commits = GroupCommit(self._write)
@@ -69,6 +70,7 @@ class Dispatcher:
 
     async def run(self, stop: asyncio.Event, *, until_idle: bool = False) -> None:
         """Send until ``stop`` is set (or, with ``until_idle``, until nothing is due)."""
+        self._eight_bit = await self.relay.offers_8bitmime()
         while not stop.is_set():
             claimed = await asyncio.to_thread(self._claim)
             if not claimed:
@@ -160,14 +162,20 @@ class Dispatcher:
             language=variant.key.language,
         )
         data = build_message(
-            headers, text=rendered.text, html=rendered.html, boundary=f"=_{bounce_token[-22:]}"
+            headers,
+            text=rendered.text,
+            html=rendered.html,
+            boundary=f"=_{bounce_token[-22:]}",
+            eight_bit=self._eight_bit,
         )
         if self.settings.dkim is not None:
             data = self.settings.dkim.sign(data, timestamp=int(time.time()))
         envelope_from = f"bounces+{bounce_token}@{self.settings.bounce_domain}"
         if self._bucket is not None:
             await asyncio.sleep(self._bucket.take(time.monotonic()))
-        outcome = await self.relay.send(envelope_from, recipient.email, data)
+        outcome = await self.relay.send(
+            envelope_from, recipient.email, data, eight_bit=self._eight_bit
+        )
         await self._commits.submit(self._settle(claimed, outcome, headers.message_id, variant.key))
         if outcome.action == Action.SENT:
             self.sent += 1
@@ -194,8 +202,29 @@ class Dispatcher:
 
     def _write(self, settled: list[_Settled]) -> None:
         """Record outcomes in one transaction: a group commit of the messages just finished."""
+        plain = [item for item in settled if item.state != "bounced"]
         with self.database.write() as conn:
+            deliveries.finish_many(
+                conn,
+                [
+                    deliveries.Finished(
+                        delivery_id=item.claimed.id,
+                        state=item.state,
+                        now=item.now,
+                        code=item.code,
+                        text=item.reason,
+                        next_attempt_at=item.retry_at,
+                        message_id=item.message_id,
+                        language=item.key.language if item.key else None,
+                        variant=item.key.name if item.key else None,
+                    )
+                    for item in plain
+                ],
+                worker=self.settings.worker,
+            )
             for item in settled:
+                if item.state != "bounced":
+                    continue
                 recorded = deliveries.finish(
                     conn,
                     item.claimed.id,
@@ -204,12 +233,11 @@ class Dispatcher:
                     now=item.now,
                     code=item.code,
                     text=item.reason,
-                    next_attempt_at=item.retry_at,
                     message_id=item.message_id,
                     language=item.key.language if item.key else None,
                     variant=item.key.name if item.key else None,
                 )
-                if recorded and item.state == "bounced":
+                if recorded:
                     self._suppress(conn, item.claimed.subscriber_id, item.now)
 
     def _suppress(self, conn: Connection, subscriber_id: int, now: datetime) -> None:

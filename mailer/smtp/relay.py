@@ -43,6 +43,7 @@ class Relay:
     _slots: asyncio.Semaphore | None = None
     # one TLS context for every connection: aiosmtplib's default builds one each time (~24 ms)
     _tls: ssl.SSLContext = field(default_factory=ssl.create_default_context)
+    _eight_bit: bool | None = None
 
     async def _open(self) -> _Connection:
         s = self.settings
@@ -59,7 +60,21 @@ class Relay:
         await client.connect()
         return _Connection(client)
 
-    async def send(self, sender: str, recipient: str, message: bytes) -> Outcome:
+    async def offers_8bitmime(self) -> bool:
+        """Whether the relay takes unencoded UTF-8 bodies (asked once; False when unreachable)."""
+        if self._eight_bit is None:
+            try:
+                connection = await self._open()
+                await connection.client.ehlo()  # connect() leaves EHLO to the first command
+            except (aiosmtplib.SMTPException, OSError):
+                return False
+            self._eight_bit = connection.client.supports_extension("8bitmime")
+            self._idle.append(connection)
+        return self._eight_bit
+
+    async def send(
+        self, sender: str, recipient: str, message: bytes, *, eight_bit: bool = False
+    ) -> Outcome:
         if self._slots is None:
             self._slots = asyncio.Semaphore(self.size)
         async with self._slots:
@@ -69,7 +84,9 @@ class Relay:
                 return classify_reply(exc.code, exc.message)
             except (aiosmtplib.SMTPException, OSError):
                 return connection_lost(in_data=False, refused=True)
-            outcome, reusable = await self._transaction(connection, sender, recipient, message)
+            outcome, reusable = await self._transaction(
+                connection, sender, recipient, message, eight_bit
+            )
             if reusable and connection.sent < self.settings.max_messages_per_connection:
                 self._idle.append(connection)
             else:
@@ -77,12 +94,12 @@ class Relay:
             return outcome
 
     async def _transaction(
-        self, connection: _Connection, sender: str, recipient: str, message: bytes
+        self, connection: _Connection, sender: str, recipient: str, message: bytes, eight_bit: bool
     ) -> tuple[Outcome, bool]:
         client = connection.client
         stage = "before"
         try:
-            await client.mail(sender)
+            await client.mail(sender, options=["BODY=8BITMIME"] if eight_bit else None)
             await client.rcpt(recipient)
             stage = "data"
             response = await client.data(message)
