@@ -5,9 +5,11 @@ from __future__ import annotations
 import asyncio
 import json
 import signal
+import sys
 from pathlib import Path
 
 import click
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from mailer.app import App
 from mailer.campaigns import lifecycle, source
@@ -33,15 +35,41 @@ def print_status(status: Status) -> None:
     click.echo("  " + "  ".join(f"{name} {status.counts[name]}" for name in COLUMNS))
 
 
-async def send_until_idle(app: App) -> int:
-    """Send everything due in this process; returns how many messages were accepted."""
+async def send_until_idle(app: App, *, progress_of: str | None = None) -> int:
+    """Send everything due in this process; returns how many messages were accepted.
+
+    With ``progress_of`` (a slug) and a terminal, a progress bar follows that campaign.
+    """
     relay = app.relay()
     dispatcher = app.dispatcher(relay)
+    sending = asyncio.create_task(dispatcher.run(asyncio.Event(), until_idle=True))
     try:
-        await dispatcher.run(asyncio.Event(), until_idle=True)
+        if progress_of is not None and sys.stdout.isatty():
+            await _show_progress(app, progress_of, sending)
+        await sending
     finally:
         await relay.close()
     return dispatcher.sent
+
+
+async def _show_progress(app: App, slug: str, sending: asyncio.Task[None]) -> None:
+    with Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[detail]}"),
+        TimeRemainingColumn(),
+        transient=False,
+    ) as progress:
+        task = progress.add_task(slug, total=None, detail="")
+        while True:
+            status = await asyncio.to_thread(lifecycle.status, app.database, slug)
+            done = status.total - sum(status.counts[s] for s in ("queued", "sending", "deferred"))
+            detail = f"sent {status.counts['sent']}, deferred {status.counts['deferred']}"
+            progress.update(task, total=status.total, completed=done, detail=detail)
+            if sending.done():
+                return
+            await asyncio.sleep(0.25)
 
 
 @campaign.command("send")
@@ -70,7 +98,7 @@ def send_command(ctx: click.Context, path: Path, wait: bool, force: bool) -> Non
         added = lifecycle.start(app.database, issue, text, now=app.clock())
         click.echo(f"started {issue.slug}: {added} deliveries queued")
         if wait:
-            sent = asyncio.run(send_until_idle(app))
+            sent = asyncio.run(send_until_idle(app, progress_of=issue.slug))
             click.echo(
                 f"{sent} messages accepted by {app.settings.smtp.host}:{app.settings.smtp.port}"
             )
