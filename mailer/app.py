@@ -83,6 +83,7 @@ class App:
                 bounce_domain=settings.bounces.domain,
                 secret_key=settings.secrets.key,
                 rate=settings.sending.rate,
+                domain_rates=settings.sending.domain_limits(),
                 batch_size=settings.sending.batch_size,
                 lease_seconds=settings.sending.lease_seconds,
                 dkim=self.dkim_signer(),

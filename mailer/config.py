@@ -43,6 +43,10 @@ class SendingSettings:
     rate: float = 0.0
     batch_size: int = 100
     lease_seconds: int = 60
+    domain_rates: str = ""
+
+    def domain_limits(self) -> dict[str, float]:
+        return parse_domain_rates(self.domain_rates)
 
 
 @dataclass(frozen=True)
@@ -127,6 +131,22 @@ class Settings:
             raise ConfigError(
                 "must be at least 16 characters", source=self.source, key="secrets.key"
             )
+
+
+def parse_domain_rates(text: str) -> dict[str, float]:
+    """``"gmail.com=10, mail.ru=5"`` → ``{"gmail.com": 10.0, "mail.ru": 5.0}`` (per second)."""
+    rates: dict[str, float] = {}
+    for item in filter(None, (part.strip() for part in text.split(","))):
+        domain, sep, value = item.partition("=")
+        domain = domain.strip().lower()
+        try:
+            rate = float(value)
+        except ValueError:
+            rate = -1.0
+        if not sep or not domain or "." not in domain or rate <= 0:
+            raise ValueError(f"{item!r}: expected domain=messages-per-second, e.g. gmail.com=10")
+        rates[domain] = rate
+    return rates
 
 
 def _key(f: dataclasses.Field[Any]) -> str:
@@ -303,6 +323,10 @@ def validate(settings: Settings) -> None:
         raise ConfigError("must be at least 1", source=src, key="sending.batch_size")
     if settings.sending.lease_seconds < 1:
         raise ConfigError("must be at least 1 (seconds)", source=src, key="sending.lease_seconds")
+    try:
+        parse_domain_rates(settings.sending.domain_rates)
+    except ValueError as exc:
+        raise ConfigError(str(exc), source=src, key="sending.domain_rates") from None
     if settings.sending.rate < 0:
         raise ConfigError("must be 0 (unlimited) or more", source=src, key="sending.rate")
     if settings.importer.batch_size < 1:

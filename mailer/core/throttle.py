@@ -22,3 +22,16 @@ class TokenBucket:
         self.updated = now
         self.tokens -= 1.0
         return 0.0 if self.tokens >= 0 else -self.tokens / self.rate
+
+
+class DomainBuckets:
+    """One token bucket per recipient domain that has a limit; other domains pass freely."""
+
+    def __init__(self, rates: dict[str, float]) -> None:
+        self._buckets = {
+            domain: TokenBucket(rate, burst=max(1.0, rate)) for domain, rate in rates.items()
+        }
+
+    def take(self, address: str, now: float) -> float:
+        bucket = self._buckets.get(address.rpartition("@")[2].lower())
+        return 0.0 if bucket is None else bucket.take(now)

@@ -21,7 +21,7 @@ from mailer.core.message import MessageHeaders, build_message, message_id
 from mailer.core.privacy import address_hash
 from mailer.core.selection import VariantKey
 from mailer.core.subscribers import Recipient, email_key
-from mailer.core.throttle import TokenBucket
+from mailer.core.throttle import DomainBuckets, TokenBucket
 from mailer.core.tokens import make_token
 from mailer.db import Connection, Database, deliveries, suppression
 from mailer.db import campaigns as stored_campaigns
@@ -46,6 +46,7 @@ class DispatchSettings:
     lease_seconds: int = 60
     poll_seconds: float = 1.0
     rate: float = 0.0  # messages a second, all relays together; 0 = unlimited
+    domain_rates: dict[str, float] = field(default_factory=dict)
     dkim: DkimSigner | None = None
 
 
@@ -67,6 +68,7 @@ class Dispatcher:
         self._commits = GroupCommit(self._write)
         rate = self.settings.rate
         self._bucket = TokenBucket(rate=rate, burst=max(1.0, rate)) if rate > 0 else None
+        self._domains = DomainBuckets(self.settings.domain_rates)
 
     async def run(self, stop: asyncio.Event, *, until_idle: bool = False) -> None:
         """Send until ``stop`` is set (or, with ``until_idle``, until nothing is due)."""
@@ -171,8 +173,11 @@ class Dispatcher:
         if self.settings.dkim is not None:
             data = self.settings.dkim.sign(data, timestamp=int(time.time()))
         envelope_from = f"bounces+{bounce_token}@{self.settings.bounce_domain}"
+        wait = self._domains.take(recipient.email, time.monotonic())
         if self._bucket is not None:
-            await asyncio.sleep(self._bucket.take(time.monotonic()))
+            wait = max(wait, self._bucket.take(time.monotonic()))
+        if wait:
+            await asyncio.sleep(wait)
         outcome = await self.relay.send(
             envelope_from, recipient.email, data, eight_bit=self._eight_bit
         )

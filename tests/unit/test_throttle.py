@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from mailer.core.throttle import TokenBucket
+import pytest
+
+from mailer.config import load_settings
+from mailer.core.throttle import DomainBuckets, TokenBucket
+from mailer.errors import ConfigError
 
 
 def test_unlimited_never_waits() -> None:
@@ -26,3 +30,19 @@ def test_a_burst_then_waiting() -> None:
     assert bucket.take(0.0) == 0.0
     assert bucket.take(0.0) == 0.5
     assert bucket.take(0.0) == 1.0
+
+
+def test_domain_limits_apply_only_to_their_domain() -> None:
+    buckets = DomainBuckets({"gmail.com": 2.0})
+    waits = [buckets.take("a@Gmail.com", 0.0) for _ in range(4)]
+    assert waits == [0.0, 0.0, 0.5, 1.0]
+    assert [buckets.take("b@mail.ru", 0.0) for _ in range(100)] == [0.0] * 100
+
+
+def test_domain_rates_setting() -> None:
+    settings = load_settings(environ={"MAILER_SENDING__DOMAIN_RATES": "gmail.com=10, Mail.ru=2.5"})
+    assert settings.sending.domain_limits() == {"gmail.com": 10.0, "mail.ru": 2.5}
+    with pytest.raises(ConfigError, match="sending.domain_rates"):
+        load_settings(environ={"MAILER_SENDING__DOMAIN_RATES": "gmail.com:10"})
+    with pytest.raises(ConfigError, match="gmail.com=0"):
+        load_settings(environ={"MAILER_SENDING__DOMAIN_RATES": "gmail.com=0"})
