@@ -30,7 +30,7 @@ class Status:
 
 
 def start(database: Database, campaign: Campaign, source: str, *, now: datetime) -> int:
-    """Freeze the source, set the campaign ``sending`` and write its ledger; returns rows added.
+    """Freeze the source, set the campaign ``sending`` and write its ledger; returns its rows.
 
     One INSERT … SELECT takes a snapshot of the audience: active subscribers on any of the
     lists who match the segment, once each however many lists they are on.
@@ -53,7 +53,7 @@ def start(database: Database, campaign: Campaign, source: str, *, now: datetime)
             stored_campaigns.set_state(conn, stored.id, target, now=now, expected=stored.state)
             campaign_id = stored.id
         where = audience_clause(conn, segment=segment, lists=campaign.lists)
-        return deliveries.materialise(conn, campaign_id, where, now=now)
+        return deliveries.materialise(conn, campaign_id, where, now=now, first=stored is None)
 
 
 def _change(database: Database, slug: str, action: str, *, now: datetime) -> str:

@@ -29,14 +29,19 @@ class Claimed:
 
 
 def materialise(
-    conn: sa.Connection, campaign_id: int, audience: sa.ColumnElement[bool], *, now: datetime
+    conn: sa.Connection,
+    campaign_id: int,
+    audience: sa.ColumnElement[bool],
+    *,
+    now: datetime,
+    first: bool = True,
 ) -> int:
     """Writes one ``queued`` row per subscriber matching ``audience`` in one INSERT … SELECT.
 
-    Rows that exist already (a second start) are left alone. Returns how many were added.
+    ``first=False`` (a campaign started before) leaves existing rows alone with an anti-join;
+    a first start needs none. Returns how many rows the campaign has now.
     """
-    existing = sa.select(delivery.c.subscriber_id).where(delivery.c.campaign_id == campaign_id)
-    rows = sa.select(
+    columns = sa.select(
         sa.literal(campaign_id),
         subscriber.c.id,
         sa.literal("queued"),
@@ -44,16 +49,19 @@ def materialise(
         sa.literal(now, sa.DateTime),
         sa.literal(now, sa.DateTime),
         sa.literal(now, sa.DateTime),
-    ).where(audience, subscriber.c.id.not_in(existing))
+    ).where(audience)
+    if not first:
+        existing = sa.select(delivery.c.subscriber_id).where(delivery.c.campaign_id == campaign_id)
+        columns = columns.where(subscriber.c.id.not_in(existing))
     statement = sa.insert(delivery).from_select(
         ["campaign_id", "subscriber_id", "state", "attempts", "next_attempt_at", "created_at",
          "updated_at"],
-        rows,
+        columns,
     )  # fmt: skip
-    if conn.dialect.name == "postgresql":  # psycopg reports no rowcount for INSERT … SELECT
-        added = statement.returning(sa.literal(1)).cte("added")
-        return int(conn.execute(sa.select(sa.func.count()).select_from(added)).scalar_one())
-    return int(conn.execute(statement).rowcount)
+    conn.execute(statement)
+    # counted afterwards: psycopg reports no rowcount here, and RETURNING a million rows costs
+    count = sa.select(sa.func.count()).where(delivery.c.campaign_id == campaign_id)
+    return int(conn.execute(count).scalar_one())
 
 
 def claim(

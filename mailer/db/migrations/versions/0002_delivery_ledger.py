@@ -83,7 +83,13 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_delivery_due", ["campaign_id", "state", "next_attempt_at"], unique=False
         )
-        batch_op.create_index("ix_delivery_lease", ["state", "lease_until"], unique=False)
+        batch_op.create_index(
+            "ix_delivery_lease",
+            ["lease_until"],
+            unique=False,
+            postgresql_where=sa.text("state = 'sending'"),
+            sqlite_where=sa.text("state = 'sending'"),
+        )
         batch_op.create_index(
             batch_op.f("ix_delivery_subscriber_id"), ["subscriber_id"], unique=False
         )
