@@ -31,6 +31,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/import_and_segment.py
 	$(BIN)/python benchmarks/render.py
 	$(BIN)/python benchmarks/send.py
+	$(BIN)/python benchmarks/ledger.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
