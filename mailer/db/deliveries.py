@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -118,48 +119,6 @@ def renew(conn: sa.Connection, ids: Sequence[int], *, worker: str, lease_until: 
     return int(conn.execute(statement).rowcount)
 
 
-def finish(
-    conn: sa.Connection,
-    delivery_id: int,
-    *,
-    worker: str,
-    state: str,
-    now: datetime,
-    code: int | None = None,
-    text: str | None = None,
-    next_attempt_at: datetime | None = None,
-    message_id: str | None = None,
-    language: str | None = None,
-    variant: str | None = None,
-) -> bool:
-    """Records the outcome of one attempt; False when the lease was lost (nothing written)."""
-    values: dict[str, object] = {
-        "state": state,
-        "lease_owner": None,
-        "lease_until": None,
-        "updated_at": now,
-        "last_code": code,
-        "last_text": text[:1000] if text else text,
-    }
-    if state == "sent":
-        values["sent_at"] = now
-    if next_attempt_at is not None:
-        values["next_attempt_at"] = next_attempt_at
-    for key, value in (("message_id", message_id), ("language", language), ("variant", variant)):
-        if value is not None:
-            values[key] = value
-    statement = (
-        sa.update(delivery)
-        .where(
-            delivery.c.id == delivery_id,
-            delivery.c.lease_owner == worker,
-            delivery.c.state == "sending",
-        )
-        .values(values)
-    )
-    return conn.execute(statement).rowcount == 1
-
-
 def reap(conn: sa.Connection, *, now: datetime) -> int:
     """Moves deliveries whose lease expired (a dead worker) back to ``deferred``, due now."""
     statement = (
@@ -238,16 +197,10 @@ class Finished:
     variant: str | None = None
 
 
-def finish_many(conn: sa.Connection, rows: Sequence[Finished], *, worker: str) -> None:
-    """Records many outcomes in one executemany, each fenced like ``finish``.
-
-    One statement for the whole group commit: per-row UPDATEs through SQLAlchemy cost about
-    0.15 ms each, an executemany a fraction of that. Rows whose lease was lost are not written.
-    """
-    if not rows:
-        return
+def _finish_statement(worker: str) -> sa.Update:
+    """UPDATE of one outcome, fenced on the lease owner and ``sending``; bound per row."""
     p = sa.bindparam
-    statement = (
+    return (
         sa.update(delivery)
         .where(
             delivery.c.id == p("_id"),
@@ -270,20 +223,37 @@ def finish_many(conn: sa.Connection, rows: Sequence[Finished], *, worker: str) -
             variant=sa.func.coalesce(p("_variant", type_=sa.String), delivery.c.variant),
         )
     )
-    conn.execute(
-        statement,
-        [
-            {
-                "_id": row.delivery_id,
-                "_state": row.state,
-                "_now": row.now,
-                "_code": row.code,
-                "_text": row.text[:1000] if row.text else row.text,
-                "_retry": row.next_attempt_at,
-                "_mid": row.message_id,
-                "_language": row.language,
-                "_variant": row.variant,
-            }
-            for row in rows
-        ],
-    )
+
+
+def _finish_params(row: Finished) -> dict[str, object]:
+    return {
+        "_id": row.delivery_id,
+        "_state": row.state,
+        "_now": row.now,
+        "_code": row.code,
+        "_text": row.text[:1000] if row.text else row.text,
+        "_retry": row.next_attempt_at,
+        "_mid": row.message_id,
+        "_language": row.language,
+        "_variant": row.variant,
+    }
+
+
+def finish_one(conn: sa.Connection, row: Finished, *, worker: str) -> bool:
+    """Records one outcome; False when the lease was lost (nothing written)."""
+    return conn.execute(_finish_statement(worker), _finish_params(row)).rowcount == 1
+
+
+def finish(conn: sa.Connection, delivery_id: int, *, worker: str, **outcome: Any) -> bool:
+    """``finish_one`` with the fields of ``Finished`` as keywords (state, now, code, …)."""
+    return finish_one(conn, Finished(delivery_id=delivery_id, **outcome), worker=worker)
+
+
+def finish_many(conn: sa.Connection, rows: Sequence[Finished], *, worker: str) -> None:
+    """Records many outcomes in one executemany, each fenced like ``finish_one``.
+
+    One statement for a whole group commit: per-row UPDATEs through SQLAlchemy cost about
+    0.15 ms each, an executemany a fraction of that. Rows whose lease was lost are not written.
+    """
+    if rows:
+        conn.execute(_finish_statement(worker), [_finish_params(row) for row in rows])

@@ -206,43 +206,18 @@ class Dispatcher:
         return _Settled(claimed, state, outcome.code, reason, retry_at, mid, key, now)
 
     def _write(self, settled: list[_Settled]) -> None:
-        """Record outcomes in one transaction: a group commit of the messages just finished."""
-        plain = [item for item in settled if item.state != "bounced"]
+        """Record outcomes in one transaction: a group commit of the messages just finished.
+
+        Hard bounces go one by one, so only those whose lease held suppress the address.
+        """
+        worker = self.settings.worker
         with self.database.write() as conn:
-            deliveries.finish_many(
-                conn,
-                [
-                    deliveries.Finished(
-                        delivery_id=item.claimed.id,
-                        state=item.state,
-                        now=item.now,
-                        code=item.code,
-                        text=item.reason,
-                        next_attempt_at=item.retry_at,
-                        message_id=item.message_id,
-                        language=item.key.language if item.key else None,
-                        variant=item.key.name if item.key else None,
-                    )
-                    for item in plain
-                ],
-                worker=self.settings.worker,
-            )
+            plain = [item.finished() for item in settled if item.state != "bounced"]
+            deliveries.finish_many(conn, plain, worker=worker)
             for item in settled:
-                if item.state != "bounced":
-                    continue
-                recorded = deliveries.finish(
-                    conn,
-                    item.claimed.id,
-                    worker=self.settings.worker,
-                    state=item.state,
-                    now=item.now,
-                    code=item.code,
-                    text=item.reason,
-                    message_id=item.message_id,
-                    language=item.key.language if item.key else None,
-                    variant=item.key.name if item.key else None,
-                )
-                if recorded:
+                if item.state == "bounced" and deliveries.finish_one(
+                    conn, item.finished(), worker=worker
+                ):
                     self._suppress(conn, item.claimed.subscriber_id, item.now)
 
     def _suppress(self, conn: Connection, subscriber_id: int, now: datetime) -> None:
@@ -263,6 +238,19 @@ class _Settled:
     message_id: str | None
     key: VariantKey | None
     now: datetime
+
+    def finished(self) -> deliveries.Finished:
+        return deliveries.Finished(
+            delivery_id=self.claimed.id,
+            state=self.state,
+            now=self.now,
+            code=self.code,
+            text=self.reason,
+            next_attempt_at=self.retry_at,
+            message_id=self.message_id,
+            language=self.key.language if self.key else None,
+            variant=self.key.name if self.key else None,
+        )
 
 
 class GroupCommit:
