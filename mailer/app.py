@@ -15,6 +15,7 @@ from mailer.dispatch.worker import Dispatcher, DispatchSettings
 from mailer.render.compose import Composer
 from mailer.render.templates import TemplateSet
 from mailer.smtp.dkim import DkimSigner
+from mailer.smtp.pool import RelayPool
 from mailer.smtp.relay import Relay, RelaySettings
 
 
@@ -50,18 +51,27 @@ class App:
             secret_key=self.settings.secrets.key,
         )
 
-    def relay(self) -> Relay:
+    def relay(self) -> RelayPool:
+        """The relays to send through, each a pool of reused connections."""
         smtp = self.settings.smtp
-        return Relay(
-            RelaySettings(
-                host=smtp.host,
-                port=smtp.port,
-                security=smtp.security,
-                username=smtp.username,
-                password=smtp.password,
-                timeout=smtp.timeout,
-            ),
-            size=self.settings.sending.concurrency,
+        return RelayPool.of(
+            [
+                (
+                    Relay(
+                        RelaySettings(
+                            host=host,
+                            port=port,
+                            security=smtp.security,
+                            username=smtp.username,
+                            password=smtp.password,
+                            timeout=smtp.timeout,
+                        ),
+                        size=self.settings.sending.concurrency,
+                    ),
+                    weight,
+                )
+                for host, port, weight in smtp.relay_list()
+            ]
         )
 
     def dkim_signer(self) -> DkimSigner | None:
@@ -70,7 +80,7 @@ class App:
             return None
         return DkimSigner.from_file(dkim.domain, dkim.selector, Path(dkim.private_key_file))
 
-    def dispatcher(self, relay: Relay, *, name: str = "") -> Dispatcher:
+    def dispatcher(self, relay: RelayPool, *, name: str = "") -> Dispatcher:
         """A sending loop; ``name`` tells apart several in one process (host:pid otherwise)."""
         settings = self.settings
         return Dispatcher(

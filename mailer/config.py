@@ -35,6 +35,11 @@ class SmtpSettings:
     username: str = ""
     password: str = field(default="", repr=False)
     timeout: float = 30.0
+    relays: str = ""
+
+    def relay_list(self) -> list[tuple[str, int, float]]:
+        """(host, port, weight) per relay: ``relays`` if set, else ``host``:``port``."""
+        return parse_relays(self.relays) if self.relays.strip() else [(self.host, self.port, 1.0)]
 
 
 @dataclass(frozen=True)
@@ -131,6 +136,22 @@ class Settings:
             raise ConfigError(
                 "must be at least 16 characters", source=self.source, key="secrets.key"
             )
+
+
+def parse_relays(text: str) -> list[tuple[str, int, float]]:
+    """``"a.example.org:25*3, b.example.org:587"`` → hosts, ports and weights (default 1)."""
+    relays: list[tuple[str, int, float]] = []
+    for item in filter(None, (part.strip() for part in text.split(","))):
+        address, _, weight_text = item.partition("*")
+        host, sep, port_text = address.strip().rpartition(":")
+        try:
+            port, weight = int(port_text), float(weight_text or 1)
+        except ValueError:
+            port, weight = 0, 0.0
+        if not sep or not host or not 0 < port < 65536 or weight <= 0:
+            raise ValueError(f"{item!r}: expected host:port or host:port*weight")
+        relays.append((host, port, weight))
+    return relays
 
 
 def parse_domain_rates(text: str) -> dict[str, float]:
@@ -323,6 +344,10 @@ def validate(settings: Settings) -> None:
         raise ConfigError("must be at least 1", source=src, key="sending.batch_size")
     if settings.sending.lease_seconds < 1:
         raise ConfigError("must be at least 1 (seconds)", source=src, key="sending.lease_seconds")
+    try:
+        parse_relays(settings.smtp.relays)
+    except ValueError as exc:
+        raise ConfigError(str(exc), source=src, key="smtp.relays") from None
     try:
         parse_domain_rates(settings.sending.domain_rates)
     except ValueError as exc:

@@ -12,7 +12,7 @@ from mailer.core.message import MessageHeaders, build_message
 from mailer.core.subscribers import Recipient
 from mailer.render.compose import Composer
 from mailer.smtp.dkim import DkimSigner
-from mailer.smtp.relay import Relay
+from mailer.smtp.pool import RelayPool
 
 TEST_MARK = "[TEST] "
 
@@ -26,7 +26,7 @@ class SentCopy:
 
 async def send_test_copies(
     composer: Composer,
-    relay: Relay,
+    relay: RelayPool,
     addresses: list[str],
     *,
     sender: str,

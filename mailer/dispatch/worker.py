@@ -30,7 +30,7 @@ from mailer.db.deliveries import Claimed
 from mailer.errors import CampaignInvalid
 from mailer.render.compose import Composer
 from mailer.smtp.dkim import DkimSigner
-from mailer.smtp.relay import Relay
+from mailer.smtp.pool import RelayPool
 
 RELAY_PAUSE = (5.0, 30.0, 120.0, 600.0)
 
@@ -53,7 +53,7 @@ class DispatchSettings:
 @dataclass
 class Dispatcher:
     database: Database
-    relay: Relay
+    relay: RelayPool
     settings: DispatchSettings
     composer_for: Callable[[Campaign], Composer]
     clock: Callable[[], datetime]

@@ -171,3 +171,37 @@ def test_two_workers_share_a_campaign_without_duplicates(
     assert Counter(rcpt for rcpt, _ in server.accepted) == Counter(emails)
     message_ids = [mid for _, mid in server.accepted]
     assert len(set(message_ids)) == 40
+
+
+def test_failover_to_the_healthy_relay_and_weights(
+    cli: Cli, db: Database, db_url: str, tmp_path: Path
+) -> None:
+    emails = [f"member{i}@example.org" for i in range(30)]
+    start(cli, db, tmp_path, emails)
+    throttled = ScriptedSmtp(greeting="421 4.7.0 Too many connections")
+    healthy = ScriptedSmtp()
+
+    async def main() -> int:
+        bad, good = await throttled.start(), await healthy.start()
+        relays = f"127.0.0.1:{bad}*5, 127.0.0.1:{good}*1"
+        try:
+            return await run(app_for(db_url, 1, Clock(), smtp__relays=relays))
+        finally:
+            await throttled.stop()
+            await healthy.stop()
+
+    assert asyncio.run(main()) == 30
+    assert throttled.accepted == []
+    assert len(healthy.accepted) == 30
+    assert throttled.connections >= 1  # it was tried, then left to cool off
+    status = lifecycle.status(db, "2026-12-digest")
+    assert status.state == "sent"
+    assert status.counts["deferred"] == 0
+
+
+def test_weights_share_the_load() -> None:
+    settings = settings_for(smtp__relays="a.example.org:25*3, b.example.org:587")
+    assert settings.smtp.relay_list() == [("a.example.org", 25, 3.0), ("b.example.org", 587, 1.0)]
+    pool = App(settings).relay()
+    first = Counter(pool.order(0.0)[0].relay.settings.host for _ in range(2000))
+    assert 1300 < first["a.example.org"] < 1700  # about 3 in 4

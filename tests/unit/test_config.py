@@ -136,3 +136,12 @@ def test_secrets_are_not_in_repr() -> None:
     )
     assert "super-secret-value-123" not in repr(settings)
     assert "pw-42" not in repr(settings)
+
+
+def test_relays_setting() -> None:
+    with pytest.raises(ConfigError, match="smtp.relays"):
+        load_settings(environ={"MAILER_SMTP__RELAYS": "relay.example.org"})
+    settings = load_settings(
+        environ={"MAILER_SMTP__HOST": "mx.example.org", "MAILER_SMTP__PORT": "587"}
+    )
+    assert settings.smtp.relay_list() == [("mx.example.org", 587, 1.0)]

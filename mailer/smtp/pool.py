@@ -1,0 +1,68 @@
+"""Several relays with weights and failover, each behind its own circuit breaker.
+
+A relay that answers 421 or refuses connections is left alone for a cool-off that doubles with
+each failure (5 s up to 10 min); the message goes to the next healthy relay at once. Only when
+every relay is cooling off does the worker hear "back off".
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from dataclasses import dataclass, field
+
+from mailer.core.delivery import Action, Outcome
+from mailer.smtp.relay import Relay
+
+COOL_OFF = (5.0, 30.0, 120.0, 600.0)
+
+
+@dataclass
+class _Member:
+    relay: Relay
+    weight: float
+    failures: int = 0
+    down_until: float = 0.0
+
+
+@dataclass
+class RelayPool:
+    members: list[_Member]
+    rng: random.Random = field(default_factory=random.Random)
+
+    @classmethod
+    def of(cls, relays: list[tuple[Relay, float]], rng: random.Random | None = None) -> RelayPool:
+        return cls([_Member(relay, weight) for relay, weight in relays], rng or random.Random())
+
+    def order(self, now: float) -> list[_Member]:
+        """Healthy relays in a weighted random order (each draw proportional to its weight)."""
+        healthy = [m for m in self.members if m.down_until <= now]
+        order: list[_Member] = []
+        while healthy:
+            chosen = self.rng.choices(healthy, weights=[m.weight for m in healthy])[0]
+            order.append(chosen)
+            healthy.remove(chosen)
+        return order
+
+    async def offers_8bitmime(self) -> bool:
+        """True only when every relay offers 8BITMIME (a message may go to any of them)."""
+        answers = [await member.relay.offers_8bitmime() for member in self.members]
+        return all(answers)
+
+    async def send(
+        self, sender: str, recipient: str, message: bytes, *, eight_bit: bool = False
+    ) -> Outcome:
+        last: Outcome | None = None
+        for member in self.order(time.monotonic()):
+            outcome = await member.relay.send(sender, recipient, message, eight_bit=eight_bit)
+            if outcome.action != Action.RELAY_BACKOFF:
+                member.failures = 0
+                return outcome
+            member.down_until = time.monotonic() + COOL_OFF[min(member.failures, len(COOL_OFF) - 1)]
+            member.failures += 1
+            last = outcome
+        return last or Outcome(Action.RELAY_BACKOFF, None, None, "every relay is cooling off")
+
+    async def close(self) -> None:
+        for member in self.members:
+            await member.relay.close()
