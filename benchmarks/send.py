@@ -16,7 +16,9 @@ import argparse
 import asyncio
 import csv
 import email.message
+import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -66,9 +68,10 @@ def start_sink(port: int) -> subprocess.Popen[bytes]:
     raise RuntimeError("the sink did not start")
 
 
-def app_for(database: Path, port: int, **extra: str) -> App:
+def app_for(database: Path | str, port: int, **extra: str) -> App:
+    url = database if isinstance(database, str) else f"sqlite:///{database}"
     environ = {
-        "MAILER_DATABASE__URL": f"sqlite:///{database}",
+        "MAILER_DATABASE__URL": url,
         "MAILER_SECRETS__KEY": "benchmark-secret-key-0123456789",
         "MAILER_SMTP__HOST": "127.0.0.1",
         "MAILER_SMTP__PORT": str(port),
@@ -80,16 +83,22 @@ def app_for(database: Path, port: int, **extra: str) -> App:
     return App(load_settings(environ=environ)).start()
 
 
-def prepare(database: Path, recipients: int, tmp: Path, slug: str) -> App:
+def prepare(database: Path | str, recipients: int, tmp: Path, slug: str) -> App:
     people = tmp / "people.csv"
     with people.open("w", newline="", encoding="utf-8") as out:
         writer = csv.writer(out)
         writer.writerow(HEADER)
         writer.writerows(rows(recipients, seed=5))
+    if isinstance(database, str):  # PostgreSQL: an empty schema first
+        app = app_for(database, 1)
+        with app.database.engine.begin() as conn:
+            conn.exec_driver_sql("DROP SCHEMA public CASCADE")
+            conn.exec_driver_sql("CREATE SCHEMA public")
+        app.database.upgrade()
     app = app_for(database, 1)
     import_file(app.database, people, ImportOptions("members", batch_size=5000), now=utc_now)
     folder = tmp / slug
-    shutil.copytree(SAMPLE, folder)
+    shutil.copytree(SAMPLE, folder, dirs_exist_ok=True)
     text = (folder / "campaign.toml").read_text()
     lifecycle.start(app.database, source.load_valid(folder), text, now=utc_now())
     return app
@@ -112,6 +121,48 @@ def measure(label: str, tmp: Path, recipients: int, port: int, **extra: str) -> 
     assert sent == recipients, (sent, recipients)
     rate = sent / seconds
     print(f"  {label:10} {sent:,} messages in {seconds:.1f} s = {rate:,.0f} messages/s")
+    return rate
+
+
+def measure_postgres(
+    url: str, tmp: Path, recipients: int, port: int, workers: int, **extra: str
+) -> float:
+    """``workers`` `mailer worker` processes sharing one campaign on PostgreSQL."""
+    app = prepare(url, recipients, tmp, "2026-12-pg")
+    environ = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("MAILER_")},
+        "MAILER_DATABASE__URL": url,
+        "MAILER_SECRETS__KEY": "benchmark-secret-key-0123456789",
+        "MAILER_SMTP__HOST": "127.0.0.1",
+        "MAILER_SMTP__PORT": str(port),
+        "MAILER_SENDING__CONCURRENCY": "16",
+        "MAILER_SENDING__BATCH_SIZE": "500",
+        "MAILER_PATHS__TEMPLATES": str(REPO / "templates"),
+        **{f"MAILER_{k.upper()}": v for k, v in extra.items()},
+    }
+    started = time.perf_counter()
+    processes = [
+        subprocess.Popen([sys.executable, "-m", "mailer", "worker"], env=environ, cwd=tmp,
+                         stderr=subprocess.DEVNULL)
+        for _ in range(workers)
+    ]  # fmt: skip
+    try:
+        for _ in range(6000):  # bounded: 10 minutes
+            status = lifecycle.status(app.database, "2026-12-pg")
+            if status.state == "sent":
+                break
+            time.sleep(0.1)
+        seconds = time.perf_counter() - started
+    finally:
+        for process in processes:
+            process.send_signal(signal.SIGTERM)
+        for process in processes:
+            process.wait(timeout=60)
+    assert status.counts["sent"] == recipients, status.counts
+    rate = recipients / seconds
+    label = "pg+dkim" if extra else "pg"
+    print(f"  {label:10} {recipients:,} messages in {seconds:.1f} s = {rate:,.0f} messages/s "
+          f"({workers} worker processes, PostgreSQL)")  # fmt: skip
     return rate
 
 
@@ -174,13 +225,22 @@ def main() -> None:
                 "dkim", tmp, args.recipients, port,
                 dkim__selector="bench", dkim__domain="example.org", dkim__private_key_file=str(pem),
             )  # fmt: skip
+            rates = [("plain", plain), ("dkim", signed)]
+            postgres = os.environ.get("MAILER_TEST_POSTGRES_URL", "")
+            if postgres:
+                rates.append(("pg", measure_postgres(postgres, tmp, args.recipients, port, 2)))
+                rates.append(("pg+dkim", measure_postgres(
+                    postgres, tmp, args.recipients, port, 2,
+                    dkim__selector="bench", dkim__domain="example.org",
+                    dkim__private_key_file=str(pem),
+                )))  # fmt: skip
             naive_rate = asyncio.run(naive(port, args.naive))
             print(f"  naive      {naive_rate:,.0f} messages/s (MJML + premailer + EmailMessage + "
                   "a new connection per recipient)")  # fmt: skip
             top = ceiling(port, 48_000, 20_000, tmp) if Path(SOURCE).exists() else 0.0
             if top:
                 print(f"  ceiling    {top:,.0f} messages/s (smtp-source -> smtp-sink, 48 KB)")
-            for label, rate in (("plain", plain), ("dkim", signed)):
+            for label, rate in rates:
                 ratios = f"{rate / naive_rate:,.0f}x naive"
                 if top:
                     ratios += f", {rate / top:.2f} of the ceiling"
