@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from mailer.cli import campaign, demo, lists, maintenance, sending, subscribers
+from mailer.cli import bounces, campaign, demo, lists, maintenance, sending, subscribers
 from mailer.cli.root import mailer, main
 
-__all__ = ["campaign", "demo", "lists", "mailer", "main", "maintenance", "sending", "subscribers"]
+__all__ = [
+    "bounces",
+    "campaign",
+    "demo",
+    "lists",
+    "mailer",
+    "main",
+    "maintenance",
+    "sending",
+    "subscribers",
+]

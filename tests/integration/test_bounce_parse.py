@@ -1,0 +1,68 @@
+"""`mailer bounces parse`: every sample in tests/data/bounces classified as expected."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from mailer.core.bounces import classify
+from mailer.core.tokens import make_token
+from tests.conftest import REPO, TEST_SECRET, Cli
+
+SAMPLES = REPO / "tests" / "data" / "bounces"
+EXPECTED = {  # file: (kind, recipients, status)
+    "postfix_hard.eml": ("hard", ["ana@example.net"], "5.1.1"),
+    "postfix_delayed.eml": ("delayed", ["ana@example.net"], "4.4.1"),
+    "mailbox_full.eml": ("soft", ["ana@example.net"], "5.2.2"),
+    "expired.eml": ("soft", ["ana@example.net"], "4.4.7"),
+    "policy.eml": ("hard", ["ana@example.net"], "5.7.1"),
+    "multi.eml": ("hard", ["ana@example.net", "bob@example.net"], "5.1.1"),
+    "status_in_diagnostic.eml": ("hard", ["ana@example.net"], "5.1.1"),
+    "delivered.eml": ("not_bounce", [], None),
+    "exim_plain.eml": ("hard", ["carl@example.net"], "5.1.1"),
+    "arf_complaint.eml": ("complaint", ["ana@example.net"], None),
+    "jmrp_complaint.eml": ("complaint", ["bob@outlook.example"], None),
+    "vacation.eml": ("auto_reply", [], None),
+    "not_bounce.eml": ("not_bounce", [], None),
+    "single_part_no_from.eml": ("not_bounce", [], None),
+}
+
+
+def test_every_sample_has_an_expectation() -> None:
+    assert {p.name for p in SAMPLES.glob("*.eml")} == set(EXPECTED)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_classification(name: str) -> None:
+    report = classify((SAMPLES / name).read_bytes())
+    kind, recipients, status = EXPECTED[name]
+    assert (report.kind.value, list(report.recipients), report.status) == (kind, recipients, status)
+    assert report.policy == (status == "5.7.1")
+
+
+def test_parse_json_with_verp_attribution(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    genuine = make_token(TEST_SECRET, "bounce", "d42")
+    signed = tmp_path / "signed.eml"
+    signed.write_bytes(
+        (SAMPLES / "postfix_hard.eml").read_bytes().replace(b"k1.d42.SIG", genuine.encode())
+    )
+    broken = tmp_path / "missing.eml"
+    cli = Cli({"MAILER_SECRETS__KEY": TEST_SECRET, "MAILER_CONFIG": ""})
+    result = cli(
+        "bounces", "parse", str(signed), str(SAMPLES / "postfix_hard.eml"), str(broken), "--json"
+    )
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert lines[0] == {
+        "file": str(signed), "kind": "hard", "recipients": ["ana@example.net"], "status": "5.1.1",
+        "diagnostic": "smtp; 550 5.1.1 <ana@example.net>: Recipient address rejected: User unknown",
+        "delivery": 42,
+    }  # fmt: skip
+    assert lines[1]["delivery"] is None  # a forged token names nothing
+    assert lines[2]["kind"] == "not_bounce"
+    assert "error" in lines[2]
+    human = cli("bounces", "parse", str(SAMPLES / "policy.eml"))
+    assert "hard\t5.7.1\tana@example.net" in human.stdout
