@@ -27,7 +27,7 @@ from mailer.db import Connection, Database, deliveries, suppression
 from mailer.db import campaigns as stored_campaigns
 from mailer.db import subscribers as subscriber_queries
 from mailer.db.deliveries import Claimed
-from mailer.errors import CampaignInvalid
+from mailer.errors import CampaignInvalid, MailerError
 from mailer.render.compose import Composer
 from mailer.smtp.dkim import DkimSigner
 from mailer.smtp.pool import RelayPool
@@ -147,6 +147,30 @@ class Dispatcher:
             outcome = Outcome(Action.FAILED, None, None, "subscriber erased")
             await self._commits.submit(self._settle(claimed, outcome, None, None))
             return outcome
+        try:
+            data, mid, key, bounce_token = self._compose(claimed, recipient)
+        except (MailerError, ValueError) as exc:  # a broken template or source fails its rows
+            outcome = Outcome(Action.FAILED, None, None, f"cannot compose the message: {exc}")
+            await self._commits.submit(self._settle(claimed, outcome, None, None))
+            return outcome
+        envelope_from = f"bounces+{bounce_token}@{self.settings.bounce_domain}"
+        wait = self._domains.take(recipient.email, time.monotonic())
+        if self._bucket is not None:
+            wait = max(wait, self._bucket.take(time.monotonic()))
+        if wait:
+            await asyncio.sleep(wait)
+        outcome = await self.relay.send(
+            envelope_from, recipient.email, data, eight_bit=self._eight_bit
+        )
+        await self._commits.submit(self._settle(claimed, outcome, mid, key))
+        if outcome.action == Action.SENT:
+            self.sent += 1
+        return outcome
+
+    def _compose(
+        self, claimed: Claimed, recipient: Recipient
+    ) -> tuple[bytes, str, VariantKey, str]:
+        """The message bytes, its Message-ID, its variant and the VERP token."""
         campaign, composer = self._campaign(claimed.campaign_id)
         variant, rendered = composer.render(recipient)
         values = composer.personal_values(variant, recipient)
@@ -172,19 +196,7 @@ class Dispatcher:
         )
         if self.settings.dkim is not None:
             data = self.settings.dkim.sign(data, timestamp=int(time.time()))
-        envelope_from = f"bounces+{bounce_token}@{self.settings.bounce_domain}"
-        wait = self._domains.take(recipient.email, time.monotonic())
-        if self._bucket is not None:
-            wait = max(wait, self._bucket.take(time.monotonic()))
-        if wait:
-            await asyncio.sleep(wait)
-        outcome = await self.relay.send(
-            envelope_from, recipient.email, data, eight_bit=self._eight_bit
-        )
-        await self._commits.submit(self._settle(claimed, outcome, headers.message_id, variant.key))
-        if outcome.action == Action.SENT:
-            self.sent += 1
-        return outcome
+        return data, headers.message_id, variant.key, bounce_token
 
     def _settle(
         self, claimed: Claimed, outcome: Outcome, mid: str | None, key: VariantKey | None

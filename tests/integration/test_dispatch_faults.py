@@ -4,6 +4,7 @@ two workers sharing a campaign. Scripted SMTP on 127.0.0.1:0, both databases, a 
 from __future__ import annotations
 
 import asyncio
+import shutil
 from collections import Counter
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -205,3 +206,30 @@ def test_weights_share_the_load() -> None:
     pool = App(settings).relay()
     first = Counter(pool.order(0.0)[0].relay.settings.host for _ in range(2000))
     assert 1300 < first["a.example.org"] < 1700  # about 3 in 4
+
+
+def test_a_message_that_cannot_be_composed_fails_its_rows_not_the_worker(
+    cli: Cli, db: Database, db_url: str, tmp_path: Path
+) -> None:
+    start(cli, db, tmp_path, ["a@example.org", "b@example.org"])
+    broken = tmp_path / "templates"
+    shutil.copytree(REPO / "templates", broken)
+    (broken / "newsletter.mjml.j2").write_text(
+        "<mjml><mj-body>{{ recipient.nmae }}</mj-body></mjml>"
+    )
+    server = ScriptedSmtp()
+
+    async def main() -> int:
+        port = await server.start()
+        try:
+            return await run(app_for(db_url, port, Clock(), paths__templates=str(broken)))
+        finally:
+            await server.stop()
+
+    assert asyncio.run(main()) == 0
+    found = states(db)
+    assert {state for state, _ in found.values()} == {"failed"}
+    assert all(
+        "cannot compose the message" in text and "nmae" in text for _, text in found.values()
+    )
+    assert lifecycle.status(db, "2026-12-digest").state == "sent"  # nothing left open
