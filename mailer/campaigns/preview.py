@@ -6,11 +6,11 @@ import re
 from datetime import datetime
 from pathlib import Path
 
+from mailer.core.message import MessageHeaders, build_message
 from mailer.core.selection import VariantKey
 from mailer.core.subscribers import Recipient
 from mailer.render.compile import CompiledVariant, RenderedMessage
 from mailer.render.compose import Composer
-from mailer.render.eml import build_eml
 
 PREVIEW_RECIPIENT = Recipient(0, "preview@example.invalid", "", None, None, frozenset())
 
@@ -32,18 +32,23 @@ def _write(
     html.write_text(message.html, encoding="utf-8")
     text.write_text(message.text, encoding="utf-8")
     values = composer.personal_values(variant, recipient)
+    campaign = composer.campaign
+    language = variant.key.language
+    headers = MessageHeaders(
+        sender=sender,
+        to=recipient.email if not recipient.name else f"{recipient.name} <{recipient.email}>",
+        subject=message.subject,
+        message_id=f"<preview.{campaign.slug}.{name}@{domain}>",
+        date=now,
+        list_unsubscribe_url=values["unsubscribe_url"],
+        list_unsubscribe_mailto=f"mailto:unsubscribe@{domain}",
+        list_id=f"<{campaign.lists[0]}.{domain}>",
+        feedback_id=f"{campaign.slug}:{language}:preview:{domain}",
+        language=language,
+    )
+    # the same bytes a subscriber gets, built by the sender's own builder
     eml.write_bytes(
-        build_eml(
-            sender=sender,
-            to=recipient.email,
-            subject=message.subject,
-            html=message.html,
-            text=message.text,
-            language=variant.key.language,
-            unsubscribe_url=values["unsubscribe_url"],
-            domain=domain,
-            now=now,
-        )
+        build_message(headers, text=message.text, html=message.html, boundary="=_preview")
     )
     return [html, text, eml]
 
