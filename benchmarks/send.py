@@ -68,9 +68,9 @@ def start_sink(port: int) -> subprocess.Popen[bytes]:
     raise RuntimeError("the sink did not start")
 
 
-def app_for(database: Path | str, port: int, **extra: str) -> App:
-    url = database if isinstance(database, str) else f"sqlite:///{database}"
-    environ = {
+def mailer_environ(url: str, port: int, **extra: str) -> dict[str, str]:
+    """The MAILER_* settings of every sender in this benchmark, in-process or a worker."""
+    return {
         "MAILER_DATABASE__URL": url,
         "MAILER_SECRETS__KEY": "benchmark-secret-key-0123456789",
         "MAILER_SMTP__HOST": "127.0.0.1",
@@ -80,7 +80,11 @@ def app_for(database: Path | str, port: int, **extra: str) -> App:
         "MAILER_PATHS__TEMPLATES": str(REPO / "templates"),
         **{f"MAILER_{k.upper()}": v for k, v in extra.items()},
     }
-    return App(load_settings(environ=environ)).start()
+
+
+def app_for(database: Path | str, port: int, **extra: str) -> App:
+    url = database if isinstance(database, str) else f"sqlite:///{database}"
+    return App(load_settings(environ=mailer_environ(url, port, **extra))).start()
 
 
 def prepare(database: Path | str, recipients: int, tmp: Path, slug: str) -> App:
@@ -131,14 +135,7 @@ def measure_postgres(
     app = prepare(url, recipients, tmp, "2026-12-pg")
     environ = {
         **{k: v for k, v in os.environ.items() if not k.startswith("MAILER_")},
-        "MAILER_DATABASE__URL": url,
-        "MAILER_SECRETS__KEY": "benchmark-secret-key-0123456789",
-        "MAILER_SMTP__HOST": "127.0.0.1",
-        "MAILER_SMTP__PORT": str(port),
-        "MAILER_SENDING__CONCURRENCY": "16",
-        "MAILER_SENDING__BATCH_SIZE": "500",
-        "MAILER_PATHS__TEMPLATES": str(REPO / "templates"),
-        **{f"MAILER_{k.upper()}": v for k, v in extra.items()},
+        **mailer_environ(url, port, **extra),
     }
     started = time.perf_counter()
     processes = [

@@ -6,7 +6,7 @@ import re
 from datetime import datetime
 from pathlib import Path
 
-from mailer.core.message import MessageHeaders, build_message
+from mailer.core.message import build_message, campaign_headers
 from mailer.core.selection import VariantKey
 from mailer.core.subscribers import Recipient
 from mailer.render.compile import CompiledVariant, RenderedMessage
@@ -22,6 +22,7 @@ def _write(
     variant: CompiledVariant,
     message: RenderedMessage,
     recipient: Recipient,
+    values: dict[str, str],
     *,
     sender: str,
     domain: str,
@@ -31,20 +32,21 @@ def _write(
     html, text, eml = out / f"{name}.html", out / f"{name}.txt", out / f"{name}.eml"
     html.write_text(message.html, encoding="utf-8")
     text.write_text(message.text, encoding="utf-8")
-    values = composer.personal_values(variant, recipient)
     campaign = composer.campaign
-    language = variant.key.language
-    headers = MessageHeaders(
+    headers = campaign_headers(
         sender=sender,
-        to=recipient.email if not recipient.name else f"{recipient.name} <{recipient.email}>",
+        name=recipient.name,
+        email=recipient.email,
         subject=message.subject,
         message_id=f"<preview.{campaign.slug}.{name}@{domain}>",
         date=now,
-        list_unsubscribe_url=values["unsubscribe_url"],
-        list_unsubscribe_mailto=f"mailto:unsubscribe@{domain}",
-        list_id=f"<{campaign.lists[0]}.{domain}>",
-        feedback_id=f"{campaign.slug}:{language}:preview:{domain}",
-        language=language,
+        unsubscribe_url=values["unsubscribe_url"],
+        unsubscribe_mailto=f"mailto:unsubscribe@{domain}",
+        list_name=campaign.lists[0],
+        slug=campaign.slug,
+        language=variant.key.language,
+        stream="preview",
+        domain=domain,
     )
     # the same bytes a subscriber gets, built by the sender's own builder
     eml.write_bytes(
@@ -66,9 +68,10 @@ def preview_languages(
     written: list[Path] = []
     for language in languages:
         variant = composer.variant(composer.full_variant(language))
-        message = variant.render(composer.personal_values(variant, PREVIEW_RECIPIENT))
+        values = composer.personal_values(variant, PREVIEW_RECIPIENT)
+        message = variant.render(values)
         written += _write(
-            out, language, composer, variant, message, PREVIEW_RECIPIENT,
+            out, language, composer, variant, message, PREVIEW_RECIPIENT, values,
             sender=sender, domain=domain, now=now,
         )  # fmt: skip
     return written
@@ -84,9 +87,10 @@ def preview_recipient(
     now: datetime,
 ) -> tuple[VariantKey, list[Path]]:
     """The files for one subscriber, exactly as they would receive the issue."""
-    variant, message = composer.render(recipient)
+    variant, values, message = composer.compose(recipient)
     name = re.sub(r"[^A-Za-z0-9._-]", "_", recipient.email)
     files = _write(
-        out, name, composer, variant, message, recipient, sender=sender, domain=domain, now=now
-    )
+        out, name, composer, variant, message, recipient, values,
+        sender=sender, domain=domain, now=now,
+    )  # fmt: skip
     return variant.key, files

@@ -141,6 +141,40 @@ def build_message(
     )
 
 
+def campaign_headers(
+    *,
+    sender: str,
+    name: str,
+    email: str,
+    subject: str,
+    message_id: str,
+    date: datetime,
+    unsubscribe_url: str,
+    unsubscribe_mailto: str,
+    list_name: str,
+    slug: str,
+    language: str,
+    stream: str,
+    domain: str,
+) -> MessageHeaders:
+    """The headers of one copy of an issue; List-Id and Feedback-ID spelt in one place.
+
+    ``stream`` tells the copies apart in Feedback-ID: ``newsletter``, ``test``, ``preview``.
+    """
+    return MessageHeaders(
+        sender=sender,
+        to=f"{name} <{email}>" if name else email,
+        subject=subject,
+        message_id=message_id,
+        date=date,
+        list_unsubscribe_url=unsubscribe_url,
+        list_unsubscribe_mailto=unsubscribe_mailto,
+        list_id=f"<{list_name}.{domain}>",
+        feedback_id=f"{slug}:{language}:{stream}:{domain}",
+        language=language,
+    )
+
+
 def message_id(delivery_id: int, campaign_id: int, domain: str) -> str:
     """Deterministic: every attempt of one delivery carries the same Message-ID."""
     return f"<d{delivery_id}.c{campaign_id}@{domain}>"

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from mailer.core.campaigns import Campaign
 from mailer.core.delivery import Outcome
-from mailer.core.message import MessageHeaders, build_message
+from mailer.core.message import build_message, campaign_headers
 from mailer.core.subscribers import Recipient
 from mailer.render.compose import Composer
 from mailer.smtp.dkim import DkimSigner
@@ -44,17 +44,21 @@ async def send_test_copies(
             variant = composer.variant(composer.full_variant(language))
             values = composer.personal_values(variant, recipient)
             message = variant.render(values)
-            headers = MessageHeaders(
+            headers = campaign_headers(
                 sender=sender,
-                to=address,
+                name="",
+                email=address,
                 subject=TEST_MARK + message.subject,
-                message_id=f"<test.{campaign.slug}.{language}.{number}.{int(time.time())}@{sender_domain}>",
+                message_id=f"<test.{campaign.slug}.{language}.{number}.{int(time.time())}"
+                f"@{sender_domain}>",
                 date=now,
-                list_unsubscribe_url=values["unsubscribe_url"],
-                list_unsubscribe_mailto=f"mailto:unsubscribe@{bounce_domain}",
-                list_id=f"<{campaign.lists[0]}.{sender_domain}>",
-                feedback_id=f"{campaign.slug}:{language}:test:{sender_domain}",
+                unsubscribe_url=values["unsubscribe_url"],
+                unsubscribe_mailto=f"mailto:unsubscribe@{bounce_domain}",
+                list_name=campaign.lists[0],
+                slug=campaign.slug,
                 language=language,
+                stream="test",
+                domain=sender_domain,
             )
             data = build_message(
                 headers, text=message.text, html=message.html, boundary=f"=_test{number}{language}"

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 
 from mailer.core.campaigns import Campaign, parse_campaign
 from mailer.core.delivery import Action, Outcome, gives_up, next_attempt
-from mailer.core.message import MessageHeaders, build_message, message_id
+from mailer.core.message import build_message, campaign_headers, message_id
 from mailer.core.privacy import address_hash
 from mailer.core.selection import VariantKey
 from mailer.core.subscribers import Recipient, email_key
@@ -172,20 +172,23 @@ class Dispatcher:
     ) -> tuple[bytes, str, VariantKey, str]:
         """The message bytes, its Message-ID, its variant and the VERP token."""
         campaign, composer = self._campaign(claimed.campaign_id)
-        variant, rendered = composer.render(recipient)
-        values = composer.personal_values(variant, recipient)
+        variant, values, rendered = composer.compose(recipient)
         bounce_token = make_token(self.settings.secret_key, "bounce", f"d{claimed.id}")
-        headers = MessageHeaders(
+        domain = self.settings.sender_domain
+        headers = campaign_headers(
             sender=campaign.sender or self.settings.default_sender,
-            to=recipient.email if not recipient.name else f"{recipient.name} <{recipient.email}>",
+            name=recipient.name,
+            email=recipient.email,
             subject=rendered.subject,
-            message_id=message_id(claimed.id, claimed.campaign_id, self.settings.sender_domain),
+            message_id=message_id(claimed.id, claimed.campaign_id, domain),
             date=self.clock(),
-            list_unsubscribe_url=values["unsubscribe_url"],
-            list_unsubscribe_mailto=f"mailto:unsubscribe+{bounce_token}@{self.settings.bounce_domain}",
-            list_id=f"<{campaign.lists[0]}.{self.settings.sender_domain}>",
-            feedback_id=f"{campaign.slug}:{variant.key.language}:newsletter:{self.settings.sender_domain}",
+            unsubscribe_url=values["unsubscribe_url"],
+            unsubscribe_mailto=f"mailto:unsubscribe+{bounce_token}@{self.settings.bounce_domain}",
+            list_name=campaign.lists[0],
+            slug=campaign.slug,
             language=variant.key.language,
+            stream="newsletter",
+            domain=domain,
         )
         data = build_message(
             headers,

@@ -55,8 +55,16 @@ class Composer:
         }
 
     def render(self, recipient: Recipient) -> tuple[CompiledVariant, RenderedMessage]:
+        variant, _, message = self.compose(recipient)
+        return variant, message
+
+    def compose(
+        self, recipient: Recipient
+    ) -> tuple[CompiledVariant, dict[str, str], RenderedMessage]:
+        """The variant, the personal values (signed links) and the message: each made once."""
         variant = self.variant(self.variant_key(recipient))
-        return variant, variant.render(self.personal_values(variant, recipient))
+        values = self.personal_values(variant, recipient)
+        return variant, values, variant.render(values)
 
     def full_variant(self, language: str) -> VariantKey:
         """Every item in one language: what a language preview and the archive show."""
