@@ -5,10 +5,12 @@ from __future__ import annotations
 import os
 import socket
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from mailer.bounces.ingest import Ingest
 from mailer.config import Settings
+from mailer.core.bounce_policy import BouncePolicy
 from mailer.core.campaigns import Campaign
 from mailer.db import Database
 from mailer.dispatch.worker import Dispatcher, DispatchSettings
@@ -80,6 +82,27 @@ class App:
             return None
         return DkimSigner.from_file(dkim.domain, dkim.selector, Path(dkim.private_key_file))
 
+    def bounce_policy(self) -> BouncePolicy:
+        bounces = self.settings.bounces
+        return BouncePolicy(
+            soft_score=bounces.soft_score,
+            threshold=bounces.threshold,
+            forget_after=timedelta(days=bounces.forget_after_days),
+        )
+
+    def bounce_ingest(self) -> Ingest:
+        bounces = self.settings.bounces
+        return Ingest(
+            database=self.database,
+            keys={"k1": self.settings.secrets.key},
+            policy=self.bounce_policy(),
+            clock=self.clock,
+            attribution=timedelta(days=bounces.attribution_days),
+            keep_raw_bytes=bounces.keep_raw_bytes,
+            max_bytes=bounces.max_message_bytes,
+            max_mime_depth=bounces.max_mime_depth,
+        )
+
     def dispatcher(self, relay: RelayPool, *, name: str = "") -> Dispatcher:
         """A sending loop; ``name`` tells apart several in one process (host:pid otherwise)."""
         settings = self.settings
@@ -97,6 +120,7 @@ class App:
                 batch_size=settings.sending.batch_size,
                 lease_seconds=settings.sending.lease_seconds,
                 dkim=self.dkim_signer(),
+                bounce_policy=self.bounce_policy(),
             ),
             composer_for=self.composer,
             clock=self.clock,

@@ -87,6 +87,30 @@ class DkimSettings:
 @dataclass(frozen=True)
 class BouncesSettings:
     domain: str = "bounces.example.org"
+    soft_score: float = 0.5
+    threshold: float = 5.0
+    forget_after_days: float = 7.0
+    attribution_days: int = 30
+    keep_raw_bytes: int = 64 * 1024
+    raw_retention_days: int = 90
+    listen: str = "127.0.0.1:2525"
+    max_message_bytes: int = 10 * 1024 * 1024
+    max_mime_depth: int = 20
+    per_peer_per_minute: int = 120
+
+
+@dataclass(frozen=True)
+class BounceMailboxSettings:
+    protocol: str = ""
+    host: str = ""
+    port: int = 0
+    security: str = "tls"
+    username: str = ""
+    password: str = field(default="", repr=False)
+    folder: str = "INBOX"
+    move_to: str = ""
+    interval_seconds: int = 300
+    max_messages: int = 500
 
 
 @dataclass(frozen=True)
@@ -114,6 +138,7 @@ class Settings:
     sender: SenderSettings = SenderSettings()
     organisation: OrganisationSettings = OrganisationSettings()
     bounces: BouncesSettings = BouncesSettings()
+    bounce_mailbox: BounceMailboxSettings = BounceMailboxSettings()
     dkim: DkimSettings = DkimSettings()
     web: WebSettings = WebSettings()
     secrets: SecretsSettings = SecretsSettings()

@@ -1,16 +1,23 @@
-"""``mailer bounces parse``: what each returned message means, one line (or JSON object) a file."""
+"""``mailer bounces parse|receive|fetch|list|reset|prune``."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
+import signal
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import click
 
+from mailer.app import App
+from mailer.bounces import history
+from mailer.bounces.receiver import Receiver
 from mailer.cli.root import mailer, state
 from mailer.core.bounces import Kind, classify
 from mailer.core.tokens import read_token
+from mailer.smtp.inbound import start_inbound
 
 MAX_BYTES = 25 * 1024 * 1024
 
@@ -61,3 +68,110 @@ def parse_command(ctx: click.Context, files: tuple[Path, ...], as_json: bool) ->
             who = ", ".join(record["recipients"]) or "-"  # type: ignore[arg-type]
             extra = f" ({record['error']})" if "error" in record else ""
             click.echo(f"{path}\t{record['kind']}\t{record['status'] or '-'}\t{who}{extra}")
+
+
+def split_listen(text: str) -> tuple[str, int]:
+    host, sep, port = text.rpartition(":")
+    if not sep or not port.isdigit() or not 0 <= int(port) < 65536:
+        raise click.BadParameter(f"{text!r}: expected host:port, e.g. 127.0.0.1:2525")
+    return host.strip("[]") or "127.0.0.1", int(port)
+
+
+def make_receiver(app: App) -> Receiver:
+    bounces_settings = app.settings.bounces
+    return Receiver(
+        app.bounce_ingest(), bounces_settings.domain, bounces_settings.per_peer_per_minute
+    )
+
+
+@bounces.command("receive")
+@click.option("--listen", help="host:port to listen on (default: bounces.listen).")
+@click.pass_context
+def receive_command(ctx: click.Context, listen: str | None) -> None:
+    """Run the bounce domain's SMTP receiver until Ctrl-C or SIGTERM.
+
+    Accepts only bounces+<token>@<bounces.domain> with a valid token, records each bounce,
+    applies the policy, and never answers by mail.
+    """
+    with state(ctx).app() as app:
+        host, port = split_listen(listen or app.settings.bounces.listen)
+        receiver = make_receiver(app)
+        limit = app.settings.bounces.max_message_bytes
+
+        async def main() -> None:
+            server = await start_inbound(
+                receiver.rules(), host, port, hostname=receiver.domain, max_bytes=limit
+            )
+            bound = server.sockets[0].getsockname()[1]
+            click.echo(f"receiving bounces for @{receiver.domain} on {host}:{bound} (Ctrl-C stops)")
+            stop = asyncio.Event()
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGTERM, signal.SIGINT):
+                loop.add_signal_handler(sig, stop.set)
+            async with server:
+                await stop.wait()
+            click.echo(f"received {receiver.received} message(s), {receiver.recorded} bounce(s)")
+
+        asyncio.run(main())
+
+
+def parse_since(text: str | None) -> datetime | None:
+    """``7d``, ``12h`` or an ISO 8601 date/time (UTC when it has no offset)."""
+    if not text:
+        return None
+    units = {"d": "days", "h": "hours", "m": "minutes"}
+    if text[:-1].isdigit() and text[-1] in units:
+        return datetime.now(UTC).replace(tzinfo=None) - timedelta(
+            **{units[text[-1]]: int(text[:-1])}
+        )
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise click.BadParameter(f"{text!r}: expected 7d, 12h or an ISO date") from None
+    return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
+
+
+@bounces.command("list")
+@click.option("--since", help="Only events since: 7d, 12h, or an ISO date/time.")
+@click.option("--kind", type=click.Choice(["hard", "soft", "delayed", "complaint", "auto_reply"]))
+@click.option("--limit", type=click.IntRange(1, 100_000), default=200, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per event, one a line.")
+@click.pass_context
+def list_command(
+    ctx: click.Context, since: str | None, kind: str | None, limit: int, as_json: bool
+) -> None:
+    """Recorded bounces and complaints, newest first, with what the policy did."""
+    moment = parse_since(since)
+    with state(ctx).app() as app:
+        rows = history.events(app.database, since=moment, kind=kind, limit=limit)
+    for row in rows:
+        if as_json:
+            click.echo(json.dumps(row, ensure_ascii=False))
+            continue
+        click.echo(
+            f"{row['created_at']}  {row['kind']:<10} {row['status'] or '-':<6} "
+            f"{row['recipient']}  via {row['source']}, {row['campaign'] or '-'}: {row['action']}"
+        )
+    if not rows and not as_json:
+        click.echo("no bounces recorded" + (" in that period" if since else ""))
+
+
+@bounces.command("reset")
+@click.argument("email")
+@click.pass_context
+def reset_command(ctx: click.Context, email: str) -> None:
+    """Clear EMAIL's bounce score (its status and suppression are left as they are)."""
+    with state(ctx).app() as app:
+        before = history.reset(app.database, email)
+    click.echo(f"bounce score of {email} reset (was {before:g})")
+
+
+@bounces.command("prune")
+@click.pass_context
+def prune_command(ctx: click.Context) -> None:
+    """Drop raw messages older than bounces.raw_retention_days (the events stay)."""
+    with state(ctx).app() as app:
+        days = app.settings.bounces.raw_retention_days
+        before = app.clock().replace(tzinfo=None) - timedelta(days=days)
+        dropped = history.forget_raw(app.database, before=before)
+    click.echo(f"dropped {dropped} raw message(s) older than {days} days")

@@ -152,6 +152,12 @@ def show_command(ctx: click.Context, email: str, as_json: bool) -> None:
             click.echo("lists:")
             for item in value:
                 click.echo(f"  {item['name']}: {item['status']} (since {item['subscribed_at']})")
+        elif key == "bounces":
+            click.echo(f"bounces: {'-' if not value else ''}")
+            for item in value:
+                status, why = item["status"] or "-", item["diagnostic"] or "no diagnostic"
+                head = f"  {item['at']} {item['kind']} {status} via {item['source']}"
+                click.echo(f"{head}: {item['action']} ({why})")
         elif isinstance(value, dict):
             click.echo(f"{key}:")
             for inner, inner_value in value.items():

@@ -56,6 +56,8 @@ subscriber = sa.Table(
     sa.Column("status", sa.String(16), nullable=False, index=True),
     sa.Column("attributes", Json, nullable=False),
     sa.Column("bounce_score", sa.Float, nullable=False, server_default="0"),
+    # the last soft bounce that counted: one a day counts, and a score this old is forgotten
+    sa.Column("last_soft_bounce_at", sa.DateTime, nullable=True),
     sa.Column("created_at", sa.DateTime, nullable=False, index=True),
     sa.Column("updated_at", sa.DateTime, nullable=False),
     sa.Column("consent_source", sa.String(200), nullable=True),
@@ -189,4 +191,39 @@ delivery = sa.Table(
         postgresql_where=sa.text("state = 'sending'"),
         sqlite_where=sa.text("state = 'sending'"),
     ),
+)
+
+BOUNCE_KINDS = ("hard", "soft", "delayed", "complaint", "auto_reply")
+
+bounce_event = sa.Table(
+    "bounce_event",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("created_at", sa.DateTime, nullable=False, index=True),
+    # smtp (a rejection at send time), receiver, imap, pop3, ses, sendgrid, postmark, mailgun
+    sa.Column("source", sa.String(16), nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("recipient", sa.String(320), nullable=False),
+    # erasing a subscriber erases their bounce history with them
+    sa.Column(
+        "subscriber_id",
+        sa.Integer,
+        sa.ForeignKey("subscriber.id", ondelete="CASCADE"),
+        nullable=True,
+        index=True,
+    ),
+    sa.Column(
+        "delivery_id", sa.Integer, sa.ForeignKey("delivery.id", ondelete="SET NULL"), nullable=True
+    ),
+    sa.Column(
+        "campaign_id", sa.Integer, sa.ForeignKey("campaign.id", ondelete="SET NULL"), nullable=True
+    ),
+    sa.Column("status", sa.String(16), nullable=True),
+    sa.Column("diagnostic", sa.Text, nullable=True),
+    # how the event was attributed (token, message-id, address, none) and what the policy did
+    sa.Column("attributed_by", sa.String(16), nullable=False),
+    sa.Column("action", sa.String(200), nullable=False),
+    # the returned message as received, capped; dropped after the retention period
+    sa.Column("raw", sa.LargeBinary, nullable=True),
+    sa.CheckConstraint(_in("kind", BOUNCE_KINDS), name="kind"),
 )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import random
 import time
 import tomllib
@@ -15,15 +16,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from mailer.core.bounce_policy import BouncePolicy
+from mailer.core.bounces import Kind
 from mailer.core.campaigns import Campaign, parse_campaign
 from mailer.core.delivery import Action, Outcome, gives_up, next_attempt
 from mailer.core.message import build_message, campaign_headers, message_id
-from mailer.core.privacy import address_hash
 from mailer.core.selection import VariantKey
-from mailer.core.subscribers import Recipient, email_key
+from mailer.core.subscribers import Recipient
 from mailer.core.throttle import DomainBuckets, TokenBucket
 from mailer.core.tokens import make_token
-from mailer.db import Connection, Database, deliveries, suppression
+from mailer.db import Database, deliveries
+from mailer.db import bounces as bounce_queries
 from mailer.db import campaigns as stored_campaigns
 from mailer.db import subscribers as subscriber_queries
 from mailer.db.deliveries import Claimed
@@ -48,6 +51,7 @@ class DispatchSettings:
     rate: float = 0.0  # messages a second, all relays together; 0 = unlimited
     domain_rates: dict[str, float] = field(default_factory=dict)
     dkim: DkimSigner | None = None
+    bounce_policy: BouncePolicy = field(default_factory=BouncePolicy)
 
 
 @dataclass
@@ -218,29 +222,43 @@ class Dispatcher:
                 state, reason = "failed", f"gave up retrying: {outcome.reason}"
             else:
                 retry_at = next_attempt(claimed.attempts, now, self.rng)
-        return _Settled(claimed, state, outcome.code, reason, retry_at, mid, key, now)
+        bounce = None
+        if outcome.action == Action.BOUNCED:
+            bounce = Kind.HARD
+        elif outcome.soft_bounce:
+            bounce = Kind.SOFT
+        elif outcome.action == Action.FAILED and (outcome.status or "").startswith("5.7."):
+            bounce = Kind.HARD  # a policy rejection: recorded, the address kept
+        settled = _Settled(claimed, state, outcome.code, reason, retry_at, mid, key, now)
+        return dataclasses.replace(settled, bounce=bounce, status=outcome.status)
 
     def _write(self, settled: list[_Settled]) -> None:
         """Record outcomes in one transaction: a group commit of the messages just finished.
 
-        Hard bounces go one by one, so only those whose lease held suppress the address.
+        Rejections that are bounces go one by one, so only those whose lease held are recorded
+        as bounce events and move the subscriber's standing (suppression, score).
         """
         worker = self.settings.worker
         with self.database.write() as conn:
-            plain = [item.finished() for item in settled if item.state != "bounced"]
+            plain = [item.finished() for item in settled if item.bounce is None]
             deliveries.finish_many(conn, plain, worker=worker)
             for item in settled:
-                if item.state == "bounced" and deliveries.finish_one(
-                    conn, item.finished(), worker=worker
-                ):
-                    self._suppress(conn, item.claimed.subscriber_id, item.now)
-
-    def _suppress(self, conn: Connection, subscriber_id: int, now: datetime) -> None:
-        subscriber_queries.set_status(conn, subscriber_id, "bounced", now=now)
-        people = subscriber_queries.recipients_by_id(conn, [subscriber_id])
-        if subscriber_id in people:
-            key_hash = address_hash(suppression.salt(conn), email_key(people[subscriber_id].email))
-            suppression.suppress(conn, key_hash, reason="hard_bounce", now=now)
+                if item.bounce is None:
+                    continue
+                if deliveries.finish_one(conn, item.finished(), worker=worker):
+                    event = bounce_queries.NewEvent(
+                        source="smtp",
+                        kind=item.bounce,
+                        recipient="",
+                        subscriber_id=item.claimed.subscriber_id,
+                        delivery_id=item.claimed.id,
+                        campaign_id=item.claimed.campaign_id,
+                        status=item.status,
+                        diagnostic=item.reason,
+                        blocked=item.state == "failed" and item.bounce == Kind.HARD,
+                        attributed_by="delivery",
+                    )
+                    bounce_queries.record(conn, event, self.settings.bounce_policy, now=item.now)
 
 
 @dataclass(frozen=True)
@@ -253,6 +271,8 @@ class _Settled:
     message_id: str | None
     key: VariantKey | None
     now: datetime
+    bounce: Kind | None = None  # a rejection that counts as a bounce of this kind
+    status: str | None = None
 
     def finished(self) -> deliveries.Finished:
         return deliveries.Finished(

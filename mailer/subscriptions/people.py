@@ -8,7 +8,9 @@ from typing import Any
 from mailer.core.privacy import address_hash
 from mailer.core.segment_parser import parse_segment
 from mailer.core.subscribers import email_key, normalise_email
+from mailer.core.times import iso_utc
 from mailer.db import Database, suppression
+from mailer.db import bounces as bounce_queries
 from mailer.db import subscribers as queries
 from mailer.db.segments import count_subscribers
 from mailer.errors import NotFound
@@ -40,7 +42,22 @@ def show(database: Database, email: str) -> dict[str, Any]:
             raise NotFound("subscriber", email + detail)
         interests = queries.interests_of(conn, [row["id"]])[row["id"]]
         subscriptions = queries.subscriptions_of(conn, [row["id"]])[row["id"]]
-    return person_record(row, interests, subscriptions)
+        history = bounce_queries.events(conn, subscriber_id=row["id"], limit=100)
+    record = person_record(row, interests, subscriptions)
+    record["last_soft_bounce_at"] = iso_utc(row["last_soft_bounce_at"])
+    record["bounces"] = [
+        {
+            "at": iso_utc(event["created_at"]),
+            "kind": event["kind"],
+            "source": event["source"],
+            "status": event["status"],
+            "diagnostic": event["diagnostic"],
+            "campaign": event["campaign"],
+            "action": event["action"],
+        }
+        for event in history
+    ]
+    return record
 
 
 def erase(database: Database, email: str, *, now: datetime) -> bool:

@@ -1,0 +1,1 @@
+"""Bounces and complaints: ingest from every channel, attribute, apply the policy."""

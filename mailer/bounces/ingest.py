@@ -1,0 +1,202 @@
+"""One returned message (or one webhook event) in: classified, attributed, recorded, acted on.
+
+Attribution, most exact first:
+1. the VERP token (``bounces+<token>@``), HMAC checked: it names the delivery; a forged or
+   foreign token is ignored;
+2. our Message-ID (``<d<delivery>.c<campaign>@…>``) quoted in the returned message, trusted
+   only when the delivery really carries that Message-ID;
+3. the failed recipient's address, matched to a subscriber and their latest delivery sent
+   within ``attribution_days``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from mailer.core.bounce_policy import BouncePolicy
+from mailer.core.bounces import BounceReport, Kind, classify
+from mailer.core.subscribers import email_key, normalise_email
+from mailer.core.tokens import read_token
+from mailer.db import Connection, Database
+from mailer.db import bounces as stored
+from mailer.errors import InvalidValue, MailerError
+
+OUR_MESSAGE_ID = re.compile(rb"<d(\d{1,12})\.c\d{1,12}@[^<>\s]{1,255}>")
+_BOUNDARY = re.compile(rb"boundary\s*=", re.IGNORECASE)
+RECORDED = frozenset({Kind.HARD, Kind.SOFT, Kind.DELAYED, Kind.COMPLAINT, Kind.AUTO_REPLY})
+
+
+class BounceRefused(MailerError):
+    """A message refused unread (too big or too deeply nested)."""
+
+
+@dataclass(frozen=True)
+class Ingested:
+    report: BounceReport
+    actions: tuple[str, ...] = ()  # one per recorded event
+
+    @property
+    def recorded(self) -> bool:
+        return bool(self.actions)
+
+
+@dataclass(frozen=True)
+class Reported:
+    """One failed recipient as an ESP webhook reports it (no raw message)."""
+
+    kind: Kind
+    recipient: str
+    status: str | None = None
+    diagnostic: str | None = None
+    message_id: str | None = None
+    policy: bool = False
+
+
+@dataclass
+class Ingest:
+    database: Database
+    keys: dict[str, str]
+    policy: BouncePolicy
+    clock: Callable[[], datetime]
+    attribution: timedelta = timedelta(days=30)
+    keep_raw_bytes: int = 64 * 1024
+    max_bytes: int = 10 * 1024 * 1024
+    max_mime_depth: int = 20
+    kinds: frozenset[Kind] = field(default=RECORDED)
+
+    def check(self, raw: bytes) -> None:
+        """Refuses, unread, what no bounce looks like: too big, or nested too deep."""
+        if len(raw) > self.max_bytes:
+            raise BounceRefused(f"message of {len(raw)} bytes is over the {self.max_bytes} cap")
+        if len(_BOUNDARY.findall(raw)) > self.max_mime_depth:
+            raise BounceRefused(
+                f"message has more than {self.max_mime_depth} multipart levels or parts"
+            )
+
+    def message(self, raw: bytes, *, source: str, envelope_token: str | None = None) -> Ingested:
+        """Classify ``raw`` and record one event per failed recipient (kinds in ``kinds``).
+
+        ``envelope_token`` is the token of the RCPT address the message came to, the surest
+        attribution there is; else the token found in the message's own headers.
+        """
+        self.check(raw)
+        report = classify(raw)
+        if report.kind not in self.kinds:
+            return Ingested(report)
+        delivery_id = self.delivery_of_token(envelope_token or report.token)
+        by = "token" if delivery_id is not None else "message-id"
+        kept = raw[: self.keep_raw_bytes] if self.keep_raw_bytes > 0 else None
+        now = self.clock()
+        with self.database.write() as conn:
+            delivery = self._delivery(conn, delivery_id)
+            if delivery is None:
+                delivery = self._by_message_id(conn, raw)
+            recipients = list(report.recipients) or [""]
+            actions = []
+            for index, recipient in enumerate(recipients):
+                # the token or Message-ID names one delivery: its subscriber is the first
+                # recipient (VERP envelopes carry one); any others are matched by address
+                if delivery is not None and index == 0:
+                    event = self._event(report, recipient, source, delivery, by, kept)
+                else:
+                    event = self._by_address(conn, report, recipient, source, now, kept)
+                actions.append(stored.record(conn, event, self.policy, now=now))
+        return Ingested(report, tuple(actions))
+
+    def reported(self, items: list[Reported], *, source: str) -> list[str]:
+        """Records webhook events (already classified and signature-checked by the caller)."""
+        now = self.clock()
+        actions = []
+        with self.database.write() as conn:
+            for item in items:
+                if item.kind not in self.kinds:
+                    continue
+                report = BounceReport(item.kind, (item.recipient,), item.status,
+                                      item.diagnostic, policy=item.policy)  # fmt: skip
+                delivery = None
+                if item.message_id:
+                    delivery = self._by_message_id(conn, item.message_id.encode())
+                if delivery is not None:
+                    event = self._event(
+                        report, item.recipient, source, delivery, "message-id", None
+                    )
+                else:
+                    event = self._by_address(conn, report, item.recipient, source, now, None)
+                actions.append(stored.record(conn, event, self.policy, now=now))
+        return actions
+
+    def delivery_of_token(self, token: str | None) -> int | None:
+        """The delivery a VERP token names, when its HMAC checks; None otherwise."""
+        subject = read_token(self.keys, "bounce", token) if token else None
+        if subject and subject.startswith("d") and subject[1:].isdigit():
+            return int(subject[1:])
+        return None
+
+    @staticmethod
+    def _delivery(conn: Connection, delivery_id: int | None) -> stored.SentDelivery | None:
+        return None if delivery_id is None else stored.delivery_by_id(conn, delivery_id)
+
+    @staticmethod
+    def _by_message_id(conn: Connection, raw: bytes) -> stored.SentDelivery | None:
+        for match in OUR_MESSAGE_ID.finditer(raw):
+            found = stored.delivery_by_id(conn, int(match.group(1)))
+            if found is not None and found.message_id == match.group(0).decode():
+                return found
+        return None
+
+    @staticmethod
+    def _event(
+        report: BounceReport,
+        recipient: str,
+        source: str,
+        delivery: stored.SentDelivery,
+        by: str,
+        raw: bytes | None,
+    ) -> stored.NewEvent:
+        return stored.NewEvent(
+            source=source,
+            kind=report.kind,
+            recipient=recipient,
+            subscriber_id=delivery.subscriber_id,
+            delivery_id=delivery.id,
+            campaign_id=delivery.campaign_id,
+            status=report.status,
+            diagnostic=report.diagnostic,
+            blocked=report.policy,
+            attributed_by=by,
+            raw=raw,
+        )
+
+    def _by_address(
+        self,
+        conn: Connection,
+        report: BounceReport,
+        recipient: str,
+        source: str,
+        now: datetime,
+        raw: bytes | None,
+    ) -> stored.NewEvent:
+        subscriber_id = None
+        with contextlib.suppress(InvalidValue):  # not an address we could hold
+            subscriber_id = stored.subscriber_by_key(conn, email_key(normalise_email(recipient)))
+        delivery = None
+        if subscriber_id is not None:
+            delivery = stored.latest_delivery(conn, subscriber_id, now - self.attribution)
+        if delivery is not None:
+            return self._event(report, recipient, source, delivery, "address", raw)
+        return stored.NewEvent(
+            source=source,
+            kind=report.kind,
+            recipient=recipient or "(none named)",
+            subscriber_id=subscriber_id,
+            status=report.status,
+            diagnostic=report.diagnostic,
+            blocked=report.policy,
+            attributed_by="address" if subscriber_id is not None else "none",
+            # a stranger's message that names nobody we know is not kept
+            raw=raw if subscriber_id is not None else None,
+        )

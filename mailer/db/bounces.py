@@ -1,0 +1,219 @@
+"""How bounce events are stored, and how a policy decision changes a subscriber.
+
+``record`` is the one place any channel (send-time rejections, the receiver, a mailbox, a
+webhook) writes a bounce: it reads the subscriber's standing, asks ``core.bounce_policy``, and
+writes the event and its consequences in the caller's transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from mailer.core.bounce_policy import BouncePolicy, Decision, Standing, decide
+from mailer.core.bounces import Kind
+from mailer.core.privacy import address_hash
+from mailer.core.subscribers import email_key
+from mailer.db import suppression
+from mailer.db.schema import bounce_event, campaign, delivery, subscriber, subscription
+
+DIAGNOSTIC_CHARS = 1000
+
+
+@dataclass(frozen=True)
+class NewEvent:
+    source: str
+    kind: Kind
+    recipient: str
+    subscriber_id: int | None = None
+    delivery_id: int | None = None
+    campaign_id: int | None = None
+    status: str | None = None
+    diagnostic: str | None = None
+    blocked: bool = False  # a 5.7.x policy rejection: recorded, address kept
+    attributed_by: str = "none"
+    raw: bytes | None = None
+
+
+@dataclass(frozen=True)
+class SentDelivery:
+    id: int
+    campaign_id: int
+    subscriber_id: int
+    message_id: str | None
+    state: str
+
+
+def record(conn: sa.Connection, event: NewEvent, policy: BouncePolicy, *, now: datetime) -> str:
+    """Writes one event and applies the policy to its subscriber; returns what was done.
+
+    Locks the subscriber row (an UPDATE), so two channels reporting the same person at once
+    add to the score one after the other.
+    """
+    action = "not attributed to a subscriber"
+    recipient = event.recipient
+    if event.subscriber_id is not None and not recipient:
+        found = conn.execute(
+            sa.select(subscriber.c.email).where(subscriber.c.id == event.subscriber_id)
+        ).scalar()
+        recipient = str(found or "")
+    if event.subscriber_id is not None:
+        standing = _standing(conn, event.subscriber_id)
+        if standing is not None:
+            decision = decide(policy, standing, event.kind, blocked=event.blocked, now=now)
+            _apply(conn, event.subscriber_id, decision, now=now)
+            action = decision.action
+    if event.delivery_id is not None and event.kind == Kind.HARD and not event.blocked:
+        conn.execute(
+            sa.update(delivery)
+            .where(delivery.c.id == event.delivery_id, delivery.c.state == "sent")
+            .values(state="bounced", updated_at=now)
+        )
+    conn.execute(
+        sa.insert(bounce_event).values(
+            created_at=now,
+            source=event.source,
+            kind=event.kind.value,
+            recipient=recipient[:320],
+            subscriber_id=event.subscriber_id,
+            delivery_id=event.delivery_id,
+            campaign_id=event.campaign_id,
+            status=event.status,
+            diagnostic=(event.diagnostic or "")[:DIAGNOSTIC_CHARS] or None,
+            attributed_by=event.attributed_by,
+            action=action[:200],
+            raw=event.raw,
+        )
+    )
+    return action
+
+
+def _standing(conn: sa.Connection, subscriber_id: int) -> Standing | None:
+    c = subscriber.c
+    query = sa.select(c.status, c.bounce_score, c.last_soft_bounce_at).where(c.id == subscriber_id)
+    row = conn.execute(query).first()
+    return None if row is None else Standing(row.status, row.bounce_score, row.last_soft_bounce_at)
+
+
+def _apply(conn: sa.Connection, subscriber_id: int, decision: Decision, *, now: datetime) -> None:
+    values: dict[str, Any] = {
+        "bounce_score": decision.score,
+        "last_soft_bounce_at": decision.last_soft_at,
+    }
+    if decision.status is not None:
+        values.update(status=decision.status, updated_at=now)
+    conn.execute(sa.update(subscriber).where(subscriber.c.id == subscriber_id).values(**values))
+    if decision.unsubscribe_all:
+        conn.execute(
+            sa.update(subscription)
+            .where(subscription.c.subscriber_id == subscriber_id)
+            .where(subscription.c.status != "unsubscribed")
+            .values(status="unsubscribed", updated_at=now)
+        )
+    if decision.suppress is not None:
+        email = conn.execute(
+            sa.select(subscriber.c.email).where(subscriber.c.id == subscriber_id)
+        ).scalar_one()
+        key_hash = address_hash(suppression.salt(conn), email_key(email))
+        suppression.suppress(conn, key_hash, reason=decision.suppress, now=now)
+
+
+def delivery_by_id(conn: sa.Connection, delivery_id: int) -> SentDelivery | None:
+    """Reads one delivery (any state); locks nothing."""
+    c = delivery.c
+    query = sa.select(c.id, c.campaign_id, c.subscriber_id, c.message_id, c.state).where(
+        c.id == delivery_id
+    )
+    row = conn.execute(query).first()
+    return None if row is None else SentDelivery(*row)
+
+
+def latest_delivery(
+    conn: sa.Connection, subscriber_id: int, since: datetime
+) -> SentDelivery | None:
+    """Reads the subscriber's most recent delivery handed to a relay since ``since``."""
+    c = delivery.c
+    query = (
+        sa.select(c.id, c.campaign_id, c.subscriber_id, c.message_id, c.state)
+        .where(c.subscriber_id == subscriber_id, c.sent_at.is_not(None), c.sent_at >= since)
+        .order_by(c.sent_at.desc(), c.id.desc())
+        .limit(1)
+    )
+    row = conn.execute(query).first()
+    return None if row is None else SentDelivery(*row)
+
+
+def subscriber_by_key(conn: sa.Connection, key: str) -> int | None:
+    found = conn.execute(sa.select(subscriber.c.id).where(subscriber.c.email_key == key)).scalar()
+    return None if found is None else int(found)
+
+
+def reset_score(conn: sa.Connection, subscriber_id: int) -> float:
+    """Clears a subscriber's bounce score; returns the score it had. Status is not changed."""
+    before = conn.execute(
+        sa.select(subscriber.c.bounce_score).where(subscriber.c.id == subscriber_id)
+    ).scalar_one()
+    conn.execute(
+        sa.update(subscriber)
+        .where(subscriber.c.id == subscriber_id)
+        .values(bounce_score=0, last_soft_bounce_at=None)
+    )
+    return float(before)
+
+
+_LISTED = (
+    "id", "created_at", "source", "kind", "recipient", "status", "diagnostic", "attributed_by",
+    "action", "delivery_id",
+)  # fmt: skip
+
+
+def events(
+    conn: sa.Connection,
+    *,
+    since: datetime | None = None,
+    kind: str | None = None,
+    subscriber_id: int | None = None,
+    limit: int = 1000,
+) -> list[dict[str, Any]]:
+    """Reads events, newest first, with the subscriber's address and the campaign's slug."""
+    e = bounce_event.c
+    query = (
+        sa.select(
+            *(e[name] for name in _LISTED),
+            campaign.c.slug.label("campaign"),
+            subscriber.c.email.label("subscriber"),
+        )
+        .select_from(
+            bounce_event.outerjoin(campaign, campaign.c.id == e.campaign_id).outerjoin(
+                subscriber, subscriber.c.id == e.subscriber_id
+            )
+        )
+        .order_by(e.created_at.desc(), e.id.desc())
+        .limit(limit)
+    )
+    if since is not None:
+        query = query.where(e.created_at >= since)
+    if kind is not None:
+        query = query.where(e.kind == kind)
+    if subscriber_id is not None:
+        query = query.where(e.subscriber_id == subscriber_id)
+    return [dict(row._mapping) for row in conn.execute(query)]
+
+
+def raw_message(conn: sa.Connection, event_id: int) -> bytes | None:
+    found = conn.execute(sa.select(bounce_event.c.raw).where(bounce_event.c.id == event_id))
+    value = found.scalar()
+    return None if value is None else bytes(value)
+
+
+def forget_raw(conn: sa.Connection, *, before: datetime) -> int:
+    """Drops the raw messages of events older than ``before`` (the events stay)."""
+    result = conn.execute(
+        sa.update(bounce_event)
+        .where(bounce_event.c.created_at < before, bounce_event.c.raw.is_not(None))
+        .values(raw=None)
+    )
+    return int(result.rowcount or 0)

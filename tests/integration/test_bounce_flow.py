@@ -1,0 +1,279 @@
+"""Bounces end to end: send-time rejections, the receiver, attribution, policy, next campaign."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import shutil
+from datetime import timedelta
+from pathlib import Path
+
+import aiosmtplib
+import pytest
+
+from mailer.app import App
+from mailer.bounces.receiver import Receiver
+from mailer.bounces.simulate import delivery_report
+from mailer.campaigns import lifecycle, source
+from mailer.core.tokens import make_token
+from mailer.db import Database
+from mailer.smtp.inbound import start_inbound
+from tests.conftest import TEST_SECRET, Cli, table_count
+from tests.integration.test_dispatch import PEOPLE, SAMPLE, Scripted, app_for, send_all
+
+DOMAIN = "bounces.example.org"
+THREE = (
+    "email,name,country,language,interests\n"
+    "ok1@example.org,One,GE,ka,\n"
+    "ok2@example.org,Two,RS,sr,\n"
+    "ok3@example.org,Three,AZ,ru,\n"
+)
+
+
+def events(cli: Cli, *args: str) -> dict[str, dict[str, object]]:
+    result = cli("bounces", "list", "--json", *args)
+    assert result.exit_code == 0, result.output
+    return {row["recipient"]: row for row in map(json.loads, result.stdout.splitlines())}
+
+
+def person(cli: Cli, email: str) -> dict[str, object]:
+    return dict(json.loads(cli("subscribers", "show", email, "--json").stdout))
+
+
+def test_rejections_at_send_time_are_bounce_events(
+    cli: Cli, db: Database, db_url: str, tmp_path: Path
+) -> None:
+    people = tmp_path / "people.csv"
+    people.write_text(PEOPLE)
+    assert cli("subscribers", "import", str(people), "--list", "members").exit_code == 0
+    app = app_for(db_url, 1)
+    campaign = source.load_valid(SAMPLE)
+    lifecycle.start(db, campaign, (SAMPLE / "campaign.toml").read_text(), now=app.clock())
+    asyncio.run(send_all(app, Scripted()))
+
+    seen = events(cli)
+    assert set(seen) == {"gone@example.org", "full@example.org", "policy@example.org"}
+    gone, full, policy = (seen[f"{k}@example.org"] for k in ("gone", "full", "policy"))
+    assert (gone["kind"], gone["status"], gone["source"], gone["action"]) == (
+        "hard", "5.1.1", "smtp", "suppressed",
+    )  # fmt: skip
+    assert (full["kind"], full["status"], full["action"]) == ("soft", "5.2.2", "score 0.5")
+    assert policy["kind"] == "hard"
+    assert "address kept" in str(policy["action"])
+    assert gone["campaign"] == campaign.slug
+
+    assert person(cli, "policy@example.org")["status"] == "active"
+    shown = person(cli, "full@example.org")
+    assert (shown["status"], shown["bounce_score"]) == ("active", 0.5)
+    assert [b["kind"] for b in shown["bounces"]] == ["soft"]  # type: ignore[attr-defined]
+    assert "5.2.2 via smtp: score 0.5" in cli("subscribers", "show", "full@example.org").stdout
+
+    assert set(events(cli, "--kind", "soft")) == {"full@example.org"}
+    assert events(cli, "--since", "2099-01-01") == {}
+    reset = cli("bounces", "reset", "full@example.org")
+    assert "was 0.5" in reset.stdout
+    assert person(cli, "full@example.org")["bounce_score"] == 0
+    assert cli("bounces", "reset", "nobody@example.org").exit_code != 0
+
+
+async def send_null(port: int, recipient: str, data: bytes) -> str:
+    """Delivers ``data`` from the null sender, as an MTA returns a bounce; the final reply."""
+    client = aiosmtplib.SMTP(hostname="127.0.0.1", port=port, timeout=10)
+    await client.connect()
+    try:
+        await client.mail("")
+        await client.rcpt(recipient)
+        return (await client.data(data)).message
+    finally:
+        client.close()
+
+
+async def _returned(app: App, reports: list[tuple[str, bytes]]) -> list[str]:
+    """Sends each (Return-Path, DSN) to a receiver on 127.0.0.1:0; returns the replies."""
+    receiver = Receiver(app.bounce_ingest(), DOMAIN, per_peer_per_minute=0)
+    server = await start_inbound(
+        receiver.rules(), "127.0.0.1", 0, hostname=DOMAIN, max_bytes=1024 * 1024
+    )
+    port = server.sockets[0].getsockname()[1]
+    replies = []
+    async with server:
+        for return_path, report in reports:
+            replies.append(await send_null(port, return_path, report))
+    return replies
+
+
+def test_a_returned_message_suppresses_and_the_next_campaign_skips(
+    cli: Cli, db: Database, db_url: str, tmp_path: Path
+) -> None:
+    people = tmp_path / "people.csv"
+    people.write_text(THREE)
+    assert cli("subscribers", "import", str(people), "--list", "members").exit_code == 0
+    app = app_for(db_url, 1)
+    campaign = source.load_valid(SAMPLE)
+    lifecycle.start(db, campaign, (SAMPLE / "campaign.toml").read_text(), now=app.clock())
+    relay = Scripted()
+    assert asyncio.run(send_all(app, relay)) == 3
+    sent = {rcpts[0]: (mail_from, data) for mail_from, rcpts, data in relay.received}
+
+    later = app.clock() + timedelta(hours=1)
+    reports = [
+        (sent[rcpt][0], delivery_report(sent[rcpt][1], return_path=sent[rcpt][0], recipient=rcpt,
+                                        status=status, diagnostic=text, date=later))
+        for rcpt, status, text in (
+            ("ok1@example.org", "5.1.1", "550 5.1.1 <ok1@example.org>: User unknown"),
+            ("ok2@example.org", "5.2.2", "552 5.2.2 <ok2@example.org>: Mailbox full"),
+        )
+    ]  # fmt: skip
+    replies = asyncio.run(_returned(app, reports))
+    assert all(reply.startswith("2.0.0") for reply in replies), replies
+
+    seen = events(cli)
+    assert seen["ok1@example.org"]["attributed_by"] == "token"
+    assert seen["ok1@example.org"]["source"] == "receiver"
+    assert (person(cli, "ok1@example.org")["status"], person(cli, "ok2@example.org")["status"]) == (
+        "bounced", "active",
+    )  # fmt: skip
+    assert person(cli, "ok2@example.org")["bounce_score"] == 0.5
+    counts = lifecycle.status(db, campaign.slug).counts
+    assert (counts["sent"], counts["bounced"]) == (2, 1)
+
+    # the address is suppressed: a re-import does not bring it back, the next issue skips it
+    again = json.loads(
+        cli("subscribers", "import", str(people), "--list", "members", "--json").stdout
+    )
+    assert again["suppressed"] == 1
+    following = tmp_path / "2027-01-digest"
+    shutil.copytree(SAMPLE, following)
+    next_issue = source.load_valid(following)
+    assert lifecycle.start(db, next_issue, "next", now=app.clock()) == 2
+
+
+def test_attribution_by_message_id_then_address_and_forged_tokens_ignored(
+    cli: Cli, db: Database, db_url: str, tmp_path: Path
+) -> None:
+    people = tmp_path / "people.csv"
+    people.write_text(THREE)
+    assert cli("subscribers", "import", str(people), "--list", "members").exit_code == 0
+    app = app_for(db_url, 1)
+    campaign = source.load_valid(SAMPLE)
+    lifecycle.start(db, campaign, (SAMPLE / "campaign.toml").read_text(), now=app.clock())
+    relay = Scripted()
+    asyncio.run(send_all(app, relay))
+    sent = {rcpts[0]: data for _, rcpts, data in relay.received}
+    ingest = app.bounce_ingest()
+    forged = f"bounces+k1.d1.{'A' * 43}@{DOMAIN}"
+
+    # a forged token in the headers is ignored; our Message-ID in the quoted headers names it
+    by_id = delivery_report(sent["ok1@example.org"], return_path=forged,
+                            recipient="ok1@example.org", status="5.1.1",
+                            diagnostic="550 5.1.1 unknown", date=app.clock())  # fmt: skip
+    assert ingest.message(by_id, source="imap").recorded
+    # no token, no Message-ID of ours: the failed address among recent deliveries
+    by_address = delivery_report(b"Subject: hi\r\n\r\n", return_path=forged,
+                                 recipient="OK3@example.org", status="5.2.2",
+                                 diagnostic="552 5.2.2 full", date=app.clock())  # fmt: skip
+    assert ingest.message(by_address, source="pop3").recorded
+    # a stranger who names nobody we know: recorded without the raw message, changes nothing
+    stranger = delivery_report(b"Subject: hi\r\n\r\n", return_path=forged,
+                               recipient="who@elsewhere.example", status="5.1.1",
+                               diagnostic="550 5.1.1 unknown", date=app.clock())  # fmt: skip
+    assert ingest.message(stranger, source="imap").recorded
+    # not a bounce at all: nothing is recorded
+    assert not ingest.message(
+        b"From: a@b.example\r\nSubject: hello\r\n\r\nhi\r\n", source="imap"
+    ).recorded
+
+    seen = events(cli)
+    assert seen["ok1@example.org"]["attributed_by"] == "message-id"
+    assert seen["ok1@example.org"]["campaign"] == campaign.slug
+    assert (seen["ok3@example.org"]["attributed_by"], seen["ok3@example.org"]["kind"]) == (
+        "address", "soft",
+    )  # fmt: skip
+    assert seen["who@elsewhere.example"]["attributed_by"] == "none"
+    assert person(cli, "ok1@example.org")["status"] == "bounced"
+    assert table_count(db, "bounce_event") == 3
+    with db.read() as conn:
+        kept = dict(
+            conn.exec_driver_sql("SELECT recipient, raw IS NOT NULL FROM bounce_event").all()
+        )
+    assert kept == {
+        "ok1@example.org": True,
+        "ok3@example.org": True,
+        "who@elsewhere.example": False,
+    }
+
+
+async def _dialogue(receiver: Receiver, max_bytes: int) -> dict[str, object]:
+    server = await start_inbound(receiver.rules(), "127.0.0.1", 0, hostname=DOMAIN,
+                                 max_bytes=max_bytes)  # fmt: skip
+    port = server.sockets[0].getsockname()[1]
+    valid = f"bounces+{make_token(TEST_SECRET, 'bounce', 'd1')}@{DOMAIN}"
+    out: dict[str, object] = {}
+    async with server:
+        client = aiosmtplib.SMTP(hostname="127.0.0.1", port=port, timeout=10)
+        await client.connect()
+        await client.mail("")
+        for name, address in (
+            ("plain", f"postmaster@{DOMAIN}"),
+            ("forged", f"bounces+k1.d1.{'A' * 43}@{DOMAIN}"),
+            ("foreign", "bounces+x@other.example"),
+            ("valid", valid),
+        ):
+            try:
+                out[name] = (await client.rcpt(address)).code
+            except aiosmtplib.SMTPRecipientRefused as exc:
+                out[name] = exc.code
+        try:
+            await client.data(b"Subject: x\r\n\r\n" + (b"x" * 78 + b"\r\n") * (max_bytes // 80 + 2))
+        except aiosmtplib.SMTPResponseException as exc:
+            out["oversize"] = exc.code
+        await client.quit()
+        deep = b"".join(
+            f'Content-Type: multipart/mixed; boundary="b{i}"\r\n\r\n--b{i}\r\n'.encode()
+            for i in range(30)
+        )
+        try:
+            await send_null(port, valid, deep)
+        except aiosmtplib.SMTPResponseException as exc:
+            out["deep"] = exc.code
+        _, out["not_bounce"] = await aiosmtplib.send(
+            b"From: x@y.example\r\nSubject: hello\r\n\r\nhello\r\n", sender="x@y.example",
+            recipients=[valid], hostname="127.0.0.1", port=port,
+        )  # fmt: skip
+    return out
+
+
+def test_the_receiver_refuses_what_is_not_ours(db: Database, db_url: str) -> None:
+    app = app_for(db_url, 1)
+    receiver = Receiver(app.bounce_ingest(), DOMAIN, per_peer_per_minute=0)
+    out = asyncio.run(_dialogue(receiver, max_bytes=4096))
+    assert (out["plain"], out["forged"], out["foreign"], out["valid"]) == (550, 550, 550, 250)
+    assert out["oversize"] == 552
+    assert out["deep"] == 554
+    assert str(out["not_bounce"]).startswith("2.0.0")
+    assert table_count(db, "bounce_event") == 0
+
+
+@pytest.mark.parametrize("per_minute", [6])
+def test_a_flooding_peer_is_slowed_down(db: Database, db_url: str, per_minute: int) -> None:
+    app = app_for(db_url, 1)
+    receiver = Receiver(app.bounce_ingest(), DOMAIN, per_peer_per_minute=per_minute)
+
+    async def flood() -> list[int]:
+        server = await start_inbound(receiver.rules(), "127.0.0.1", 0, hostname=DOMAIN,
+                                     max_bytes=4096)  # fmt: skip
+        port = server.sockets[0].getsockname()[1]
+        codes = []
+        async with server:
+            client = aiosmtplib.SMTP(hostname="127.0.0.1", port=port, timeout=10)
+            await client.connect()
+            for _ in range(4):
+                try:
+                    codes.append((await client.mail("")).code)
+                    await client.rset()
+                except aiosmtplib.SMTPSenderRefused as exc:
+                    codes.append(exc.code)
+            await client.quit()
+        return codes
+
+    assert asyncio.run(flood()) == [250, 450, 450, 450]
