@@ -5,21 +5,26 @@ from __future__ import annotations
 import asyncio
 import shutil
 import time
+from email import message_from_bytes
 from pathlib import Path
 
 import click
 
 from mailer.app import App
+from mailer.bounces import history
+from mailer.bounces.simulate import delivery_report
 from mailer.campaigns import lifecycle, source
 from mailer.campaigns.audience import audience
 from mailer.campaigns.lint import lint_campaign
 from mailer.campaigns.preview import preview_languages
+from mailer.cli.bounces import make_receiver
 from mailer.cli.root import CliState, mailer, state
 from mailer.cli.sending import print_status, relay_name, send_until_idle
 from mailer.db import stats
 from mailer.importer import import_file
 from mailer.importer.run import ImportOptions
 from mailer.smtp.capture import bound_port, start_capture
+from mailer.smtp.inbound import deliver_null, start_inbound
 from mailer.subscriptions import people
 
 DEMO_VARIANTS = 12
@@ -172,3 +177,49 @@ def _send(cli: CliState, campaign_path: Path, outbox: Path) -> None:
 
     _, received = asyncio.run(main())
     click.echo(f"  {received} messages captured in {outbox}/new/ (open one in a mail program)")
+    _bounce(cli, outbox)
+
+
+DEMO_BOUNCES = (
+    ("5.1.1", "550 5.1.1 <{rcpt}>: Recipient address rejected: User unknown"),
+    ("5.2.2", "552 5.2.2 <{rcpt}>: Mailbox full"),
+)
+
+
+def _bounce(cli: CliState, outbox: Path) -> None:
+    """Two recipients' servers send a hard and a soft bounce to the bounce receiver."""
+    captured = sorted((outbox / "new").iterdir())[: len(DEMO_BOUNCES)]
+
+    async def main() -> list[tuple[str, str]]:
+        with cli.app(require_secret=False) as app:
+            receiver = make_receiver(app)
+            server = await start_inbound(
+                receiver.rules(), "127.0.0.1", 0, hostname=receiver.domain, max_bytes=1 << 20
+            )
+            port = server.sockets[0].getsockname()[1]
+            click.secho(f"== bounces: the receiver for @{receiver.domain} on 127.0.0.1:{port}",
+                        bold=True)  # fmt: skip
+            returned = []
+            async with server:
+                for path, (status, text) in zip(captured, DEMO_BOUNCES, strict=True):
+                    message = message_from_bytes(path.read_bytes())
+                    return_path = str(message["X-Capture-Mail-From"])
+                    rcpt = str(message["X-Capture-Rcpt-To"])
+                    report = delivery_report(
+                        path.read_bytes(), return_path=return_path, recipient=rcpt,
+                        status=status, diagnostic=text.format(rcpt=rcpt), date=app.clock(),
+                    )  # fmt: skip
+                    reply = await deliver_null("127.0.0.1", port, return_path, report)
+                    click.echo(f"  {status} report for {rcpt} to {return_path[:40]}…: {reply}")
+                    returned.append((rcpt, status))
+            for row in history.events(app.database, limit=len(DEMO_BOUNCES)):
+                click.echo(f"  recorded: {row['kind']} {row['status']} {row['recipient']} "
+                           f"(by {row['attributed_by']}): {row['action']}")  # fmt: skip
+            for rcpt, _ in returned:
+                record = people.show(app.database, rcpt)
+                click.echo(f"  {rcpt}: status {record['status']}, "
+                           f"bounce score {record['bounce_score']:g}")  # fmt: skip
+        return returned
+
+    asyncio.run(main())
+    click.echo("  (`mailer bounces list` and `mailer subscribers show EMAIL` show the same)")

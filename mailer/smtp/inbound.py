@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
+import aiosmtplib
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
 log = logging.getLogger(__name__)
@@ -79,3 +80,16 @@ async def start_inbound(
         )
 
     return await asyncio.get_running_loop().create_server(factory, host=host, port=port)
+
+
+async def deliver_null(host: str, port: int, recipient: str, data: bytes) -> str:
+    """Deliver ``data`` from the null sender ``<>``, as an MTA returns a bounce; the reply."""
+    client = aiosmtplib.SMTP(hostname=host, port=port, timeout=30)
+    await client.connect()
+    try:
+        await client.mail("")
+        await client.rcpt(recipient)
+        reply = await client.data(data)
+        return f"{reply.code} {reply.message}"
+    finally:
+        client.close()

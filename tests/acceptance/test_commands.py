@@ -65,6 +65,11 @@ def test_demo_runs_end_to_end_on_sqlite(tmp_path: Path) -> None:
     assert "sent 299  deferred 0  failed 0" in out
     assert len(list((outbox / "new").iterdir())) == 299
     assert re.search(r"^\s+\d+\s+ru\s+[a-z-]+", out, re.MULTILINE)  # a variant line
+    # a hard and a soft bounce come back through the receiver and change two subscribers
+    assert re.search(r"recorded: hard 5\.1\.1 \S+ \(by token\): suppressed", out)
+    assert re.search(r"recorded: soft 5\.2\.2 \S+ \(by token\): score 0\.5", out)
+    assert re.search(r": status bounced, bounce score 0$", out, re.MULTILINE)
+    assert re.search(r": status active, bounce score 0\.5$", out, re.MULTILINE)
 
 
 def _resolve(words: list[str]) -> tuple[click.Command, list[str]]:
