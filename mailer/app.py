@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from mailer.bounces.hooks import WebhookIntake
 from mailer.bounces.ingest import Ingest
 from mailer.config import Settings
 from mailer.core.bounce_policy import BouncePolicy
@@ -102,6 +103,9 @@ class App:
             max_bytes=bounces.max_message_bytes,
             max_mime_depth=bounces.max_mime_depth,
         )
+
+    def webhook_intake(self) -> WebhookIntake:
+        return WebhookIntake(self.bounce_ingest(), self.settings.webhooks)
 
     def dispatcher(self, relay: RelayPool, *, name: str = "") -> Dispatcher:
         """A sending loop; ``name`` tells apart several in one process (host:pid otherwise)."""

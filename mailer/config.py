@@ -114,6 +114,18 @@ class BounceMailboxSettings:
 
 
 @dataclass(frozen=True)
+class WebhooksSettings:
+    ses_topic_arns: str = ""
+    sendgrid_public_key: str = ""
+    postmark_username: str = ""
+    postmark_password: str = field(default="", repr=False)
+    mailgun_signing_key: str = field(default="", repr=False)
+    tolerance_seconds: int = 300
+    max_body_bytes: int = 1_000_000
+    max_events: int = 1000
+
+
+@dataclass(frozen=True)
 class WebSettings:
     base_url: str = "http://127.0.0.1:8000"
     listen: str = "127.0.0.1:8000"
@@ -139,6 +151,7 @@ class Settings:
     organisation: OrganisationSettings = OrganisationSettings()
     bounces: BouncesSettings = BouncesSettings()
     bounce_mailbox: BounceMailboxSettings = BounceMailboxSettings()
+    webhooks: WebhooksSettings = WebhooksSettings()
     dkim: DkimSettings = DkimSettings()
     web: WebSettings = WebSettings()
     secrets: SecretsSettings = SecretsSettings()
@@ -209,6 +222,16 @@ def setting_names() -> list[str]:
     for section, cls in _sections().items():
         names.extend(f"{section}.{_key(f)}" for f in fields(cls))
     return names
+
+
+def secret_names() -> set[str]:
+    """The settings never printed (declared with ``repr=False``)."""
+    return {
+        f"{section}.{_key(f)}"
+        for section, cls in _sections().items()
+        for f in fields(cls)
+        if not f.repr
+    }
 
 
 def _coerce(value: Any, default: Any, *, source: str, key: str, from_text: bool) -> Any:

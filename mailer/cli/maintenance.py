@@ -7,7 +7,7 @@ import json
 import click
 
 from mailer.cli.root import mailer, state
-from mailer.config import setting_names
+from mailer.config import secret_names, setting_names
 
 
 @mailer.group()
@@ -51,11 +51,12 @@ def config_show(ctx: click.Context, as_json: bool) -> None:
     """Print the effective settings (secrets masked) and where they came from."""
     settings = state(ctx).settings()
     values: dict[str, object] = {}
+    secret = secret_names()
     for name in setting_names():
         section, key = name.split(".")
         attribute = "from_" if key == "from" else key
         value = getattr(getattr(settings, section), attribute)
-        if name in {"smtp.password", "secrets.key"} and value:
+        if name in secret and value:
             value = "********"
         values[name] = value
     if as_json:

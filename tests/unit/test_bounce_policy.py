@@ -19,7 +19,7 @@ def test_hard_bounce_suppresses_at_once() -> None:
 
 def test_policy_rejection_keeps_the_address() -> None:
     decision = decide(POLICY, ACTIVE, Kind.HARD, blocked=True, now=T0)
-    assert decision.status is None and decision.suppress is None
+    assert (decision.status, decision.suppress) == (None, None)
     assert "address kept" in decision.action
 
 
@@ -32,7 +32,7 @@ def test_complaint_unsubscribes_everywhere_and_suppresses() -> None:
 
 def test_a_hard_bounce_never_turns_a_complaint_into_a_bounce() -> None:
     decision = decide(POLICY, Standing("complained", 0, None), Kind.HARD, blocked=False, now=T0)
-    assert decision.status is None and decision.suppress == "hard_bounce"
+    assert (decision.status, decision.suppress) == (None, "hard_bounce")
 
 
 def test_delayed_and_auto_replies_change_nothing() -> None:

@@ -1,0 +1,53 @@
+"""Bounce and complaint webhooks of four ESPs: verified, parsed, normalised.
+
+Each ``parse_*`` takes the raw body (bytes) and the request headers, proves the request came
+from the provider (a signature, or Basic credentials for Postmark), and returns the bounce,
+delay and complaint events in it as ``WebhookEvent``; deliveries, opens and clicks are left
+out. Nothing here does network I/O except ``SnsCertificateCache``, the default way to fetch
+an SNS signing certificate. Refusals raise a ``WebhookError`` subclass; a missing or unusable
+setting raises ``mailer.errors.ConfigError``.
+"""
+
+from __future__ import annotations
+
+from mailer.bounces.webhooks.errors import (
+    CertificateUnavailable,
+    WebhookAuthError,
+    WebhookError,
+    WebhookPayloadError,
+    WebhookTooLarge,
+)
+from mailer.bounces.webhooks.events import MAX_BODY_BYTES, MAX_EVENTS, WebhookEvent
+from mailer.bounces.webhooks.mailgun import ReplayCache, ReplayGuard, parse_mailgun
+from mailer.bounces.webhooks.postmark import check_basic_auth, parse_postmark
+from mailer.bounces.webhooks.sendgrid import load_public_key, parse_sendgrid
+from mailer.bounces.webhooks.ses import (
+    CertLoader,
+    SnsCertificateCache,
+    SnsSubscription,
+    check_sns_url,
+    parse_ses,
+)
+
+__all__ = [
+    "MAX_BODY_BYTES",
+    "MAX_EVENTS",
+    "CertLoader",
+    "CertificateUnavailable",
+    "ReplayCache",
+    "ReplayGuard",
+    "SnsCertificateCache",
+    "SnsSubscription",
+    "WebhookAuthError",
+    "WebhookError",
+    "WebhookEvent",
+    "WebhookPayloadError",
+    "WebhookTooLarge",
+    "check_basic_auth",
+    "check_sns_url",
+    "load_public_key",
+    "parse_mailgun",
+    "parse_postmark",
+    "parse_sendgrid",
+    "parse_ses",
+]

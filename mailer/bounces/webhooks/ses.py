@@ -1,0 +1,304 @@
+"""Amazon SES bounce, complaint and delay notifications, delivered by SNS over HTTP(S).
+
+The SNS envelope is signed (SignatureVersion 1: SHA1withRSA, 2: SHA256withRSA) over the
+canonical "Key\\nValue\\n" string of its documented fields; the signing certificate is fetched
+from ``SigningCertURL``, which must be ``https://sns.<region>.amazonaws.com[.cn]/….pem``
+(checked before anything is fetched). Raw message delivery carries no signature and is refused.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+import threading
+import urllib.error
+import urllib.request
+from collections import OrderedDict
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from cryptography import x509
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
+
+from mailer.bounces.webhooks.errors import (
+    CertificateUnavailable,
+    WebhookAuthError,
+    WebhookPayloadError,
+)
+from mailer.bounces.webhooks.events import (
+    MAX_BODY_BYTES,
+    MAX_EVENTS,
+    WebhookEvent,
+    as_object,
+    check_count,
+    check_size,
+    diagnostic,
+    header,
+    iso_time,
+    kind_for,
+    load_json,
+    message_id,
+    recipient,
+    status_of,
+    text,
+)
+from mailer.core.bounces import Kind
+
+PROVIDER = "ses"
+CertLoader = Callable[[str], bytes]
+
+_SNS_HOST = re.compile(r"sns\.[a-z0-9-]{3,}\.amazonaws\.com(\.cn)?")
+_SIGNED_FIELDS = {
+    "Notification": ("Message", "MessageId", "Subject", "Timestamp", "TopicArn", "Type"),
+    "SubscriptionConfirmation": (
+        "Message",
+        "MessageId",
+        "SubscribeURL",
+        "Timestamp",
+        "Token",
+        "TopicArn",
+        "Type",
+    ),
+}
+_SIGNED_FIELDS["UnsubscribeConfirmation"] = _SIGNED_FIELDS["SubscriptionConfirmation"]
+_HASHES: dict[str, Callable[[], hashes.HashAlgorithm]] = {
+    "1": hashes.SHA1,  # SNS's own default; its certificates are fetched only from AWS over TLS
+    "2": hashes.SHA256,
+}
+
+
+@dataclass(frozen=True)
+class SnsSubscription:
+    """SNS asks to confirm a subscription (``type`` SubscriptionConfirmation) or reports that
+    one ended (UnsubscribeConfirmation). Nothing was fetched: the caller decides whether to
+    visit ``subscribe_url`` (checked to be an SNS https URL)."""
+
+    type: str
+    topic_arn: str
+    subscribe_url: str
+    token: str
+
+
+def check_sns_url(url: str, *, certificate: bool = True) -> None:
+    """Refuse any URL that is not https on an SNS host (and, for certificates, a .pem path)."""
+    shown = url if len(url) <= 200 else url[:200] + "…"
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as exc:
+        raise WebhookAuthError(PROVIDER, f"URL {shown!r} cannot be parsed") from exc
+    host = parts.hostname or ""
+    if parts.scheme != "https":
+        raise WebhookAuthError(PROVIDER, f"URL {shown!r} is not https; refused")
+    if not _SNS_HOST.fullmatch(host) or port is not None or "@" in parts.netloc:
+        raise WebhookAuthError(
+            PROVIDER, f"URL {shown!r} is not on an sns.<region>.amazonaws.com host; refused"
+        )
+    if certificate and (not parts.path.endswith(".pem") or parts.query or parts.fragment):
+        raise WebhookAuthError(PROVIDER, f"SigningCertURL {shown!r} is not a .pem file; refused")
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None  # a 3xx then raises HTTPError: the certificate is only taken from SNS itself
+
+
+class SnsCertificateCache:
+    """A ``CertLoader`` that downloads SNS signing certificates over verified TLS and keeps
+    the last ``max_entries`` by URL (SNS publishes a new URL when it rotates a certificate)."""
+
+    def __init__(
+        self, *, timeout: float = 5.0, max_entries: int = 32, max_bytes: int = 65536
+    ) -> None:
+        self.timeout = timeout
+        self.max_entries = max_entries
+        self.max_bytes = max_bytes
+        self._cache: OrderedDict[str, bytes] = OrderedDict()
+        self._lock = threading.Lock()
+        self._opener = urllib.request.build_opener(_NoRedirects())
+
+    def __call__(self, url: str) -> bytes:
+        check_sns_url(url)
+        with self._lock:
+            if url in self._cache:
+                self._cache.move_to_end(url)
+                return self._cache[url]
+        pem = self._download(url)
+        with self._lock:
+            self._cache[url] = pem
+            while len(self._cache) > self.max_entries:
+                self._cache.popitem(last=False)
+        return pem
+
+    def _download(self, url: str) -> bytes:
+        try:
+            # the URL was checked above: https on an SNS host only
+            with self._opener.open(url, timeout=self.timeout) as response:
+                pem: bytes = response.read(self.max_bytes + 1)
+        except (urllib.error.URLError, OSError, ValueError) as exc:
+            raise CertificateUnavailable(PROVIDER, f"cannot fetch {url}: {exc}") from exc
+        if len(pem) > self.max_bytes:
+            raise CertificateUnavailable(PROVIDER, f"{url} is over {self.max_bytes} bytes")
+        return pem
+
+
+def parse_ses(
+    body: bytes,
+    headers: Mapping[str, str],
+    *,
+    cert_loader: CertLoader,
+    now: datetime,
+    allowed_topics: Collection[str] = (),
+    max_bytes: int = MAX_BODY_BYTES,
+    max_events: int = MAX_EVENTS,
+) -> list[WebhookEvent] | SnsSubscription:
+    """Verify one SNS POST and read the SES events in it.
+
+    ``allowed_topics``, when not empty, lists the TopicArns accepted. Returns the bounce,
+    complaint and delay events (deliveries, opens … are left out), or an ``SnsSubscription``.
+    Raises ``WebhookAuthError``, ``WebhookPayloadError``, ``WebhookTooLarge`` or, when the
+    certificate cannot be fetched, ``CertificateUnavailable``.
+    """
+    check_size(PROVIDER, body, max_bytes)
+    envelope = as_object(PROVIDER, load_json(PROVIDER, body), "body")
+    kind = envelope.get("Type")
+    if kind not in _SIGNED_FIELDS:
+        raise WebhookPayloadError(
+            PROVIDER, f"Type {kind!r} is not an SNS message type (raw delivery is not supported)"
+        )
+    announced = header(headers, "x-amz-sns-message-type")
+    if announced is not None and announced != kind:
+        raise WebhookPayloadError(PROVIDER, f"header says {announced!r} but the body {kind!r}")
+    topic = envelope.get("TopicArn")
+    if allowed_topics and topic not in allowed_topics:
+        raise WebhookAuthError(PROVIDER, f"TopicArn {topic!r} is not an allowed topic")
+    _verify(envelope, kind, cert_loader, now)
+    if kind != "Notification":
+        url = str(envelope["SubscribeURL"])
+        check_sns_url(url, certificate=False)
+        return SnsSubscription(kind, str(topic), url, str(envelope["Token"]))
+    try:
+        notification = load_json(PROVIDER, envelope["Message"], "Message")
+    except WebhookPayloadError:
+        return []  # SES validates a new topic with a plain-text notification
+    return _events(as_object(PROVIDER, notification, "Message"), envelope, max_events)
+
+
+def _verify(envelope: dict[str, Any], kind: str, cert_loader: CertLoader, now: datetime) -> None:
+    version = envelope.get("SignatureVersion")
+    hash_algorithm = _HASHES.get(version) if isinstance(version, str) else None
+    if hash_algorithm is None:
+        raise WebhookAuthError(PROVIDER, f"SignatureVersion {version!r} is not 1 or 2")
+    signature_text = envelope.get("Signature")
+    url = envelope.get("SigningCertURL")
+    if not isinstance(signature_text, str) or not isinstance(url, str):
+        raise WebhookAuthError(PROVIDER, "no Signature or SigningCertURL (raw delivery is refused)")
+    check_sns_url(url)
+    canonical = _canonical(envelope, kind)
+    try:
+        signature = base64.b64decode(signature_text, validate=True)
+    except binascii.Error as exc:
+        raise WebhookAuthError(PROVIDER, "Signature is not base64") from exc
+    try:
+        certificate = x509.load_pem_x509_certificate(cert_loader(url))
+    except ValueError as exc:
+        raise CertificateUnavailable(PROVIDER, f"{url} is not a PEM certificate") from exc
+    if not certificate.not_valid_before_utc <= now <= certificate.not_valid_after_utc:
+        raise WebhookAuthError(PROVIDER, f"the certificate at {url} is not valid at {now}")
+    key = certificate.public_key()
+    if not isinstance(key, rsa.RSAPublicKey):
+        raise WebhookAuthError(PROVIDER, f"the certificate at {url} has no RSA key")
+    try:
+        key.verify(signature, canonical, padding.PKCS1v15(), hash_algorithm())
+    except InvalidSignature as exc:
+        raise WebhookAuthError(PROVIDER, "the signature does not match the message") from exc
+
+
+def _canonical(envelope: dict[str, Any], kind: str) -> bytes:
+    lines: list[str] = []
+    for name in _SIGNED_FIELDS[kind]:
+        value = envelope.get(name)
+        if value is None and name == "Subject":
+            continue  # signed only when present
+        if not isinstance(value, str):
+            raise WebhookPayloadError(PROVIDER, f"{kind} field {name!r} is missing or not text")
+        lines += (name, value)
+    return "".join(f"{line}\n" for line in lines).encode()
+
+
+def _events(
+    notification: dict[str, Any], envelope: dict[str, Any], max_events: int
+) -> list[WebhookEvent]:
+    # notifications say notificationType; configuration-set event publishing says eventType
+    kind = notification.get("notificationType") or notification.get("eventType")
+    mail = notification.get("mail")
+    mail = mail if isinstance(mail, dict) else {}
+    our_id, their_id = _message_id(mail), text(mail.get("messageId"))
+    if kind == "Bounce":
+        report = as_object(PROVIDER, notification.get("bounce"), "bounce")
+        entries = _list(report, "bouncedRecipients", max_events)
+    elif kind == "DeliveryDelay":
+        report = as_object(PROVIDER, notification.get("deliveryDelay"), "deliveryDelay")
+        entries = _list(report, "delayedRecipients", max_events)
+    elif kind == "Complaint":
+        report = as_object(PROVIDER, notification.get("complaint"), "complaint")
+        if report.get("complaintFeedbackType") == "not-spam":
+            return []  # the recipient said it is *not* spam
+        entries = _list(report, "complainedRecipients", max_events)
+    else:
+        return []  # Delivery, Send, Open, Click, Reject, Rendering Failure …
+    occurred_at = iso_time(report.get("timestamp"))
+    event_id = text(report.get("feedbackId")) or text(envelope.get("MessageId"))
+    events = []
+    for index, entry in enumerate(entries):
+        where = f"recipient {index + 1}"
+        entry = as_object(PROVIDER, entry, where)
+        address = recipient(PROVIDER, entry.get("emailAddress"), where)
+        status = status_of(entry.get("status"), entry.get("diagnosticCode"))
+        explanation = diagnostic(entry.get("diagnosticCode"))
+        if kind == "Complaint":
+            bounce_kind, policy = Kind.COMPLAINT, False
+            explanation = diagnostic(report.get("complaintFeedbackType"))  # "abuse", "fraud" …
+        elif kind == "DeliveryDelay":
+            bounce_kind, policy = Kind.DELAYED, False
+        else:  # Permanent; Transient and Undetermined are soft
+            bounce_kind, policy = kind_for(report.get("bounceType") == "Permanent", status)
+        events.append(
+            WebhookEvent(
+                PROVIDER,
+                bounce_kind,
+                address,
+                status=status,
+                diagnostic=explanation,
+                message_id=our_id,
+                occurred_at=occurred_at,
+                policy=policy,
+                provider_event_id=event_id,
+                provider_message_id=their_id,
+            )
+        )
+    return events
+
+
+def _list(report: dict[str, Any], name: str, max_events: int) -> list[Any]:
+    entries = report.get(name)
+    if not isinstance(entries, list) or not entries:
+        raise WebhookPayloadError(PROVIDER, f"{name} is missing or empty")
+    check_count(PROVIDER, len(entries), max_events)
+    return entries
+
+
+def _message_id(mail: dict[str, Any]) -> str | None:
+    common = mail.get("commonHeaders")
+    if isinstance(common, dict) and text(common.get("messageId")):
+        return message_id(common["messageId"])
+    for item in mail.get("headers") or []:
+        if isinstance(item, dict) and str(item.get("name", "")).lower() == "message-id":
+            return message_id(item.get("value"))
+    return None
