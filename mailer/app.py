@@ -20,6 +20,7 @@ from mailer.render.templates import TemplateSet
 from mailer.smtp.dkim import DkimSigner
 from mailer.smtp.pool import RelayPool
 from mailer.smtp.relay import Relay, RelaySettings
+from mailer.subscriptions.unsubscribe import unsubscribe_delivery
 
 
 def utc_now() -> datetime:
@@ -103,6 +104,10 @@ class App:
             max_bytes=bounces.max_message_bytes,
             max_mime_depth=bounces.max_mime_depth,
         )
+
+    def unsubscribe_by_mail(self, delivery_id: int) -> list[str]:
+        """The receiver's ``unsubscribe+<token>@`` address: leave that issue's lists."""
+        return unsubscribe_delivery(self.database, delivery_id, now=self.clock())
 
     def webhook_intake(self) -> WebhookIntake:
         return WebhookIntake(self.bounce_ingest(), self.settings.webhooks)

@@ -99,4 +99,3 @@ def _reported(event: WebhookEvent) -> Reported:
         message_id=event.message_id,
         policy=event.policy,
     )
-

@@ -12,6 +12,7 @@ import asyncio
 import logging
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from mailer.bounces.ingest import BounceRefused, Ingest
@@ -20,6 +21,7 @@ from mailer.smtp.inbound import InboundRules
 
 log = logging.getLogger(__name__)
 LOCAL_PREFIX = "bounces+"
+UNSUBSCRIBE_PREFIX = "unsubscribe+"
 MAX_PEERS = 10_000
 
 
@@ -28,6 +30,8 @@ class Receiver:
     ingest: Ingest
     domain: str
     per_peer_per_minute: int = 120
+    # RFC 2369 ``mailto:unsubscribe+<token>@<domain>``: unsubscribes a delivery's recipient
+    unsubscribe: Callable[[int], list[str]] | None = None
     received: int = 0
     recorded: int = 0
     _peers: OrderedDict[str, TokenBucket] = field(default_factory=OrderedDict, repr=False)
@@ -35,15 +39,17 @@ class Receiver:
     def rules(self) -> InboundRules:
         return InboundRules(self.refuse_recipient, self.refuse_peer, self.deliver)
 
-    def token_of(self, address: str) -> str | None:
-        """The token of ``bounces+<token>@<domain>``, or None for any other address."""
+    def token_of(self, address: str, prefix: str = LOCAL_PREFIX) -> str | None:
+        """The token of ``<prefix><token>@<domain>``, or None for any other address."""
         local, _, domain = address.strip("<>").rpartition("@")
-        if domain.lower() != self.domain.lower() or not local.lower().startswith(LOCAL_PREFIX):
+        if domain.lower() != self.domain.lower() or not local.lower().startswith(prefix):
             return None
-        return local[len(LOCAL_PREFIX) :] or None
+        return local[len(prefix) :] or None
 
     def refuse_recipient(self, address: str) -> str | None:
         token = self.token_of(address)
+        if token is None and self.unsubscribe is not None:
+            token = self.token_of(address, UNSUBSCRIBE_PREFIX)
         if token is None or self.ingest.delivery_of_token(token) is None:
             return "550 5.1.1 No such mailbox here"
         return None
@@ -64,6 +70,14 @@ class Receiver:
 
     async def deliver(self, recipients: list[str], raw: bytes) -> str:
         self.received += 1
+        leaving = [self.token_of(r, UNSUBSCRIBE_PREFIX) for r in recipients]
+        if self.unsubscribe is not None and any(leaving):
+            for leaver in filter(None, leaving):
+                delivery_id = self.ingest.delivery_of_token(leaver)
+                if delivery_id is not None:
+                    left = await asyncio.to_thread(self.unsubscribe, delivery_id)
+                    log.info("unsubscribed by mail from %s", ", ".join(left) or "nothing more")
+            return "250 2.0.0 Unsubscribed"
         token = self.token_of(recipients[0]) if recipients else None
         try:
             result = await asyncio.to_thread(

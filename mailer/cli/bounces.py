@@ -80,7 +80,10 @@ def split_listen(text: str) -> tuple[str, int]:
 def make_receiver(app: App) -> Receiver:
     bounces_settings = app.settings.bounces
     return Receiver(
-        app.bounce_ingest(), bounces_settings.domain, bounces_settings.per_peer_per_minute
+        app.bounce_ingest(),
+        bounces_settings.domain,
+        bounces_settings.per_peer_per_minute,
+        unsubscribe=app.unsubscribe_by_mail,
     )
 
 

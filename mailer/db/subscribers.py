@@ -313,3 +313,36 @@ def set_status(conn: sa.Connection, subscriber_id: int, status: str, *, now: dat
         .where(subscriber.c.id == subscriber_id)
         .values(status=status, updated_at=now)
     )
+
+
+def unsubscribe(
+    conn: sa.Connection, subscriber_id: int, list_names: Iterable[str], *, now: datetime
+) -> list[str]:
+    """Marks the subscriber's subscriptions to these lists unsubscribed; returns those changed."""
+    names = list(list_names)
+    if not names:
+        return []
+    ids = dict(
+        conn.execute(
+            sa.select(mailing_list.c.id, mailing_list.c.name).where(mailing_list.c.name.in_(names))
+        ).all()
+    )
+    changed = (
+        conn.execute(
+            sa.select(subscription.c.list_id).where(
+                subscription.c.subscriber_id == subscriber_id,
+                subscription.c.list_id.in_(list(ids)),
+                subscription.c.status != "unsubscribed",
+            )
+        )
+        .scalars()
+        .all()
+    )
+    if changed:
+        conn.execute(
+            sa.update(subscription)
+            .where(subscription.c.subscriber_id == subscriber_id)
+            .where(subscription.c.list_id.in_(changed))
+            .values(status="unsubscribed", updated_at=now)
+        )
+    return sorted(ids[i] for i in changed)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import shutil
 from datetime import timedelta
+from email import message_from_bytes
 from pathlib import Path
 
 import aiosmtplib
@@ -15,9 +17,10 @@ from mailer.app import App
 from mailer.bounces.receiver import Receiver
 from mailer.bounces.simulate import delivery_report
 from mailer.campaigns import lifecycle, source
+from mailer.cli.bounces import make_receiver
 from mailer.core.tokens import make_token
 from mailer.db import Database
-from mailer.smtp.inbound import start_inbound
+from mailer.smtp.inbound import deliver_null, start_inbound
 from tests.conftest import TEST_SECRET, Cli, table_count
 from tests.integration.test_dispatch import PEOPLE, SAMPLE, Scripted, app_for, send_all
 
@@ -277,3 +280,36 @@ def test_a_flooding_peer_is_slowed_down(db: Database, db_url: str, per_minute: i
         return codes
 
     assert asyncio.run(flood()) == [250, 450, 450, 450]
+
+
+def test_the_list_unsubscribe_mailto_address_unsubscribes(
+    cli: Cli, db: Database, db_url: str, tmp_path: Path
+) -> None:
+    people = tmp_path / "people.csv"
+    people.write_text(THREE)
+    assert cli("subscribers", "import", str(people), "--list", "members").exit_code == 0
+    app = app_for(db_url, 1)
+    campaign = source.load_valid(SAMPLE)
+    lifecycle.start(db, campaign, (SAMPLE / "campaign.toml").read_text(), now=app.clock())
+    relay = Scripted()
+    asyncio.run(send_all(app, relay))
+    data = next(data for _, rcpts, data in relay.received if rcpts == ["ok2@example.org"])
+    header = message_from_bytes(data)["List-Unsubscribe"]
+    mailto = re.search(r"<mailto:([^>]+)>", header).group(1)  # type: ignore[union-attr]
+    assert mailto.startswith("unsubscribe+")
+    assert mailto.endswith(f"@{DOMAIN}")
+
+    async def twice() -> list[str]:
+        receiver = make_receiver(app)
+        server = await start_inbound(receiver.rules(), "127.0.0.1", 0, hostname=DOMAIN,
+                                     max_bytes=65536)  # fmt: skip
+        port = server.sockets[0].getsockname()[1]
+        async with server:
+            mail = b"From: ok2@example.org\r\nSubject: unsubscribe\r\n\r\n\r\n"
+            return [await deliver_null("127.0.0.1", port, mailto, mail) for _ in range(2)]
+
+    assert asyncio.run(twice()) == ["250 2.0.0 Unsubscribed"] * 2
+    shown = person(cli, "ok2@example.org")
+    assert [item["status"] for item in shown["lists"]] == ["unsubscribed"]  # type: ignore[attr-defined]
+    assert person(cli, "ok1@example.org")["lists"][0]["status"] == "active"  # type: ignore[index]
+    assert table_count(db, "bounce_event") == 0

@@ -1,0 +1,29 @@
+"""Leaving: a subscriber unsubscribes from the lists an issue was sent to.
+
+Used by the ``mailto:unsubscribe+<token>@<bounce domain>`` address of ``List-Unsubscribe``
+(RFC 2369), which the bounce receiver accepts; the web pages' one-click POST does the same.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import datetime
+
+from mailer.db import Database
+from mailer.db import bounces as delivery_queries
+from mailer.db import campaigns as stored_campaigns
+from mailer.db import subscribers as queries
+
+
+def unsubscribe_delivery(database: Database, delivery_id: int, *, now: datetime) -> list[str]:
+    """Unsubscribes the recipient of one delivery from that issue's lists; returns the lists
+    they left (empty when they had left already or the delivery is gone). Repeating is harmless.
+    """
+    with database.write() as conn:
+        found = delivery_queries.delivery_by_id(conn, delivery_id)
+        if found is None:
+            return []
+        source = stored_campaigns.by_id(conn, found.campaign_id).source
+        lists = tomllib.loads(source).get("lists", [])
+        names = [name for name in lists if isinstance(name, str)]
+        return queries.unsubscribe(conn, found.subscriber_id, names, now=now)
