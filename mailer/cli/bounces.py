@@ -13,6 +13,7 @@ import click
 
 from mailer.app import App
 from mailer.bounces import history
+from mailer.bounces.mailbox import fetch_bounces, mailbox_from
 from mailer.bounces.receiver import Receiver
 from mailer.cli.root import mailer, state
 from mailer.core.bounces import Kind, classify
@@ -132,6 +133,31 @@ def parse_since(text: str | None) -> datetime | None:
     except ValueError:
         raise click.BadParameter(f"{text!r}: expected 7d, 12h or an ISO date") from None
     return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
+
+
+@bounces.command("fetch")
+@click.pass_context
+def fetch_command(ctx: click.Context) -> None:
+    """Read the [bounce_mailbox] IMAP or POP3 mailbox once and record its bounces.
+
+    Recognised bounces and complaints are deleted (or moved to bounce_mailbox.move_to); any
+    other message is left where it is, unread.
+    """
+    with state(ctx).app() as app:
+        mailbox = mailbox_from(
+            app.settings.bounce_mailbox, max_bytes=app.settings.bounces.max_message_bytes
+        )
+        if mailbox is None:
+            raise click.UsageError(
+                "no mailbox configured: set bounce_mailbox.protocol (imap or pop3), host, "
+                "username and password"
+            )
+        result = fetch_bounces(app.bounce_ingest(), mailbox)
+    click.echo(
+        f"{mailbox.protocol} {mailbox.host}: {result.seen} looked at, {result.recognised} "
+        f"recorded and removed, {result.left} left alone, {result.skipped_too_big} too big, "
+        f"{result.errors} failed, {result.remaining} for the next run"
+    )
 
 
 @bounces.command("list")
