@@ -111,6 +111,7 @@ class BounceMailboxSettings:
     move_to: str = ""
     interval_seconds: int = 300
     max_messages: int = 500
+    timeout: float = 30.0
 
 
 @dataclass(frozen=True)

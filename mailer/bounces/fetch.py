@@ -23,6 +23,7 @@ import ssl
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
+from typing import Any
 
 from mailer.errors import InvalidValue, MailerError
 
@@ -36,7 +37,7 @@ DEFAULT_PORTS = {"imap": {"tls": 993, "starttls": 143, "none": 143},
 
 class MailboxError(MailerError):
     """The mailbox could not be read: ``step`` says what failed, ``reason`` what the server or
-    the network said. Messages handled before the failure have been removed already."""
+    the network said. Messages recognised before the failure have normally been removed."""
 
     def __init__(self, mailbox: Mailbox, step: str, reason: str) -> None:
         self.address = mailbox.address
@@ -137,7 +138,7 @@ def _step(mailbox: Mailbox, step: str, *, login: bool = False) -> Iterator[None]
         if leaked:
             reason = reason.replace(mailbox.password, "***")
         if isinstance(exc, UnicodeError):
-            reason = "the username and password must be ASCII for IMAP LOGIN"
+            reason = "the username and password must be ASCII for this server's login"
         error = (MailboxLoginError if login else MailboxError)(mailbox, step, reason)
         if leaked:  # the server echoed the password: keep it out of the traceback too
             raise error from None
@@ -147,6 +148,8 @@ def _step(mailbox: Mailbox, step: str, *, login: bool = False) -> Iterator[None]
 def _reason(exc: BaseException) -> str:
     if isinstance(exc, TimeoutError):
         return "timed out"
+    if isinstance(exc, ssl.SSLError) and exc.reason == "WRONG_VERSION_NUMBER":
+        return "the server does not speak TLS on this port (is security starttls or none?)"
     if isinstance(exc, OSError) and exc.strerror:
         return exc.strerror
     words = [a.decode(errors="replace") if isinstance(a, bytes) else str(a) for a in exc.args]
@@ -252,7 +255,7 @@ def _uids(imap: imaplib.IMAP4, command: str, *args: str) -> list[int]:
     typ, data = imap.uid(command, *args)
     if typ != "OK":
         raise _refused(f"UID {command}", typ, list(data))
-    return [int(n) for d in data if isinstance(d, bytes) for n in d.split()]
+    return [int(n) for d in data if isinstance(d, bytes) for n in d.split() if n.isdigit()]
 
 
 def _sizes(imap: imaplib.IMAP4, uids: list[int]) -> dict[int, int]:
@@ -360,6 +363,15 @@ class _Pop3(poplib.POP3):
 
     line_limit = 2048
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        try:
+            super().__init__(*args, **kwargs)
+        except BaseException:  # poplib leaves the socket open when the greeting fails
+            for stream in (getattr(self, "file", None), getattr(self, "sock", None)):
+                if stream is not None:
+                    stream.close()
+            raise
+
     def _getline(self) -> tuple[bytes, int]:
         line = self.file.readline(self.line_limit + 1)
         if len(line) > self.line_limit:
@@ -408,8 +420,12 @@ def _fetch_pop3(mailbox: Mailbox, handle: Handle, context: ssl.SSLContext) -> Fe
 def _drain_pop3(pop: _Pop3, mailbox: Mailbox, handle: Handle) -> FetchResult:
     result = FetchResult()
     with _step(mailbox, "LIST"):
-        listing = pop.list()[1]
-        sizes = {int(n): int(size) for n, size in (line.split()[:2] for line in listing)}
+        listing = [line.split() for line in pop.list()[1]]
+        sizes = {
+            int(f[0]): int(f[1])
+            for f in listing
+            if len(f) > 1 and f[0].isdigit() and f[1].isdigit()
+        }
     numbers = sorted(sizes, reverse=True)
     chosen = numbers[: mailbox.max_messages]
     result.remaining = len(numbers) - len(chosen)

@@ -31,6 +31,7 @@ def mailbox_from(settings: BounceMailboxSettings, *, max_bytes: int) -> Mailbox 
         folder=settings.folder,
         move_to=settings.move_to or None,
         max_messages=settings.max_messages,
+        timeout=settings.timeout,
         max_bytes=max_bytes,
     )
 
