@@ -40,3 +40,18 @@ def load_valid(path: Path) -> Campaign:
     if campaign is None or errors:
         raise CampaignInvalid(str(campaign_file(path)), list(errors))
     return campaign
+
+
+def issues_for(campaigns_dir: Path, series: str, period: str) -> list[tuple[Path, Campaign]]:
+    """The issue folders under ``campaigns_dir`` that join ``series`` for ``period``.
+
+    Folders that do not parse are left out here (``mailer campaign lint`` names their errors).
+    """
+    found = []
+    for file in sorted(campaigns_dir.glob(f"*/{FILE}")):
+        campaign, _ = load(file.parent)
+        if campaign is None:
+            continue
+        if campaign.extra.get("series") == series and str(campaign.extra.get("period")) == period:
+            found.append((file.parent, campaign))
+    return found

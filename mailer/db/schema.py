@@ -227,3 +227,26 @@ bounce_event = sa.Table(
     sa.Column("raw", sa.LargeBinary, nullable=True),
     sa.CheckConstraint(_in("kind", BOUNCE_KINDS), name="kind"),
 )
+
+OCCURRENCE_STATES = ("pending", "started", "missed", "skipped", "failed")
+
+occurrence = sa.Table(
+    "occurrence",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("series", sa.String(63), nullable=False),
+    sa.Column("period_key", sa.String(16), nullable=False),
+    # naive UTC, like every stored time; the local time is the series' business
+    sa.Column("planned_at", sa.DateTime, nullable=False),
+    sa.Column("deadline_at", sa.DateTime, nullable=False),
+    sa.Column("state", sa.String(16), nullable=False),
+    sa.Column(
+        "campaign_id", sa.Integer, sa.ForeignKey("campaign.id", ondelete="SET NULL"), nullable=True
+    ),
+    sa.Column("detail", sa.Text, nullable=False, server_default=""),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("updated_at", sa.DateTime, nullable=False),
+    # a double fire, a second scheduler, a restart: one row per period, so one send
+    sa.UniqueConstraint("series", "period_key"),
+    sa.CheckConstraint(_in("state", OCCURRENCE_STATES), name="state"),
+)
