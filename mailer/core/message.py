@@ -29,7 +29,7 @@ class Envelope:
     recipient: str  # RCPT TO
 
 
-def _check(name: str, value: str) -> str:
+def check_header(name: str, value: str) -> str:
     if _BREAK.search(value):
         raise HeaderInjection(f"{name} contains a line break")
     return value
@@ -38,7 +38,7 @@ def _check(name: str, value: str) -> str:
 @lru_cache(maxsize=1024)  # a variant's subject and the sender repeat for every recipient
 def encode_text(name: str, value: str) -> str:
     """An unstructured header value, RFC 2047-encoded when it is not plain ASCII."""
-    _check(name, value)
+    check_header(name, value)
     if _ASCII_PRINTABLE.fullmatch(value) and len(value) < 900:
         return value
     return Header(value, "utf-8", header_name=name).encode(linesep="\r\n")
@@ -47,7 +47,7 @@ def encode_text(name: str, value: str) -> str:
 @lru_cache(maxsize=1024)
 def encode_address(name: str, value: str) -> str:
     """``Display Name <local@domain>`` with the display name RFC 2047-encoded when needed."""
-    _check(name, value)
+    check_header(name, value)
     display, address = parseaddr(value)
     if not address or "@" not in address:
         raise HeaderInjection(f"{name}: {value!r} is not an address")
@@ -119,14 +119,14 @@ def build_message(
         f"To: {encode_address('To', headers.to)}",
         f"Subject: {encode_text('Subject', headers.subject)}",
         f"Date: {format_datetime(headers.date.replace(tzinfo=UTC))}",
-        f"Message-ID: {_check('Message-ID', headers.message_id)}",
+        f"Message-ID: {check_header('Message-ID', headers.message_id)}",
         "MIME-Version: 1.0",
-        f"List-Unsubscribe: <{_check('List-Unsubscribe', headers.list_unsubscribe_url)}>, "
-        f"<{_check('List-Unsubscribe', headers.list_unsubscribe_mailto)}>",
+        f"List-Unsubscribe: <{check_header('List-Unsubscribe', headers.list_unsubscribe_url)}>, "
+        f"<{check_header('List-Unsubscribe', headers.list_unsubscribe_mailto)}>",
         "List-Unsubscribe-Post: List-Unsubscribe=One-Click",
-        f"List-Id: {_check('List-Id', headers.list_id)}",
-        f"Feedback-ID: {_check('Feedback-ID', headers.feedback_id)}",
-        f"Content-Language: {_check('Content-Language', headers.language)}",
+        f"List-Id: {check_header('List-Id', headers.list_id)}",
+        f"Feedback-ID: {check_header('Feedback-ID', headers.feedback_id)}",
+        f"Content-Language: {check_header('Content-Language', headers.language)}",
         f'Content-Type: multipart/alternative; boundary="{boundary}"',
     ]
     head = "\r\n".join(lines).encode("ascii") + b"\r\n\r\n"

@@ -108,6 +108,11 @@ class Database:
         except sa.exc.SQLAlchemyError as exc:
             raise StorageError(f"database {self.safe_url}: {describe(exc)}") from exc
 
+    def ping(self) -> None:
+        """Raises ``StorageError`` unless the database answers a trivial query."""
+        with self.read() as connection:
+            connection.exec_driver_sql("SELECT 1")
+
     def upgrade(self) -> tuple[str | None, str]:
         try:
             return migrate.upgrade(self.engine)
