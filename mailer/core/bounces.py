@@ -1,10 +1,15 @@
 """What a returned message means: hard, soft or delayed bounce, complaint, auto-reply, or none.
 
-RFC 3464 delivery-status reports are read first (per recipient: Action, Status, or the status
-found in Diagnostic-Code); RFC 5965 feedback reports and Microsoft JMRP reports are complaints;
-``Auto-Submitted`` replies are auto-replies. Other formats (Exim, qmail, Exchange …) go to
-flufl.bounce for the addresses, guarded, since it raises on some single-part messages under
-Python 3.11; the kind then comes from the status code in the text, not from flufl's guess.
+RFC 3464 delivery-status parts are read first, wherever they sit (a multipart/report, a
+multipart/mixed, a forwarded DSN): per recipient, Action, Original- before Final-Recipient, and
+Status, or the Diagnostic-Code's status when Status is missing or generic (Exim always says
+5.0.0). RFC 5965 feedback reports and Microsoft JMRP reports are complaints. Other formats
+(Exim, qmail, Exchange, Yahoo …) go to flufl.bounce for the addresses, guarded, since it raises
+on some single-part messages under Python 3.11, then to our own reading of the notice text;
+the kind comes from the status codes in the text (the most severe wins), not from flufl's guess.
+A generic or missing status with a cue in the text (quota, size, retries exhausted) is soft;
+warning wording makes it delayed. Auto-Submitted / "Automatic reply" messages are auto-replies.
+The text heuristics live in :mod:`mailer.core.bounce_formats`.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from enum import StrEnum
 
 from flufl.bounce import all_failures
 
-from mailer.core.delivery import enhanced_status
+from mailer.core import bounce_formats as formats
 
 VERP = re.compile(r"bounces\+([A-Za-z0-9._:-]+)@", re.IGNORECASE)
 _ADDRESS = re.compile(r"<?([^<>\s;]+@[^<>\s;]+)>?")
@@ -47,12 +52,13 @@ class BounceReport:
 
 
 def kind_of_status(status: str | None, action: str = "failed") -> Kind:
-    """Kind from an RFC 3463 status: 5.1.x, 5.2.1, 5.4.4 hard; 4.x.x and 5.2.2 soft."""
+    """Kind from an RFC 3463 status: 5.1.x, 5.2.1, 5.4.4 hard; 4.x.x, 5.2.2 (full), 5.2.3 and
+    5.3.4 (too big) soft; other 5.x.x hard."""
     if action == "delayed":
         return Kind.DELAYED
     if status is None:
         return Kind.HARD
-    if status.startswith("4.") or status in {"5.2.2", "5.3.4"}:
+    if status.startswith("4.") or status in {"5.2.2", "5.2.3", "5.3.4"}:
         return Kind.SOFT
     return Kind.HARD
 
@@ -86,63 +92,95 @@ def _parts(message: Message, content_type: str) -> list[Message]:
     return [part for part in message.walk() if part.get_content_type() == content_type]
 
 
+_FAILED = {"failed", "failure", "error", "undeliverable"}
+_DONE = {"delivered", "relayed", "expanded"}
+_Found = tuple[Kind, str, str | None, str | None]
+
+
+def _block(block: Message, context: str) -> _Found | str | None:
+    """One per-recipient block: (kind, recipient, status, diagnostic), "done", or None."""
+    words = str(block.get("Action", "")).strip().lower().split()
+    action = words[0] if words else ""
+    if action in _DONE:
+        return "done"
+    recipient = _address(block.get("Original-Recipient")) or _address(block.get("Final-Recipient"))
+    diagnostic = " ".join(str(block.get("Diagnostic-Code", "")).split()) or None
+    field = " ".join(str(block.get("Status", "")).split())
+    status = formats.status_in(field)
+    detail = formats.status_in(diagnostic or "")
+    if detail and formats.generic(status):  # Exim says 5.0.0 and puts the code in the diagnostic
+        status = detail
+    if recipient is None or not (action or status):
+        return None
+    if action == "delayed":
+        return Kind.DELAYED, recipient, status, diagnostic
+    if action not in _FAILED and status is not None and status.startswith("2."):
+        return "done"
+    kind = kind_of_status(status)
+    cue = formats.soft_cue(f"{field} {diagnostic or ''} {context}")
+    if kind == Kind.HARD and formats.generic(status) and cue:
+        kind = Kind.SOFT
+    return kind, recipient, status, diagnostic
+
+
 def _delivery_status(message: Message) -> BounceReport | None:
-    parts = _parts(message, "message/delivery-status")
-    if not parts:
+    blocks: list[Message] = []
+    for part in _parts(message, "message/delivery-status"):
+        payload = part.get_payload()
+        if isinstance(payload, list):
+            blocks += [block for block in payload if isinstance(block, Message)]
+    with_recipient = [b for b in blocks if b.get("Final-Recipient") or b.get("Original-Recipient")]
+    if not with_recipient:
         return None
-    blocks = parts[0].get_payload()
-    if not isinstance(blocks, list):
-        return None
-    found: list[tuple[Kind, str, str | None, str | None]] = []
-    for block in blocks[1:] if len(blocks) > 1 else blocks:
-        if not isinstance(block, Message):
-            continue
-        action = str(block.get("Action", "")).strip().lower()
-        if action in {"delivered", "relayed", "expanded"}:
-            continue
-        recipient = _address(block.get("Original-Recipient")) or _address(
-            block.get("Final-Recipient")
-        )
-        diagnostic = " ".join(str(block.get("Diagnostic-Code", "")).split()) or None
-        status = enhanced_status(str(block.get("Status", ""))) or enhanced_status(diagnostic or "")
-        if recipient is None or not action:
-            continue
-        found.append((kind_of_status(status, action), recipient, status, diagnostic))
+    # the human text tells why when a DSN for one recipient gives only a generic status
+    context = formats.notice(message) if len(with_recipient) == 1 else ""
+    found: list[_Found] = []
+    done = False
+    for block in with_recipient:
+        item = _block(block, context)
+        if item == "done":
+            done = True
+        elif isinstance(item, tuple):
+            found.append(item)
     if not found:
-        return BounceReport(Kind.NOT_BOUNCE)
+        return BounceReport(Kind.NOT_BOUNCE) if done else None
     worst = max(found, key=lambda item: SEVERITY[item[0]])
     policy = worst[2] is not None and worst[2].startswith("5.7.")
     recipients = tuple(dict.fromkeys(item[1] for item in found))
     return BounceReport(worst[0], recipients, worst[2], worst[3], _token(message), policy)
 
 
+def _original(message: Message) -> Message | None:
+    """The returned or reported message (or its headers), if the report attaches it."""
+    for part in _parts(message, "message/rfc822") + _parts(message, "text/rfc822-headers"):
+        if part.is_multipart():
+            inner = part.get_payload(0)
+            return inner if isinstance(inner, Message) else None
+        payload = part.get_payload(decode=True)
+        return message_from_bytes(payload if isinstance(payload, bytes) else b"", policy=compat32)
+    return None
+
+
 def _complaint(message: Message) -> BounceReport | None:
-    jmrp = message.get("X-HmXmrOriginalRecipient")
+    original = _original(message)
+    # Microsoft JMRP: not RFC 5965; the header is on the report or on the attached original
+    jmrp = message.get("X-HmXmrOriginalRecipient") or (
+        original.get("X-HmXmrOriginalRecipient") if original is not None else None
+    )
     if _report_type(message) != "feedback-report" and not jmrp:
         return None
-    recipients: list[str] = []
-    if jmrp:
-        recipients.append(_address(str(jmrp)) or "")
+    recipients = [_address(str(jmrp))] if jmrp else []
     for part in _parts(message, "message/feedback-report"):
         blocks = part.get_payload()
         for block in blocks if isinstance(blocks, list) else []:
             if isinstance(block, Message):
-                recipients.append(_address(block.get("Original-Rcpt-To")) or "")
-    for part in _parts(message, "message/rfc822") + _parts(message, "text/rfc822-headers"):
-        if part.is_multipart():
-            inner = part.get_payload(0)
-        else:
-            payload = part.get_payload(decode=True)
-            inner = message_from_bytes(
-                payload if isinstance(payload, bytes) else b"", policy=compat32
-            )
-        if isinstance(inner, Message):
-            recipients.append(_address(inner.get("To")) or "")
-            token = _token(inner) or _token(message)
-            return BounceReport(Kind.COMPLAINT, tuple(dict.fromkeys(r for r in recipients if r)),
-                                token=token)  # fmt: skip
-    return BounceReport(Kind.COMPLAINT, tuple(dict.fromkeys(r for r in recipients if r)),
-                        token=_token(message))  # fmt: skip
+                recipients.append(_address(block.get("Original-Rcpt-To")))
+    token = _token(message)
+    if original is not None:
+        recipients.append(_address(original.get("To")))
+        token = _token(original) or token
+    found = tuple(dict.fromkeys(r for r in recipients if r))
+    return BounceReport(Kind.COMPLAINT, found, token=token)
 
 
 def _auto_reply(message: Message) -> bool:
@@ -151,49 +189,53 @@ def _auto_reply(message: Message) -> bool:
         return True
     if str(message.get("X-Autoreply", "")).lower() == "yes" or message.get("X-Autorespond"):
         return True
+    if formats.auto_reply_subject(str(message.get("Subject", ""))):
+        return True
     return str(message.get("Precedence", "")).strip().lower() == "auto_reply"
 
 
-def _text(message: Message) -> str:
-    chunks = []
-    for part in message.walk():
-        if part.get_content_maintype() == "text":
-            payload = part.get_payload(decode=True)
-            if isinstance(payload, bytes):
-                chunks.append(payload.decode("utf-8", errors="replace"))
-    return "\n".join(chunks)
+def _failure_kind(status: str | None, text: str) -> Kind:
+    if status is not None and status.startswith("4."):
+        return Kind.SOFT  # the server gave up retrying
+    kind = kind_of_status(status)
+    if kind == Kind.HARD and formats.generic(status) and formats.soft_cue(text):
+        return Kind.SOFT
+    return kind
 
 
 def _fallback(message: Message) -> BounceReport:
     try:
         temporary, permanent = all_failures(message)
-    except Exception:
-        return BounceReport(Kind.NOT_BOUNCE)
-    addresses = [a.decode(errors="replace").lower() for a in (*permanent, *temporary)]
+    except Exception:  # flufl.bounce raises on some single-part messages under Python 3.11
+        temporary, permanent = frozenset(), frozenset()
+    text = formats.notice(message)
+    found = [a.decode(errors="replace").lower() for a in (*permanent, *temporary)]
+    if not found and _auto_reply(message) and not formats.from_mail_system(message):
+        return BounceReport(Kind.AUTO_REPLY, token=_token(message))
+    addresses = list(dict.fromkeys(found)) or formats.addresses_in(message, text)
     if not addresses:
         return BounceReport(Kind.NOT_BOUNCE)
-    text = _text(message)
-    status = enhanced_status(text)
-    kind = kind_of_status(status) if permanent else Kind.DELAYED
-    if status is None and permanent:
-        kind = Kind.HARD
+    # a bounce for several recipients may give several codes: the most severe one wins
+    statuses = formats.statuses_in(text) or [None]
+    kind, status = max(
+        ((_failure_kind(s, text), s) for s in statuses), key=lambda item: SEVERITY[item[0]]
+    )
+    if (temporary and not permanent) or formats.delay_cue(text):
+        kind = Kind.DELAYED
     diagnostic = None
     if status:
         line = next((line for line in text.splitlines() if status in line), "")
         diagnostic = " ".join(line.split())[:500] or None
-    policy = status is not None and status.startswith("5.7.")
-    return BounceReport(
-        kind, tuple(dict.fromkeys(addresses)), status, diagnostic, _token(message), policy
-    )
+    policy = kind == Kind.HARD and status is not None and status.startswith("5.7.")
+    return BounceReport(kind, tuple(addresses), status, diagnostic, _token(message), policy)
 
 
 def classify(raw: bytes) -> BounceReport:
     """Classify one raw message (RFC 5322 bytes)."""
     message = message_from_bytes(raw, policy=compat32)
-    if _report_type(message) == "delivery-status":
-        report = _delivery_status(message)
-        if report is not None:
-            return report
+    report = _delivery_status(message)
+    if report is not None:
+        return report
     complaint = _complaint(message)
     if complaint is not None:
         return complaint
