@@ -37,6 +37,7 @@ from mailer.app import App, utc_now
 from mailer.campaigns import lifecycle, source
 from mailer.config import load_settings
 from mailer.core.subscribers import Recipient
+from mailer.db import Database
 from mailer.importer import import_file
 from mailer.importer.run import ImportOptions
 from mailer.render.compile import render_layout, variant_context
@@ -53,9 +54,11 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_sink(port: int) -> subprocess.Popen[bytes]:
+def start_sink(port: int, seconds: int = 900) -> subprocess.Popen[bytes]:
+    """smtp-sink (aiosmtpd without postfix) on loopback; it exits after ``seconds`` at most."""
     if Path(SINK).exists():
-        command = ["timeout", "900", SINK, "-4", "-u", "postfix", f"127.0.0.1:{port}", "256"]
+        command = ["timeout", str(seconds), SINK, "-4", "-u", "postfix", f"127.0.0.1:{port}",
+                   "256"]  # fmt: skip
     else:
         command = [sys.executable, "-m", "mailer", "dev-smtp", "--port", str(port),
                    "--maildir", "/dev/null/none"]  # fmt: skip
@@ -88,24 +91,37 @@ def app_for(database: Path | str, port: int, **extra: str) -> App:
 
 
 def prepare(database: Path | str, recipients: int, tmp: Path, slug: str) -> App:
+    app = populate(database, recipients, tmp)
+    start_campaign(app, tmp, slug)
+    return app
+
+
+def populate(database: Path | str, recipients: int, tmp: Path) -> App:
+    """An empty schema at ``database``, then ``recipients`` synthetic members imported."""
     people = tmp / "people.csv"
     with people.open("w", newline="", encoding="utf-8") as out:
         writer = csv.writer(out)
         writer.writerow(HEADER)
         writer.writerows(rows(recipients, seed=5))
-    if isinstance(database, str):  # PostgreSQL: an empty schema first
-        app = app_for(database, 1)
-        with app.database.engine.begin() as conn:
+    if isinstance(database, str):  # PostgreSQL: an empty schema first (whatever was there)
+        bare = Database(database)
+        with bare.engine.begin() as conn:
             conn.exec_driver_sql("DROP SCHEMA public CASCADE")
             conn.exec_driver_sql("CREATE SCHEMA public")
-        app.database.upgrade()
+        bare.upgrade()
+        bare.dispose()
     app = app_for(database, 1)
     import_file(app.database, people, ImportOptions("members", batch_size=5000), now=utc_now)
+    people.unlink()
+    return app
+
+
+def start_campaign(app: App, tmp: Path, slug: str) -> int:
+    """Starts a copy of the sample issue as ``slug``; returns its deliveries."""
     folder = tmp / slug
     shutil.copytree(SAMPLE, folder, dirs_exist_ok=True)
     text = (folder / "campaign.toml").read_text()
-    lifecycle.start(app.database, source.load_valid(folder), text, now=utc_now())
-    return app
+    return lifecycle.start(app.database, source.load_valid(folder), text, now=utc_now())
 
 
 async def send(app: App) -> tuple[int, float]:

@@ -70,6 +70,7 @@ class Dispatcher:
 
     def __post_init__(self) -> None:
         self._commits = GroupCommit(self._write)
+        self._stop = asyncio.Event()
         rate = self.settings.rate
         self._bucket = TokenBucket(rate=rate, burst=max(1.0, rate)) if rate > 0 else None
         self._domains = DomainBuckets(self.settings.domain_rates)
@@ -77,6 +78,7 @@ class Dispatcher:
     async def run(self, stop: asyncio.Event, *, until_idle: bool = False) -> None:
         """Send until ``stop`` is set (or, with ``until_idle``, until nothing is due)."""
         self._eight_bit = await self.relay.offers_8bitmime()
+        self._stop = stop
         while not stop.is_set():
             claimed = await asyncio.to_thread(self._claim)
             if not claimed:
@@ -107,6 +109,10 @@ class Dispatcher:
                 now=now,
                 lease_until=now + timedelta(seconds=self.settings.lease_seconds),
             )
+
+    def _release(self, delivery_id: int) -> None:
+        with self.database.write() as conn:
+            deliveries.release(conn, [delivery_id], worker=self.settings.worker, now=self.clock())
 
     def _complete(self) -> None:
         with self.database.write() as conn:
@@ -162,7 +168,10 @@ class Dispatcher:
         if self._bucket is not None:
             wait = max(wait, self._bucket.take(time.monotonic()))
         if wait:
-            await asyncio.sleep(wait)
+            await _wait(self._stop, wait)
+        if self._stop.is_set():  # shutting down: not handed to a relay yet, so give it back
+            await asyncio.to_thread(self._release, claimed.id)
+            return Outcome(Action.DEFERRED, None, None, "released on shutdown")
         outcome = await self.relay.send(
             envelope_from, recipient.email, data, eight_bit=self._eight_bit
         )
