@@ -127,3 +127,11 @@ class OccurrenceRunner:
         log.log(level, "series %s, period %s: %s (%s)", outcome.series, outcome.period,
                 outcome.state, outcome.detail)  # fmt: skip
         return outcome
+
+
+def occurrence_history(
+    database: Database, series: str, *, limit: int = 24
+) -> list[stored.Occurrence]:
+    """A series' occurrences, newest first."""
+    with database.read() as conn:
+        return stored.history(conn, series, limit=limit)

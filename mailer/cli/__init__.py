@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from mailer.cli import bounces, campaign, demo, lists, maintenance, sending, subscribers
+from mailer.cli import (
+    bounces,
+    campaign,
+    demo,
+    lists,
+    maintenance,
+    schedule,
+    sending,
+    serve,
+    subscribers,
+)
 from mailer.cli.root import mailer, main
 
 __all__ = [
@@ -13,6 +23,8 @@ __all__ = [
     "mailer",
     "main",
     "maintenance",
+    "schedule",
     "sending",
+    "serve",
     "subscribers",
 ]

@@ -1,0 +1,144 @@
+"""``mailer serve`` (everything in one process) and ``mailer scheduler`` (the scheduler alone).
+
+``serve`` runs the web app (health and metrics until the web issue fills it), the scheduler
+(leading, or waiting as a standby on PostgreSQL), a dispatch worker, the bounce receiver when
+``bounces.listen`` is set and the bounce mailbox when ``bounce_mailbox.protocol`` is. SIGTERM
+or Ctrl-C: messages in flight finish, leases are let go, then it exits.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import Iterator
+from pathlib import Path
+
+import click
+import uvicorn
+
+from mailer.app import App
+from mailer.bounces.mailbox import fetch_bounces, mailbox_from
+from mailer.cli import logs
+from mailer.cli.bounces import make_receiver, split_listen
+from mailer.cli.root import mailer, state
+from mailer.core.series import Series
+from mailer.scheduler.files import load_series, series_files
+from mailer.scheduler.service import SchedulerService
+from mailer.smtp.inbound import start_inbound
+from mailer.web.app import create_app
+
+log = logging.getLogger("mailer.serve")
+
+
+class _EmbeddedServer(uvicorn.Server):
+    """uvicorn inside our loop: our signal handlers stop it, not its own."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+def load_all_series(app: App) -> list[Series]:
+    return [load_series(path) for path in series_files(Path(app.settings.paths.campaigns))]
+
+
+def _stop_on_signals(stop: asyncio.Event) -> None:
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+
+
+async def _web(app: App, listen: str, stop: asyncio.Event) -> None:
+    host, port = split_listen(listen)
+    config = uvicorn.Config(create_app(app), host=host, port=port, log_config=None,
+                            lifespan="off", access_log=False)  # fmt: skip
+    server = _EmbeddedServer(config)
+    serving = asyncio.create_task(server.serve())
+    await stop.wait()
+    server.should_exit = True
+    await serving
+
+
+async def _worker(app: App, stop: asyncio.Event) -> None:
+    relay = app.relay()
+    try:
+        await app.dispatcher(relay).run(stop)
+    finally:
+        await relay.close()
+
+
+async def _receiver(app: App, stop: asyncio.Event) -> None:
+    host, port = split_listen(app.settings.bounces.listen)
+    receiver = make_receiver(app)
+    server = await start_inbound(receiver.rules(), host, port, hostname=receiver.domain,
+                                 max_bytes=app.settings.bounces.max_message_bytes)  # fmt: skip
+    log.info("bounce receiver listening", extra={"listen": f"{host}:{port}"})
+    async with server:
+        await stop.wait()
+
+
+async def _mailbox(app: App, stop: asyncio.Event) -> None:
+    settings = app.settings
+    mailbox = mailbox_from(settings.bounce_mailbox, max_bytes=settings.bounces.max_message_bytes)
+    if mailbox is None:
+        return
+    while not stop.is_set():
+        try:
+            result = await asyncio.to_thread(fetch_bounces, app.bounce_ingest(), mailbox)
+            log.info("bounce mailbox read", extra={"recognised": result.recognised,
+                                                   "left": result.left})  # fmt: skip
+        except Exception:
+            log.exception("bounce mailbox failed; trying again next interval")
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), settings.bounce_mailbox.interval_seconds)
+
+
+@mailer.command()
+@click.option("--listen", help="host:port of the web app (default: web.listen).")
+@click.option("--no-worker", is_flag=True, help="Do not send (another host runs workers).")
+@click.option("--no-scheduler", is_flag=True, help="Do not run the scheduler here.")
+@click.pass_context
+def serve(ctx: click.Context, listen: str | None, no_worker: bool, no_scheduler: bool) -> None:
+    """Run the service: web app, scheduler, a worker, the bounce receiver and mailbox."""
+    logs.configure()
+    app = state(ctx).app()
+    series = [] if no_scheduler else load_all_series(app)
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        _stop_on_signals(stop)
+        parts = [_web(app, listen or app.settings.web.listen, stop), _mailbox(app, stop)]
+        if not no_worker:
+            parts.append(_worker(app, stop))
+        if series:
+            parts.append(SchedulerService(app, series).run(stop))
+        if app.settings.bounces.listen:
+            parts.append(_receiver(app, stop))
+        log.info("mailer serving", extra={"web": listen or app.settings.web.listen,
+                                           "series": [s.name for s in series]})  # fmt: skip
+        await asyncio.gather(*parts)
+        log.info("mailer stopped")
+
+    with app:
+        asyncio.run(main())
+
+
+@mailer.command()
+@click.pass_context
+def scheduler(ctx: click.Context) -> None:
+    """Run the scheduler alone (on PostgreSQL a second one waits as a hot standby)."""
+    logs.configure()
+    app = state(ctx).app()
+    series = load_all_series(app)
+    if not series:
+        raise click.UsageError(f"no *.series.toml in {app.settings.paths.campaigns}/")
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        _stop_on_signals(stop)
+        await SchedulerService(app, series).run(stop)
+
+    with app:
+        asyncio.run(main())

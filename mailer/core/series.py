@@ -1,0 +1,472 @@
+"""A recurring series as staff write it in ``campaigns/<name>.series.toml``, and its checks.
+
+``check_series`` turns the TOML data into a ``Series`` and every ``Problem`` found, each naming
+the file and the key; ``parse_series`` returns the series or raises ``SeriesInvalid``.
+
+The rule is an RFC 5545 RRULE (``FREQ=MONTHLY;BYDAY=1TU``) with the local time of day in
+``time``, or a five-field crontab line (``0 9 1 * *``) that carries its own minute and hour, so
+``time`` is then not allowed. A series goes out at most once a day. Which instants the rule
+names (and what a daylight-saving change does to them) is ``mailer.scheduler.recurrence``'s
+business; this module only says what a valid series is and which period an occurrence is in.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from typing import Any, Final, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from mailer.core.campaigns import Problem
+from mailer.core.subscribers import email_key, normalise_email
+from mailer.errors import InvalidValue, MailerError
+
+RuleKind = Literal["cron", "rrule"]
+PeriodUnit = Literal["month", "day"]
+
+NAME: Final = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
+KEYS: Final = frozenset({"rule", "time", "timezone", "deadline", "notify", "description"})
+MAX_DEADLINE: Final = timedelta(days=28)  # past that it would run into next month's occurrence
+
+FREQS: Final = ("YEARLY", "MONTHLY", "WEEKLY", "DAILY")
+RRULE_PARTS: Final = frozenset(
+    {"FREQ", "INTERVAL", "UNTIL", "BYMONTH", "BYMONTHDAY", "BYDAY", "BYSETPOS", "BYYEARDAY",
+     "BYWEEKNO", "WKST"}
+)  # fmt: skip
+_REFUSED_PARTS: Final = {
+    "COUNT": "COUNT cannot be used (a series has no first occurrence to count from); "
+    "end it with UNTIL=YYYYMMDD",
+    "BYHOUR": "the time of day comes from the `time` key, not BYHOUR",
+    "BYMINUTE": "the time of day comes from the `time` key, not BYMINUTE",
+    "BYSECOND": "the time of day comes from the `time` key, not BYSECOND",
+    "DTSTART": "DTSTART cannot be used; the time of day comes from the `time` key",
+}
+WEEKDAYS: Final = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+_BYDAY: Final = re.compile(r"([+-]?\d{1,2})?(MO|TU|WE|TH|FR|SA|SU)")
+_UNTIL: Final = re.compile(r"\d{8}(T\d{6})?")
+
+# Names crontab accepts, counted from the field's lowest value (January = 1, Sunday = 0).
+CRON_MONTHS: Final = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
+                      "nov", "dec")  # fmt: skip
+CRON_WEEKDAYS: Final = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")  # 0 (and 7) is Sunday
+_CRON_ELEMENT: Final = re.compile(r"(\*|[a-z0-9]+(?:-[a-z0-9]+)?)(?:/(\d+))?")
+
+_SHORT_DURATION: Final = re.compile(r"(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?")
+_ISO_DURATION: Final = re.compile(r"P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?")
+_MONTH_LENGTHS: Final = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+_TIME: Final = re.compile(r"\d{2}:\d{2}(:\d{2})?")
+_Report = Callable[[str, str], None]  # (key, message)
+
+
+class SeriesInvalid(MailerError):
+    """A series file has errors; ``problems`` lists each with its file and key."""
+
+    def __init__(self, path: str, problems: list[Problem]) -> None:
+        self.path = path
+        self.problems = problems
+        listed = "\n".join(f"  {p}" for p in problems)
+        super().__init__(f"{path} has errors (see docs/campaigns.md, Series):\n{listed}")
+
+
+@dataclass(frozen=True)
+class Series:
+    """One recurring series: when it fires (``rule`` at ``time`` in ``timezone``) and its limits.
+
+    ``time`` is the local time of day; for a cron rule it is the rule's own minute and hour.
+    ``deadline`` is how late after the planned time an issue may still go out.
+    """
+
+    name: str
+    rule: str
+    kind: RuleKind
+    time: time
+    timezone: str
+    deadline: timedelta
+    notify: tuple[str, ...] = ()
+    description: str = ""
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def period_unit(self) -> PeriodUnit:
+        """``month`` when the rule fires at most once a calendar month, else ``day``."""
+        if self.kind == "rrule":
+            return _rrule_period_unit(rrule_parts(self.rule))
+        return _cron_period_unit(self.rule.split())
+
+
+def period_of(series: Series, moment: datetime) -> str:
+    """The period an occurrence belongs to: ``2026-12`` for a rule that fires at most once a
+    month, ``2026-12-01`` for one that may fire more often. An issue joins the occurrence with
+    ``period = "<key>"``. ``moment`` is converted to the series' zone; naive means local already.
+    """
+    local = moment.astimezone(series.zone) if moment.tzinfo is not None else moment
+    if series.period_unit == "month":
+        return f"{local.year:04d}-{local.month:02d}"
+    return f"{local.year:04d}-{local.month:02d}-{local.day:02d}"
+
+
+def rule_kind(rule: str) -> RuleKind:
+    """An RRULE is made of ``NAME=VALUE`` parts; anything else is read as a crontab line."""
+    return "rrule" if "=" in rule or rule.upper().startswith("RRULE:") else "cron"
+
+
+def rrule_parts(rule: str) -> dict[str, str]:
+    """``FREQ=MONTHLY;BYDAY=1TU`` as ``{"FREQ": "MONTHLY", "BYDAY": "1TU"}``.
+
+    Upper-cased, without an ``RRULE:`` prefix and blanks; raises ``ValueError`` on a part that
+    is not ``NAME=VALUE`` or is given twice.
+    """
+    text = re.sub(r"\s+", "", rule).upper()
+    text = text.removeprefix("RRULE:")
+    parts: dict[str, str] = {}
+    for part in filter(None, text.split(";")):
+        name, sep, value = part.partition("=")
+        if not sep or not name or not value:
+            raise ValueError(f"{part!r} is not NAME=VALUE")
+        if name in parts:
+            raise ValueError(f"{name} is given twice")
+        parts[name] = value
+    return parts
+
+
+def cron_values(field: str, low: int, high: int, names: tuple[str, ...] = ()) -> frozenset[int]:
+    """The values one crontab field selects: ``*``, ``*/2``, ``5``, ``1-7``, ``mon-fri``, lists.
+
+    Names (``jan``, ``tue``) count from ``low``; raises ``ValueError`` saying what is wrong.
+    """
+
+    def value(token: str) -> int:
+        if token.isdigit():
+            number = int(token)
+        elif token in names:
+            number = low + names.index(token)
+        else:
+            raise ValueError(f"{token!r} is not a number{' or name' if names else ''}")
+        if not low <= number <= high:
+            raise ValueError(f"{number} is outside {low}-{high}")
+        return number
+
+    selected: set[int] = set()
+    for element in field.lower().split(","):
+        match = _CRON_ELEMENT.fullmatch(element)
+        if not match:
+            raise ValueError(f"{element!r} is not *, a value, a range a-b or a step /n")
+        span, step_text = match.groups()
+        step = int(step_text) if step_text else 1
+        if step < 1:
+            raise ValueError("a step must be 1 or more")
+        if span == "*":
+            first, last = low, high
+        elif "-" in span:
+            first, last = (value(token) for token in span.split("-"))
+            if first > last:
+                raise ValueError(f"range {span!r} runs backwards")
+        else:
+            first = last = value(span)
+        selected.update(range(first, last + 1, step))
+    return frozenset(selected)
+
+
+def cron_weekdays(field: str) -> frozenset[int]:
+    """Crontab day-of-week values, 0 = Sunday … 6 = Saturday (7 is Sunday too), as in crontab."""
+    return frozenset(day % 7 for day in cron_values(field, 0, 7, CRON_WEEKDAYS))
+
+
+def parse_deadline(value: str) -> timedelta:
+    """``6h``, ``2d``, ``90m``, ``1d12h`` or an ISO 8601 duration (``PT6H``, ``P1DT12H``, ``P1W``).
+
+    Raises ``ValueError`` with what to write instead.
+    """
+    text = re.sub(r"\s+", "", value)
+    short = _SHORT_DURATION.fullmatch(text.lower())
+    iso = _ISO_DURATION.fullmatch(text.upper())
+    if text and short and any(short.groups()):
+        days, hours, minutes = (int(part or 0) for part in short.groups())
+        delta = timedelta(days=days, hours=hours, minutes=minutes)
+    elif text and iso and any(iso.groups()) and not text.upper().endswith("T"):
+        weeks, days, hours, minutes, seconds = (int(part or 0) for part in iso.groups())
+        delta = timedelta(weeks=weeks, days=days, hours=hours, minutes=minutes, seconds=seconds)
+    elif re.fullmatch(r"P.*[YM].*", text.upper()) and "T" not in text.upper().split("M")[0]:
+        raise ValueError("months and years have no fixed length; give days, e.g. P7D or 7d")
+    else:
+        raise ValueError(f"{value!r} is not a duration such as 6h, 2d, 90m, 1d12h or PT6H")
+    if delta <= timedelta(0):
+        raise ValueError("must be longer than zero")
+    if delta > MAX_DEADLINE:
+        raise ValueError("must be at most 28 days (it would run into the next occurrence)")
+    return delta
+
+
+def format_deadline(delta: timedelta) -> str:
+    """The short form ``parse_deadline`` reads: ``6h``, ``1d12h``, ``90m`` → ``1h30m``."""
+    minutes = int(delta.total_seconds()) // 60
+    days, rest = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(rest, 60)
+    text = "".join(f"{n}{unit}" for n, unit in ((days, "d"), (hours, "h"), (minutes, "m")) if n)
+    return text or f"{int(delta.total_seconds())}s"
+
+
+def check_series(
+    name: str, data: Mapping[str, Any], where: str
+) -> tuple[Series | None, list[Problem]]:
+    """The series and every problem found (all errors); ``None`` when there is any."""
+    problems: list[Problem] = []
+
+    def error(key: str, message: str) -> None:
+        problems.append(Problem("error", where, key, message))
+
+    if not NAME.fullmatch(name):
+        error("", f"the series name {name!r} (from the file name <name>.series.toml) must be "
+                  "lower-case letters, digits and hyphens, at most 63, e.g. digest")  # fmt: skip
+    for key in sorted(set(data) - KEYS):
+        error(key, f"unknown key; known keys: {', '.join(sorted(KEYS))}")
+    timezone = _timezone(data.get("timezone"), error)
+    rule, kind = _rule(data.get("rule"), error)
+    at = _time_of_day(data.get("time"), rule, kind, error)
+    deadline = _deadline(data.get("deadline"), error)
+    notify = _notify(data.get("notify", []), error)
+    description = data.get("description", "")
+    if not isinstance(description, str):
+        error("description", f"must be text, not {type(description).__name__}")
+        description = ""
+    if problems or rule is None or kind is None or at is None or not timezone or not deadline:
+        return None, problems
+    series = Series(name, rule, kind, at, timezone, deadline, notify, description.strip())
+    return series, problems
+
+
+def parse_series(name: str, data: Mapping[str, Any], where: str) -> Series:
+    """The series, or ``SeriesInvalid`` listing every problem with ``where`` and the key."""
+    series, problems = check_series(name, data, where)
+    if series is None:
+        raise SeriesInvalid(where, problems)
+    return series
+
+
+def _timezone(raw: object, error: _Report) -> str | None:
+    if raw is None:
+        error("timezone", "is missing: the IANA time zone of `time`, e.g. Europe/Belgrade")
+        return None
+    if not isinstance(raw, str) or not raw.strip():
+        error("timezone", "must be an IANA time zone name such as Europe/Belgrade")
+        return None
+    try:
+        ZoneInfo(raw.strip())
+    except (ZoneInfoNotFoundError, ValueError):
+        error("timezone", f"{raw!r} is not an IANA time zone such as Europe/Belgrade")
+        return None
+    return raw.strip()
+
+
+def _rule(raw: object, error: _Report) -> tuple[str | None, RuleKind | None]:
+    if raw is None:
+        error("rule", 'is missing: an RRULE such as "FREQ=MONTHLY;BYDAY=1TU" or a crontab line')
+        return None, None
+    if not isinstance(raw, str) or not raw.strip():
+        error("rule", 'must be text: an RRULE such as "FREQ=MONTHLY;BYDAY=1TU" or a crontab line')
+        return None, None
+    rule = " ".join(raw.split())
+    kind = rule_kind(rule)
+    reason = _rrule_problem(rule) if kind == "rrule" else _cron_problem(rule)
+    if reason:
+        error("rule", f"{rule!r}: {reason}")
+        return None, kind
+    return rule, kind
+
+
+def _rrule_problem(rule: str) -> str | None:
+    try:
+        parts = rrule_parts(rule)
+    except ValueError as exc:
+        return str(exc)
+    for part in parts:
+        if part in _REFUSED_PARTS:
+            return _REFUSED_PARTS[part]
+        if part not in RRULE_PARTS:
+            return f"unknown part {part}; known: {', '.join(sorted(RRULE_PARTS))}"
+    freq = parts.get("FREQ")
+    if freq is None:
+        return "FREQ is missing, e.g. FREQ=MONTHLY"
+    if freq not in FREQS:
+        allowed = ", ".join(FREQS)
+        return f"FREQ={freq} is not allowed: a series goes out at most once a day ({allowed})"
+    if freq == "WEEKLY" and "BYDAY" not in parts:
+        return "a weekly rule needs its day(s), e.g. BYDAY=MO"
+    if "BYWEEKNO" in parts and freq != "YEARLY":
+        return "BYWEEKNO works only with FREQ=YEARLY"
+    if "BYYEARDAY" in parts and freq != "YEARLY":
+        return "BYYEARDAY works only with FREQ=YEARLY"
+    if "BYMONTHDAY" in parts and freq == "WEEKLY":
+        return "BYMONTHDAY does not work with FREQ=WEEKLY"
+    checks = (
+        ("INTERVAL", 1, 1000, False), ("BYMONTH", 1, 12, False), ("BYMONTHDAY", 1, 31, True),
+        ("BYYEARDAY", 1, 366, True), ("BYWEEKNO", 1, 53, True), ("BYSETPOS", 1, 366, True),
+    )  # fmt: skip
+    for part, low, high, signed in checks:
+        if part in parts and (reason := _numbers(parts[part], low, high, signed=signed)):
+            return f"{part}: {reason}"
+    if "INTERVAL" in parts and "," in parts["INTERVAL"]:
+        return "INTERVAL is one number"
+    if "BYDAY" in parts and (reason := _byday_problem(parts["BYDAY"], freq)):
+        return f"BYDAY: {reason}"
+    if "WKST" in parts and parts["WKST"] not in WEEKDAYS:
+        return f"WKST must be one of {', '.join(WEEKDAYS)}"
+    if "UNTIL" in parts and not _UNTIL.fullmatch(parts["UNTIL"]):
+        return "UNTIL must be a local date YYYYMMDD (that day included) or YYYYMMDDTHHMMSS"
+    if "BYMONTH" in parts and "BYMONTHDAY" in parts:
+        months = {int(m) for m in parts["BYMONTH"].split(",")}
+        days = {abs(int(d)) for d in parts["BYMONTHDAY"].split(",")}
+        if not _meet(days, months):
+            return "BYMONTHDAY and BYMONTH never meet (like 30 February): it would never fire"
+    if "BYSETPOS" in parts and not {"BYDAY", "BYMONTHDAY", "BYYEARDAY", "BYWEEKNO"} & set(parts):
+        return "BYSETPOS needs a set to pick from, e.g. BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1"
+    return None
+
+
+def _numbers(text: str, low: int, high: int, *, signed: bool) -> str | None:
+    for item in text.split(","):
+        body = item[1:] if signed and item[:1] in "+-" else item
+        if not body.isdigit() or not low <= int(body) <= high:
+            allowed = f"{low}…{high}" + (f" or -{high}…-{low}" if signed else "")
+            return f"{item!r} is not a whole number in {allowed}"
+    return None
+
+
+def _byday_problem(text: str, freq: str) -> str | None:
+    for item in text.split(","):
+        match = _BYDAY.fullmatch(item)
+        if not match:
+            return f"{item!r} is not a weekday such as TU, 1TU or -1FR"
+        ordinal = match.group(1)
+        if ordinal is None:
+            continue
+        if freq not in ("MONTHLY", "YEARLY"):
+            return f"{item!r}: a numbered weekday needs FREQ=MONTHLY or FREQ=YEARLY"
+        if int(ordinal) == 0 or abs(int(ordinal)) > (5 if freq == "MONTHLY" else 53):
+            return f"{item!r}: the number counts weekdays in the month (1…5 or -1…-5)"
+    return None
+
+
+def _cron_problem(rule: str) -> str | None:
+    fields = rule.split()
+    if len(fields) != 5:
+        return (
+            f"a crontab line has 5 fields (minute hour day-of-month month day-of-week), "
+            f"not {len(fields)}; or write an RRULE such as FREQ=MONTHLY;BYDAY=1TU"
+        )
+    minute, hour = fields[0], fields[1]
+    if not (minute.isdigit() and hour.isdigit()):
+        return (
+            "minute and hour must each be one number (e.g. 0 9): a series goes out at "
+            "most once a day"
+        )
+    if int(minute) > 59 or int(hour) > 23:
+        return "minute must be 0-59 and hour 0-23"
+    for label, field, low, high, names in (
+        ("day of month", fields[2], 1, 31, ()),
+        ("month", fields[3], 1, 12, CRON_MONTHS),
+        ("day of week", fields[4], 0, 7, CRON_WEEKDAYS),
+    ):
+        try:
+            cron_values(field, low, high, names)
+        except ValueError as exc:
+            return f"{label} field {field!r}: {exc}"
+    days, months = cron_values(fields[2], 1, 31), cron_values(fields[3], 1, 12, CRON_MONTHS)
+    if not _meet(days, months):
+        return "day of month and month never meet (like 30 February): it would never fire"
+    return None
+
+
+def _meet(days: set[int] | frozenset[int], months: set[int] | frozenset[int]) -> bool:
+    """Whether some day of month exists in some month (29 February counts)."""
+    longest = max(_MONTH_LENGTHS[month - 1] for month in months)
+    return min(days) <= longest
+
+
+def _time_of_day(
+    raw: object, rule: str | None, kind: RuleKind | None, error: _Report
+) -> time | None:
+    if kind == "cron":
+        if raw is not None:
+            error("time", "a crontab rule has its own minute and hour: remove `time`, or "
+                          "write the rule as an RRULE")  # fmt: skip
+            return None
+        if rule is None:
+            return None
+        minute, hour = rule.split()[:2]
+        return time(int(hour), int(minute))
+    if raw is None:
+        error("time", 'is missing: the local time of day, e.g. "09:00"')
+        return None
+    if isinstance(raw, time) and raw.tzinfo is None:
+        return raw.replace(microsecond=0)
+    if isinstance(raw, str) and _TIME.fullmatch(raw.strip()):
+        try:
+            return time.fromisoformat(raw.strip())
+        except ValueError:
+            pass
+    error("time", f'{raw!r} is not a local time of day such as "09:00" (24-hour clock)')
+    return None
+
+
+def _deadline(raw: object, error: _Report) -> timedelta | None:
+    if raw is None:
+        error("deadline", 'is missing: how late after the planned time it may still go out, '
+                          'e.g. "6h"')  # fmt: skip
+        return None
+    if not isinstance(raw, str):
+        error("deadline", f'must be text such as "6h", "2d", "90m" or "PT6H", not {raw!r}')
+        return None
+    try:
+        return parse_deadline(raw)
+    except ValueError as exc:
+        error("deadline", str(exc))
+        return None
+
+
+def _notify(raw: object, error: _Report) -> tuple[str, ...]:
+    if not isinstance(raw, list):
+        error("notify", 'must be a list of addresses, e.g. ["comms@example.org"]')
+        return ()
+    addresses: dict[str, str] = {}
+    for index, item in enumerate(raw):
+        if not isinstance(item, str):
+            error(f"notify[{index}]", f"must be an email address, not {type(item).__name__}")
+            continue
+        try:
+            address = normalise_email(item)
+        except InvalidValue as exc:
+            error(f"notify[{index}]", exc.message)
+            continue
+        addresses.setdefault(email_key(address), address)
+    return tuple(addresses.values())
+
+
+def _rrule_period_unit(parts: Mapping[str, str]) -> PeriodUnit:
+    if parts.get("FREQ") not in ("MONTHLY", "YEARLY") or {"BYWEEKNO", "BYYEARDAY"} & set(parts):
+        return "day"
+    if "BYSETPOS" in parts:
+        return "month" if "," not in parts["BYSETPOS"] else "day"
+    if "BYMONTHDAY" in parts:
+        return "month" if "," not in parts["BYMONTHDAY"] else "day"
+    if "BYDAY" in parts:
+        single = "," not in parts["BYDAY"]
+        return "month" if single and parts["BYDAY"][:1] in "+-0123456789" else "day"
+    return "month"  # no day given: the 1st of the month (of January, for YEARLY)
+
+
+def _cron_period_unit(fields: list[str]) -> PeriodUnit:
+    days = cron_values(fields[2], 1, 31)
+    if len(days) == 1:
+        return "month"
+    weekdays = cron_weekdays(fields[4])
+    # Both fields given means both must match (APScheduler): one weekday in a span of at most
+    # seven days (``1-7``, ``25-31``) is once a month.
+    if fields[2] != "*" and len(weekdays) == 1 and max(days) - min(days) < 7:
+        return "month"
+    return "day"

@@ -1,0 +1,2 @@
+"""The scheduler: when series fire (``recurrence``), their files (``files``), the APScheduler
+service that claims each occurrence once (``service``)."""

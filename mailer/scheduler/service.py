@@ -1,0 +1,174 @@
+"""The scheduler: APScheduler 3.x jobs that only claim occurrences, one leader at a time.
+
+Each series has one job, a ``DateTrigger`` at its next occurrence; when it fires it schedules
+the following occurrence first, then hands the planned one to ``OccurrenceRunner.fire``, whose
+claim (UNIQUE(series, period)) makes a double fire or a second scheduler harmless.
+Misfire grace is the series' deadline and jobs coalesce, on purpose: a scheduler that was
+busy or asleep still fires an occurrence inside its deadline once, and never one past it.
+On taking the lead (at start, or when the leader died) it catches up: occurrences claimed
+but never carried out are resumed; an occurrence still inside its deadline is fired now; the
+latest one past its deadline, if nobody recorded it, is recorded as skipped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.date import DateTrigger
+
+from mailer.app import App
+from mailer.campaigns.occurrences import OccurrenceRunner, Outcome, Planned
+from mailer.core.notices import build_notice
+from mailer.core.series import Series, period_of
+from mailer.db import occurrences as stored
+from mailer.db.leader import Leadership
+from mailer.scheduler.recurrence import occurrences
+
+log = logging.getLogger(__name__)
+LOOK_BACK = timedelta(days=400)  # far enough to find the previous occurrence of a yearly rule
+
+
+def planned_of(series: Series, local: datetime) -> Planned:
+    """The stored form of one occurrence: period key, naive-UTC planned time and deadline."""
+    planned = local.astimezone(UTC).replace(tzinfo=None)
+    return Planned(series.name, period_of(series, local), planned, planned + series.deadline)
+
+
+def previous(series: Series, now: datetime, *, limit: int = 1000) -> list[datetime]:
+    """Occurrences in (now - LOOK_BACK, now], oldest first (aware ``now``)."""
+    found = occurrences(series, after=now - LOOK_BACK, count=limit)
+    return [moment for moment in found if moment <= now]
+
+
+@dataclass
+class SchedulerService:
+    app: App
+    series: Sequence[Series]
+    poll_seconds: float = 5.0
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))  # aware
+    outcomes: list[Outcome] = field(default_factory=list)
+    leading: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def __post_init__(self) -> None:
+        self.runner = OccurrenceRunner(
+            self.app.database, Path(self.app.settings.paths.campaigns), self.app.composer,
+            lambda: self.clock().astimezone(UTC).replace(tzinfo=None),
+        )  # fmt: skip
+        self.leadership = Leadership(self.app.database)
+        self._scheduler: AsyncIOScheduler | None = None
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Wait as a standby until this process leads, lead until ``stop`` or the lock is lost."""
+        while not stop.is_set():
+            if await asyncio.to_thread(self.leadership.try_lead):
+                log.info("scheduler leading", extra={"series": [s.name for s in self.series]})
+                self.leading.set()
+                try:
+                    await self._lead(stop)
+                finally:
+                    self.leading.clear()
+                    await asyncio.to_thread(self.leadership.release)
+            else:
+                await _wait(stop, self.poll_seconds)
+
+    async def _lead(self, stop: asyncio.Event) -> None:
+        await self.catch_up()
+        scheduler = AsyncIOScheduler(timezone=UTC)
+        self._scheduler = scheduler
+        for series in self.series:
+            self._schedule_next(series, after=self.clock())
+        scheduler.start()
+        try:
+            while not stop.is_set():
+                await _wait(stop, self.poll_seconds)
+                if not await asyncio.to_thread(self.leadership.still_leading):
+                    log.warning("scheduler lost its lock; waiting as a standby again")
+                    return
+        finally:
+            scheduler.shutdown(wait=False)
+            self._scheduler = None
+
+    async def catch_up(self) -> list[Outcome]:
+        """What a scheduler taking the lead does first (see the module's docstring)."""
+        done = [o for o in await asyncio.to_thread(self.runner.resume_pending) if o]
+        now = self.clock()
+        for series in self.series:
+            past = previous(series, now)
+            inside = [m for m in past if now - m <= series.deadline]
+            for moment in inside:
+                done.extend(await self._fire_now(series, moment))
+            late = [m for m in past if now - m > series.deadline]
+            if late and not inside and await asyncio.to_thread(self._has_history, series):
+                done.extend(await self._fire_now(series, late[-1]))  # recorded as skipped
+        return done
+
+    def _has_history(self, series: Series) -> bool:
+        with self.app.database.read() as conn:
+            return stored.latest(conn, series.name) is not None
+
+    def _schedule_next(self, series: Series, *, after: datetime) -> None:
+        assert self._scheduler is not None
+        upcoming = occurrences(series, after=after, count=1)
+        if not upcoming:
+            return
+        moment = upcoming[0]
+        self._scheduler.add_job(
+            self._fire, DateTrigger(run_date=moment), args=[series, moment], id=series.name,
+            replace_existing=True, coalesce=True, max_instances=1,
+            misfire_grace_time=max(1, int(series.deadline.total_seconds())),
+        )  # fmt: skip
+        log.info("next occurrence", extra={"series": series.name, "at": moment.isoformat()})
+
+    async def _fire(self, series: Series, moment: datetime) -> None:
+        with contextlib.suppress(Exception):
+            self._schedule_next(series, after=moment)
+        await self._fire_now(series, moment)
+
+    async def _fire_now(self, series: Series, moment: datetime) -> list[Outcome]:
+        try:
+            outcome = await asyncio.to_thread(self.runner.fire, planned_of(series, moment))
+        except Exception:
+            log.exception("occurrence failed", extra={"series": series.name})
+            return []
+        if outcome is None:
+            return []
+        self.outcomes.append(outcome)
+        if outcome.state != "started" and series.notify:
+            await self._notify(series, outcome)
+        return [outcome]
+
+    async def _notify(self, series: Series, outcome: Outcome) -> None:
+        settings = self.app.settings
+        subject = f"[mailer] {series.name} {outcome.period}: {outcome.state}"
+        text = (
+            f"The {outcome.period} occurrence of the series {series.name!r} was {outcome.state}:"
+            f"\n\n  {outcome.detail}\n\nNothing was sent for it. `mailer schedule list` shows "
+            "every series and its last outcome.\n"
+        )
+        relay = self.app.relay()
+        try:
+            for number, address in enumerate(series.notify):
+                data = build_notice(
+                    sender=settings.sender.from_, to=address, subject=subject, text=text,
+                    date=self.app.clock(),
+                    message_id=f"<notice.{series.name}.{outcome.period}.{number}"
+                    f"@{settings.sender.domain}>",
+                )  # fmt: skip
+                result = await relay.send(f"bounces@{settings.bounces.domain}", address, data)
+                log.info("staff told", extra={"to": address, "result": result.action.value})
+        except Exception:
+            log.exception("could not tell staff", extra={"series": series.name})
+        finally:
+            await relay.close()
+
+
+async def _wait(stop: asyncio.Event, seconds: float) -> None:
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(stop.wait(), timeout=seconds)
