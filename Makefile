@@ -32,6 +32,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/render.py
 	$(BIN)/python benchmarks/send.py
 	$(BIN)/python benchmarks/ledger.py
+	$(BIN)/python benchmarks/bounce_corpus.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
