@@ -23,10 +23,12 @@ def issue_folder(root: Path, slug: str, *, series: str, period: str, approved: b
     folder = root / slug
     shutil.copytree(SAMPLE, folder)
     toml = folder / "campaign.toml"
-    text = toml.read_text(encoding="utf-8").replace(
-        "approved = false", f"approved = {str(approved).lower()}"
-    )
-    toml.write_text(f'series = "{series}"\nperiod = "{period}"\n{text}', encoding="utf-8")
+    lines = [
+        line for line in toml.read_text(encoding="utf-8").splitlines()
+        if not line.startswith(("series =", "period =", "approved ="))
+    ]  # fmt: skip
+    head = f'series = "{series}"\nperiod = "{period}"\napproved = {str(approved).lower()}\n'
+    toml.write_text(head + "\n".join(lines) + "\n", encoding="utf-8")
     return folder
 
 
