@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import shutil
 import time
+from datetime import UTC, datetime, timedelta
 from email import message_from_bytes
 from pathlib import Path
 
@@ -16,13 +18,18 @@ from mailer.bounces.simulate import delivery_report
 from mailer.campaigns import lifecycle, source
 from mailer.campaigns.audience import audience
 from mailer.campaigns.lint import lint_campaign
+from mailer.campaigns.occurrences import OccurrenceRunner
 from mailer.campaigns.preview import preview_languages
 from mailer.cli.bounces import make_receiver
 from mailer.cli.root import CliState, mailer, state
 from mailer.cli.sending import print_status, relay_name, send_until_idle
+from mailer.core.series import format_deadline, period_of
 from mailer.db import stats
 from mailer.importer import import_file
 from mailer.importer.run import ImportOptions
+from mailer.scheduler.files import load_series
+from mailer.scheduler.recurrence import occurrences
+from mailer.scheduler.service import planned_of
 from mailer.smtp.capture import bound_port, start_capture
 from mailer.smtp.inbound import deliver_null, start_inbound
 from mailer.subscriptions import people
@@ -160,14 +167,12 @@ def _send(cli: CliState, campaign_path: Path, outbox: Path) -> None:
         cli.override("smtp.port", bound_port(server))
         async with server:
             with cli.app(require_secret=False) as app:
+                queued = _occurrence(app, campaign_path, outbox.parent / "demo-campaigns")
+                issue = source.load_valid(campaign_path)
                 click.secho(
-                    f"== send {campaign_path} through the capture SMTP on "
-                    f"{relay_name(app)} (approved = false: the demo sends it anyway)",
+                    f"== send {campaign_path} through the capture SMTP on {relay_name(app)}",
                     bold=True,
                 )
-                issue = source.load_valid(campaign_path)
-                text = source.campaign_file(campaign_path).read_text(encoding="utf-8")
-                queued = lifecycle.start(app.database, issue, text, now=app.clock())
                 started = time.perf_counter()
                 sent = await send_until_idle(app)
                 seconds = time.perf_counter() - started
@@ -178,6 +183,41 @@ def _send(cli: CliState, campaign_path: Path, outbox: Path) -> None:
     _, received = asyncio.run(main())
     click.echo(f"  {received} messages captured in {outbox}/new/ (open one in a mail program)")
     _bounce(cli, outbox)
+
+
+def _occurrence(app: App, campaign_path: Path, scratch: Path) -> int:
+    """The sample issue's series fires its occurrence, which starts the issue (the ledger)."""
+    issue = source.load_valid(campaign_path)
+    series_name, period = str(issue.extra["series"]), str(issue.extra["period"])
+    series = load_series(Path(app.settings.paths.campaigns) / f"{series_name}.series.toml")
+    deadline = format_deadline(series.deadline)
+    click.secho(f"== series {series_name}: {series.rule} at {series.time:%H:%M} "
+                f"{series.timezone}, deadline {deadline}", bold=True)  # fmt: skip
+    upcoming = occurrences(series, after=datetime.now(UTC), count=3)
+    click.echo("  next: " + ", ".join(moment.isoformat() for moment in upcoming))
+    # the demo approves a copy of the issue (the real one stays a draft) and does not wait for
+    # the occurrence of its period: it fires it now, with its deadline counted from now
+    shutil.rmtree(scratch, ignore_errors=True)
+    copy = scratch / campaign_path.name
+    shutil.copytree(campaign_path, copy)
+    toml = copy / "campaign.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace("approved = false", "approved = true"),
+                    encoding="utf-8")  # fmt: skip
+    start = datetime(int(period[:4]), int(period[5:7]), 1, tzinfo=series.zone) - timedelta(days=1)
+    moment = next(m for m in occurrences(series, after=start, count=3)
+                  if period_of(series, m) == period)  # fmt: skip
+    now = app.clock()
+    planned = dataclasses.replace(
+        planned_of(series, moment), planned_at=now, deadline_at=now + series.deadline
+    )
+    runner = OccurrenceRunner(app.database, scratch, app.composer, app.clock)
+    outcome = runner.fire(planned)
+    assert outcome is not None
+    click.echo(f"  occurrence {period} (planned {moment.isoformat()}, fired now): "
+               f"{outcome.state}, {outcome.detail}")  # fmt: skip
+    again = runner.fire(planned)
+    click.echo(f"  the same occurrence fired again: {'nothing done' if again is None else again}")
+    return outcome.queued
 
 
 DEMO_BOUNCES = (
