@@ -65,6 +65,11 @@ def test_demo_runs_end_to_end_on_sqlite(tmp_path: Path) -> None:
     assert "sent 299  deferred 0  failed 0" in out
     assert len(list((outbox / "new").iterdir())) == 299
     assert re.search(r"^\s+\d+\s+ru\s+[a-z-]+", out, re.MULTILINE)  # a variant line
+    # the sample issue's series fires its occurrence once; a second fire does nothing
+    assert re.search(r"next: (\d{4}-\d\d-\d\dT09:00:00\+0[12]:00(, )?){3}$", out, re.MULTILINE)
+    assert re.search(r"occurrence 2026-12 \(planned 2026-12-01T09:00:00\+01:00, fired now\): "
+                     r"started, 2026-12-digest: 299 deliveries queued", out)  # fmt: skip
+    assert "the same occurrence fired again: nothing done" in out
     # a hard and a soft bounce come back through the receiver and change two subscribers
     assert re.search(r"recorded: hard 5\.1\.1 \S+ \(by token\): suppressed", out)
     assert re.search(r"recorded: soft 5\.2\.2 \S+ \(by token\): score 0\.5", out)
