@@ -1,0 +1,157 @@
+"""Scale test on PostgreSQL: 3 `mailer worker` and 2 `mailer scheduler` processes and an SMTP
+sink. Each occurrence happens once, every recipient gets each issue once, and when the leading
+scheduler is killed the standby leads the next occurrence. Bounded: 120 people, about a minute.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP, Envelope, Session
+
+from mailer.campaigns import source
+from mailer.db import Database
+from tests.acceptance.test_serve import free_port
+from tests.conftest import POSTGRES_URL, REPO, TEST_SECRET, Cli, _truncate, table_count
+
+SAMPLE = REPO / "campaigns" / "2026-12-digest"
+PEOPLE = 120
+pytestmark = pytest.mark.skipif(not POSTGRES_URL, reason="needs MAILER_TEST_POSTGRES_URL")
+
+
+class Sink:
+    def __init__(self) -> None:
+        self.received: list[tuple[str, str]] = []  # (recipient, Message-ID)
+
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        data = envelope.original_content or b""
+        found = re.search(rb"^Message-ID: (\S+)", data, re.MULTILINE)
+        mid = found.group(1).decode() if found else ""
+        self.received.extend((rcpt, mid) for rcpt in envelope.rcpt_tos)
+        return "250 2.0.0 OK"
+
+
+def series_file(folder: Path, name: str, at: datetime) -> None:
+    (folder / f"{name}.series.toml").write_text(
+        f'rule = "FREQ=DAILY"\ntime = "{at:%H:%M:%S}"\ntimezone = "UTC"\ndeadline = "1h"\n'
+    )
+
+
+def issue(folder: Path, slug: str, series: str, period: str) -> None:
+    target = folder / slug
+    shutil.copytree(SAMPLE, target)
+    toml = target / "campaign.toml"
+    lines = [
+        line for line in toml.read_text(encoding="utf-8").splitlines()
+        if not line.startswith(("series =", "period =", "approved ="))
+    ]  # fmt: skip
+    head = f'series = "{series}"\nperiod = "{period}"\napproved = true\n'
+    toml.write_text(head + "\n".join(lines) + "\n", encoding="utf-8")
+
+
+def wait_for(what: str, check: Any, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if check():
+            return
+        time.sleep(0.25)
+    raise AssertionError(f"timed out after {seconds} s waiting for {what}")
+
+
+def scalar(database: Database, sql: str) -> Any:
+    with database.read() as conn:
+        return conn.exec_driver_sql(sql).scalar()
+
+
+def test_workers_and_schedulers_on_postgresql(
+    postgres_database: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = postgres_database
+    _truncate(db)
+    monkeypatch.chdir(tmp_path)
+    cli = Cli({"MAILER_DATABASE__URL": POSTGRES_URL, "MAILER_SECRETS__KEY": TEST_SECRET,
+               "MAILER_CONFIG": "", "HOME": str(tmp_path)})  # fmt: skip
+    every = ";".join(
+        sorted({i for item in source.load_valid(SAMPLE).items for i in item.interests})
+    )
+    people = tmp_path / "people.csv"
+    rows = [f'p{n:03}@example.org,P{n},RS,en,"{every}"' for n in range(PEOPLE)]
+    people.write_text("email,name,country,language,interests\n" + "\n".join(rows) + "\n")
+    assert cli("subscribers", "import", str(people), "--list", "members").exit_code == 0
+
+    campaigns = tmp_path / "campaigns"
+    campaigns.mkdir()
+    first = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=12)
+    second = first + timedelta(seconds=25)
+    series_file(campaigns, "alpha", first)
+    series_file(campaigns, "beta", second)
+    issue(campaigns, "issue-alpha", "alpha", f"{first:%Y-%m-%d}")
+    issue(campaigns, "issue-beta", "beta", f"{second:%Y-%m-%d}")
+
+    sink = Sink()
+    port = free_port()
+    controller = Controller(sink, hostname="127.0.0.1", port=port)
+    controller.start()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MAILER_")}
+    env.update(
+        MAILER_DATABASE__URL=POSTGRES_URL, MAILER_SECRETS__KEY=TEST_SECRET,
+        MAILER_PATHS__CAMPAIGNS=str(campaigns), MAILER_PATHS__TEMPLATES=str(REPO / "templates"),
+        MAILER_SMTP__HOST="127.0.0.1", MAILER_SMTP__PORT=str(port),
+        MAILER_SENDING__BATCH_SIZE="20",
+    )  # fmt: skip
+    processes: dict[str, subprocess.Popen[bytes]] = {}
+
+    def start(name: str, *args: str) -> None:
+        log = (tmp_path / f"{name}.log").open("wb")
+        processes[name] = subprocess.Popen([sys.executable, "-m", "mailer", *args], cwd=tmp_path,
+                                           env=env, stdout=log, stderr=log)  # fmt: skip
+
+    lock_held = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted"
+    try:
+        for n in range(3):
+            start(f"worker{n}", "worker")
+        start("scheduler0", "scheduler")
+        wait_for("the first scheduler to lead", lambda: scalar(db, lock_held) == 1, 30)
+        start("scheduler1", "scheduler")
+        time.sleep(2)  # the second is up and waiting as a standby
+        assert scalar(db, lock_held) == 1
+
+        started = "SELECT count(*) FROM occurrence WHERE state = 'started'"
+        wait_for("alpha's occurrence", lambda: scalar(db, started) == 1, 40)
+        processes["scheduler0"].send_signal(signal.SIGKILL)  # the leader dies
+        processes["scheduler0"].wait(timeout=10)
+        wait_for("the standby to lead", lambda: scalar(db, lock_held) == 1, 15)
+        wait_for("beta's occurrence", lambda: scalar(db, started) == 2, 45)
+        sent = "SELECT count(*) FROM campaign WHERE state = 'sent'"
+        wait_for("both issues sent", lambda: scalar(db, sent) == 2, 60)
+    finally:
+        for process in processes.values():
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        for process in processes.values():
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        controller.stop()
+
+    assert table_count(db, "occurrence") == 2
+    mids = Counter(mid for _, mid in sink.received)
+    assert len(mids) == 2 * PEOPLE
+    assert max(mids.values()) == 1  # nobody twice
+    by_issue = Counter(re.sub(r"^<d\d+\.(c\d+)@.*$", r"\1", mid) for mid in mids)
+    assert sorted(by_issue.values()) == [PEOPLE, PEOPLE]
+    for name in ("worker0", "worker1", "worker2", "scheduler1"):
+        assert processes[name].returncode == 0, (tmp_path / f"{name}.log").read_text()
