@@ -22,7 +22,7 @@ from mailer.core.tokens import make_token
 from mailer.db import Database
 from mailer.smtp.inbound import deliver_null, start_inbound
 from tests.conftest import TEST_SECRET, Cli, table_count
-from tests.integration.test_dispatch import PEOPLE, SAMPLE, Scripted, app_for, send_all
+from tests.integration.test_dispatch import PEOPLE, SAMPLE, Scripted, app_for, sample_sent, send_all
 
 DOMAIN = "bounces.example.org"
 THREE = (
@@ -108,14 +108,7 @@ async def _returned(app: App, reports: list[tuple[str, bytes]]) -> list[str]:
 def test_a_returned_message_suppresses_and_the_next_campaign_skips(
     cli: Cli, db: Database, db_url: str, tmp_path: Path
 ) -> None:
-    people = tmp_path / "people.csv"
-    people.write_text(THREE)
-    assert cli("subscribers", "import", str(people), "--list", "members").exit_code == 0
-    app = app_for(db_url, 1)
-    campaign = source.load_valid(SAMPLE)
-    lifecycle.start(db, campaign, (SAMPLE / "campaign.toml").read_text(), now=app.clock())
-    relay = Scripted()
-    assert asyncio.run(send_all(app, relay)) == 3
+    app, campaign, relay = sample_sent(cli, db, db_url, tmp_path, THREE)
     sent = {rcpts[0]: (mail_from, data) for mail_from, rcpts, data in relay.received}
 
     later = app.clock() + timedelta(hours=1)
@@ -142,7 +135,9 @@ def test_a_returned_message_suppresses_and_the_next_campaign_skips(
 
     # the address is suppressed: a re-import does not bring it back, the next issue skips it
     again = json.loads(
-        cli("subscribers", "import", str(people), "--list", "members", "--json").stdout
+        cli(
+            "subscribers", "import", str(tmp_path / "people.csv"), "--list", "members", "--json"
+        ).stdout
     )
     assert again["suppressed"] == 1
     following = tmp_path / "2027-01-digest"
@@ -154,14 +149,7 @@ def test_a_returned_message_suppresses_and_the_next_campaign_skips(
 def test_attribution_by_message_id_then_address_and_forged_tokens_ignored(
     cli: Cli, db: Database, db_url: str, tmp_path: Path
 ) -> None:
-    people = tmp_path / "people.csv"
-    people.write_text(THREE)
-    assert cli("subscribers", "import", str(people), "--list", "members").exit_code == 0
-    app = app_for(db_url, 1)
-    campaign = source.load_valid(SAMPLE)
-    lifecycle.start(db, campaign, (SAMPLE / "campaign.toml").read_text(), now=app.clock())
-    relay = Scripted()
-    asyncio.run(send_all(app, relay))
+    app, campaign, relay = sample_sent(cli, db, db_url, tmp_path, THREE)
     sent = {rcpts[0]: data for _, rcpts, data in relay.received}
     ingest = app.bounce_ingest()
     forged = f"bounces+k1.d1.{'A' * 43}@{DOMAIN}"
@@ -285,14 +273,7 @@ def test_a_flooding_peer_is_slowed_down(db: Database, db_url: str, per_minute: i
 def test_the_list_unsubscribe_mailto_address_unsubscribes(
     cli: Cli, db: Database, db_url: str, tmp_path: Path
 ) -> None:
-    people = tmp_path / "people.csv"
-    people.write_text(THREE)
-    assert cli("subscribers", "import", str(people), "--list", "members").exit_code == 0
-    app = app_for(db_url, 1)
-    campaign = source.load_valid(SAMPLE)
-    lifecycle.start(db, campaign, (SAMPLE / "campaign.toml").read_text(), now=app.clock())
-    relay = Scripted()
-    asyncio.run(send_all(app, relay))
+    app, _campaign, relay = sample_sent(cli, db, db_url, tmp_path, THREE)
     data = next(data for _, rcpts, data in relay.received if rcpts == ["ok2@example.org"])
     header = message_from_bytes(data)["List-Unsubscribe"]
     mailto = re.search(r"<mailto:([^>]+)>", header).group(1)  # type: ignore[union-attr]

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 import pytest
 
 from mailer.bounces.simulate import delivery_report
-from mailer.campaigns import lifecycle, source
 from mailer.db import Database
 from tests.conftest import Cli
 from tests.integration.test_bounce_flow import THREE, events, person
-from tests.integration.test_dispatch import SAMPLE, Scripted, app_for, send_all
+from tests.integration.test_dispatch import sample_sent
 from tests.mailstore_servers import ImapServer, Mailstore, Pop3Server
 
 VACATION = (
@@ -26,14 +24,7 @@ LETTER = b"From: partner@example.net\r\nSubject: Question about the digest\r\n\r
 def test_fetch_takes_our_bounces_and_leaves_other_mail(
     cli: Cli, db: Database, db_url: str, tmp_path: Path, protocol: str
 ) -> None:
-    people = tmp_path / "people.csv"
-    people.write_text(THREE)
-    assert cli("subscribers", "import", str(people), "--list", "members").exit_code == 0
-    app = app_for(db_url, 1)
-    campaign = source.load_valid(SAMPLE)
-    lifecycle.start(db, campaign, (SAMPLE / "campaign.toml").read_text(), now=app.clock())
-    relay = Scripted()
-    asyncio.run(send_all(app, relay))
+    app, _campaign, relay = sample_sent(cli, db, db_url, tmp_path, THREE)
     mail_from, _, data = next(r for r in relay.received if r[1] == ["ok1@example.org"])
 
     store = Mailstore()

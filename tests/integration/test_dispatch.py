@@ -14,6 +14,7 @@ from aiosmtpd.smtp import SMTP, Envelope, Session
 
 from mailer.app import App
 from mailer.campaigns import lifecycle, source
+from mailer.core.campaigns import Campaign
 from mailer.db import Database
 from tests.conftest import REPO, Cli, settings_for
 
@@ -210,3 +211,19 @@ def test_test_copies_per_language_outside_the_ledger(cli: Cli, db: Database) -> 
     campaign = source.load_valid(SAMPLE)
     assert subjects == {f"[TEST] {campaign.content[lang].subject}" for lang in campaign.languages}
     assert "no campaign" in cli("campaign", "status", "2026-12-digest").stderr
+
+
+def sample_sent(
+    cli: Cli, db: Database, db_url: str, tmp_path: Path, people_csv: str
+) -> tuple[App, Campaign, Scripted]:
+    """Imports ``people_csv`` into 'members', starts the sample issue and sends it to a
+    scripted relay (see SCRIPT); returns the app, the issue and what the relay received."""
+    people = tmp_path / "people.csv"
+    people.write_text(people_csv)
+    assert cli("subscribers", "import", str(people), "--list", "members").exit_code == 0
+    app = app_for(db_url, 1)
+    campaign = source.load_valid(SAMPLE)
+    lifecycle.start(db, campaign, (SAMPLE / "campaign.toml").read_text(), now=app.clock())
+    relay = Scripted()
+    asyncio.run(send_all(app, relay))
+    return app, campaign, relay

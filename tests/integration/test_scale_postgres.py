@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -25,6 +24,7 @@ from mailer.campaigns import source
 from mailer.db import Database
 from tests.acceptance.test_serve import free_port
 from tests.conftest import POSTGRES_URL, REPO, TEST_SECRET, Cli, _truncate, table_count
+from tests.integration.test_occurrences import issue_folder
 
 SAMPLE = REPO / "campaigns" / "2026-12-digest"
 PEOPLE = 120
@@ -47,18 +47,6 @@ def series_file(folder: Path, name: str, at: datetime) -> None:
     (folder / f"{name}.series.toml").write_text(
         f'rule = "FREQ=DAILY"\ntime = "{at:%H:%M:%S}"\ntimezone = "UTC"\ndeadline = "1h"\n'
     )
-
-
-def issue(folder: Path, slug: str, series: str, period: str) -> None:
-    target = folder / slug
-    shutil.copytree(SAMPLE, target)
-    toml = target / "campaign.toml"
-    lines = [
-        line for line in toml.read_text(encoding="utf-8").splitlines()
-        if not line.startswith(("series =", "period =", "approved ="))
-    ]  # fmt: skip
-    head = f'series = "{series}"\nperiod = "{period}"\napproved = true\n'
-    toml.write_text(head + "\n".join(lines) + "\n", encoding="utf-8")
 
 
 def wait_for(what: str, check: Any, seconds: float) -> None:
@@ -97,8 +85,10 @@ def test_workers_and_schedulers_on_postgresql(
     second = first + timedelta(seconds=25)
     series_file(campaigns, "alpha", first)
     series_file(campaigns, "beta", second)
-    issue(campaigns, "issue-alpha", "alpha", f"{first:%Y-%m-%d}")
-    issue(campaigns, "issue-beta", "beta", f"{second:%Y-%m-%d}")
+    issue_folder(campaigns, "issue-alpha", series="alpha", period=f"{first:%Y-%m-%d}",
+                 approved=True)  # fmt: skip
+    issue_folder(campaigns, "issue-beta", series="beta", period=f"{second:%Y-%m-%d}",
+                 approved=True)  # fmt: skip
 
     sink = Sink()
     port = free_port()
