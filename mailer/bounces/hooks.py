@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from mailer.bounces.ingest import Ingest, Reported
+from mailer.bounces.ingest import Ingest
 from mailer.bounces.webhooks import (
     CertLoader,
     ReplayCache,
@@ -51,8 +51,7 @@ class WebhookIntake:
         parsed = self.parse(provider, body, headers)
         if isinstance(parsed, SnsSubscription):
             return Received(0, subscribe_url=parsed.subscribe_url)
-        items = [_reported(event) for event in parsed]
-        actions = self.ingest.reported(items, source=provider)
+        actions = self.ingest.reported(parsed, source=provider)
         return Received(len(actions), tuple(actions))
 
     def parse(
@@ -88,14 +87,3 @@ class WebhookIntake:
         if s.mailgun_signing_key:
             found.append("mailgun")
         return found
-
-
-def _reported(event: WebhookEvent) -> Reported:
-    return Reported(
-        kind=event.kind,
-        recipient=event.recipient,
-        status=event.status,
-        diagnostic=event.diagnostic,
-        message_id=event.message_id,
-        policy=event.policy,
-    )

@@ -13,14 +13,15 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from mailer.bounces.webhooks.events import WebhookEvent
 from mailer.core.bounce_policy import BouncePolicy
 from mailer.core.bounces import BounceReport, Kind, classify
 from mailer.core.subscribers import email_key, normalise_email
-from mailer.core.tokens import read_token
+from mailer.core.tokens import delivery_of_bounce_token
 from mailer.db import Connection, Database
 from mailer.db import bounces as stored
 from mailer.errors import InvalidValue, MailerError
@@ -42,18 +43,6 @@ class Ingested:
     @property
     def recorded(self) -> bool:
         return bool(self.actions)
-
-
-@dataclass(frozen=True)
-class Reported:
-    """One failed recipient as an ESP webhook reports it (no raw message)."""
-
-    kind: Kind
-    recipient: str
-    status: str | None = None
-    diagnostic: str | None = None
-    message_id: str | None = None
-    policy: bool = False
 
 
 @dataclass
@@ -107,7 +96,7 @@ class Ingest:
                 actions.append(stored.record(conn, event, self.policy, now=now))
         return Ingested(report, tuple(actions))
 
-    def reported(self, items: list[Reported], *, source: str) -> list[str]:
+    def reported(self, items: Sequence[WebhookEvent], *, source: str) -> list[str]:
         """Records webhook events (already classified and signature-checked by the caller)."""
         now = self.clock()
         actions = []
@@ -131,10 +120,7 @@ class Ingest:
 
     def delivery_of_token(self, token: str | None) -> int | None:
         """The delivery a VERP token names, when its HMAC checks; None otherwise."""
-        subject = read_token(self.keys, "bounce", token) if token else None
-        if subject and subject.startswith("d") and subject[1:].isdigit():
-            return int(subject[1:])
-        return None
+        return delivery_of_bounce_token(self.keys, token)
 
     @staticmethod
     def _delivery(conn: Connection, delivery_id: int | None) -> stored.SentDelivery | None:

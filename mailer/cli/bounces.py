@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import signal
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -15,9 +14,9 @@ from mailer.app import App
 from mailer.bounces import history
 from mailer.bounces.mailbox import fetch_bounces, mailbox_from
 from mailer.bounces.receiver import Receiver
-from mailer.cli.root import mailer, state
+from mailer.cli.root import mailer, state, stop_on_signals
 from mailer.core.bounces import Kind, classify
-from mailer.core.tokens import read_token
+from mailer.core.tokens import delivery_of_bounce_token
 from mailer.smtp.inbound import start_inbound
 
 MAX_BYTES = 25 * 1024 * 1024
@@ -52,8 +51,7 @@ def parse_command(ctx: click.Context, files: tuple[Path, ...], as_json: bool) ->
             record.update(kind=Kind.NOT_BOUNCE.value, recipients=[], status=None,
                           diagnostic=None, delivery=None, error=reason)  # fmt: skip
         else:
-            subject = read_token(keys, "bounce", report.token) if report.token else None
-            delivery = int(subject[1:]) if subject and subject[1:].isdigit() else None
+            delivery = delivery_of_bounce_token(keys, report.token)
             record.update(
                 kind=report.kind.value,
                 recipients=list(report.recipients),
@@ -108,10 +106,7 @@ def receive_command(ctx: click.Context, listen: str | None) -> None:
             )
             bound = server.sockets[0].getsockname()[1]
             click.echo(f"receiving bounces for @{receiver.domain} on {host}:{bound} (Ctrl-C stops)")
-            stop = asyncio.Event()
-            loop = asyncio.get_running_loop()
-            for sig in (signal.SIGTERM, signal.SIGINT):
-                loop.add_signal_handler(sig, stop.set)
+            stop = stop_on_signals()
             async with server:
                 await stop.wait()
             click.echo(f"received {receiver.received} message(s), {receiver.recorded} bounce(s)")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import signal
 import sys
 from pathlib import Path
 
@@ -16,7 +15,7 @@ from mailer.campaigns import lifecycle, source
 from mailer.campaigns.lifecycle import Status
 from mailer.campaigns.lint import lint_campaign
 from mailer.cli.campaign import EXIT_LINT_ERRORS, campaign
-from mailer.cli.root import mailer, state
+from mailer.cli.root import mailer, state, stop_on_signals
 from mailer.core.delivery import Action
 from mailer.core.subscribers import normalise_email
 from mailer.dispatch.copies import SentCopy, send_test_copies
@@ -179,10 +178,7 @@ def worker(ctx: click.Context) -> None:
     app = state(ctx).app()
 
     async def main() -> None:
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(sig, stop.set)
+        stop = stop_on_signals()
         relay = app.relay()
         try:
             await app.dispatcher(relay).run(stop)
@@ -208,10 +204,7 @@ def dev_smtp(host: str, port: int, maildir: Path) -> None:
     async def main() -> None:
         server, handler = await start_capture(host, port, maildir)
         click.echo(f"capturing mail on {host}:{bound_port(server)} into {maildir}/ (Ctrl-C stops)")
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(sig, stop.set)
+        stop = stop_on_signals()
         async with server:
             await stop.wait()
         click.echo(f"captured {handler.received} message(s)")

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import signal
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,7 +21,7 @@ from mailer.app import App
 from mailer.bounces.mailbox import fetch_bounces, mailbox_from
 from mailer.cli import logs
 from mailer.cli.bounces import make_receiver, split_listen
-from mailer.cli.root import mailer, state
+from mailer.cli.root import mailer, state, stop_on_signals
 from mailer.core.series import Series
 from mailer.scheduler.files import load_series, series_files
 from mailer.scheduler.service import SchedulerService
@@ -42,12 +41,6 @@ class _EmbeddedServer(uvicorn.Server):
 
 def load_all_series(app: App) -> list[Series]:
     return [load_series(path) for path in series_files(Path(app.settings.paths.campaigns))]
-
-
-def _stop_on_signals(stop: asyncio.Event) -> None:
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, stop.set)
 
 
 async def _web(app: App, listen: str, stop: asyncio.Event) -> None:
@@ -107,8 +100,7 @@ def serve(ctx: click.Context, listen: str | None, no_worker: bool, no_scheduler:
     series = [] if no_scheduler else load_all_series(app)
 
     async def main() -> None:
-        stop = asyncio.Event()
-        _stop_on_signals(stop)
+        stop = stop_on_signals()
         parts = [_web(app, listen or app.settings.web.listen, stop), _mailbox(app, stop)]
         if not no_worker:
             parts.append(_worker(app, stop))
@@ -136,8 +128,7 @@ def scheduler(ctx: click.Context) -> None:
         raise click.UsageError(f"no *.series.toml in {app.settings.paths.campaigns}/")
 
     async def main() -> None:
-        stop = asyncio.Event()
-        _stop_on_signals(stop)
+        stop = stop_on_signals()
         await SchedulerService(app, series).run(stop)
 
     with app:

@@ -37,3 +37,16 @@ def read_token(keys: dict[str, str], purpose: str, token: str) -> str | None:
         return None
     expected = _signature(key, key_id, purpose, subject)
     return subject if hmac.compare_digest(expected, signature) else None
+
+
+def bounce_token(key: str, delivery_id: int) -> str:
+    """The VERP token of one delivery: ``bounces+<this>@<bounce domain>``."""
+    return make_token(key, "bounce", f"d{delivery_id}")
+
+
+def delivery_of_bounce_token(keys: dict[str, str], token: str | None) -> int | None:
+    """The delivery a bounce token names when its HMAC checks; ``None`` for anything else."""
+    subject = read_token(keys, "bounce", token) if token else None
+    if subject and subject.startswith("d") and subject[1:].isdigit():
+        return int(subject[1:])
+    return None

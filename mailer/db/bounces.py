@@ -50,22 +50,19 @@ class SentDelivery:
 def record(conn: sa.Connection, event: NewEvent, policy: BouncePolicy, *, now: datetime) -> str:
     """Writes one event and applies the policy to its subscriber; returns what was done.
 
-    Locks the subscriber row (an UPDATE), so two channels reporting the same person at once
-    add to the score one after the other.
+    Locks the subscriber row first (FOR UPDATE on PostgreSQL; SQLite's write transaction is
+    exclusive already), so two channels reporting the same person at once add to the score one
+    after the other instead of both reading the old score.
     """
     action = "not attributed to a subscriber"
     recipient = event.recipient
-    if event.subscriber_id is not None and not recipient:
-        found = conn.execute(
-            sa.select(subscriber.c.email).where(subscriber.c.id == event.subscriber_id)
-        ).scalar()
-        recipient = str(found or "")
-    if event.subscriber_id is not None:
-        standing = _standing(conn, event.subscriber_id)
-        if standing is not None:
-            decision = decide(policy, standing, event.kind, blocked=event.blocked, now=now)
-            _apply(conn, event.subscriber_id, decision, now=now)
-            action = decision.action
+    found = None if event.subscriber_id is None else _standing(conn, event.subscriber_id)
+    if event.subscriber_id is not None and found is not None:
+        email, standing = found
+        recipient = recipient or email
+        decision = decide(policy, standing, event.kind, blocked=event.blocked, now=now)
+        _apply(conn, event.subscriber_id, email, decision, now=now)
+        action = decision.action
     if event.delivery_id is not None and event.kind == Kind.HARD and not event.blocked:
         conn.execute(
             sa.update(delivery)
@@ -91,14 +88,23 @@ def record(conn: sa.Connection, event: NewEvent, policy: BouncePolicy, *, now: d
     return action
 
 
-def _standing(conn: sa.Connection, subscriber_id: int) -> Standing | None:
+def _standing(conn: sa.Connection, subscriber_id: int) -> tuple[str, Standing] | None:
+    """Reads and locks (PostgreSQL) the subscriber's address and bounce standing."""
     c = subscriber.c
-    query = sa.select(c.status, c.bounce_score, c.last_soft_bounce_at).where(c.id == subscriber_id)
+    query = sa.select(c.email, c.status, c.bounce_score, c.last_soft_bounce_at).where(
+        c.id == subscriber_id
+    )
+    if conn.dialect.name == "postgresql":
+        query = query.with_for_update()
     row = conn.execute(query).first()
-    return None if row is None else Standing(row.status, row.bounce_score, row.last_soft_bounce_at)
+    if row is None:
+        return None
+    return row.email, Standing(row.status, row.bounce_score, row.last_soft_bounce_at)
 
 
-def _apply(conn: sa.Connection, subscriber_id: int, decision: Decision, *, now: datetime) -> None:
+def _apply(
+    conn: sa.Connection, subscriber_id: int, email: str, decision: Decision, *, now: datetime
+) -> None:
     values: dict[str, Any] = {
         "bounce_score": decision.score,
         "last_soft_bounce_at": decision.last_soft_at,
@@ -114,9 +120,6 @@ def _apply(conn: sa.Connection, subscriber_id: int, decision: Decision, *, now: 
             .values(status="unsubscribed", updated_at=now)
         )
     if decision.suppress is not None:
-        email = conn.execute(
-            sa.select(subscriber.c.email).where(subscriber.c.id == subscriber_id)
-        ).scalar_one()
         key_hash = address_hash(suppression.salt(conn), email_key(email))
         suppression.suppress(conn, key_hash, reason=decision.suppress, now=now)
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import dataclasses
 import random
 import time
 import tomllib
@@ -24,7 +23,7 @@ from mailer.core.message import build_message, campaign_headers, message_id
 from mailer.core.selection import VariantKey
 from mailer.core.subscribers import Recipient
 from mailer.core.throttle import DomainBuckets, TokenBucket
-from mailer.core.tokens import make_token
+from mailer.core.tokens import bounce_token as make_bounce_token
 from mailer.db import Database, deliveries
 from mailer.db import bounces as bounce_queries
 from mailer.db import campaigns as stored_campaigns
@@ -186,7 +185,7 @@ class Dispatcher:
         """The message bytes, its Message-ID, its variant and the VERP token."""
         campaign, composer = self._campaign(claimed.campaign_id)
         variant, values, rendered = composer.compose(recipient)
-        bounce_token = make_token(self.settings.secret_key, "bounce", f"d{claimed.id}")
+        bounce_token = make_bounce_token(self.settings.secret_key, claimed.id)
         domain = self.settings.sender_domain
         headers = campaign_headers(
             sender=campaign.sender or self.settings.default_sender,
@@ -238,8 +237,9 @@ class Dispatcher:
             bounce = Kind.SOFT
         elif outcome.action == Action.FAILED and (outcome.status or "").startswith("5.7."):
             bounce = Kind.HARD  # a policy rejection: recorded, the address kept
-        settled = _Settled(claimed, state, outcome.code, reason, retry_at, mid, key, now)
-        return dataclasses.replace(settled, bounce=bounce, status=outcome.status)
+        return _Settled(
+            claimed, state, outcome.code, reason, retry_at, mid, key, now, bounce, outcome.status
+        )
 
     def _write(self, settled: list[_Settled]) -> None:
         """Record outcomes in one transaction: a group commit of the messages just finished.

@@ -127,8 +127,10 @@ class SchedulerService:
         log.info("next occurrence", extra={"series": series.name, "at": moment.isoformat()})
 
     async def _fire(self, series: Series, moment: datetime) -> None:
-        with contextlib.suppress(Exception):
+        try:  # first, so that this occurrence failing never stops the series
             self._schedule_next(series, after=moment)
+        except Exception:
+            log.exception("cannot schedule the next occurrence", extra={"series": series.name})
         await self._fire_now(series, moment)
 
     async def _fire_now(self, series: Series, moment: datetime) -> list[Outcome]:
