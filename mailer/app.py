@@ -55,6 +55,10 @@ class App:
             secret_key=self.settings.secrets.key,
         )
 
+    def token_keys(self) -> dict[str, str]:
+        """Keys that verify signed tokens, by key id; new tokens are signed with ``k1``."""
+        return {"k1": self.settings.secrets.key}
+
     def relay(self) -> RelayPool:
         """The relays to send through, each a pool of reused connections."""
         smtp = self.settings.smtp

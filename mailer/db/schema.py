@@ -64,6 +64,8 @@ subscriber = sa.Table(
     sa.Column("consent_at", sa.DateTime, nullable=True),
     sa.Column("consent_ip", sa.String(45), nullable=True),
     sa.Column("confirmed_at", sa.DateTime, nullable=True),
+    # the last confirmation mail sent: at most one a day per address
+    sa.Column("confirm_sent_at", sa.DateTime, nullable=True),
     sa.CheckConstraint(_in("status", SUBSCRIBER_STATUSES), name="status"),
 )
 
@@ -151,6 +153,11 @@ campaign = sa.Table(
     sa.Column("started_at", sa.DateTime, nullable=True),
     sa.Column("finished_at", sa.DateTime, nullable=True),
     sa.Column("updated_at", sa.DateTime, nullable=False),
+    # who approved ``source`` (staff email) and when; an approval is of that exact source
+    sa.Column("approved_by", sa.String(320), nullable=True),
+    sa.Column("approved_at", sa.DateTime, nullable=True),
+    # when a ``scheduled`` campaign goes out (naive UTC), set in the staff UI
+    sa.Column("send_at", sa.DateTime, nullable=True),
     sa.CheckConstraint(_in("state", CAMPAIGN_STATES), name="state"),
 )
 
@@ -234,7 +241,8 @@ occurrence = sa.Table(
     "occurrence",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("series", sa.String(63), nullable=False),
+    # a series' name, or ``once:<slug>`` for a one-off campaign with ``send_at``
+    sa.Column("series", sa.String(100), nullable=False),
     sa.Column("period_key", sa.String(16), nullable=False),
     # naive UTC, like every stored time; the local time is the series' business
     sa.Column("planned_at", sa.DateTime, nullable=False),
@@ -249,4 +257,57 @@ occurrence = sa.Table(
     # a double fire, a second scheduler, a restart: one row per period, so one send
     sa.UniqueConstraint("series", "period_key"),
     sa.CheckConstraint(_in("state", OCCURRENCE_STATES), name="state"),
+)
+
+# Staff who sign in to the web UI; passwords are argon2id hashes, never the password.
+staff_user = sa.Table(
+    "staff_user",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("email", sa.String(320), nullable=False, unique=True),
+    sa.Column("password_hash", sa.Text, nullable=False),
+    sa.Column("disabled", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("last_login_at", sa.DateTime, nullable=True),
+)
+
+# REST API tokens: only a SHA-256 of the token is stored; scopes are space-separated.
+api_token = sa.Table(
+    "api_token",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("name", sa.String(100), nullable=False),
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("scopes", sa.Text, nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("last_used_at", sa.DateTime, nullable=True),
+    sa.Column("revoked_at", sa.DateTime, nullable=True),
+)
+
+EVENT_KINDS = ("open", "click")
+
+# Opens and clicks, recorded only for campaigns with tracking on; erased with the delivery.
+event = sa.Table(
+    "event",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("kind", sa.String(8), nullable=False),
+    sa.Column(
+        "delivery_id",
+        sa.Integer,
+        sa.ForeignKey("delivery.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    sa.Column(
+        "campaign_id",
+        sa.Integer,
+        sa.ForeignKey("campaign.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    # which link of the issue (its position), for clicks
+    sa.Column("link", sa.Integer, nullable=True),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.CheckConstraint(_in("kind", EVENT_KINDS), name="kind"),
+    sa.Index("ix_event_campaign_id_kind", "campaign_id", "kind"),
 )

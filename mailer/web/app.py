@@ -1,21 +1,33 @@
-"""The FastAPI application ``mailer serve`` runs: ``/healthz`` and ``/metrics`` for now."""
+"""The FastAPI application ``mailer serve`` runs.
+
+Each part is a router bound to the ``App``: public pages (``web/public``), the REST API and
+the bounce webhooks (``web/api``), the staff UI (``web/staff``), open/click tracking
+(``web/tracking``); ``/healthz`` and ``/metrics`` are here.
+"""
 
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse, PlainTextResponse
+from fastapi.staticfiles import StaticFiles
 
 from mailer.app import App
 from mailer.errors import MailerError
+from mailer.web import api, public, staff, tracking
 from mailer.web.metrics import render_metrics
 
 PROMETHEUS = "text/plain; version=0.0.4; charset=utf-8"
+STATIC = Path(__file__).parent / "static"  # CSS and the little JS there is; no build step
 
 
 def create_app(app: App) -> FastAPI:
     web = FastAPI(title="mailer", docs_url=None, redoc_url=None)
+    for part in (public, api, staff, tracking):
+        web.include_router(part.router(app))
+    web.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @web.get("/healthz")
     async def healthz() -> JSONResponse:
