@@ -55,13 +55,13 @@ def upgrade() -> None:
             ["delivery.id"],
             name=op.f("fk_event_delivery_id_delivery"),
             ondelete="CASCADE",
-        ),  # fmt: skip
+        ),
         sa.ForeignKeyConstraint(
             ["campaign_id"],
             ["campaign.id"],
             name=op.f("fk_event_campaign_id_campaign"),
             ondelete="CASCADE",
-        ),  # fmt: skip
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_event")),
     )
     op.create_index(op.f("ix_event_delivery_id"), "event", ["delivery_id"])
