@@ -23,7 +23,8 @@ from mailer.campaigns.preview import preview_languages
 from mailer.cli.bounces import make_receiver
 from mailer.cli.root import CliState, mailer, state
 from mailer.cli.sending import print_status, relay_name, send_until_idle
-from mailer.core.series import format_deadline, period_of
+from mailer.core.deadlines import format_deadline
+from mailer.core.series import period_of
 from mailer.db import stats
 from mailer.importer import import_file
 from mailer.importer.run import ImportOptions

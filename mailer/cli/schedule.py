@@ -9,7 +9,8 @@ import click
 
 from mailer.campaigns.occurrences import occurrence_history
 from mailer.cli.root import mailer, state
-from mailer.core.series import Series, SeriesInvalid, format_deadline
+from mailer.core.deadlines import format_deadline
+from mailer.core.series import Series, SeriesInvalid
 from mailer.scheduler.files import SUFFIX, load_series, series_files, series_name
 from mailer.scheduler.recurrence import local_instant, occurrences
 

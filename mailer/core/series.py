@@ -13,22 +13,25 @@ business; this module only says what a valid series is and which period an occur
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any, Final, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from mailer.core.campaigns import Problem
-from mailer.core.subscribers import email_key, normalise_email
-from mailer.errors import InvalidValue, MailerError
+from mailer.core.deadlines import (
+    Report,
+    check_deadline,
+    check_notify,
+)
+from mailer.errors import MailerError
 
 RuleKind = Literal["cron", "rrule"]
 PeriodUnit = Literal["month", "day"]
 
 NAME: Final = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
 KEYS: Final = frozenset({"rule", "time", "timezone", "deadline", "notify", "description"})
-MAX_DEADLINE: Final = timedelta(days=28)  # past that it would run into next month's occurrence
 
 FREQS: Final = ("YEARLY", "MONTHLY", "WEEKLY", "DAILY")
 RRULE_PARTS: Final = frozenset(
@@ -53,11 +56,8 @@ CRON_MONTHS: Final = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "s
 CRON_WEEKDAYS: Final = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")  # 0 (and 7) is Sunday
 _CRON_ELEMENT: Final = re.compile(r"(\*|[a-z0-9]+(?:-[a-z0-9]+)?)(?:/(\d+))?")
 
-_SHORT_DURATION: Final = re.compile(r"(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?")
-_ISO_DURATION: Final = re.compile(r"P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?")
 _MONTH_LENGTHS: Final = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 _TIME: Final = re.compile(r"\d{2}:\d{2}(:\d{2})?")
-_Report = Callable[[str, str], None]  # (key, message)
 
 
 class SeriesInvalid(MailerError):
@@ -177,40 +177,6 @@ def cron_weekdays(field: str) -> frozenset[int]:
     return frozenset(day % 7 for day in cron_values(field, 0, 7, CRON_WEEKDAYS))
 
 
-def parse_deadline(value: str) -> timedelta:
-    """``6h``, ``2d``, ``90m``, ``1d12h`` or an ISO 8601 duration (``PT6H``, ``P1DT12H``, ``P1W``).
-
-    Raises ``ValueError`` with what to write instead.
-    """
-    text = re.sub(r"\s+", "", value)
-    short = _SHORT_DURATION.fullmatch(text.lower())
-    iso = _ISO_DURATION.fullmatch(text.upper())
-    if text and short and any(short.groups()):
-        days, hours, minutes = (int(part or 0) for part in short.groups())
-        delta = timedelta(days=days, hours=hours, minutes=minutes)
-    elif text and iso and any(iso.groups()) and not text.upper().endswith("T"):
-        weeks, days, hours, minutes, seconds = (int(part or 0) for part in iso.groups())
-        delta = timedelta(weeks=weeks, days=days, hours=hours, minutes=minutes, seconds=seconds)
-    elif re.fullmatch(r"P.*[YM].*", text.upper()) and "T" not in text.upper().split("M")[0]:
-        raise ValueError("months and years have no fixed length; give days, e.g. P7D or 7d")
-    else:
-        raise ValueError(f"{value!r} is not a duration such as 6h, 2d, 90m, 1d12h or PT6H")
-    if delta <= timedelta(0):
-        raise ValueError("must be longer than zero")
-    if delta > MAX_DEADLINE:
-        raise ValueError("must be at most 28 days (it would run into the next occurrence)")
-    return delta
-
-
-def format_deadline(delta: timedelta) -> str:
-    """The short form ``parse_deadline`` reads: ``6h``, ``1d12h``, ``90m`` → ``1h30m``."""
-    minutes = int(delta.total_seconds()) // 60
-    days, rest = divmod(minutes, 24 * 60)
-    hours, minutes = divmod(rest, 60)
-    text = "".join(f"{n}{unit}" for n, unit in ((days, "d"), (hours, "h"), (minutes, "m")) if n)
-    return text or f"{int(delta.total_seconds())}s"
-
-
 def check_series(
     name: str, data: Mapping[str, Any], where: str
 ) -> tuple[Series | None, list[Problem]]:
@@ -228,8 +194,8 @@ def check_series(
     timezone = _timezone(data.get("timezone"), error)
     rule, kind = _rule(data.get("rule"), error)
     at = _time_of_day(data.get("time"), rule, kind, error)
-    deadline = _deadline(data.get("deadline"), error)
-    notify = _notify(data.get("notify", []), error)
+    deadline = check_deadline(data.get("deadline"), error)
+    notify = check_notify(data.get("notify", []), error)
     description = data.get("description", "")
     if not isinstance(description, str):
         error("description", f"must be text, not {type(description).__name__}")
@@ -248,7 +214,7 @@ def parse_series(name: str, data: Mapping[str, Any], where: str) -> Series:
     return series
 
 
-def _timezone(raw: object, error: _Report) -> str | None:
+def _timezone(raw: object, error: Report) -> str | None:
     if raw is None:
         error("timezone", "is missing: the IANA time zone of `time`, e.g. Europe/Belgrade")
         return None
@@ -263,7 +229,7 @@ def _timezone(raw: object, error: _Report) -> str | None:
     return raw.strip()
 
 
-def _rule(raw: object, error: _Report) -> tuple[str | None, RuleKind | None]:
+def _rule(raw: object, error: Report) -> tuple[str | None, RuleKind | None]:
     if raw is None:
         error("rule", 'is missing: an RRULE such as "FREQ=MONTHLY;BYDAY=1TU" or a crontab line')
         return None, None
@@ -389,7 +355,7 @@ def _meet(days: set[int] | frozenset[int], months: set[int] | frozenset[int]) ->
 
 
 def _time_of_day(
-    raw: object, rule: str | None, kind: RuleKind | None, error: _Report
+    raw: object, rule: str | None, kind: RuleKind | None, error: Report
 ) -> time | None:
     if kind == "cron":
         if raw is not None:
@@ -412,39 +378,6 @@ def _time_of_day(
             pass
     error("time", f'{raw!r} is not a local time of day such as "09:00" (24-hour clock)')
     return None
-
-
-def _deadline(raw: object, error: _Report) -> timedelta | None:
-    if raw is None:
-        error("deadline", 'is missing: how late after the planned time it may still go out, '
-                          'e.g. "6h"')  # fmt: skip
-        return None
-    if not isinstance(raw, str):
-        error("deadline", f'must be text such as "6h", "2d", "90m" or "PT6H", not {raw!r}')
-        return None
-    try:
-        return parse_deadline(raw)
-    except ValueError as exc:
-        error("deadline", str(exc))
-        return None
-
-
-def _notify(raw: object, error: _Report) -> tuple[str, ...]:
-    if not isinstance(raw, list):
-        error("notify", 'must be a list of addresses, e.g. ["comms@example.org"]')
-        return ()
-    addresses: dict[str, str] = {}
-    for index, item in enumerate(raw):
-        if not isinstance(item, str):
-            error(f"notify[{index}]", f"must be an email address, not {type(item).__name__}")
-            continue
-        try:
-            address = normalise_email(item)
-        except InvalidValue as exc:
-            error(f"notify[{index}]", exc.message)
-            continue
-        addresses.setdefault(email_key(address), address)
-    return tuple(addresses.values())
 
 
 def _rrule_period_unit(parts: Mapping[str, str]) -> PeriodUnit:

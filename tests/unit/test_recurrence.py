@@ -18,7 +18,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from mailer.core.series import Series, parse_deadline, period_of, rule_kind
+from mailer.core.deadlines import parse_deadline
+from mailer.core.series import Series, period_of, rule_kind
 from mailer.scheduler.recurrence import local_instant, next_after, occurrences, rule_problem
 from tests.conftest import REPO, Cli
 

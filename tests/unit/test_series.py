@@ -8,12 +8,11 @@ from typing import Any
 
 import pytest
 
+from mailer.core.deadlines import format_deadline, parse_deadline
 from mailer.core.series import (
     Series,
     SeriesInvalid,
     check_series,
-    format_deadline,
-    parse_deadline,
     parse_series,
     period_of,
 )
