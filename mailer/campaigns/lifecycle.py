@@ -12,7 +12,7 @@ from mailer.core.segment_parser import parse_segment
 from mailer.db import Database, deliveries
 from mailer.db import campaigns as stored_campaigns
 from mailer.db.segments import audience_clause
-from mailer.errors import NotFound
+from mailer.errors import Conflict, InvalidValue, NotFound
 
 
 @dataclass(frozen=True)
@@ -54,6 +54,100 @@ def start(database: Database, campaign: Campaign, source: str, *, now: datetime)
             campaign_id = stored.id
         where = audience_clause(conn, segment=segment, lists=campaign.lists)
         return deliveries.materialise(conn, campaign_id, where, now=now, first=stored is None)
+
+
+def source_hash(source: str) -> str:
+    return hashlib.sha256(source.encode()).hexdigest()
+
+
+def approve(database: Database, campaign: Campaign, source: str, *, by: str, now: datetime) -> str:
+    """Approve exactly ``source`` (the campaign.toml text) on behalf of ``by``.
+
+    The approval is of that text: an issue changed afterwards is no longer approved (the
+    scheduler and ``is_approved`` compare hashes). Approving again replaces the approval and
+    clears a schedule; a campaign already sending or finished cannot be approved.
+    """
+    with database.write() as conn:
+        stored = stored_campaigns.find(conn, campaign.slug, lock=True)
+        if stored is None:
+            campaign_id = stored_campaigns.insert(
+                conn, slug=campaign.slug, state="draft", source=source,
+                source_hash=source_hash(source), now=now,
+            )  # fmt: skip
+            current = "draft"
+        else:
+            campaign_id, current = stored.id, stored.state
+            if current == "scheduled":
+                current = "approved"
+                stored_campaigns.set_schedule(conn, campaign_id, send_at=None, now=now,
+                                              expected="scheduled")  # fmt: skip
+        transition(campaign.slug, current, "approve")
+        stored_campaigns.set_approval(
+            conn, campaign_id, source=source, source_hash=source_hash(source), by=by, now=now,
+            expected=current,
+        )  # fmt: skip
+    return "approved"
+
+
+def schedule(
+    database: Database,
+    campaign: Campaign,
+    source: str,
+    *,
+    send_at: datetime,
+    by: str,
+    now: datetime,
+) -> str:
+    """Schedule an approved campaign to go out at ``send_at`` (naive UTC), once.
+
+    ``Conflict`` when it is not approved or its text changed since the approval;
+    ``InvalidValue`` when ``send_at`` is not in the future. The scheduler sends it through
+    the occurrence path, like a series' issue (see ``mailer.campaigns.occurrences``).
+    """
+    if send_at <= now:
+        raise InvalidValue("send_at", f"{send_at:%Y-%m-%d %H:%M} UTC is not in the future")
+    if campaign.approved:  # approved in its campaign.toml: record that approval first
+        with database.read() as conn:
+            stored = stored_campaigns.find(conn, campaign.slug)
+        if stored is None or stored.state == "draft":
+            approve(database, campaign, source, by="campaign.toml", now=now)
+    with database.write() as conn:
+        stored = stored_campaigns.find(conn, campaign.slug, lock=True)
+        if stored is None:
+            raise Conflict(f"campaign {campaign.slug!r} is not approved; approve it first")
+        transition(campaign.slug, stored.state, "schedule")
+        if stored.source_hash != source_hash(source):
+            approver = stored.approved_by or "campaign.toml"
+            raise Conflict(f"campaign {campaign.slug!r} changed since {approver} approved it; "
+                           "approve it again")  # fmt: skip
+        stored_campaigns.set_schedule(conn, stored.id, send_at=send_at, now=now,
+                                      expected=stored.state)  # fmt: skip
+    return "scheduled"
+
+
+def unschedule(database: Database, slug: str, *, now: datetime) -> str:
+    """Take a scheduled campaign off the schedule; it stays approved."""
+    with database.write() as conn:
+        stored = stored_campaigns.find(conn, slug, lock=True)
+        if stored is None:
+            raise NotFound("campaign", slug)
+        target = transition(slug, stored.state, "unschedule")
+        stored_campaigns.set_schedule(conn, stored.id, send_at=None, now=now,
+                                      expected=stored.state)  # fmt: skip
+    return target
+
+
+def is_approved(database: Database, campaign: Campaign, source: str) -> bool:
+    """Approved in its campaign.toml (``approved = true``) or by staff, of this exact text."""
+    if campaign.approved:
+        return True
+    with database.read() as conn:
+        stored = stored_campaigns.find(conn, campaign.slug)
+    return (
+        stored is not None
+        and stored.state in {"approved", "scheduled"}
+        and stored.source_hash == source_hash(source)
+    )
 
 
 def _change(database: Database, slug: str, action: str, *, now: datetime) -> str:

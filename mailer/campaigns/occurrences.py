@@ -4,6 +4,9 @@ The claim is an INSERT on UNIQUE(series, period): whoever inserts carries it out
 else (a double fire, a second scheduler, a restart) finds it done. An occurrence past its
 deadline is recorded as ``skipped``; one without an approved issue as ``missed``; one whose
 issue does not lint as ``failed``; otherwise its campaign is started (``started``).
+
+One-off campaigns (``send_at`` in campaign.toml, or scheduled by staff) take the same path as
+the pseudo-series ``once:<slug>`` (see ``mailer.core.one_off``); ``one_offs`` lists them.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from pathlib import Path
 
 from mailer.campaigns import lifecycle, source
 from mailer.campaigns.lint import lint_campaign
+from mailer.core import one_off
 from mailer.core.campaigns import Campaign
 from mailer.db import Database
 from mailer.db import campaigns as stored_campaigns
@@ -41,6 +45,48 @@ class Outcome:
     detail: str
     slug: str | None = None
     queued: int = 0
+
+
+@dataclass(frozen=True)
+class OneOff:
+    slug: str
+    planned: Planned
+    timezone: str
+    notify: tuple[str, ...]
+    by: str  # "campaign.toml" or the staff member who scheduled it
+
+
+def one_offs(database: Database, campaigns_dir: Path) -> list[OneOff]:
+    """Every one-off send still to be carried out, by planned time.
+
+    Folders with ``send_at`` and no series, unless their campaign was started, sent or
+    cancelled already; and campaigns staff scheduled, whose ``send_at`` wins over the file's.
+    """
+    with database.read() as conn:
+        states = stored_campaigns.states(conn)
+        scheduled = stored_campaigns.scheduled(conn)
+    found: dict[str, OneOff] = {}
+    for _, issue in source.one_off_issues(campaigns_dir):
+        if states.get(issue.slug, "draft") not in {"draft", "approved", "scheduled"}:
+            continue
+        assert issue.send_at is not None
+        found[issue.slug] = _one_off(issue, one_off.to_utc(issue.send_at, issue.timezone),
+                                     "campaign.toml")  # fmt: skip
+    for row in scheduled:
+        assert row.send_at is not None
+        loaded, _ = source.load(campaigns_dir / row.slug)
+        found[row.slug] = _one_off(loaded, row.send_at, row.approved_by or "staff",
+                                   slug=row.slug)  # fmt: skip
+    return sorted(found.values(), key=lambda item: item.planned.planned_at)
+
+
+def _one_off(issue: Campaign | None, planned_at: datetime, by: str, *, slug: str = "") -> OneOff:
+    slug = issue.slug if issue else slug
+    zone = (issue.timezone if issue else None) or "UTC"
+    deadline = (issue.deadline if issue else None) or one_off.DEFAULT_DEADLINE
+    period = one_off.period_key(one_off.to_local(planned_at, zone))
+    planned = Planned(one_off.series_key(slug), period, planned_at, planned_at + deadline)
+    return OneOff(slug, planned, zone, issue.notify if issue else (), by)
 
 
 @dataclass
@@ -93,12 +139,23 @@ class OccurrenceRunner:
         series, period = planned.series, planned.period
         if self.clock() > planned.deadline_at:
             return Outcome(series, period, "skipped", "past its deadline")
-        issues = source.issues_for(self.campaigns_dir, series, period)
-        approved = [(path, issue) for path, issue in issues if issue.approved]
+        slug = one_off.slug_of(series)
+        if slug is None:
+            issues = source.issues_for(self.campaigns_dir, series, period)
+        else:
+            folder = self.campaigns_dir / slug
+            found, _ = source.load(folder)
+            if found is None:
+                detail = f"{slug}: its folder is gone or does not parse (mailer campaign lint)"
+                return Outcome(series, period, "failed", detail, slug)
+            issues = [(folder, found)]
+        approved = [(path, issue) for path, issue in issues if self._approved(path, issue)]
         if not approved:
             drafts = ", ".join(issue.slug for _, issue in issues) or "none"
-            detail = f"no approved issue for {series} {period} (drafts: {drafts})"
-            return Outcome(series, period, "missed", detail)
+            what = f"{slug} was not approved by its send time" if slug else (
+                f"no approved issue for {series} {period} (drafts: {drafts})"
+            )  # fmt: skip
+            return Outcome(series, period, "missed", what, slug)
         if len(approved) > 1:
             names = ", ".join(issue.slug for _, issue in approved)
             return Outcome(series, period, "failed", f"more than one approved issue: {names}")
@@ -120,6 +177,10 @@ class OccurrenceRunner:
         queued = lifecycle.start(self.database, issue, text, now=self.clock())
         return Outcome(series, period, "started", f"{issue.slug}: {queued} deliveries queued",
                        issue.slug, queued)  # fmt: skip
+
+    def _approved(self, path: Path, issue: Campaign) -> bool:
+        text = source.campaign_file(path).read_text(encoding="utf-8")
+        return lifecycle.is_approved(self.database, issue, text)
 
     @staticmethod
     def _told(outcome: Outcome) -> Outcome:

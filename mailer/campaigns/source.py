@@ -55,3 +55,13 @@ def issues_for(campaigns_dir: Path, series: str, period: str) -> list[tuple[Path
         if campaign.extra.get("series") == series and str(campaign.extra.get("period")) == period:
             found.append((file.parent, campaign))
     return found
+
+
+def one_off_issues(campaigns_dir: Path) -> list[tuple[Path, Campaign]]:
+    """Issue folders with ``send_at`` that belong to no series (sent once at that time)."""
+    found = []
+    for file in sorted(campaigns_dir.glob(f"*/{FILE}")):
+        campaign, _ = load(file.parent)
+        if campaign is not None and campaign.send_at and "series" not in campaign.extra:
+            found.append((file.parent, campaign))
+    return found

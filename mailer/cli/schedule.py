@@ -7,8 +7,9 @@ from pathlib import Path
 
 import click
 
-from mailer.campaigns.occurrences import occurrence_history
+from mailer.campaigns.occurrences import OneOff, occurrence_history, one_offs
 from mailer.cli.root import mailer, state
+from mailer.core import one_off
 from mailer.core.deadlines import format_deadline
 from mailer.core.series import Series, SeriesInvalid
 from mailer.scheduler.files import SUFFIX, load_series, series_files, series_name
@@ -43,11 +44,37 @@ def next_command(ctx: click.Context, series_ref: str, count: int, after: str | N
 @click.option("--after", help=AFTER_HELP)
 @click.pass_context
 def list_command(ctx: click.Context, after: str | None) -> None:
-    """Every series with its next 3 occurrences, in local time and UTC, and its last outcome."""
+    """Every series with its next 3 occurrences, in local time and UTC, and its last outcome;
+    then the one-off sends still to come (send_at in campaign.toml, or scheduled by staff)."""
     campaigns = Path(state(ctx).settings().paths.campaigns)
     files = series_files(campaigns)
-    if not files:
+    _list_series(ctx, campaigns, files, after)
+    with state(ctx).app(require_secret=False) as app:  # reads only
+        pending = one_offs(app.database, campaigns)
+    if pending:
+        click.echo("\none-off\tscheduled by\tdeadline\tsend at (local)\tsend at (UTC)"
+                   "\tlast outcome")  # fmt: skip
+        for item in pending:
+            click.echo(_one_off_line(ctx, item))
+    if not files and not pending:
         click.echo(f"no series yet: add {campaigns}/<name>{SUFFIX} (docs/campaigns.md)", err=True)
+
+
+def _one_off_line(ctx: click.Context, item: OneOff) -> str:
+    planned = item.planned
+    local = one_off.to_local(planned.planned_at, item.timezone)
+    deadline = format_deadline(planned.deadline_at - planned.planned_at)
+    with state(ctx).app(require_secret=False) as app:
+        found = occurrence_history(app.database, planned.series, limit=1)
+    outcome = f"{found[0].state}: {found[0].detail}" if found else "-"
+    return (
+        f"{item.slug}\t{item.by}\t{deadline}\t{local:%Y-%m-%dT%H:%M} {item.timezone}"
+        f"\t{planned.planned_at:%Y-%m-%dT%H:%M:%S}Z\t{outcome}"
+    )
+
+
+def _list_series(ctx: click.Context, campaigns: Path, files: list[Path], after: str | None) -> None:
+    if not files:
         return
     broken: list[SeriesInvalid] = []
     click.echo("series\trule\tdeadline\tnext (local)\tnext (UTC)\tlast outcome")

@@ -7,6 +7,9 @@ from typing import Final
 from mailer.errors import Conflict
 
 TRANSITIONS: Final[dict[str, dict[str, str]]] = {
+    "approve": {"draft": "approved", "approved": "approved"},
+    "schedule": {"approved": "scheduled", "scheduled": "scheduled"},
+    "unschedule": {"scheduled": "approved"},
     "start": {"draft": "sending", "approved": "sending", "scheduled": "sending"},
     "pause": {"sending": "paused"},
     "resume": {"paused": "sending"},

@@ -9,10 +9,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from mailer.core.deadlines import check_deadline, check_notify
 from mailer.core.segment_parser import parse_segment
 from mailer.core.subscribers import normalise_country, normalise_interest, normalise_language
 from mailer.errors import InvalidValue, SegmentSyntaxError
@@ -24,7 +25,8 @@ ITEM_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,79}")
 _BREAK = re.compile(r"[\r\n\u0085\u2028\u2029\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 TOP_KEYS = frozenset(
     {"template", "from", "lists", "segment", "languages", "fallback", "send_at", "timezone",
-     "approved", "min_items", "content", "items", "series", "period", "tracking"}
+     "approved", "min_items", "content", "items", "series", "period", "tracking", "deadline",
+     "notify"}
 )  # fmt: skip
 ITEM_KEYS = frozenset({"id", "link", "image", "countries", "interests", "content"})
 
@@ -86,6 +88,9 @@ class Campaign:
     items: tuple[Item, ...]
     tracking: bool = False
     extra: Mapping[str, Any] = field(default_factory=dict)
+    # a one-off send (``send_at``, no series): how late it may still go out, whom to tell
+    deadline: timedelta | None = None
+    notify: tuple[str, ...] = ()
 
     @property
     def default_language(self) -> str:
@@ -173,6 +178,12 @@ def parse_campaign(
     if not isinstance(tracking, bool):
         check.error("tracking", "must be true or false")
         tracking = False
+    deadline = check_deadline(data["deadline"], check.error) if "deadline" in data else None
+    notify = check_notify(data.get("notify", []), check.error)
+    if "series" in data and ("deadline" in data or "notify" in data):
+        check.warning("deadline" if "deadline" in data else "notify",
+                      "an issue of a series takes its deadline and notify from the series file; "
+                      "this key is for one-off sends with send_at")  # fmt: skip
     content = _content(check, data, languages)
     items = _items(check, data, languages)
     if not items:
@@ -196,6 +207,8 @@ def parse_campaign(
         items=tuple(items),
         tracking=tracking,
         extra={k: data[k] for k in ("series", "period") if k in data},
+        deadline=deadline,
+        notify=notify,
     )
     return campaign, check.problems
 

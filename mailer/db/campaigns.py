@@ -19,18 +19,25 @@ class StoredCampaign:
     source_hash: str
     started_at: datetime | None
     finished_at: datetime | None
+    approved_by: str | None = None
+    approved_at: datetime | None = None
+    send_at: datetime | None = None
+
+
+_COLUMNS = (
+    campaign.c.id, campaign.c.slug, campaign.c.state, campaign.c.source, campaign.c.source_hash,
+    campaign.c.started_at, campaign.c.finished_at, campaign.c.approved_by, campaign.c.approved_at,
+    campaign.c.send_at,
+)  # fmt: skip
 
 
 def find(conn: sa.Connection, slug: str, *, lock: bool = False) -> StoredCampaign | None:
     """Reads one campaign by slug; ``lock`` takes a row lock on PostgreSQL (FOR UPDATE)."""
-    query = sa.select(
-        campaign.c.id, campaign.c.slug, campaign.c.state, campaign.c.source,
-        campaign.c.source_hash, campaign.c.started_at, campaign.c.finished_at,
-    ).where(campaign.c.slug == slug)  # fmt: skip
+    query = sa.select(*_COLUMNS).where(campaign.c.slug == slug)
     if lock and conn.dialect.name == "postgresql":
         query = query.with_for_update()
     row = conn.execute(query).first()
-    return None if row is None else StoredCampaign(*row)
+    return None if row is None else StoredCampaign(**row._mapping)
 
 
 def by_id(conn: sa.Connection, campaign_id: int) -> StoredCampaign:
@@ -77,3 +84,58 @@ def sending_ids(conn: sa.Connection) -> list[int]:
     return list(
         conn.execute(sa.select(campaign.c.id).where(campaign.c.state == "sending")).scalars()
     )
+
+
+def states(conn: sa.Connection) -> dict[str, str]:
+    """Reads every stored campaign's state, by slug."""
+    rows = conn.execute(sa.select(campaign.c.slug, campaign.c.state))
+    return {str(slug): str(state) for slug, state in rows}
+
+
+def scheduled(conn: sa.Connection) -> list[StoredCampaign]:
+    """Reads the campaigns staff scheduled (state ``scheduled`` with a ``send_at``)."""
+    query = sa.select(*_COLUMNS).where(
+        campaign.c.state == "scheduled", campaign.c.send_at.is_not(None)
+    )
+    rows = conn.execute(query.order_by(campaign.c.send_at))
+    return [StoredCampaign(**row._mapping) for row in rows]
+
+
+def set_approval(
+    conn: sa.Connection,
+    campaign_id: int,
+    *,
+    source: str,
+    source_hash: str,
+    by: str,
+    now: datetime,
+    expected: str,
+) -> bool:
+    """Records an approval of exactly ``source``; the campaign becomes ``approved`` (from
+    ``expected``) and any ``send_at`` is cleared. False when it was not in ``expected``."""
+    statement = (
+        sa.update(campaign)
+        .where(campaign.c.id == campaign_id, campaign.c.state == expected)
+        .values(state="approved", source=source, source_hash=source_hash, approved_by=by,
+                approved_at=now, send_at=None, updated_at=now)
+    )  # fmt: skip
+    return conn.execute(statement).rowcount == 1
+
+
+def set_schedule(
+    conn: sa.Connection,
+    campaign_id: int,
+    *,
+    send_at: datetime | None,
+    now: datetime,
+    expected: str,
+) -> bool:
+    """Moves a campaign from ``expected`` to ``scheduled`` at ``send_at`` (naive UTC), or back
+    to ``approved`` when ``send_at`` is None. False when it was not in ``expected``."""
+    state = "approved" if send_at is None else "scheduled"
+    statement = (
+        sa.update(campaign)
+        .where(campaign.c.id == campaign_id, campaign.c.state == expected)
+        .values(state=state, send_at=send_at, updated_at=now)
+    )
+    return conn.execute(statement).rowcount == 1

@@ -8,6 +8,9 @@ busy or asleep still fires an occurrence inside its deadline once, and never one
 On taking the lead (at start, or when the leader died) it catches up: occurrences claimed
 but never carried out are resumed; an occurrence still inside its deadline is fired now; the
 latest one past its deadline, if nobody recorded it, is recorded as skipped.
+One-off campaigns (``send_at``, or scheduled by staff) are looked up again at every poll: each
+gets a ``DateTrigger`` job of its own and fires through the same ``OccurrenceRunner.fire``;
+one already due when found fires at once (recorded as skipped when past its deadline).
 """
 
 from __future__ import annotations
@@ -20,11 +23,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from apscheduler.jobstores.base import JobLookupError
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.date import DateTrigger
 
 from mailer.app import App
-from mailer.campaigns.occurrences import OccurrenceRunner, Outcome, Planned
+from mailer.campaigns.occurrences import OccurrenceRunner, OneOff, Outcome, Planned, one_offs
 from mailer.core.notices import build_notice
 from mailer.core.series import Series, period_of
 from mailer.db import occurrences as stored
@@ -63,6 +67,8 @@ class SchedulerService:
         )  # fmt: skip
         self.leadership = Leadership(self.app.database)
         self._scheduler: AsyncIOScheduler | None = None
+        self._fired: set[tuple[str, str]] = set()  # one-offs this process has handed on
+        self._one_off_jobs: dict[str, Planned] = {}
 
     async def run(self, stop: asyncio.Event) -> None:
         """Wait as a standby until this process leads, lead until ``stop`` or the lock is lost."""
@@ -87,6 +93,7 @@ class SchedulerService:
         scheduler.start()
         try:
             while not stop.is_set():
+                await self.refresh_one_offs()
                 await _wait(stop, self.poll_seconds)
                 if not await asyncio.to_thread(self.leadership.still_leading):
                     log.warning("scheduler lost its lock; waiting as a standby again")
@@ -94,6 +101,7 @@ class SchedulerService:
         finally:
             scheduler.shutdown(wait=False)
             self._scheduler = None
+            self._one_off_jobs.clear()
 
     async def catch_up(self) -> list[Outcome]:
         """What a scheduler taking the lead does first (see the module's docstring)."""
@@ -107,7 +115,69 @@ class SchedulerService:
             late = [m for m in past if now - m > series.deadline]
             if late and not inside and await asyncio.to_thread(self._has_history, series):
                 done.extend(await self._fire_now(series, late[-1]))  # recorded as skipped
+        done.extend(await self.refresh_one_offs())
         return done
+
+    async def refresh_one_offs(self) -> list[Outcome]:
+        """Fire the one-offs that are due; give each future one a job at its time."""
+        campaigns_dir = Path(self.app.settings.paths.campaigns)
+        try:
+            found = await asyncio.to_thread(one_offs, self.app.database, campaigns_dir)
+        except Exception:
+            log.exception("cannot list one-off campaigns")
+            return []
+        now = self.clock()
+        done: list[Outcome] = []
+        upcoming: dict[str, OneOff] = {}
+        for item in found:
+            if (item.planned.series, item.planned.period) in self._fired:
+                continue
+            if item.planned.planned_at.replace(tzinfo=UTC) <= now:
+                done.extend(await self._fire_one_off(item))
+            else:
+                upcoming[item.planned.series] = item
+        if self._scheduler is not None:
+            self._schedule_one_offs(upcoming)
+        return done
+
+    def _schedule_one_offs(self, upcoming: dict[str, OneOff]) -> None:
+        assert self._scheduler is not None
+        for name in set(self._one_off_jobs) - set(upcoming):  # unscheduled, or fired
+            with contextlib.suppress(JobLookupError):
+                self._scheduler.remove_job(name)
+            del self._one_off_jobs[name]
+        for name, item in upcoming.items():
+            if self._one_off_jobs.get(name) == item.planned:
+                continue
+            planned = item.planned
+            grace = (planned.deadline_at - planned.planned_at).total_seconds()
+            self._scheduler.add_job(
+                self._fire_one_off, DateTrigger(run_date=planned.planned_at.replace(tzinfo=UTC)),
+                args=[item], id=name, replace_existing=True, coalesce=True, max_instances=1,
+                misfire_grace_time=max(1, int(grace)),
+            )  # fmt: skip
+            self._one_off_jobs[name] = item.planned
+            log.info(
+                "one-off send",
+                extra={"campaign": item.slug, "at": item.planned.planned_at.isoformat()},
+            )
+
+    async def _fire_one_off(self, item: OneOff) -> list[Outcome]:
+        self._fired.add((item.planned.series, item.planned.period))
+        self._one_off_jobs.pop(item.planned.series, None)
+        try:
+            outcome = await asyncio.to_thread(self.runner.fire, item.planned)
+        except Exception:
+            log.exception("one-off send failed", extra={"campaign": item.slug})
+            return []
+        if outcome is None:
+            return []
+        self.outcomes.append(outcome)
+        if outcome.state != "started" and item.notify:
+            when = f"{item.planned.period} ({item.timezone})"
+            what = f"the one-off send of {item.slug!r} planned for {when}"
+            await self._notify(item.slug, item.notify, outcome, what)
+        return [outcome]
 
     def _has_history(self, series: Series) -> bool:
         with self.app.database.read() as conn:
@@ -143,30 +213,31 @@ class SchedulerService:
             return []
         self.outcomes.append(outcome)
         if outcome.state != "started" and series.notify:
-            await self._notify(series, outcome)
+            what = f"the {outcome.period} occurrence of the series {series.name!r}"
+            await self._notify(series.name, series.notify, outcome, what)
         return [outcome]
 
-    async def _notify(self, series: Series, outcome: Outcome) -> None:
+    async def _notify(self, name: str, notify: Sequence[str], outcome: Outcome, what: str) -> None:
         settings = self.app.settings
-        subject = f"[mailer] {series.name} {outcome.period}: {outcome.state}"
+        subject = f"[mailer] {name} {outcome.period}: {outcome.state}"
         text = (
-            f"The {outcome.period} occurrence of the series {series.name!r} was {outcome.state}:"
+            f"{what[:1].upper()}{what[1:]} was {outcome.state}:"
             f"\n\n  {outcome.detail}\n\nNothing was sent for it. `mailer schedule list` shows "
-            "every series and its last outcome.\n"
+            "every series and one-off send and its last outcome.\n"
         )
         relay = self.app.relay()
         try:
-            for number, address in enumerate(series.notify):
+            for number, address in enumerate(notify):
                 data = build_notice(
                     sender=settings.sender.from_, to=address, subject=subject, text=text,
                     date=self.app.clock(),
-                    message_id=f"<notice.{series.name}.{outcome.period}.{number}"
+                    message_id=f"<notice.{name}.{outcome.period.replace(':', '')}.{number}"
                     f"@{settings.sender.domain}>",
                 )  # fmt: skip
                 result = await relay.send(f"bounces@{settings.bounces.domain}", address, data)
                 log.info("staff told", extra={"to": address, "result": result.action.value})
         except Exception:
-            log.exception("could not tell staff", extra={"series": series.name})
+            log.exception("could not tell staff", extra={"series": name})
         finally:
             await relay.close()
 

@@ -87,3 +87,25 @@ def test_bad_language_timezone_and_slug() -> None:
     assert "BCP 47" in found["languages[4]"]
     assert "IANA" in found["timezone"]
     assert "folder name" in found[""]
+
+
+def test_a_one_off_takes_a_deadline_and_staff_to_tell() -> None:
+    data = sample()
+    for key in ("series", "period"):
+        del data[key]
+    data |= {"deadline": "90m", "notify": ["Comms@Example.org"]}
+    campaign, found = parse_campaign("launch", data, "campaign.toml")
+    assert campaign is not None
+    assert [p for p in found if p.severity == "error"] == []
+    assert campaign.deadline is not None
+    assert campaign.deadline.total_seconds() == 5400
+    assert campaign.notify == ("Comms@example.org",)
+    bad = problems(data | {"deadline": "soon", "notify": ["not an address"]}, "launch")
+    assert "is not a duration such as 6h" in bad["deadline"]
+    assert "notify[0]" in bad
+
+
+def test_deadline_in_an_issue_of_a_series_is_flagged() -> None:
+    _, found = parse_campaign("2026-12-digest", sample() | {"deadline": "2h"}, "campaign.toml")
+    [warning] = [p for p in found if p.severity == "warning" and p.key == "deadline"]
+    assert "takes its deadline and notify from the series file" in warning.message

@@ -1,0 +1,47 @@
+"""One-off campaigns: an issue sent once at its ``send_at``, through the series' occurrence path.
+
+A campaign folder with ``send_at`` (local, in its ``timezone``, UTC when none) and no ``series``,
+or a campaign staff scheduled in the web UI, is an occurrence of the pseudo-series
+``once:<slug>`` whose period is the local send time (``2026-12-01T09:00``). Claiming it is the
+same INSERT on UNIQUE(series, period) a series uses, so it goes out once whatever fires it, is
+skipped and reported past its deadline (``deadline``, 6 hours unless the campaign says), and
+is missed and reported when it is not approved by then.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Final
+from zoneinfo import ZoneInfo
+
+PREFIX: Final = "once:"
+DEFAULT_DEADLINE: Final = timedelta(hours=6)
+
+
+def series_key(slug: str) -> str:
+    return f"{PREFIX}{slug}"
+
+
+def slug_of(series: str) -> str | None:
+    """The campaign slug of a one-off's pseudo-series; None for a real series."""
+    return series.removeprefix(PREFIX) if series.startswith(PREFIX) else None
+
+
+def period_key(local: datetime) -> str:
+    """The period of a one-off: its local send time to the minute (16 characters)."""
+    return local.strftime("%Y-%m-%dT%H:%M")
+
+
+def to_utc(local: datetime, timezone: str | None) -> datetime:
+    """A naive local ``send_at`` in ``timezone`` (UTC when None) as naive UTC.
+
+    A time skipped by a daylight-saving change is read with the offset before the change,
+    a repeated one as its first occurrence (PEP 495, fold=0).
+    """
+    zone = ZoneInfo(timezone or "UTC")
+    return local.replace(tzinfo=zone).astimezone(UTC).replace(tzinfo=None)
+
+
+def to_local(utc: datetime, timezone: str | None) -> datetime:
+    """Naive UTC as a naive local time in ``timezone`` (UTC when None)."""
+    return utc.replace(tzinfo=UTC).astimezone(ZoneInfo(timezone or "UTC")).replace(tzinfo=None)
