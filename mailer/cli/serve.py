@@ -104,7 +104,7 @@ def serve(ctx: click.Context, listen: str | None, no_worker: bool, no_scheduler:
         parts = [_web(app, listen or app.settings.web.listen, stop), _mailbox(app, stop)]
         if not no_worker:
             parts.append(_worker(app, stop))
-        if series:
+        if not no_scheduler:  # series, and one-off sends even when there is no series
             parts.append(SchedulerService(app, series).run(stop))
         if app.settings.bounces.listen:
             parts.append(_receiver(app, stop))
@@ -125,7 +125,8 @@ def scheduler(ctx: click.Context) -> None:
     app = state(ctx).app()
     series = load_all_series(app)
     if not series:
-        raise click.UsageError(f"no *.series.toml in {app.settings.paths.campaigns}/")
+        log.info("no *.series.toml yet; scheduling one-off sends only",
+                 extra={"campaigns": app.settings.paths.campaigns})  # fmt: skip
 
     async def main() -> None:
         stop = stop_on_signals()
