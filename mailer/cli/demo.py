@@ -18,11 +18,12 @@ from mailer.bounces.simulate import delivery_report
 from mailer.campaigns import lifecycle, source
 from mailer.campaigns.audience import audience
 from mailer.campaigns.lint import lint_campaign
-from mailer.campaigns.occurrences import OccurrenceRunner
+from mailer.campaigns.occurrences import OccurrenceRunner, one_offs
 from mailer.campaigns.preview import preview_languages
 from mailer.cli.bounces import make_receiver
 from mailer.cli.root import CliState, mailer, state
 from mailer.cli.sending import print_status, relay_name, send_until_idle
+from mailer.core import one_off
 from mailer.core.deadlines import format_deadline
 from mailer.core.series import period_of
 from mailer.db import stats
@@ -218,7 +219,28 @@ def _occurrence(app: App, campaign_path: Path, scratch: Path) -> int:
                f"{outcome.state}, {outcome.detail}")  # fmt: skip
     again = runner.fire(planned)
     click.echo(f"  the same occurrence fired again: {'nothing done' if again is None else again}")
+    _one_off(app, copy, scratch)
     return outcome.queued
+
+
+def _one_off(app: App, issue_path: Path, scratch: Path) -> None:
+    """A one-off send takes the same path; this one is due now but nobody approved it."""
+    copy = scratch / "2026-12-announcement"
+    shutil.copytree(issue_path, copy)
+    toml = copy / "campaign.toml"
+    local = one_off.to_local(app.clock(), "Europe/Belgrade")
+    dropped = ("series =", "period =", "send_at =", "approved =")
+    kept = [line for line in toml.read_text(encoding="utf-8").splitlines()
+            if not line.startswith(dropped)]  # fmt: skip
+    toml.write_text(f'send_at = "{local:%Y-%m-%dT%H:%M}"\napproved = false\n' + "\n".join(kept),
+                    encoding="utf-8")  # fmt: skip
+    runner = OccurrenceRunner(app.database, scratch, app.composer, app.clock)
+    for item in one_offs(app.database, scratch):
+        outcome = runner.fire(item.planned)
+        assert outcome is not None
+        click.secho(f"== one-off send {item.slug} at {item.planned.period} {item.timezone}",
+                    bold=True)  # fmt: skip
+        click.echo(f"  occurrence {item.planned.series}: {outcome.state}, {outcome.detail}")
 
 
 DEMO_BOUNCES = (

@@ -70,6 +70,9 @@ def test_demo_runs_end_to_end_on_sqlite(tmp_path: Path) -> None:
     assert re.search(r"occurrence 2026-12 \(planned 2026-12-01T09:00:00\+01:00, fired now\): "
                      r"started, 2026-12-digest: 299 deliveries queued", out)  # fmt: skip
     assert "the same occurrence fired again: nothing done" in out
+    # a one-off send due now takes the same path; nobody approved it, so it is missed
+    assert ("occurrence once:2026-12-announcement: missed, 2026-12-announcement was not "
+            "approved by its send time") in out  # fmt: skip
     # a hard and a soft bounce come back through the receiver and change two subscribers
     assert re.search(r"recorded: hard 5\.1\.1 \S+ \(by token\): suppressed", out)
     assert re.search(r"recorded: soft 5\.2\.2 \S+ \(by token\): score 0\.5", out)
