@@ -1,11 +1,12 @@
 """Sending the sample issue from the ledger to a fast SMTP sink on loopback.
 
-Prints messages/s for this code (SQLite, one process; with and without DKIM) beside two
+Prints messages/s for this code (SQLite, one process; with and without DKIM) beside three
 baselines measured in the same run: the machine's ceiling (Postfix's smtp-source → smtp-sink,
-C on both sides, same message size) and a naive sender (MJML + premailer + EmailMessage + a new
-aiosmtplib connection per recipient). Needs Debian's postfix package for smtp-sink and
-smtp-source (used only as tools; the daemon is not run); without it the sink is aiosmtpd and
-the ceiling is skipped.
+C on both sides, same message size), aiosmtplib alone (a ready message sent over reused
+connections: what the SMTP library by itself allows) and a naive sender (MJML + premailer +
+EmailMessage + a new aiosmtplib connection per recipient). Needs Debian's postfix package
+for smtp-sink and smtp-source (used only as tools; the daemon is not run); without it the
+sink is aiosmtpd and the ceiling is skipped.
 
     python benchmarks/send.py [--recipients 20000] [--naive 100]
 """
@@ -215,6 +216,35 @@ async def naive(port: int, count: int) -> float:
     return count / (time.perf_counter() - started)
 
 
+async def aiosmtplib_alone(port: int, count: int, connections: int = 16) -> tuple[float, int]:
+    """aiosmtplib by itself: one ready-made copy of the sample issue sent ``count`` times over
+    ``connections`` reused connections; no database, no rendering. What the library costs."""
+    campaign = source.load_valid(SAMPLE)
+    app = app_for(Path(tempfile.gettempdir()) / "alone.db", port)
+    composer = app.composer(campaign)
+    person = Recipient(1, "member1@example.org", "Member 1", "GE", "ka", frozenset())
+    key = composer.variant_key(person)
+    variant = composer.variant(key)
+    values = composer.personal_values(variant, person)
+    message = email.message.EmailMessage()
+    message["From"], message["To"] = "news@example.org", person.email
+    message["Subject"] = campaign.content[key.language].subject
+    message.set_content(variant.text.render(values), cte="8bit")
+    message.add_alternative(variant.html.render(values), subtype="html", cte="8bit")
+    data = message.as_bytes()
+
+    async def one(share: int) -> None:
+        client = aiosmtplib.SMTP(hostname="127.0.0.1", port=port, start_tls=False)
+        await client.connect()
+        for i in range(share):
+            await client.sendmail("bounces@example.org", [f"member{i}@example.org"], data)
+        await client.quit()
+
+    started = time.perf_counter()
+    await asyncio.gather(*(one(count // connections) for _ in range(connections)))
+    return count // connections * connections / (time.perf_counter() - started), len(data)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--recipients", type=int, default=20_000)
@@ -247,6 +277,10 @@ def main() -> None:
                     dkim__selector="bench", dkim__domain="example.org",
                     dkim__private_key_file=str(pem),
                 )))  # fmt: skip
+            alone, size = asyncio.run(aiosmtplib_alone(port, args.recipients))
+            print(f"  aiosmtplib {alone:,.0f} messages/s (the library alone: one ready "
+                  f"{size // 1000} KB message, 16 reused connections, no database, "
+                  "no rendering)")  # fmt: skip
             naive_rate = asyncio.run(naive(port, args.naive))
             print(f"  naive      {naive_rate:,.0f} messages/s (MJML + premailer + EmailMessage + "
                   "a new connection per recipient)")  # fmt: skip
@@ -257,6 +291,7 @@ def main() -> None:
                 ratios = f"{rate / naive_rate:,.0f}x naive"
                 if top:
                     ratios += f", {rate / top:.2f} of the ceiling"
+                ratios += f", {rate / alone:.2f} of aiosmtplib alone"
                 print(f"  {label}: {ratios}")
     finally:
         sink.terminate()
