@@ -12,6 +12,7 @@ from mailer.cli import (
     sending,
     serve,
     subscribers,
+    tracking,
 )
 from mailer.cli.root import mailer, main
 
@@ -27,4 +28,5 @@ __all__ = [
     "sending",
     "serve",
     "subscribers",
+    "tracking",
 ]

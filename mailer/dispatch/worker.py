@@ -184,7 +184,7 @@ class Dispatcher:
     ) -> tuple[bytes, str, VariantKey, str]:
         """The message bytes, its Message-ID, its variant and the VERP token."""
         campaign, composer = self._campaign(claimed.campaign_id)
-        variant, values, rendered = composer.compose(recipient)
+        variant, values, rendered = composer.compose(recipient, claimed.id)
         bounce_token = make_bounce_token(self.settings.secret_key, claimed.id)
         domain = self.settings.sender_domain
         headers = campaign_headers(

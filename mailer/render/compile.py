@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,11 +16,13 @@ from jinja2.exceptions import SecurityError
 from mailer.core.campaigns import Campaign
 from mailer.core.languages import direction
 from mailer.core.selection import VariantKey, items_by_id
+from mailer.core.tracking import CLICK_FIELD
 from mailer.core.wrap import wrap_html
 from mailer.errors import TemplateError
 from mailer.render import markdown
 from mailer.render.personal import PersonalTemplate, Placeholders
 from mailer.render.templates import MJ_INCLUDE, TemplateSet
+from mailer.render.tracking import track_html
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,9 @@ class CompiledVariant:
     html: PersonalTemplate
     text: PersonalTemplate
     strings: Mapping[str, str]
+    tracking: bool = False
+    # with tracking on, the links this variant shows: (field, position, destination)
+    clicks: tuple[tuple[str, int, str], ...] = ()
 
     def render(self, values: Mapping[str, str]) -> RenderedMessage:
         return RenderedMessage(self.subject, self.html.render(values), self.text.render(values))
@@ -53,9 +58,17 @@ def greeting(strings: Mapping[str, str], name: str) -> str:
 
 
 def render_layout(
-    templates: TemplateSet, name: str, context: Mapping[str, Any]
+    templates: TemplateSet,
+    name: str,
+    context: Mapping[str, Any],
+    *,
+    tracked: Sequence[str] | None = None,
 ) -> tuple[PersonalTemplate, PersonalTemplate]:
-    """Render ``<name>.mjml.j2`` and ``<name>.txt.j2`` at campaign level and compile them."""
+    """Render ``<name>.mjml.j2`` and ``<name>.txt.j2`` at campaign level and compile them.
+
+    With ``tracked`` (tracking on), those links of the HTML part become ``click_<i>`` fields
+    and an ``open_pixel`` field goes before ``</body>``; the text part keeps the real links.
+    """
     placeholders = Placeholders.fresh()
     full = {**context, "recipient": placeholders.as_context()}
     mjml_text = _render(templates, f"{name}.mjml.j2", full)
@@ -79,6 +92,8 @@ def render_layout(
         strip_important=False,
         disable_basic_attributes=["width", "height"],
     ).transform()
+    if tracked is not None:
+        inlined = track_html(inlined, tracked, placeholders)
     text = _render(templates, f"{name}.txt.j2", full)
     return (
         PersonalTemplate(wrap_html(inlined), placeholders, html=True),
@@ -148,14 +163,25 @@ def compile_variant(
     *,
     organisation: Mapping[str, str],
     view_online: str,
+    tracked: Sequence[str] | None = None,
 ) -> CompiledVariant:
+    """One variant; ``tracked`` (the issue's ``tracked_links``) when tracking is on."""
     strings = templates.strings(key.language)
     context = variant_context(
         campaign, key, strings=strings, organisation=organisation, view_online=view_online
     )
-    html, text = render_layout(templates, campaign.template, context)
+    html, text = render_layout(templates, campaign.template, context, tracked=tracked)
     content = campaign.content[key.language]
-    return CompiledVariant(key, content.subject, content.preheader, html, text, strings)
+    if tracked is None:
+        return CompiledVariant(key, content.subject, content.preheader, html, text, strings)
+    clicks = tuple(
+        (field, int(field[len(CLICK_FIELD) :]), tracked[int(field[len(CLICK_FIELD) :])])
+        for field in html.fields
+        if field.startswith(CLICK_FIELD)
+    )
+    return CompiledVariant(
+        key, content.subject, content.preheader, html, text, strings, True, clicks
+    )
 
 
 def compile_system_message(

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from markupsafe import Markup, escape
+
 from mailer.core.campaigns import Campaign
 from mailer.core.links import preferences_url, unsubscribe_url, view_online_url
 from mailer.core.selection import VariantKey, variant_for
 from mailer.core.subscribers import Recipient
+from mailer.core.tracking import PIXEL_FIELD, Signer, pixel_tag
 from mailer.render.compile import CompiledVariant, RenderedMessage, compile_variant, greeting
 from mailer.render.templates import TemplateSet
+from mailer.render.tracking import tracked_links
 
 
 @dataclass
@@ -22,6 +26,7 @@ class Composer:
     base_url: str
     secret_key: str
     compiled: dict[VariantKey, CompiledVariant] = field(default_factory=dict)
+    _signer: Signer | None = field(default=None, init=False, repr=False)
 
     def variant_key(self, recipient: Recipient) -> VariantKey:
         return variant_for(
@@ -40,12 +45,20 @@ class Composer:
                 key,
                 organisation=self.organisation,
                 view_online=view_online_url(self.base_url, self.campaign.slug, key.language),
+                tracked=self.tracked_links(key.language) if self.campaign.tracking else None,
             )
             self.compiled[key] = compiled
         return compiled
 
-    def personal_values(self, variant: CompiledVariant, recipient: Recipient) -> dict[str, str]:
-        return {
+    def tracked_links(self, language: str) -> tuple[str, ...]:
+        """The issue's links in ``language``; a click token names a position in this list."""
+        return tracked_links(self.campaign, language, website=self.organisation.get("website", ""))
+
+    def personal_values(
+        self, variant: CompiledVariant, recipient: Recipient, delivery_id: int | None = None
+    ) -> dict[str, str]:
+        """The fields of one recipient; tracking links need the ``delivery_id`` they name."""
+        values = {
             "greeting": greeting(variant.strings, recipient.name),
             "name": recipient.name,
             "email": recipient.email,
@@ -53,17 +66,38 @@ class Composer:
             "preferences_url": preferences_url(self.base_url, self.secret_key, recipient.id),
             "confirm_url": "",
         }
+        if variant.tracking:
+            self._track(values, variant, delivery_id)
+        return values
+
+    def _track(
+        self, values: dict[str, str], variant: CompiledVariant, delivery_id: int | None
+    ) -> None:
+        if delivery_id is None:  # a preview or test copy: the real links and no pixel
+            values.update((name, link) for name, _, link in variant.clicks)
+            values[PIXEL_FIELD] = ""
+            return
+        if self._signer is None:
+            self._signer = Signer(self.secret_key)
+        signer, base = self._signer, self.base_url
+        for name, position, _ in variant.clicks:
+            values[name] = signer.click_url(base, delivery_id, position)
+        values[PIXEL_FIELD] = Markup(pixel_tag(escape(signer.open_url(base, delivery_id))))  # noqa: S704
 
     def render(self, recipient: Recipient) -> tuple[CompiledVariant, RenderedMessage]:
         variant, _, message = self.compose(recipient)
         return variant, message
 
     def compose(
-        self, recipient: Recipient
+        self, recipient: Recipient, delivery_id: int | None = None
     ) -> tuple[CompiledVariant, dict[str, str], RenderedMessage]:
-        """The variant, the personal values (signed links) and the message: each made once."""
+        """The variant, the personal values (signed links) and the message: each made once.
+
+        ``delivery_id`` (sending) is what tracking links name; without it they are the real
+        links.
+        """
         variant = self.variant(self.variant_key(recipient))
-        values = self.personal_values(variant, recipient)
+        values = self.personal_values(variant, recipient, delivery_id)
         return variant, values, variant.render(values)
 
     def full_variant(self, language: str) -> VariantKey:

@@ -34,11 +34,15 @@ class Placeholders:
         return cls(secrets.token_hex(6))
 
     def as_context(self) -> dict[str, str]:
-        return {name: f"X{self.nonce}X{name}X" for name in PERSONAL_FIELDS}
+        return {name: self.hole(name) for name in PERSONAL_FIELDS}
+
+    def hole(self, name: str) -> str:
+        """The placeholder of one field (``click_3``, ``open_pixel`` are added by tracking)."""
+        return f"X{self.nonce}X{name}X"
 
     @property
     def pattern(self) -> re.Pattern[str]:
-        return re.compile(f"X{self.nonce}X([a-z_]+)X")
+        return re.compile(f"X{self.nonce}X([a-z_][a-z0-9_]*)X")
 
 
 class PersonalTemplate:
