@@ -130,6 +130,8 @@ class WebhooksSettings:
 class WebSettings:
     base_url: str = "http://127.0.0.1:8000"
     listen: str = "127.0.0.1:8000"
+    # Maildir of ``mailer dev-smtp`` shown in the staff UI (Outbox); empty = no Outbox page
+    outbox: str = ""
 
 
 @dataclass(frozen=True)

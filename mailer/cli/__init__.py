@@ -13,6 +13,7 @@ from mailer.cli import (
     serve,
     subscribers,
     tracking,
+    users,
 )
 from mailer.cli.root import mailer, main
 
@@ -29,4 +30,5 @@ __all__ = [
     "serve",
     "subscribers",
     "tracking",
+    "users",
 ]

@@ -1,0 +1,89 @@
+"""``mailer users add|list|disable|enable``: accounts of the staff web UI."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from mailer.cli.root import mailer, state
+from mailer.core.times import iso_utc
+from mailer.errors import InvalidValue
+from mailer.subscriptions import staff as use_case
+
+
+@mailer.group()
+def users() -> None:
+    """Staff accounts (who may sign in at /staff/)."""
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        line = sys.stdin.readline()
+        if not line:
+            raise InvalidValue("password", "nothing on standard input (--password-stdin)")
+        return line.rstrip("\r\n")
+    password: str = click.prompt(
+        "Password", hide_input=True, confirmation_prompt="Repeat the password"
+    )
+    return password
+
+
+@users.command("add")
+@click.argument("email")
+@click.option(
+    "--password-stdin", is_flag=True, help="Read the password from the first line of stdin."
+)
+@click.pass_context
+def users_add(ctx: click.Context, email: str, password_stdin: bool) -> None:
+    """Create a staff account; asks for the password twice (at least 12 characters)."""
+    address = use_case.staff_address(email)
+    password = use_case.check_password(_read_password(password_stdin))
+    with state(ctx).app() as app:
+        account = use_case.add_user(app.database, address, password, now=app.clock())
+    click.echo(f"created staff user {account.email}; sign in at /staff/login")
+
+
+@users.command("list")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
+@click.pass_context
+def users_list(ctx: click.Context, as_json: bool) -> None:
+    """Every staff account, whether it may sign in and when it last did."""
+    with state(ctx).app() as app:
+        accounts = use_case.list_users(app.database)
+    for account in accounts:
+        status = "disabled" if account.disabled else "active"
+        last = iso_utc(account.last_login_at)
+        if as_json:
+            record = {
+                "email": account.email,
+                "status": status,
+                "created_at": iso_utc(account.created_at),
+                "last_login_at": last,
+            }
+            click.echo(json.dumps(record))
+        else:
+            click.echo(f"{account.email}\t{status}\tlast sign-in {last or 'never'}")
+    if not accounts and not as_json:
+        click.echo("no staff users yet; create one with `mailer users add EMAIL`", err=True)
+
+
+@users.command("disable")
+@click.argument("email")
+@click.pass_context
+def users_disable(ctx: click.Context, email: str) -> None:
+    """Stop an account from signing in; its open sessions end at their next request."""
+    with state(ctx).app() as app:
+        account = use_case.set_disabled(app.database, email, disabled=True)
+    click.echo(f"disabled staff user {account.email}")
+
+
+@users.command("enable")
+@click.argument("email")
+@click.pass_context
+def users_enable(ctx: click.Context, email: str) -> None:
+    """Let a disabled account sign in again."""
+    with state(ctx).app() as app:
+        account = use_case.set_disabled(app.database, email, disabled=False)
+    click.echo(f"enabled staff user {account.email}")

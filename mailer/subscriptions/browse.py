@@ -1,0 +1,55 @@
+"""Subscribers as the staff UI lists them: a page at a time, filtered, and counted by status."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from mailer.core.segment_parser import parse_segment
+from mailer.core.subscribers import STATUSES
+from mailer.db import Database
+from mailer.db import subscriber_pages as queries
+from mailer.db import subscribers as subscriber_queries
+from mailer.db.segments import audience_clause, count_subscribers
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: list[dict[str, Any]]  # subscriber columns plus "interests"
+    total: int
+    number: int  # 1-based
+    size: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.size))
+
+
+def subscriber_page(
+    database: Database,
+    *,
+    segment: str | None = None,
+    list_name: str | None = None,
+    status: str | None = None,
+    number: int = 1,
+    size: int = 50,
+) -> Page:
+    """Page ``number`` of the matching subscribers; a bad segment raises ``SegmentSyntaxError``,
+    an unknown list ``NotFound``, an unknown status ``InvalidValue``."""
+    parsed = parse_segment(segment) if segment else None
+    number = max(1, number)
+    with database.read() as conn:
+        total = count_subscribers(conn, segment=parsed, list_name=list_name, status=status)
+        where = audience_clause(conn, segment=parsed, list_name=list_name, status=status)
+        rows = queries.page(conn, where, offset=(number - 1) * size, limit=size)
+        interests = subscriber_queries.interests_of(conn, [row["id"] for row in rows])
+    for row in rows:
+        row["interests"] = interests[row["id"]]
+    return Page(rows, total, number, size)
+
+
+def counts_by_status(database: Database) -> dict[str, int]:
+    """How many subscribers have each status, every status present (0 when none)."""
+    with database.read() as conn:
+        found = queries.count_by_status(conn)
+    return {status: found.get(status, 0) for status in STATUSES}

@@ -1,0 +1,139 @@
+"""Staff accounts: who may sign in to the staff UI, with argon2id password hashes.
+
+A password is never stored, only its argon2id hash (argon2-cffi's ``PasswordHasher``, whose
+parameters are the RFC 9106 defaults); a hash made with older parameters is replaced at the
+next successful sign-in. An unknown address costs a verification like a known one, so the
+time taken does not tell which addresses have accounts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from typing import Literal
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+from mailer.core.subscribers import email_key, normalise_email
+from mailer.db import Database
+from mailer.db import staff_users as queries
+from mailer.db.staff_users import StaffUser
+from mailer.errors import Conflict, InvalidValue, NotFound
+
+MIN_PASSWORD = 12
+MAX_PASSWORD = 1024  # hashing is deliberately slow; a megabyte "password" should not be hashed
+
+_hasher = PasswordHasher()
+
+
+@dataclass(frozen=True)
+class StaffAccount:
+    id: int
+    email: str
+    disabled: bool
+    created_at: datetime
+    last_login_at: datetime | None
+    stamp: str  # changes when the password does: sessions made before a change stop working
+
+
+@dataclass(frozen=True)
+class SignIn:
+    outcome: Literal["ok", "wrong", "disabled"]
+    account: StaffAccount | None = None
+
+
+def _account(user: StaffUser) -> StaffAccount:
+    stamp = hashlib.sha256(user.password_hash.encode()).hexdigest()[:12]
+    return StaffAccount(
+        user.id, user.email, user.disabled, user.created_at, user.last_login_at, stamp
+    )
+
+
+def staff_address(email: str) -> str:
+    """The stored form of a staff address: validated and case-folded (one account per person)."""
+    return email_key(normalise_email(email))
+
+
+def check_password(password: str) -> str:
+    if len(password) < MIN_PASSWORD:
+        raise InvalidValue("password", f"must be at least {MIN_PASSWORD} characters")
+    if len(password) > MAX_PASSWORD:
+        raise InvalidValue("password", f"must be at most {MAX_PASSWORD} characters")
+    return password
+
+
+def add_user(database: Database, email: str, password: str, *, now: datetime) -> StaffAccount:
+    """Create an account; an address already taken is a ``Conflict``."""
+    address = staff_address(email)
+    hashed = _hasher.hash(check_password(password))
+    with database.write() as conn:
+        if queries.find_by_email(conn, address) is not None:
+            raise Conflict(f"staff user {address!r} already exists")
+        user_id = queries.insert(conn, email=address, password_hash=hashed, now=now)
+        user = queries.find_by_id(conn, user_id)
+    assert user is not None
+    return _account(user)
+
+
+def list_users(database: Database) -> list[StaffAccount]:
+    with database.read() as conn:
+        return [_account(user) for user in queries.all_users(conn)]
+
+
+def set_disabled(database: Database, email: str, *, disabled: bool) -> StaffAccount:
+    """Disable (or enable again) an account; a disabled one cannot sign in, its sessions end."""
+    address = staff_address(email)
+    with database.write() as conn:
+        user = queries.find_by_email(conn, address)
+        if user is None:
+            raise NotFound("staff user", address)
+        queries.set_disabled(conn, user.id, disabled=disabled)
+        changed = queries.find_by_id(conn, user.id)
+    assert changed is not None
+    return _account(changed)
+
+
+def active_account(database: Database, user_id: int) -> StaffAccount | None:
+    """The account of a session: None when it is gone or disabled."""
+    with database.read() as conn:
+        user = queries.find_by_id(conn, user_id)
+    return None if user is None or user.disabled else _account(user)
+
+
+@lru_cache(maxsize=1)
+def _decoy_hash() -> str:
+    return _hasher.hash("a password nobody has: only its verification time matters")
+
+
+def _verifies(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+def sign_in(database: Database, email: str, password: str, *, now: datetime) -> SignIn:
+    """Check an address and password; on success record the time (and rehash if due)."""
+    try:
+        address = staff_address(email)
+    except InvalidValue:
+        address = ""
+    with database.read() as conn:
+        user = queries.find_by_email(conn, address) if address else None
+    if user is None or len(password) > MAX_PASSWORD:
+        _verifies(_decoy_hash(), password[:MAX_PASSWORD])
+        return SignIn("wrong")
+    if not _verifies(user.password_hash, password):
+        return SignIn("wrong")
+    if user.disabled:
+        return SignIn("disabled")
+    with database.write() as conn:
+        if _hasher.check_needs_rehash(user.password_hash):
+            queries.set_password_hash(conn, user.id, _hasher.hash(password))
+        queries.record_login(conn, user.id, now=now)
+        signed_in = queries.find_by_id(conn, user.id)
+    assert signed_in is not None
+    return SignIn("ok", _account(signed_in))

@@ -1,0 +1,84 @@
+"""Signing in and out: ``/staff/login`` (GET: the form, POST: checks it), POST ``/staff/logout``.
+
+Sign-in attempts are limited per client IP and per address (429 with ``Retry-After``); the
+limits are counted before the password is checked, so a flood costs no hashing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import RedirectResponse
+
+from mailer.subscriptions import staff as accounts
+from mailer.web.staff.session import (
+    PostedForm,
+    end_session,
+    login_form_checks,
+    read_session,
+    set_login_cookie,
+    start_session,
+)
+from mailer.web.staff.site import LOGIN, Site, safe_next
+
+
+def routes(site: Site) -> APIRouter:
+    router = APIRouter(route_class=site.route_class())
+    t = site.strings["login"]
+
+    def form(
+        request: Request, *, status: int = 200, error: str = "", email: str = "",
+        headers: dict[str, str] | None = None, target: str | None = None,
+    ) -> Response:  # fmt: skip
+        nonce = secrets.token_urlsafe(16)
+        response = site.page(
+            "login.html.j2", status=status, headers=headers, error=error, email=email,
+            next=safe_next(target or request.query_params.get("next")), csrf=nonce, session=None,
+        )  # fmt: skip
+        set_login_cookie(site, response, nonce)
+        return response
+
+    @router.get(LOGIN)
+    async def login_page(request: Request) -> Response:
+        session = await asyncio.to_thread(read_session, site, request)
+        if session is not None:
+            return RedirectResponse(safe_next(request.query_params.get("next")), 303)
+        return form(request)
+
+    @router.post(LOGIN)
+    async def login(request: Request) -> Response:
+        data = await request.form()
+        if not login_form_checks(site, request, data):
+            return site.error(request, 403, site.strings["errors"]["csrf_login"])
+        email = str(data.get("email") or "").strip()
+        target = safe_next(str(data.get("next") or ""))
+        password = str(data.get("password") or "")
+        ip = request.client.host if request.client else "unknown"
+        account_key = email.casefold()
+        for limit, key in ((site.login_per_ip, ip), (site.login_per_account, account_key)):
+            if not limit.hit(key):
+                retry = str(limit.retry_after(key))
+                return form(
+                    request, status=429, error=t["too_many"], email=email,
+                    headers={"Retry-After": retry}, target=target,
+                )  # fmt: skip
+        result = await asyncio.to_thread(
+            accounts.sign_in, site.app.database, email, password, now=site.app.clock()
+        )
+        if result.outcome == "disabled":
+            return form(request, status=403, error=t["disabled"], email=email, target=target)
+        if result.account is None:
+            return form(request, status=401, error=t["wrong"], email=email, target=target)
+        response = RedirectResponse(target, status_code=303)
+        start_session(site, response, result.account)
+        return response
+
+    @router.post("/staff/logout")
+    async def logout(form: PostedForm) -> Response:
+        response = RedirectResponse(LOGIN, status_code=303)
+        end_session(site, response)
+        return response
+
+    return router

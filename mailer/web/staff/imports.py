@@ -1,0 +1,97 @@
+"""``/staff/subscribers/import``: upload a CSV (or JSON Lines) file into a list, then see the
+report: created, updated, unchanged, suppressed, and every invalid row with its field."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import shutil
+import tempfile
+from pathlib import Path
+
+from fastapi import APIRouter, Request, Response
+from starlette.datastructures import UploadFile
+
+from mailer.core.subscribers import IMPORT_STATUSES
+from mailer.errors import ImportFileError, InvalidValue, MailerError
+from mailer.importer import import_file
+from mailer.importer.run import ImportOptions, ImportReport
+from mailer.subscriptions.lists import list_lists
+from mailer.web.staff.session import PostedForm, Session, SignedIn
+from mailer.web.staff.site import PREFIX, Site
+
+PATH = f"{PREFIX}/subscribers/import"
+
+
+def _file_name(upload: UploadFile) -> str:
+    """The uploaded file's own name, reduced to safe characters (it names the consent source)."""
+    name = Path(upload.filename or "upload.csv").name
+    cleaned = re.sub(r"[^A-Za-z0-9._-]", "_", name).lstrip(".")[:100]
+    return cleaned or "upload.csv"
+
+
+def _run(site: Site, upload: UploadFile, options: ImportOptions) -> ImportReport:
+    """Copy the upload to a private temporary folder under its own name, then import it."""
+    name = _file_name(upload)
+    with tempfile.TemporaryDirectory(prefix="mailer-import-") as folder:
+        path = Path(folder) / name
+        upload.file.seek(0)
+        with path.open("wb") as out:
+            shutil.copyfileobj(upload.file, out)
+        try:
+            report = import_file(site.app.database, path, options, now=site.app.clock)
+        except ImportFileError as exc:
+            raise ImportFileError(name, exc.reason) from None
+    report.path = name
+    return report
+
+
+def routes(site: Site) -> APIRouter:
+    router = APIRouter(route_class=site.route_class())
+    t = site.strings["import"]
+
+    def form_page(
+        session: Session, *, code: int = 200, error: str = "", list_name: str = "",
+        status: str = "active", report: ImportReport | None = None,
+    ) -> Response:  # fmt: skip
+        return site.page(
+            "import.html.j2", status=code, session=session, error=error, report=report,
+            lists=list_lists(site.app.database), statuses=IMPORT_STATUSES,
+            values={"list": list_name, "status": status},
+        )  # fmt: skip
+
+    @router.get(PATH)
+    def import_form(session: SignedIn) -> Response:
+        return form_page(session)
+
+    @router.post(PATH)
+    async def import_upload(request: Request, form: PostedForm) -> Response:
+        list_name, status = form.text("list"), form.text("status") or "active"
+        upload = form.form.get("file")
+        settings = site.app.settings.importer
+        try:
+            if not list_name:
+                raise InvalidValue("list", t["no_list"])
+            if status not in IMPORT_STATUSES:
+                raise InvalidValue(
+                    "status", t["bad_status"].format(choices=", ".join(IMPORT_STATUSES))
+                )
+            if not isinstance(upload, UploadFile) or not upload.filename:
+                raise InvalidValue("file", t["no_file"])
+            if settings.max_bytes and (upload.size or 0) > settings.max_bytes:
+                raise InvalidValue("file", t["too_big"].format(limit=settings.max_bytes))
+            options = ImportOptions(
+                list_name=list_name, status=status, batch_size=settings.batch_size,
+                max_bytes=settings.max_bytes,
+            )  # fmt: skip
+            report = await asyncio.to_thread(_run, site, upload, options)
+        except MailerError as exc:
+            return await asyncio.to_thread(
+                form_page, form.session, code=400, error=str(exc), list_name=list_name,
+                status=status,
+            )  # fmt: skip
+        return await asyncio.to_thread(
+            form_page, form.session, list_name=list_name, status=status, report=report
+        )
+
+    return router

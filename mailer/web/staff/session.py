@@ -1,0 +1,159 @@
+"""Staff sessions and CSRF tokens, both signed with ``mailer.core.tokens``.
+
+The session cookie is a token for the purpose ``session`` whose subject is
+``<user id>:<expiry, Unix seconds>:<password stamp>:<nonce>``: it ends after ``SESSION_HOURS``,
+when the account is disabled, and when its password changes. It is HttpOnly, SameSite=Lax,
+limited to ``/staff`` and Secure when ``web.base_url`` is https.
+
+Every form carries a CSRF token (purpose ``csrf``, subject: the session's nonce) in a hidden
+field; every POST is checked (missing or wrong: 403). The login form, before any session,
+carries a nonce that must match a signed cookie set with the form (a signed double submit).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Annotated
+
+from fastapi import Depends, Request, Response
+from starlette.datastructures import FormData
+
+from mailer.core.tokens import make_token, read_token
+from mailer.subscriptions import staff as accounts
+from mailer.subscriptions.staff import StaffAccount
+from mailer.web.staff.site import PREFIX, CsrfRejected, SignedOut, Site
+
+SESSION_COOKIE = "mailer_staff"
+LOGIN_COOKIE = "mailer_staff_login"
+SESSION_HOURS = 12
+LOGIN_FORM_MINUTES = 60
+
+
+@dataclass(frozen=True)
+class Session:
+    account: StaffAccount
+    csrf: str
+    expires_at: datetime  # naive UTC
+
+
+@dataclass(frozen=True)
+class Posted:
+    """A POSTed form whose CSRF token checked out, and who sent it."""
+
+    session: Session
+    form: FormData
+
+    def text(self, name: str) -> str:
+        value = self.form.get(name)
+        return value.strip() if isinstance(value, str) else ""
+
+
+def _epoch(moment: datetime) -> int:
+    return int(moment.replace(tzinfo=UTC).timestamp())
+
+
+def _key(site: Site) -> str:
+    return site.app.settings.secrets.key
+
+
+def csrf_token(site: Site, nonce: str) -> str:
+    return make_token(_key(site), "csrf", nonce)
+
+
+def start_session(site: Site, response: Response, account: StaffAccount) -> None:
+    """Set the session cookie for ``account`` on ``response``."""
+    expires = site.app.clock() + timedelta(hours=SESSION_HOURS)
+    nonce = secrets.token_urlsafe(12)
+    subject = f"{account.id}:{_epoch(expires)}:{account.stamp}:{nonce}"
+    response.set_cookie(
+        SESSION_COOKIE,
+        make_token(_key(site), "session", subject),
+        max_age=SESSION_HOURS * 3600,
+        path=PREFIX,
+        httponly=True,
+        samesite="lax",
+        secure=site.secure_cookies,
+    )
+    response.delete_cookie(LOGIN_COOKIE, path=f"{PREFIX}/login")
+
+
+def end_session(site: Site, response: Response) -> None:
+    response.delete_cookie(
+        SESSION_COOKIE, path=PREFIX, httponly=True, samesite="lax", secure=site.secure_cookies
+    )
+
+
+def read_session(site: Site, request: Request) -> Session | None:
+    """The session of this request: None without a cookie, or with an expired, forged or
+    stale one, or when the account is disabled or gone (reads the database)."""
+    cookie = request.cookies.get(SESSION_COOKIE, "")
+    subject = read_token(site.app.token_keys(), "session", cookie) if cookie else None
+    parts = subject.split(":") if subject else []
+    if len(parts) != 4 or not parts[0].isdigit() or not parts[1].isdigit():
+        return None
+    user_id, expiry, stamp, nonce = int(parts[0]), int(parts[1]), parts[2], parts[3]
+    if expiry <= _epoch(site.app.clock()):
+        return None
+    account = accounts.active_account(site.app.database, user_id)
+    if account is None or not hmac.compare_digest(account.stamp, stamp):
+        return None
+    expires_at = datetime.fromtimestamp(expiry, UTC).replace(tzinfo=None)
+    return Session(account, csrf_token(site, nonce), expires_at)
+
+
+def _site(request: Request) -> Site:
+    site = request.state.staff_site  # set by the staff route class for every request
+    assert isinstance(site, Site)
+    return site
+
+
+async def signed_in(request: Request) -> Session:
+    """A FastAPI dependency: the session, or ``SignedOut`` (the login page)."""
+    session = await asyncio.to_thread(read_session, _site(request), request)
+    if session is None:
+        raise SignedOut
+    request.state.staff = session
+    return session
+
+
+async def posted(request: Request) -> Posted:
+    """A FastAPI dependency for POST routes: the form once its CSRF token is checked."""
+    session = await signed_in(request)
+    form = await request.form()
+    sent = form.get("csrf")
+    if not isinstance(sent, str) or not hmac.compare_digest(sent.encode(), session.csrf.encode()):
+        raise CsrfRejected
+    return Posted(session, form)
+
+
+SignedIn = Annotated[Session, Depends(signed_in)]
+PostedForm = Annotated[Posted, Depends(posted)]
+
+
+def set_login_cookie(site: Site, response: Response, nonce: str) -> None:
+    """The signed cookie that the login form's ``nonce`` must match when it is posted."""
+    response.set_cookie(
+        LOGIN_COOKIE,
+        make_token(_key(site), "login", nonce),
+        max_age=LOGIN_FORM_MINUTES * 60,
+        path=f"{PREFIX}/login",
+        httponly=True,
+        samesite="strict",
+        secure=site.secure_cookies,
+    )
+
+
+def login_form_checks(site: Site, request: Request, form: FormData) -> bool:
+    """True when the login form's nonce matches its signed cookie."""
+    cookie = request.cookies.get(LOGIN_COOKIE, "")
+    nonce = read_token(site.app.token_keys(), "login", cookie) if cookie else None
+    sent = form.get("csrf")
+    return (
+        nonce is not None
+        and isinstance(sent, str)
+        and hmac.compare_digest(sent.encode(), nonce.encode())
+    )

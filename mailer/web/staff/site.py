@@ -1,0 +1,154 @@
+"""What every staff page shares: templates, UI strings, security headers, the route class.
+
+Every response under ``/staff/`` gets a strict Content-Security-Policy (no inline script, no
+framing by other sites), ``X-Frame-Options: DENY``, ``Referrer-Policy: no-referrer``,
+``nosniff`` and ``Cache-Control: no-store``. Message HTML (previews, captured mail) is served
+by its own routes with a ``sandbox`` policy and shown in a sandboxed ``<iframe>``.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import Request, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.routing import APIRoute
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from mailer.app import App
+from mailer.web.limits import RateLimit
+
+WEB = Path(__file__).resolve().parent.parent
+PREFIX = "/staff"
+LOGIN = f"{PREFIX}/login"
+PAGE_POLICY = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; frame-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+    "base-uri 'none'"
+)
+# message HTML: no script at all, its own origin, inline styles and remote images allowed
+MESSAGE_POLICY = (
+    "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src https: data:; "
+    "frame-ancestors 'self'; base-uri 'none'; form-action 'none'"
+)
+HEADERS = {
+    "Content-Security-Policy": PAGE_POLICY,
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+    "Cache-Control": "no-store",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+
+
+class SignedOut(Exception):
+    """The request has no valid session: the route class answers with the login page."""
+
+
+class CsrfRejected(Exception):
+    """A POST without the form's CSRF token, or with a wrong one: 403."""
+
+
+def _when(value: datetime | str | None) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, str):
+        return value.replace("T", " ").removesuffix("Z") + " UTC"
+    return f"{value:%Y-%m-%d %H:%M} UTC"
+
+
+def _strings() -> dict[str, Any]:
+    with (WEB / "strings" / "staff.toml").open("rb") as handle:
+        return tomllib.load(handle)
+
+
+@dataclass
+class Site:
+    """The staff UI bound to one ``App``: templates, strings and login rate limits."""
+
+    app: App
+    login_per_ip: RateLimit = field(default_factory=lambda: RateLimit(limit=20, window=300))
+    login_per_account: RateLimit = field(default_factory=lambda: RateLimit(limit=8, window=900))
+    strings: dict[str, Any] = field(default_factory=_strings)
+    env: Environment = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.env = Environment(
+            loader=FileSystemLoader(WEB / "templates" / "staff"),
+            autoescape=True,
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.env.filters["when"] = _when
+        self.env.filters["q"] = lambda value: quote(str(value), safe="")
+        self.env.globals["t"] = self.strings
+        self.env.globals["outbox_on"] = bool(self.app.settings.web.outbox)
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.app.settings.web.base_url.startswith("https://")
+
+    def page(
+        self, template: str, *, status: int = 200, headers: dict[str, str] | None = None,
+        **context: Any,
+    ) -> HTMLResponse:  # fmt: skip
+        html = self.env.get_template(template).render(**context)
+        return HTMLResponse(html, status_code=status, headers=headers)
+
+    def error(self, request: Request, status: int, message: str, **context: Any) -> HTMLResponse:
+        session = getattr(request.state, "staff", None)
+        return self.page(
+            "error.html.j2", status=status, message=message, session=session, **context
+        )
+
+    def route_class(self) -> type[APIRoute]:
+        """An ``APIRoute`` that answers a missing session with the login page, a bad CSRF
+        token with 403, and adds the security headers to every response."""
+        site = self
+
+        class StaffRoute(APIRoute):
+            def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+                handler = super().get_route_handler()
+
+                async def guarded(request: Request) -> Response:
+                    request.state.staff_site = site
+                    try:
+                        response = await handler(request)
+                    except SignedOut:
+                        response = RedirectResponse(login_url(request), status_code=303)
+                    except CsrfRejected:
+                        message = site.strings["errors"]["csrf"]
+                        response = site.error(request, 403, message)
+                    for name, value in HEADERS.items():
+                        response.headers.setdefault(name, value)
+                    return response
+
+                return guarded
+
+        return StaffRoute
+
+
+def login_url(request: Request) -> str:
+    """The login page, coming back to this page (GET only) once signed in."""
+    if request.method != "GET":
+        return LOGIN
+    wanted = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return f"{LOGIN}?next={quote(wanted, safe='')}"
+
+
+def safe_next(value: str | None) -> str:
+    """Where to go after signing in: a staff page of this site, never another site."""
+    if (
+        value
+        and value.startswith(f"{PREFIX}/")
+        and not any(bad in value for bad in ("//", "\\", "\n", "\r"))
+    ):
+        return value
+    return f"{PREFIX}/"
