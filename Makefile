@@ -18,6 +18,14 @@ $(STAMP): $(BIN)/python pyproject.toml
 demo: $(STAMP)
 	$(BIN)/mailer demo
 
+# The web UI on the demo's data (run `make demo` first): the capture SMTP on port 1025 and
+# `mailer serve` on http://127.0.0.1:8000 (staff login printed by the demo). Ctrl-C stops both.
+serve: $(STAMP)
+	@test -f var/demo.toml || $(MAKE) demo
+	@$(BIN)/mailer dev-smtp --port 1025 --maildir var/outbox & capture=$$!; \
+	  trap 'kill $$capture 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/mailer --config var/demo.toml serve
+
 lint: $(STAMP)
 	$(BIN)/ruff check mailer tests benchmarks
 	$(BIN)/ruff format --check mailer tests benchmarks

@@ -20,6 +20,7 @@ from mailer.campaigns.audience import audience
 from mailer.campaigns.lint import lint_campaign
 from mailer.campaigns.occurrences import OccurrenceRunner, one_offs
 from mailer.campaigns.preview import preview_languages
+from mailer.cli import demo_web
 from mailer.cli.bounces import make_receiver
 from mailer.cli.root import CliState, mailer, state
 from mailer.cli.sending import print_status, relay_name, send_until_idle
@@ -96,6 +97,8 @@ def demo(
         Path(f"{database}{suffix}").unlink(missing_ok=True)
     cli = state(ctx)
     cli.override("database.url", f"sqlite:///{database}")
+    serve_config = database.parent / "demo.toml"
+    cli.override("secrets.key", demo_web.demo_key(serve_config))
     if not cli.settings().organisation.address:  # an unconfigured machine: a sample footer
         for key, value in DEMO_ORGANISATION.items():
             cli.override(f"organisation.{key}", value)
@@ -128,6 +131,19 @@ def demo(
         click.echo(f"  {people.count(app.database, segment=EXAMPLE_SEGMENT, list_name='members')}")
         _compose(app, campaign_path, preview)
     _send(cli, campaign_path, outbox)
+    settings = cli.settings()
+    organisation = {"name": settings.organisation.name, "address": settings.organisation.address,
+                    "website": settings.organisation.website}  # fmt: skip
+    demo_web.write_config(serve_config, database=database, outbox=outbox,
+                          key=settings.secrets.key, organisation=organisation)  # fmt: skip
+    with cli.app(require_secret=False) as app:
+        password = demo_web.add_staff(app)
+    click.secho("== the web UI", bold=True)
+    click.echo(f"  make serve, then open {settings.web.base_url}/staff/ and sign in as "
+               f"{demo_web.STAFF_EMAIL} with the password {password}")  # fmt: skip
+    click.echo(
+        f"  (settings in {serve_config}; the public pages: {settings.web.base_url}/subscribe)"
+    )
 
 
 def _compose(app: App, campaign_path: Path, preview: Path) -> None:

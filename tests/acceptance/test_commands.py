@@ -7,12 +7,16 @@ import re
 import shutil
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
 import pytest
 
 from mailer.cli import mailer
+from mailer.config import load_settings
+from mailer.db import Database
+from mailer.subscriptions import staff
 from tests.conftest import REPO
 
 README = (REPO / "README.md").read_text()
@@ -48,6 +52,18 @@ def test_demo_runs_end_to_end_on_sqlite(tmp_path: Path) -> None:
     out = result.stdout
     assert "299 created, 1 updated, 0 unchanged, 0 suppressed, 5 invalid rows" in out
     assert "importing it again: 0 created, 0 updated, 300 unchanged" in out
+    # it leaves make serve a config and a staff login that signs in
+    login = re.search(r"sign in as staff@example\.org with the password (\S+)$", out, re.MULTILINE)
+    assert login is not None
+    config = (tmp_path / "demo.toml").read_text()
+    assert f'url = "sqlite:///{database}"' in config
+    assert f'outbox = "{outbox}"' in config
+    settings = load_settings(tmp_path / "demo.toml", environ={})
+    now = datetime.now(UTC).replace(tzinfo=None)
+    database_of_demo = Database(settings.database.url)
+    signed_in = staff.sign_in(database_of_demo, "staff@example.org", login.group(1), now=now)
+    database_of_demo.dispose()
+    assert signed_in.outcome == "ok"
     assert re.search(r"^\s+GE\s+\d+$", out, re.MULTILINE)
     assert re.search(r"^\s+fatherhood\s+\d+$", out, re.MULTILINE)
     lines = out.splitlines()

@@ -1,0 +1,54 @@
+"""What ``mailer demo`` leaves for ``make serve``: a config file and a staff login.
+
+``var/demo.toml`` points ``mailer serve`` at the demo's database, the capture SMTP on port
+1025 (``mailer dev-smtp``) and its Maildir as the staff UI's Outbox. It keeps one secret key
+across runs, so the links in the captured messages (unsubscribe, preferences) verify in the
+pages ``make serve`` shows.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+
+from mailer.app import App
+from mailer.subscriptions import staff
+
+STAFF_EMAIL = "staff@example.org"
+CAPTURE_PORT = 1025
+
+
+def demo_key(config: Path) -> str:
+    """The secret key of an earlier run's ``config``, else a new random one."""
+    try:
+        with config.open("rb") as handle:
+            key = tomllib.load(handle).get("secrets", {}).get("key")
+    except (OSError, tomllib.TOMLDecodeError):
+        key = None
+    return key if isinstance(key, str) and len(key) >= 32 else secrets.token_urlsafe(32)
+
+
+def write_config(config: Path, *, database: Path, outbox: Path, key: str,
+                 organisation: Mapping[str, str]) -> None:  # fmt: skip
+    """Writes the settings ``make serve`` runs with (JSON strings are valid TOML strings)."""
+    q = json.dumps
+    lines = [
+        "# Written by `mailer demo` for `make serve`; rewritten on every run.",
+        "[database]", f"url = {q(f'sqlite:///{database}')}",
+        "[smtp]", 'host = "127.0.0.1"', f"port = {CAPTURE_PORT}",
+        "[web]", f"outbox = {q(str(outbox))}",
+        "[secrets]", f"key = {q(key)}",
+        "[organisation]", *(f"{name} = {q(value)}" for name, value in organisation.items()),
+    ]  # fmt: skip
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def add_staff(app: App) -> str:
+    """A staff account for the demo with a new random password, which is returned."""
+    password = secrets.token_urlsafe(12)
+    staff.add_user(app.database, STAFF_EMAIL, password, now=app.clock())
+    return password
