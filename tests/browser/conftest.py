@@ -1,0 +1,144 @@
+"""A live service for the browser tests: `mailer serve` and `mailer dev-smtp` as real processes
+on loopback, driven by Playwright through Debian's chromium (`make test` installs it).
+
+Screenshots go to a temporary folder, or to ``$MAILER_SCREENSHOTS`` (the README's pictures
+are made with ``MAILER_SCREENSHOTS=docs/screenshots``).
+"""
+
+from __future__ import annotations
+
+import email
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from email.message import Message
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from tests.conftest import REPO, TEST_SECRET
+
+CHROMIUM = Path("/usr/bin/chromium")
+STAFF = ("editor@example.org", "correct horse battery staple")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class Service:
+    root: Path
+    base_url: str
+    outbox: Path
+    config: Path
+    shots: Path
+
+    def mailer(self, *args: str, input: str | None = None) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "mailer", "--config", str(self.config), *args],
+            input=input, capture_output=True, text=True, cwd=self.root, timeout=120,
+            env={k: v for k, v in os.environ.items() if not k.startswith("MAILER_")},
+        )  # fmt: skip
+
+    def captured(self) -> list[Message]:
+        """Every message the capture SMTP received, oldest first."""
+        files = sorted((self.outbox / "new").glob("*"), key=lambda p: p.stat().st_mtime_ns)
+        return [email.message_from_bytes(path.read_bytes()) for path in files]
+
+    def wait_for_mail(self, count: int, seconds: float = 15) -> list[Message]:
+        for _ in range(int(seconds * 10)):  # bounded
+            found = self.captured()
+            if len(found) >= count:
+                return found
+            time.sleep(0.1)
+        raise AssertionError(f"expected {count} captured messages, found {len(self.captured())}")
+
+
+def _config(root: Path, web: int, smtp: int) -> Path:
+    config = root / "mailer.toml"
+    config.write_text(
+        f'[database]\nurl = "sqlite:///{root / "mailer.db"}"\n'
+        f'[smtp]\nhost = "127.0.0.1"\nport = {smtp}\n'
+        f'[web]\nbase_url = "http://127.0.0.1:{web}"\nlisten = "127.0.0.1:{web}"\n'
+        f'outbox = "{root / "outbox"}"\n'
+        f'[paths]\ncampaigns = "{root / "campaigns"}"\ntemplates = "{REPO / "templates"}"\n'
+        f'[bounces]\nlisten = ""\n'
+        f'[secrets]\nkey = "{TEST_SECRET}"\n'
+        '[organisation]\nname = "EECA MenEngage Platform"\n'
+        'address = "Example Street 1, 11000 Belgrade, Serbia"\nwebsite = "https://example.org"\n',
+        encoding="utf-8",
+    )
+    return config
+
+
+@pytest.fixture(scope="module")
+def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
+    root = tmp_path_factory.mktemp("live")
+    shutil.copytree(REPO / "campaigns" / "2026-12-digest", root / "campaigns" / "2026-12-digest")
+    web, smtp = free_port(), free_port()
+    shots = Path(os.environ.get("MAILER_SCREENSHOTS") or root / "screenshots")
+    shots.mkdir(parents=True, exist_ok=True)
+    live = Service(root, f"http://127.0.0.1:{web}", root / "outbox", _config(root, web, smtp),
+                   shots)  # fmt: skip
+    imported = live.mailer("subscribers", "import", str(REPO / "subscribers" / "example.csv"),
+                           "--list", "members")  # fmt: skip
+    assert imported.returncode in (0, 2), imported.stderr  # the example has invalid rows on purpose
+    added = live.mailer("users", "add", STAFF[0], "--password-stdin", input=STAFF[1] + "\n")
+    assert added.returncode == 0, added.stderr
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("MAILER_")}
+    capture = subprocess.Popen(
+        [sys.executable, "-m", "mailer", "dev-smtp", "--port", str(smtp), "--maildir",
+         str(live.outbox)], cwd=root, env=clean,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    serve = subprocess.Popen(
+        [sys.executable, "-m", "mailer", "--config", str(live.config), "serve"], cwd=root,
+        env=clean, stdout=subprocess.DEVNULL, stderr=(root / "serve.log").open("wb"),
+    )  # fmt: skip
+    try:
+        for _ in range(300):  # bounded: 30 s
+            try:
+                if httpx.get(f"{live.base_url}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            time.sleep(0.1)
+        else:
+            raise AssertionError((root / "serve.log").read_text()[-3000:])
+        yield live
+    finally:
+        for process in (serve, capture):
+            process.terminate()
+        for process in (serve, capture):
+            process.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.fail(
+            "Debian's chromium is missing: `make test` installs it (apt-get install chromium)"
+        )
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1200, "height": 900}, locale="en-GB")
+    opened = context.new_page()
+    opened.set_default_timeout(15_000)
+    yield opened
+    context.close()
