@@ -14,6 +14,7 @@ from mailer.config import Settings
 from mailer.core.bounce_policy import BouncePolicy
 from mailer.core.campaigns import Campaign
 from mailer.db import Database
+from mailer.dispatch.transactional import TransactionalMail
 from mailer.dispatch.worker import Dispatcher, DispatchSettings
 from mailer.render.compose import Composer
 from mailer.render.templates import TemplateSet
@@ -80,6 +81,25 @@ class App:
                 )
                 for host, port, weight in smtp.relay_list()
             ]
+        )
+
+    def transactional_mail(self) -> TransactionalMail:
+        """System mail (``templates/system/``: the double opt-in confirmation) via ``relay()``."""
+        organisation = self.settings.organisation
+        return TransactionalMail(
+            templates=self.templates,
+            relay=self.relay,
+            organisation={
+                "name": organisation.name,
+                "address": organisation.address,
+                "website": organisation.website,
+            },
+            base_url=self.settings.web.base_url,
+            secret_key=self.settings.secrets.key,
+            sender=self.settings.sender.from_,
+            sender_domain=self.settings.sender.domain,
+            bounce_domain=self.settings.bounces.domain,
+            dkim=self.dkim_signer(),
         )
 
     def dkim_signer(self) -> DkimSigner | None:

@@ -132,6 +132,13 @@ class WebSettings:
     listen: str = "127.0.0.1:8000"
     # Maildir of ``mailer dev-smtp`` shown in the staff UI (Outbox); empty = no Outbox page
     outbox: str = ""
+    # public pages: subscribe-form posts per visitor IP and per address, each per hour
+    subscribe_per_ip: int = 20
+    subscribe_per_address: int = 5
+    # largest form body the public pages accept, in bytes (413 beyond)
+    max_form_bytes: int = 16384
+    # lists the subscribe form offers, comma-separated; empty = every list
+    public_lists: str = ""
 
 
 @dataclass(frozen=True)
@@ -407,6 +414,9 @@ def validate(settings: Settings) -> None:
         raise ConfigError("must be 0 (unlimited) or more", source=src, key="sending.rate")
     if settings.importer.batch_size < 1:
         raise ConfigError("must be at least 1", source=src, key="importer.batch_size")
+    for key in ("subscribe_per_ip", "subscribe_per_address", "max_form_bytes"):
+        if getattr(settings.web, key) < 1:
+            raise ConfigError("must be at least 1", source=src, key=f"web.{key}")
     host, sep, port = settings.web.listen.rpartition(":")
     if not sep or not host or not port.isdigit():
         raise ConfigError("expected host:port, e.g. 127.0.0.1:8000", source=src, key="web.listen")

@@ -1,12 +1,22 @@
-"""The public part of the web app (see mailer/web/app.py)."""
+"""The public part of the web app (see mailer/web/app.py and docs/web-public.md).
+
+``/subscribe`` and ``/confirm/<token>`` (double opt-in), ``/u/<token>`` (unsubscribe, RFC 8058
+one-click), ``/preferences/<token>`` (profile, lists, pause, export, erase) and ``/archive``.
+"""
 
 from __future__ import annotations
 
 from fastapi import APIRouter
 
 from mailer.app import App
+from mailer.web.public import archive, leaving, settings_pages, signup
+from mailer.web.public.site import PublicSite
 
 
 def router(app: App) -> APIRouter:
     """Routes of this part, bound to app."""
-    return APIRouter()
+    site = PublicSite(app)
+    routes = APIRouter()
+    for part in (signup, leaving, settings_pages, archive):
+        routes.include_router(part.router(site))
+    return routes

@@ -1,0 +1,240 @@
+"""Signing up on the public form, double opt-in: store ``unconfirmed``, mail a link, confirm.
+
+The answer a visitor sees never tells whether an address is already subscribed: an active
+subscriber, a bounced or suppressed address and a new one all get the same page. Only the
+caller (the web route) sends the confirmation mail, after ``request_signup`` committed; when
+the mail cannot be sent, ``confirmation_failed`` undoes what this request wrote, so trying
+again later works.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from mailer.core.privacy import address_hash
+from mailer.core.subscribers import (
+    MAX_NAME,
+    check_text,
+    email_key,
+    normalise_country,
+    normalise_email,
+    normalise_interest,
+    normalise_language,
+)
+from mailer.db import Database, signups, suppression
+from mailer.db import subscribers as subscriber_queries
+from mailer.errors import InvalidRecord, InvalidValue, StorageError
+
+RESEND_AFTER = timedelta(days=1)  # at most one confirmation mail a day per address
+# Who may be sent a confirmation: the rest (bounced, complained, blocklisted) silently get none.
+MAY_CONFIRM = ("unconfirmed", "active", "unsubscribed")
+MAX_SOURCE = 100
+
+
+@dataclass(frozen=True)
+class Offer:
+    """What the form offers: list names with their descriptions, and interest names."""
+
+    lists: dict[str, str]
+    interests: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SignupForm:
+    """The form as posted (raw text); ``interests`` and ``lists`` are repeatable fields."""
+
+    email: str = ""
+    name: str = ""
+    country: str = ""
+    language: str = ""
+    interests: Sequence[str] = ()
+    lists: Sequence[str] = ()
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Signup:
+    """A valid form, normalised."""
+
+    email: str
+    name: str
+    country: str | None
+    language: str | None
+    interests: tuple[str, ...]
+    lists: tuple[str, ...]
+    source: str
+
+
+@dataclass(frozen=True)
+class ConfirmationDue:
+    """A confirmation mail to send now; ``created`` when this request made the subscriber."""
+
+    subscriber_id: int
+    email: str
+    language: str | None
+    lists: tuple[str, ...]
+    created: bool
+
+
+def offer(database: Database, public_lists: Sequence[str]) -> Offer:
+    """The lists (those named in ``public_lists``, or every list) and the known interests."""
+    with database.read() as conn:
+        described = signups.list_descriptions(conn)
+        interests = subscriber_queries.interest_names(conn)
+    wanted = [name for name in public_lists if name in described] if public_lists else described
+    return Offer({name: described[name] for name in sorted(wanted)}, tuple(sorted(interests)))
+
+
+def validate(form: SignupForm, offered: Offer) -> Signup:
+    """The normalised signup, or ``InvalidRecord`` naming every bad field at once."""
+    problems: list[InvalidValue] = []
+    email, name, country, language = "", "", None, None
+    interests: list[str] = []
+    try:
+        if not form.email.strip():
+            raise InvalidValue("email", "is missing")
+        email = normalise_email(form.email)
+    except InvalidValue as exc:
+        problems.append(exc)
+    try:
+        name = check_text("name", form.name, max_length=MAX_NAME)
+    except InvalidValue as exc:
+        problems.append(exc)
+    try:
+        country = normalise_country(form.country) if form.country.strip() else None
+    except InvalidValue as exc:
+        problems.append(exc)
+    try:
+        language = normalise_language(form.language) if form.language.strip() else None
+    except InvalidValue as exc:
+        problems.append(exc)
+    try:
+        interests = known_interests(form.interests, offered)
+    except InvalidValue as exc:
+        problems.append(exc)
+    try:
+        lists = chosen_lists(form.lists, offered)
+    except InvalidValue as exc:
+        problems.append(exc)
+        lists = ()
+    source = " ".join(form.source.split())[:MAX_SOURCE]
+    if problems:
+        raise InvalidRecord(problems)
+    return Signup(email, name, country, language, tuple(interests), lists, source)
+
+
+def known_interests(names: Sequence[str], offered: Offer) -> list[str]:
+    """The interests, normalised; one the form does not offer is an error naming it."""
+    found = dict.fromkeys(normalise_interest(name) for name in names if name.strip())
+    unknown = [name for name in found if name not in offered.interests]
+    if unknown:
+        raise InvalidValue("interests", f"unknown interest {', '.join(map(repr, unknown))}")
+    return list(found)
+
+
+def chosen_lists(names: Sequence[str], offered: Offer) -> tuple[str, ...]:
+    """The lists chosen; none chosen means the only list offered, if there is exactly one."""
+    chosen = tuple(dict.fromkeys(name.strip() for name in names if name.strip()))
+    unknown = [name for name in chosen if name not in offered.lists]
+    if unknown:
+        raise InvalidValue("lists", f"unknown list {', '.join(map(repr, unknown))}")
+    if not chosen and len(offered.lists) == 1:
+        return tuple(offered.lists)
+    if not chosen:
+        raise InvalidValue("lists", "choose at least one list")
+    return chosen
+
+
+def request_signup(
+    database: Database, signup: Signup, *, ip: str | None, now: datetime
+) -> ConfirmationDue | None:
+    """See ``_request_signup``; tried twice, as two forms for one new address posted at the
+    same moment race to insert it and the loser's second try finds the winner's row."""
+    try:
+        return _request_signup(database, signup, ip=ip, now=now)
+    except StorageError:
+        return _request_signup(database, signup, ip=ip, now=now)
+
+
+def _request_signup(
+    database: Database, signup: Signup, *, ip: str | None, now: datetime
+) -> ConfirmationDue | None:
+    """Store the signup and say whether a confirmation mail is due (None: send nothing).
+
+    A new address becomes an ``unconfirmed`` subscriber with consent evidence (source, time,
+    IP). An unconfirmed one gets the form's profile. An active or unsubscribed one keeps their
+    profile (an unconfirmed form may not change it) and joins the new lists ``unconfirmed``.
+    Suppressed, bounced, complained and blocklisted addresses get nothing; so does an address
+    sent a confirmation less than a day ago.
+    """
+    key = email_key(signup.email)
+    with database.write() as conn:
+        salt = suppression.existing_salt(conn)
+        if salt and suppression.suppression_reason(conn, address_hash(salt, key)):
+            return None
+        row = subscriber_queries.find_by_key(conn, key)
+        if row is None:
+            subscriber_id = signups.insert_pending(
+                conn, email=signup.email, email_key=key, name=signup.name,
+                country=signup.country, language=signup.language,
+                source=f"web:{signup.source or 'subscribe'}", ip=ip, now=now,
+            )  # fmt: skip
+            status, email, language, joined = "unconfirmed", signup.email, signup.language, {}
+        else:
+            subscriber_id, status, email = int(row["id"]), str(row["status"]), str(row["email"])
+            language = row["language"] or signup.language
+            if status not in MAY_CONFIRM:
+                return None
+            sent_at = row["confirm_sent_at"]
+            if sent_at is not None and now - sent_at < RESEND_AFTER:
+                return None
+            joined = signups.subscription_statuses(conn, subscriber_id)
+        if status == "unconfirmed":
+            signups.set_profile(
+                conn, subscriber_id, name=signup.name, country=signup.country,
+                language=signup.language, now=now,
+            )  # fmt: skip
+            language = signup.language
+            ids = subscriber_queries.interest_ids(conn, signup.interests)
+            signups.set_interests(conn, subscriber_id, ids.values())
+        pending = tuple(name for name in signup.lists if joined.get(name) != "active")
+        if not pending and status == "active":
+            return None  # already on every list asked for: nothing to confirm
+        for list_id in signups.list_ids(conn, pending).values():
+            subscriber_queries.upsert_subscriptions(
+                conn, list_id, {subscriber_id: "unconfirmed"}, now=now
+            )
+        return ConfirmationDue(subscriber_id, email, language, pending, row is None)
+
+
+def confirmation_sent(database: Database, due: ConfirmationDue, *, now: datetime) -> None:
+    """Record the mail, so no second one goes out within a day."""
+    with database.write() as conn:
+        signups.set_confirm_sent(conn, due.subscriber_id, at=now)
+
+
+def confirmation_failed(database: Database, due: ConfirmationDue) -> None:
+    """The mail could not be sent: forget a subscriber this request created (nothing of a
+    person we never reached is kept), so the visitor can simply try again later."""
+    if due.created:
+        with database.write() as conn:
+            subscriber_queries.delete_subscriber(conn, due.subscriber_id)
+
+
+def confirm(database: Database, subscriber_id: int, *, now: datetime) -> bool:
+    """Confirm a subscriber: ``active`` with ``confirmed_at``, their pending lists active.
+
+    False when there is no such subscriber or their status forbids it (bounced, complained,
+    blocklisted). Confirming twice is harmless.
+    """
+    with database.write() as conn:
+        row = signups.subscriber_by_id(conn, subscriber_id)
+        if row is None or row["status"] not in MAY_CONFIRM:
+            return False
+        lists = signups.subscription_statuses(conn, subscriber_id)
+        if row["status"] == "unsubscribed" and "unconfirmed" not in lists.values():
+            return True  # an old link after leaving: nothing is waiting, nothing changes
+        signups.confirm(conn, subscriber_id, now=now)
+    return True

@@ -1,0 +1,86 @@
+"""``/archive`` and ``/archive/<slug>?lang=``: sent issues, without anybody's personal data.
+
+An issue is shown as sent (its frozen source), every item in the chosen language (the issue's
+fallback chain, then its first language), with the anonymous greeting; the personal links of
+the footer lead to the subscribe page. Only campaigns in state ``sent`` are shown: a draft, a
+running or a cancelled campaign is a 404 like an unknown slug. A sent issue never changes, so
+its page is made once per language and kept.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import OrderedDict
+from urllib.parse import quote
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from mailer.campaigns import archive
+from mailer.core.campaigns import Campaign
+from mailer.core.languages import resolve_language
+from mailer.core.subscribers import Recipient
+from mailer.errors import MailerError
+from mailer.render.compile import greeting
+from mailer.web.public.site import HEADERS, PublicSite
+
+ANONYMOUS = Recipient(0, "", "", None, None, frozenset())
+# message HTML: inline styles and remote images, never a script, never framed
+ISSUE_POLICY = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src https: http: data:; "
+    "frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+)
+KEPT = 64  # rendered pages kept (issues × languages)
+
+
+def router(site: PublicSite) -> APIRouter:
+    app = site.app
+    routes = APIRouter(route_class=site.route_class(), include_in_schema=False)
+    rendered: OrderedDict[tuple[str, str], str] = OrderedDict()
+
+    def render(campaign: Campaign, language: str) -> str:
+        composer = app.composer(campaign)
+        variant = composer.variant(composer.full_variant(language))
+        values = composer.personal_values(variant, ANONYMOUS)
+        subscribe = f"{app.settings.web.base_url.rstrip('/')}/subscribe?lang={quote(language)}"
+        values.update(
+            greeting=greeting(variant.strings, ""), name="", email="",
+            unsubscribe_url=subscribe, preferences_url=subscribe, confirm_url="",
+        )  # fmt: skip
+        return variant.render(values).html
+
+    @routes.get("/archive")
+    async def issues(request: Request) -> Response:
+        """Every sent issue, the latest first, with a link per language."""
+        found = await asyncio.to_thread(archive.sent_issues, app.database)
+        return site.page(request, "archive.html.j2", issues=found, headers={
+            "Cache-Control": "public, max-age=300"})  # fmt: skip
+
+    @routes.get("/archive/{slug}")
+    async def issue(request: Request, slug: str) -> Response:
+        """One sent issue in ``?lang=`` (or the browser's language)."""
+        campaign = await asyncio.to_thread(archive.sent_issue, app.database, slug)
+        if campaign is None:
+            return site.notice(request, "no_issue", status=404)
+        wanted = request.query_params.get("lang") or site.language(request)
+        language = resolve_language(
+            wanted[:35], campaign.languages, fallback=campaign.fallback,
+            default=campaign.default_language,
+        )  # fmt: skip
+        key = (slug, language)
+        html = rendered.get(key)
+        if html is None:
+            try:
+                html = await asyncio.to_thread(render, campaign, language)
+            except MailerError:  # templates changed since and no longer render it
+                return site.notice(request, "no_issue", status=404)
+            rendered[key] = html
+            while len(rendered) > KEPT:
+                rendered.popitem(last=False)
+        headers = {
+            **HEADERS, "Content-Security-Policy": ISSUE_POLICY, "Content-Language": language,
+            "Cache-Control": "public, max-age=300",
+        }  # fmt: skip
+        return HTMLResponse(html, headers=headers)
+
+    return routes

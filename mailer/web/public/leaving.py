@@ -1,0 +1,58 @@
+"""``/u/<token>``: the unsubscribe link of every message and its RFC 8058 one-click POST.
+
+GET shows a page with a button (mail scanners follow links; a GET changes nothing). POST
+unsubscribes from every list, whatever the body says (``List-Unsubscribe=One-Click`` from a
+mail client, or the button), with no cookie and no login, and answers 200 with a page, never
+a redirect. Repeating it is harmless; a person already erased gets the same answer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from mailer.core.links import preferences_url
+from mailer.subscriptions import preferences
+from mailer.web.public.forms import read_form
+from mailer.web.public.site import PublicSite
+
+
+def router(site: PublicSite) -> APIRouter:
+    app = site.app
+    routes = APIRouter(route_class=site.route_class(), include_in_schema=False)
+
+    def settings_link(subscriber_id: int) -> str:
+        web, key = app.settings.web, app.settings.secrets.key
+        return preferences_url(web.base_url, key, subscriber_id)
+
+    @routes.get("/u/{token}")
+    async def unsubscribe_page(request: Request, token: str) -> Response:
+        """The address and one button."""
+        subscriber_id = site.subscriber_of("unsubscribe", token)
+        if subscriber_id is None:
+            return site.invalid_link(request)
+        found = await asyncio.to_thread(preferences.profile, app.database, subscriber_id)
+        if found is None:
+            return site.invalid_link(request)
+        return site.page(
+            request, "unsubscribe.html.j2", token=token, email=found.email,
+            receiving=found.receiving, link=settings_link(subscriber_id),
+        )  # fmt: skip
+
+    @routes.post("/u/{token}")
+    async def unsubscribe(request: Request, token: str) -> Response:
+        """Unsubscribe from every list (one-click or the button); 200, no redirect."""
+        await read_form(request, app.settings.web.max_form_bytes)
+        subscriber_id = site.subscriber_of("unsubscribe", token)
+        if subscriber_id is None:
+            return site.invalid_link(request)
+        found = await asyncio.to_thread(
+            preferences.unsubscribe, app.database, subscriber_id, now=app.clock()
+        )
+        return site.notice(
+            request, "unsubscribed", link=settings_link(subscriber_id) if found else ""
+        )
+
+    return routes

@@ -1,0 +1,142 @@
+"""``/preferences/<token>``: change one's profile and lists, pause, export, erase.
+
+Every change is a POST; the erase takes two (the second carries ``confirm=yes``), and the
+export is a POST too, so that nothing follows the link to download a person's data.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from mailer.core.links import unsubscribe_url
+from mailer.errors import InvalidRecord
+from mailer.subscriptions import preferences, signup
+from mailer.subscriptions.preferences import Choices, Profile
+from mailer.web.public.forms import Form, read_form
+from mailer.web.public.site import PRIVATE, PublicSite
+
+PAUSE = "pause"
+
+
+def _values(found: Profile) -> dict[str, Any]:
+    return {
+        "name": found.name, "country": found.country or "", "language": found.language or "",
+        "interests": list(found.interests),
+        "lists": [name for name, status in found.lists.items() if status != "unsubscribed"],
+    }  # fmt: skip
+
+
+def _choices(posted: Form) -> Choices:
+    return Choices(
+        name=posted.get("name"), country=posted.get("country"), language=posted.get("language"),
+        interests=posted.getlist("interests"), lists=posted.getlist("lists"),
+    )  # fmt: skip
+
+
+def router(site: PublicSite) -> APIRouter:
+    app = site.app
+    database = app.database
+    routes = APIRouter(route_class=site.route_class(), include_in_schema=False)
+    max_bytes = app.settings.web.max_form_bytes
+    public_lists = [n.strip() for n in app.settings.web.public_lists.split(",") if n.strip()]
+
+    async def lookup(token: str) -> Profile | None:
+        subscriber_id = site.subscriber_of("preferences", token)
+        if subscriber_id is None:
+            return None
+        return await asyncio.to_thread(preferences.profile, database, subscriber_id)
+
+    async def show(request: Request, token: str, found: Profile, *, status: int = 200,
+                   values: dict[str, Any] | None = None, errors: dict[str, str] | None = None,
+                   saved: str = "") -> Response:  # fmt: skip
+        offered = await asyncio.to_thread(signup.offer, database, public_lists)
+        web, key = app.settings.web, app.settings.secrets.key
+        return site.page(
+            request, "preferences.html.j2", status=status, token=token, person=found,
+            offer=offered, values=values or _values(found), errors=errors or {}, saved=saved,
+            countries=site.countries(site.language(request)),
+            leave=unsubscribe_url(web.base_url, key, found.id),
+        )  # fmt: skip
+
+    @routes.get("/preferences/{token}")
+    async def preferences_page(request: Request, token: str) -> Response:
+        found = await lookup(token)
+        if found is None:
+            return site.invalid_link(request)
+        return await show(request, token, found)
+
+    @routes.post("/preferences/{token}")
+    async def save(request: Request, token: str) -> Response:
+        """Save the form, or pause (``action=pause``)."""
+        posted = await read_form(request, max_bytes)
+        found = await lookup(token)
+        if found is None:
+            return site.invalid_link(request)
+        now = app.clock()
+        if posted.get("action") == PAUSE:
+            await asyncio.to_thread(preferences.pause, database, found.id, now=now)
+            changed = await asyncio.to_thread(preferences.profile, database, found.id)
+            return await show(request, token, changed or found, saved="paused")
+        offered = await asyncio.to_thread(signup.offer, database, public_lists)
+        choices = _choices(posted)
+        try:
+            changed = await asyncio.to_thread(
+                preferences.update, database, found.id, choices, offered, now=now
+            )
+        except InvalidRecord as exc:
+            values = {
+                "name": choices.name, "country": choices.country, "language": choices.language,
+                "interests": list(choices.interests), "lists": list(choices.lists),
+            }  # fmt: skip
+            errors = {problem.field: problem.message for problem in exc.problems}
+            return await show(request, token, found, status=422, values=values, errors=errors)
+        if changed is None:
+            return site.invalid_link(request)
+        return await show(request, token, changed, saved="saved")
+
+    @routes.post("/preferences/{token}/export")
+    async def export(request: Request, token: str) -> Response:
+        """Everything held on the person, as a JSON download."""
+        await read_form(request, max_bytes)
+        found = await lookup(token)
+        data = None
+        if found is not None:
+            data = await asyncio.to_thread(preferences.export, database, found.id)
+        if data is None:
+            return site.invalid_link(request)
+        body = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+        return Response(
+            body.encode(),
+            media_type="application/json; charset=utf-8",
+            headers={**PRIVATE,
+                     "Content-Disposition": 'attachment; filename="my-subscription-data.json"'},
+        )  # fmt: skip
+
+    @routes.get("/preferences/{token}/erase")
+    async def erase_page(request: Request, token: str) -> Response:
+        """The confirmation step of the erase (changes nothing)."""
+        if await lookup(token) is None:
+            return site.invalid_link(request)
+        return site.page(request, "erase.html.j2", token=token)
+
+    @routes.post("/preferences/{token}/erase")
+    async def erase(request: Request, token: str) -> Response:
+        """Without ``confirm=yes``: the confirmation step; with it: erase the person."""
+        posted = await read_form(request, max_bytes)
+        found = await lookup(token)
+        if found is None:
+            return site.invalid_link(request)
+        if posted.get("confirm") != "yes":
+            return site.page(request, "erase.html.j2", token=token)
+        await asyncio.to_thread(preferences.erase, database, found.id, now=app.clock())
+        return site.notice(
+            request, "erased", link=f"/subscribe?lang={quote(site.language(request))}"
+        )
+
+    return routes

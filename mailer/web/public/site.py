@@ -1,0 +1,194 @@
+"""What every public page shares: templates, UI strings per language, security headers.
+
+The page language is ``?lang=`` when the site has it, else the best match of the browser's
+``Accept-Language``, else English. Every page gets a Content-Security-Policy without any
+script (the pages need none), ``X-Frame-Options: DENY``, ``Referrer-Policy: no-referrer``
+(the token in the address never leaks to a linked site) and ``nosniff``.
+"""
+
+from __future__ import annotations
+
+import gettext
+import logging
+import tomllib
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import pycountry
+from fastapi import Request, Response
+from fastapi.responses import HTMLResponse
+from fastapi.routing import APIRoute
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from mailer.app import App
+from mailer.core.languages import direction, truncations
+from mailer.core.subscribers import EXTRA_ALPHA2
+from mailer.core.tokens import read_token
+from mailer.errors import StorageError
+from mailer.web.limits import RateLimit
+from mailer.web.public.forms import FormTooLarge, FormUnreadable
+
+log = logging.getLogger(__name__)
+WEB = Path(__file__).resolve().parent.parent
+DEFAULT_LANGUAGE = "en"
+PAGE_POLICY = (
+    "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
+    "frame-ancestors 'none'; base-uri 'none'"
+)
+HEADERS = {
+    "Content-Security-Policy": PAGE_POLICY,
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+}
+PRIVATE = {"Cache-Control": "no-store, private"}
+HOUR = 3600.0
+
+
+def _load_strings() -> dict[str, Any]:
+    with (WEB / "strings" / "public.toml").open("rb") as handle:
+        return tomllib.load(handle)
+
+
+def accept_language(header: str) -> list[str]:
+    """The tags of an ``Accept-Language`` header, best first (``q=0`` dropped)."""
+    weighted = []
+    for position, part in enumerate(header.split(",")[:20]):
+        tag, _, params = part.strip().partition(";")
+        quality = 1.0
+        if params.strip().startswith("q="):
+            try:
+                quality = float(params.strip()[2:])
+            except ValueError:
+                quality = 0.0
+        if tag and tag != "*" and quality > 0:
+            weighted.append((-quality, position, tag.strip()))
+    return [tag for _, _, tag in sorted(weighted)]
+
+
+@lru_cache(maxsize=16)
+def countries(language: str, kosovo: str = "Kosovo") -> tuple[tuple[str, str], ...]:
+    """(ISO code, name in ``language``) of every country, sorted by that name; Kosovo, not in
+    ISO 3166 and so not in its translations, is named by the caller."""
+    translation = gettext.translation(
+        "iso3166-1", pycountry.LOCALES_DIR, languages=[language], fallback=True
+    )
+    names = {str(c.alpha_2): translation.gettext(str(c.name)) for c in pycountry.countries}
+    names.update({code: kosovo for code in EXTRA_ALPHA2})
+    return tuple(sorted(names.items(), key=lambda pair: pair[1].casefold()))
+
+
+@dataclass
+class PublicSite:
+    """The public pages bound to one ``App``: templates, strings and rate limits."""
+
+    app: App
+    strings: dict[str, Any] = field(default_factory=_load_strings)
+    env: Environment = field(init=False)
+    per_ip: RateLimit = field(init=False)
+    per_address: RateLimit = field(init=False)
+
+    def __post_init__(self) -> None:
+        web = self.app.settings.web
+        self.per_ip = RateLimit(limit=web.subscribe_per_ip, window=HOUR)
+        self.per_address = RateLimit(limit=web.subscribe_per_address, window=HOUR)
+        self.env = Environment(
+            loader=FileSystemLoader(WEB / "templates" / "public"),
+            autoescape=True,
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.env.globals["org"] = self.app.settings.organisation
+        self.env.globals["autonyms"] = self.strings["languages"]
+
+    @property
+    def languages(self) -> list[str]:
+        """The languages the pages are written in."""
+        return [tag for tag in self.strings if tag != "languages"]
+
+    def language(self, request: Request) -> str:
+        """``?lang=``, else ``Accept-Language``, else English (each matched by truncation)."""
+        by_key = {tag.casefold(): tag for tag in self.languages}
+        wanted = [request.query_params.get("lang", "")]
+        wanted += accept_language(request.headers.get("accept-language", ""))
+        for tag in filter(None, wanted):
+            for candidate in truncations(tag[:35]):
+                if candidate.casefold() in by_key:
+                    return by_key[candidate.casefold()]
+        return DEFAULT_LANGUAGE
+
+    def countries(self, language: str) -> tuple[tuple[str, str], ...]:
+        return countries(language, self.text(language)["country_xk"])
+
+    def text(self, language: str) -> dict[str, str]:
+        """The UI strings of ``language``, English where it has no translation."""
+        return {**self.strings[DEFAULT_LANGUAGE], **self.strings.get(language, {})}
+
+    def page(
+        self, request: Request, template: str, *, status: int = 200,
+        headers: dict[str, str] | None = None, **context: Any,
+    ) -> HTMLResponse:  # fmt: skip
+        language = self.language(request)
+        html = self.env.get_template(template).render(
+            lang=language,
+            dir=direction(language),
+            t=self.text(language),
+            languages=self.languages,
+            path=request.url.path,
+            **context,
+        )
+        return HTMLResponse(html, status_code=status, headers={**PRIVATE, **(headers or {})})
+
+    def notice(
+        self, request: Request, name: str, *, status: int = 200,
+        headers: dict[str, str] | None = None, **context: Any,
+    ) -> HTMLResponse:  # fmt: skip
+        """A page of one heading and one paragraph: ``<name>_title`` and ``<name>_body``."""
+        return self.page(request, "notice.html.j2", status=status, headers=headers,
+                         name=name, **context)  # fmt: skip
+
+    def invalid_link(self, request: Request) -> HTMLResponse:
+        """The one page for every bad token: tampered, unknown key, wrong purpose, erased."""
+        return self.notice(request, "invalid", status=404)
+
+    def subscriber_of(self, purpose: str, token: str) -> int | None:
+        """The subscriber id a valid ``purpose`` token names (subject ``s<id>``)."""
+        subject = read_token(self.app.token_keys(), purpose, token)
+        if subject is None or not subject.startswith("s") or not subject[1:].isdigit():
+            return None
+        return int(subject[1:])
+
+    def route_class(self) -> type[APIRoute]:
+        """An ``APIRoute`` adding the security headers, answering oversized forms with 413."""
+        site = self
+
+        class PublicRoute(APIRoute):
+            def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+                handler = super().get_route_handler()
+
+                async def guarded(request: Request) -> Response:
+                    try:
+                        response = await handler(request)
+                    except FormTooLarge:
+                        response = site.notice(request, "too_large", status=413)
+                    except FormUnreadable:
+                        response = site.notice(request, "unreadable", status=400)
+                    except StorageError as exc:  # the database is down or failing
+                        log.error("public page %s: %s", request.url.path, exc)
+                        response = site.notice(request, "unavailable", status=503)
+                    for name, value in HEADERS.items():
+                        response.headers.setdefault(name, value)
+                    return response
+
+                return guarded
+
+        return PublicRoute
+
+
+def client_ip(request: Request) -> str:
+    """The visitor's address as the server sees it (uvicorn's --proxy-headers sets it)."""
+    return request.client.host if request.client else "unknown"
