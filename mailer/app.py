@@ -13,6 +13,7 @@ from mailer.bounces.ingest import Ingest
 from mailer.config import Settings
 from mailer.core.bounce_policy import BouncePolicy
 from mailer.core.campaigns import Campaign
+from mailer.core.tokens import keyring
 from mailer.db import Database
 from mailer.dispatch.transactional import TransactionalMail
 from mailer.dispatch.worker import Dispatcher, DispatchSettings
@@ -57,8 +58,9 @@ class App:
         )
 
     def token_keys(self) -> dict[str, str]:
-        """Keys that verify signed tokens, by key id; new tokens are signed with ``k1``."""
-        return {"k1": self.settings.secrets.key}
+        """Keys that verify signed tokens, by key id: ``secrets.key`` and ``secrets.old_keys``."""
+        secrets = self.settings.secrets
+        return keyring(secrets.key, secrets.old_key_list())
 
     def relay(self) -> RelayPool:
         """The relays to send through, each a pool of reused connections."""
@@ -120,7 +122,7 @@ class App:
         bounces = self.settings.bounces
         return Ingest(
             database=self.database,
-            keys={"k1": self.settings.secrets.key},
+            keys=self.token_keys(),
             policy=self.bounce_policy(),
             clock=self.clock,
             attribution=timedelta(days=bounces.attribution_days),

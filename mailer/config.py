@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
@@ -144,6 +145,11 @@ class WebSettings:
 @dataclass(frozen=True)
 class SecretsSettings:
     key: str = field(default=PLACEHOLDER_SECRET, repr=False)
+    # keys replaced by ``key`` whose tokens (links in mail already sent) still verify
+    old_keys: str = field(default="", repr=False)
+
+    def old_key_list(self) -> list[str]:
+        return [key for key in re.split(r"[\s,]+", self.old_keys) if key]
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from mailer.bounces.mailbox import fetch_bounces, mailbox_from
 from mailer.bounces.receiver import Receiver
 from mailer.cli.root import mailer, state, stop_on_signals
 from mailer.core.bounces import Kind, classify
-from mailer.core.tokens import delivery_of_bounce_token
+from mailer.core.tokens import delivery_of_bounce_token, keyring
 from mailer.smtp.inbound import start_inbound
 
 MAX_BYTES = 25 * 1024 * 1024
@@ -38,7 +38,7 @@ def parse_command(ctx: click.Context, files: tuple[Path, ...], as_json: bool) ->
     """
     settings = state(ctx).settings()
     settings.require_secret()
-    keys = {"k1": settings.secrets.key}
+    keys = keyring(settings.secrets.key, settings.secrets.old_key_list())
     logging.getLogger("flufl.bounce").setLevel(logging.CRITICAL)  # it logs its own crashes
     for path in files:
         record: dict[str, object] = {"file": str(path)}

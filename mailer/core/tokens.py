@@ -4,6 +4,11 @@ A token names what it is for (its *purpose*) and whom (a short subject such as `
 carries the id of the key that signed it (for rotation) and an HMAC-SHA256 over all three,
 truncated to 128 bits and compared in constant time. A token made for one purpose never
 verifies for another.
+
+Rotation: a key's id is a short fingerprint of the key (``key_id_of``), so new tokens always
+name the key that signed them; ``keyring`` maps the current key and the old ones still
+accepted (``secrets.old_keys``) by id. Tokens made before ids were fingerprints say ``k1``;
+they verify with the current key.
 """
 
 from __future__ import annotations
@@ -12,7 +17,9 @@ import base64
 import hashlib
 import hmac
 import re
+from collections.abc import Iterable
 
+LEGACY_KEY_ID = "k1"
 _SUBJECT = re.compile(r"[A-Za-z0-9.:_-]{1,80}")
 
 
@@ -21,8 +28,20 @@ def _signature(key: str, key_id: str, purpose: str, subject: str) -> str:
     return base64.urlsafe_b64encode(mac.digest()[:16]).rstrip(b"=").decode()
 
 
-def make_token(key: str, purpose: str, subject: str, *, key_id: str = "k1") -> str:
+def key_id_of(key: str) -> str:
+    """The id tokens signed with ``key`` carry: ``k`` and 6 hex digits of its SHA-256."""
+    return "k" + hashlib.sha256(key.encode()).hexdigest()[:6]
+
+
+def keyring(current: str, old: Iterable[str] = ()) -> dict[str, str]:
+    """Keys that verify tokens, by id: the current one (also as ``k1``) and the old ones."""
+    keys = {key_id_of(key): key for key in old if key}
+    return keys | {key_id_of(current): current, LEGACY_KEY_ID: current}
+
+
+def make_token(key: str, purpose: str, subject: str, *, key_id: str | None = None) -> str:
     """``<key id>.<subject>.<signature>``; the subject is letters, digits and ``.:_-``."""
+    key_id = key_id or key_id_of(key)
     if not _SUBJECT.fullmatch(subject) or not _SUBJECT.fullmatch(key_id) or "." in key_id:
         raise ValueError(f"token subject or key id has characters a URL may not carry: {subject!r}")
     return f"{key_id}.{subject}.{_signature(key, key_id, purpose, subject)}"

@@ -15,7 +15,7 @@ import hashlib
 import re
 from datetime import timedelta
 
-from mailer.core.tokens import read_token
+from mailer.core.tokens import key_id_of, read_token
 
 OPEN = "open"
 CLICK = "click"
@@ -47,8 +47,8 @@ class Signer:
     about twice as fast as ``hmac.new`` and a message carries several.
     """
 
-    def __init__(self, key: str, *, key_id: str = "k1") -> None:
-        self.key_id = key_id
+    def __init__(self, key: str, *, key_id: str | None = None) -> None:
+        self.key_id = key_id or key_id_of(key)
         raw = key.encode()
         if len(raw) > _BLOCK:
             raw = hashlib.sha256(raw).digest()

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from mailer.core.campaigns import Item
 from mailer.core.languages import direction, resolve_language, truncations
 from mailer.core.selection import select_items
-from mailer.core.tokens import make_token, read_token
+from mailer.core.tokens import key_id_of, keyring, make_token, read_token
 from mailer.core.wrap import wrap_html
 from mailer.render import markdown
 
@@ -98,11 +98,27 @@ def test_country_and_interest_both_needed() -> None:
 
 def test_tokens_are_bound_to_purpose_and_key() -> None:
     token = make_token("key-1", "unsubscribe", "s42")
-    assert read_token({"k1": "key-1"}, "unsubscribe", token) == "s42"
-    assert read_token({"k1": "key-1"}, "preferences", token) is None
-    assert read_token({"k1": "other"}, "unsubscribe", token) is None
-    assert read_token({"k1": "key-1"}, "unsubscribe", token.replace("s42", "s43")) is None
-    assert read_token({"k1": "key-1"}, "unsubscribe", "garbage") is None
+    keys = keyring("key-1")
+    assert read_token(keys, "unsubscribe", token) == "s42"
+    assert read_token(keys, "preferences", token) is None
+    assert read_token(keyring("other"), "unsubscribe", token) is None
+    assert read_token(keys, "unsubscribe", token.replace("s42", "s43")) is None
+    assert read_token(keys, "unsubscribe", "garbage") is None
+
+
+def test_rotating_the_key_keeps_old_links_working_and_signs_with_the_new_one() -> None:
+    before = make_token("old-key", "unsubscribe", "s42")
+    legacy = make_token("old-key", "unsubscribe", "s42", key_id="k1")  # tokens before ids
+    rotated = keyring("new-key", ["old-key"])
+    assert read_token(rotated, "unsubscribe", before) == "s42"
+    after = make_token("new-key", "unsubscribe", "s42")
+    assert after.split(".")[0] == key_id_of("new-key") != before.split(".")[0]
+    assert read_token(rotated, "unsubscribe", after) == "s42"
+    assert read_token(keyring("new-key"), "unsubscribe", before) is None  # old key dropped
+    assert read_token(keyring("old-key"), "unsubscribe", legacy) == "s42"
+    # a token naming the new key's id but signed with the old key does not verify
+    forged = f"{key_id_of('new-key')}.{before.split('.', 1)[1]}"
+    assert read_token(rotated, "unsubscribe", forged) is None
 
 
 @given(st.text(alphabet="<>ab /=\"'", min_size=0, max_size=3000))
