@@ -12,6 +12,7 @@ from mailer.cli import (
     sending,
     serve,
     subscribers,
+    tokens,
     tracking,
     users,
 )
@@ -29,6 +30,7 @@ __all__ = [
     "sending",
     "serve",
     "subscribers",
+    "tokens",
     "tracking",
     "users",
 ]

@@ -24,7 +24,14 @@ STATIC = Path(__file__).parent / "static"  # CSS and the little JS there is; no 
 
 
 def create_app(app: App) -> FastAPI:
-    web = FastAPI(title="mailer", docs_url=None, redoc_url=None)
+    web = FastAPI(
+        title="mailer",
+        version=api.VERSION,
+        description=api.DESCRIPTION,
+        openapi_url=api.OPENAPI_URL,
+        docs_url=None,
+        redoc_url=None,
+    )
     for part in (public, api, staff, tracking):
         web.include_router(part.router(app))
     web.mount("/static", StaticFiles(directory=STATIC), name="static")

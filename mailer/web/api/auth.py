@@ -1,0 +1,60 @@
+"""Bearer tokens with scopes: ``Authorization: Bearer mlr_…`` on every ``/api/v1`` route.
+
+No token, an unknown or a revoked one: 401 with ``WWW-Authenticate: Bearer``. A token
+without the route's scope: 403 naming the scope. Tokens are made with ``mailer tokens add``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import Depends, Security
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from mailer.app import App
+from mailer.subscriptions.api_tokens import SCOPES, ApiToken, authenticate
+from mailer.web.api.errors import ApiError
+
+bearer = HTTPBearer(
+    auto_error=False,
+    scheme_name="token",
+    description="An API token from `mailer tokens add NAME --scope …`; each route names the "
+    f"scope it needs ({', '.join(SCOPES)}).",
+)
+
+BEARER = Security(bearer)
+
+
+def _unauthorized(message: str, error: str | None = None) -> ApiError:
+    challenge = 'Bearer realm="mailer"' + (f', error="{error}"' if error else "")
+    return ApiError(401, {"error": message}, {"WWW-Authenticate": challenge})
+
+
+class Guard:
+    """Makes the dependency that checks a request's token for one scope."""
+
+    def __init__(self, app: App) -> None:
+        self.app = app
+
+    def token(self, credentials: HTTPAuthorizationCredentials | None) -> ApiToken:
+        if credentials is None:
+            raise _unauthorized("an API token is needed: send Authorization: Bearer <token>")
+        found = authenticate(self.app.database, credentials.credentials, now=self.app.clock())
+        if found is None:
+            raise _unauthorized("the API token is unknown or revoked", "invalid_token")
+        return found
+
+    def needs(self, scope: str) -> Any:
+        """``Depends`` on a token holding ``scope``."""
+        assert scope in SCOPES, scope
+
+        def check(
+            credentials: HTTPAuthorizationCredentials | None = BEARER,
+        ) -> ApiToken:
+            token = self.token(credentials)
+            if scope not in token.scopes:
+                message = f"the API token {token.name!r} lacks the scope {scope}"
+                raise ApiError(403, {"error": message, "scope": scope})
+            return token
+
+        return Depends(check)

@@ -1,0 +1,132 @@
+"""``POST /api/v1/subscribers/import``: a CSV (or JSON Lines) upload through the importer.
+
+The body is capped (413) before it is parsed: ``importer.max_bytes`` or ``UPLOAD_MAX_BYTES``,
+whichever is smaller. The answer is the import report, with every invalid row and field.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import codecs
+import re
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, File, Form, UploadFile
+from pydantic import BaseModel, Field
+
+from mailer.app import App
+from mailer.errors import ImportFileError, InvalidValue
+from mailer.importer import ImportReport, import_file
+from mailer.importer.run import ImportOptions
+from mailer.subscriptions.api_tokens import ApiToken
+from mailer.web.api.auth import Guard
+from mailer.web.api.errors import api_route, responses
+from mailer.web.api.models import Name
+
+UPLOAD_MAX_BYTES = 20 * 1024 * 1024
+MAX_ENCODING = 40
+
+
+class RowError(BaseModel):
+    row: int | None = Field(description="Line of the file (1 is the header of a CSV).")
+    field: str
+    error: str
+
+
+class ImportResult(BaseModel):
+    file: str
+    list_name: str
+    list_created: bool
+    dry_run: bool
+    created: int
+    updated: int
+    unchanged: int
+    suppressed: int = Field(description="Rows skipped: suppressed or unsubscribed addresses.")
+    invalid_rows: int
+    invalid: list[RowError]
+    ignored_columns: list[str]
+
+
+def upload_cap(app: App) -> int:
+    configured = app.settings.importer.max_bytes
+    return min(configured, UPLOAD_MAX_BYTES) if configured > 0 else UPLOAD_MAX_BYTES
+
+
+def _file_name(upload: UploadFile) -> str:
+    """The upload's own name, reduced to safe characters (it names the consent source)."""
+    name = Path(upload.filename or "upload.csv").name
+    return re.sub(r"[^A-Za-z0-9._-]", "_", name).lstrip(".")[:100] or "upload.csv"
+
+
+def _text_encoding(name: str) -> bool:
+    try:
+        return bool(getattr(codecs.lookup(name), "_is_text_encoding", True))
+    except LookupError:
+        return False
+
+
+def _run(app: App, upload: UploadFile, options: ImportOptions) -> ImportReport:
+    name = _file_name(upload)
+    with tempfile.TemporaryDirectory(prefix="mailer-import-") as folder:
+        path = Path(folder) / name
+        upload.file.seek(0)
+        with path.open("wb") as out:
+            shutil.copyfileobj(upload.file, out)
+        try:
+            report = import_file(app.database, path, options, now=app.clock)
+        except ImportFileError as exc:
+            raise ImportFileError(name, exc.reason) from None
+    report.path = name
+    return report
+
+
+def _result(report: ImportReport) -> ImportResult:
+    return ImportResult(
+        file=report.path, list_name=report.list_name, list_created=report.list_created,
+        dry_run=report.dry_run, created=report.created, updated=report.updated,
+        unchanged=report.unchanged, suppressed=report.suppressed,
+        invalid_rows=report.invalid_rows,
+        invalid=[RowError(row=p.row, field=p.field, error=p.error) for p in report.invalid],
+        ignored_columns=report.ignored_columns,
+    )  # fmt: skip
+
+
+def routes(app: App, guard: Guard) -> APIRouter:
+    router = APIRouter(route_class=api_route(upload_cap(app)), tags=["subscribers"])
+    write = guard.needs("subscribers:write")
+
+    @router.post(
+        "/subscribers/import", response_model=ImportResult,
+        responses=responses(401, 403, 413, 422),
+    )  # fmt: skip
+    async def import_upload(
+        file: Annotated[UploadFile, File(description="CSV or JSON Lines; `email` column.")],
+        list_name: Annotated[Name, Form(alias="list", min_length=1)],
+        status: Annotated[Literal["active", "unconfirmed"], Form()] = "active",
+        dry_run: Annotated[bool, Form()] = False,
+        encoding: Annotated[str | None, Form(max_length=MAX_ENCODING)] = None,
+        token: ApiToken = write,
+    ) -> ImportResult:
+        """Import subscribers from an uploaded file into a list (created if missing), as
+        `mailer subscribers import` does. Scope: `subscribers:write`.
+
+        Columns: email (required), name, country, language, interests (`;`-separated); any
+        other column becomes an attribute. A bad row is skipped and reported with its line and
+        field; the good rows are stored. `dry_run` validates and counts, storing nothing."""
+        if not list_name.strip():
+            raise InvalidValue("list", "is empty")
+        if encoding and not _text_encoding(encoding):
+            raise InvalidValue("encoding", f"{encoding!r} is not a known text encoding")
+        settings = app.settings.importer
+        options = ImportOptions(
+            list_name=list_name.strip(), status=status, dry_run=dry_run,
+            encoding=encoding or None, batch_size=settings.batch_size,
+            max_bytes=upload_cap(app),
+        )  # fmt: skip
+        report = await asyncio.to_thread(_run, app, file, options)
+        return _result(report)
+
+    return router

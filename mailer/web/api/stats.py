@@ -1,0 +1,56 @@
+"""``/api/v1/stats``: subscribers by status, country and language; deliveries by state;
+bounces by kind. Read at request time from the database."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
+
+from mailer.app import App
+from mailer.core.subscribers import STATUSES
+from mailer.db import totals
+from mailer.subscriptions.api_tokens import ApiToken
+from mailer.web.api.auth import Guard
+from mailer.web.api.errors import api_route, responses
+
+StatusFilter = Literal[(*STATUSES, "any")]  # type: ignore[valid-type]
+
+
+class SubscriberStats(BaseModel):
+    by_status: dict[str, int] = Field(description="Every status, 0 when nobody has it.")
+    by_country: dict[str, int] = Field(description="ISO code (`-` unknown), most first.")
+    by_language: dict[str, int] = Field(description="BCP 47 tag (`-` unknown), most first.")
+
+
+class Stats(BaseModel):
+    subscribers: SubscriberStats
+    deliveries: dict[str, int] = Field(description="Deliveries of every campaign by state.")
+    bounces: dict[str, int] = Field(description="Bounce and complaint events by kind.")
+
+
+def routes(app: App, guard: Guard) -> APIRouter:
+    router = APIRouter(route_class=api_route(), tags=["stats"])
+    read = guard.needs("stats:read")
+
+    @router.get("/stats", response_model=Stats, responses=responses(401, 403, 422))
+    def stats(token: ApiToken = read, status: StatusFilter = "active") -> Stats:
+        """Counts for a dashboard. `status` chooses whom the country and language counts
+        cover (`active` by default, `any` for everyone). Scope: `stats:read`."""
+        only = None if status == "any" else status
+        with app.database.read() as conn:
+            by_status = totals.subscribers_by(conn, "status", status=None)
+            by_country = totals.subscribers_by(conn, "country", status=only)
+            by_language = totals.subscribers_by(conn, "language", status=only)
+            deliveries = totals.deliveries_by_state(conn)
+            bounces = totals.bounces_by_kind(conn)
+        return Stats(
+            subscribers=SubscriberStats(
+                by_status={name: by_status.get(name, 0) for name in STATUSES},
+                by_country=by_country, by_language=by_language,
+            ),
+            deliveries=deliveries, bounces=bounces,
+        )  # fmt: skip
+
+    return router

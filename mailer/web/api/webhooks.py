@@ -1,0 +1,133 @@
+"""``POST /webhooks/{ses,sendgrid,postmark,mailgun}``: ESP bounce and complaint webhooks.
+
+No API token: each provider proves itself (SNS and SendGrid signatures, Mailgun's HMAC,
+Postmark's Basic credentials), checked by ``WebhookIntake``. The body is capped at
+``webhooks.max_body_bytes`` before it is read whole. Statuses: 200 recorded (or nothing to
+record), 400 unreadable body, 401 bad Postmark credentials, 403 bad or stale signature,
+404 provider not configured, 413 too large, 503 storage or SNS certificate unavailable (the
+provider retries).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import urllib.error
+import urllib.request
+from collections.abc import Mapping
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from mailer.app import App
+from mailer.bounces.hooks import PROVIDERS, WebhookIntake
+from mailer.bounces.webhooks import (
+    SnsSubscription,
+    WebhookAuthError,
+    WebhookError,
+    WebhookPayloadError,
+    WebhookTooLarge,
+    check_sns_url,
+)
+from mailer.errors import ConfigError, StorageError
+from mailer.web.api.errors import ErrorBody, api_route, error_json
+
+log = logging.getLogger(__name__)
+SETUP = {
+    "ses": "an SNS topic subscribed to this URL (webhooks.ses_topic_arns limits the topics)",
+    "sendgrid": "webhooks.sendgrid_public_key",
+    "postmark": "webhooks.postmark_username and webhooks.postmark_password",
+    "mailgun": "webhooks.mailgun_signing_key",
+}
+
+
+class WebhookResult(BaseModel):
+    provider: str
+    recorded: int = Field(description="Bounce and complaint events recorded.")
+    actions: list[str] = Field(description="What the bounce policy did for each.")
+    subscription_confirmed: bool | None = Field(
+        None, description="SES only: whether the SNS subscription was confirmed."
+    )
+
+
+def _refusal(provider: str, exc: Exception) -> JSONResponse:
+    if isinstance(exc, WebhookTooLarge):
+        return error_json(413, str(exc))
+    if isinstance(exc, WebhookAuthError):
+        if provider == "postmark":  # Basic credentials: ask for them again
+            response = error_json(401, str(exc))
+            response.headers["WWW-Authenticate"] = 'Basic realm="mailer webhooks"'
+            return response
+        return error_json(403, str(exc))
+    if isinstance(exc, WebhookPayloadError):
+        return error_json(400, str(exc))
+    log.error("%s webhook: %s", provider, exc)  # our side: the provider will retry
+    return error_json(503, f"{provider} webhook: cannot record now; try again later")
+
+
+def confirm_sns(url: str, *, timeout: float = 5.0) -> bool:
+    """Visit an SNS SubscribeURL (already checked to be https on an SNS host) to confirm."""
+    try:
+        check_sns_url(url, certificate=False)
+        with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310 (https, SNS)
+            return bool(response.status == 200)
+    except (OSError, urllib.error.URLError, WebhookError) as exc:
+        log.warning("ses webhook: could not confirm the SNS subscription (%s); open %s", exc, url)
+        return False
+
+
+DOCUMENTED: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorBody, "description": meaning}
+    for status, meaning in {
+        400: "The body is not the provider's format.",
+        401: "Postmark: wrong or missing Basic credentials.",
+        403: "The signature is missing, wrong or stale, or the request was replayed.",
+        404: "This provider is not configured.",
+        413: "The body is over `webhooks.max_body_bytes`.",
+        503: "Cannot record now (database, SNS certificate); the provider retries.",
+    }.items()
+}
+
+
+def routes(app: App) -> APIRouter:
+    intake: WebhookIntake = app.webhook_intake()  # one, so Mailgun's replay guard remembers
+    cap = app.settings.webhooks.max_body_bytes
+    router = APIRouter(route_class=api_route(cap), tags=["webhooks"])
+
+    def record(provider: str, body: bytes, headers: Mapping[str, str]) -> WebhookResult:
+        """What ``WebhookIntake.receive`` does, telling an SNS subscription from its end."""
+        parsed = intake.parse(provider, body, headers)
+        if isinstance(parsed, SnsSubscription):
+            confirmed = None
+            if parsed.type == "SubscriptionConfirmation":
+                confirmed = confirm_sns(parsed.subscribe_url)
+            else:
+                log.warning("ses webhook: SNS topic %s ended its subscription", parsed.topic_arn)
+            return WebhookResult(provider=provider, recorded=0, actions=[],
+                                 subscription_confirmed=confirmed)  # fmt: skip
+        actions = intake.ingest.reported(parsed, source=provider)
+        return WebhookResult(provider=provider, recorded=len(actions), actions=list(actions),
+                             subscription_confirmed=None)  # fmt: skip
+
+    def add(provider: str) -> None:
+        @router.post(
+            f"/webhooks/{provider}", response_model=WebhookResult, responses=DOCUMENTED,
+            name=f"webhook_{provider}", summary=f"{provider} bounce and complaint webhook",
+            description=f"Set up with {SETUP[provider]}; see docs/api.md. No API token.",
+            openapi_extra={"requestBody": {"content": {"application/json": {"schema": {}}}}},
+        )  # fmt: skip
+        async def receive(request: Request) -> Any:
+            if provider not in intake.configured():
+                return error_json(404, f"the {provider} webhook is not configured: set "
+                                       f"{SETUP[provider]}")  # fmt: skip
+            body = await request.body()
+            try:
+                return await asyncio.to_thread(record, provider, body, request.headers)
+            except (WebhookError, ConfigError, StorageError) as exc:
+                return _refusal(provider, exc)
+
+    for provider in PROVIDERS:
+        add(provider)
+    return router
