@@ -52,16 +52,50 @@ def _parser() -> Lark:
     return Lark(grammar, parser="lalr")
 
 
+MAX_LENGTH: Final = 2000
+MAX_DEPTH: Final = 20  # nested and/or/not/parentheses: databases' SQL parsers overflow past ~45
+MAX_CONDITIONS: Final = 200
+
+
 def parse_segment(text: str) -> Segment:
     """The AST of ``text``; any mistake raises ``SegmentSyntaxError`` with its 1-based column.
 
     The column counts characters from the start of the text. Lark's exceptions never escape.
+    A segment longer than ``MAX_LENGTH`` characters, nested deeper than ``MAX_DEPTH`` or with
+    more than ``MAX_CONDITIONS`` conditions is refused: the SQL it becomes would overflow the
+    database's parser (or Python's recursion) long before it meant anything to a reader.
     """
     if not text.strip():
         raise SegmentSyntaxError(
             text, 1, "the segment is empty; write a condition such as country = GE"
         )
-    return _build(_tree(text), text)
+    if len(text) > MAX_LENGTH:
+        raise SegmentSyntaxError(text[:60], 1, f"the segment is longer than {MAX_LENGTH} "
+                                 "characters; use a list or fewer conditions")  # fmt: skip
+    tree = _tree(text)
+    _check_size(tree, text)
+    return _build(tree, text)
+
+
+def _check_size(tree: Tree[Token], text: str) -> None:
+    """Refuses trees too deep or too wide, walking them without recursion."""
+    conditions = 0
+    stack: list[tuple[Tree[Token], int]] = [(tree, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if node.data in {"or_expr", "and_expr", "negation"}:
+            depth += 1
+            if depth > MAX_DEPTH:
+                first = next(node.scan_values(lambda v: isinstance(v, Token)), None)
+                column = _column(first) if isinstance(first, Token) else 1
+                raise SegmentSyntaxError(text, column, f"nested more than {MAX_DEPTH} levels "
+                                         "deep; write it flatter")  # fmt: skip
+            stack.extend((child, depth) for child in node.children if isinstance(child, Tree))
+        else:
+            conditions += 1
+            if conditions > MAX_CONDITIONS:
+                raise SegmentSyntaxError(text, 1, f"more than {MAX_CONDITIONS} conditions; "
+                                         "use a list or an interest instead")  # fmt: skip
 
 
 def _tree(text: str) -> Tree[Token]:

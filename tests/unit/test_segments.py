@@ -350,3 +350,15 @@ def test_attributes_compare_as_text_and_a_missing_one_is_never_equal() -> None:
     assert holds("attr.city != Baku")
     assert holds("attr.city not in (Baku, Tbilisi)")
     assert not holds('attr.city = ""')
+
+
+def test_segments_too_deep_or_too_long_are_refused_before_they_reach_sql() -> None:
+    deep = "not " * 21 + "country = GE"
+    with pytest.raises(SegmentSyntaxError, match="nested more than 20 levels deep") as found:
+        parse_segment(deep)
+    assert found.value.column == 81  # the 21st level
+    assert isinstance(parse_segment("not " * 19 + "country = GE"), Not)
+    with pytest.raises(SegmentSyntaxError, match="longer than 2000 characters"):
+        parse_segment(" or ".join(["country = GE"] * 200))
+    # parentheses alone nest nothing
+    assert parse_segment("(" * 40 + "country = GE" + ")" * 40) == parse_segment("country = GE")
