@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
+import logging
 import random
 import time
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from mailer.core.bounce_policy import BouncePolicy
 from mailer.core.bounces import Kind
@@ -29,12 +32,18 @@ from mailer.db import bounces as bounce_queries
 from mailer.db import campaigns as stored_campaigns
 from mailer.db import subscribers as subscriber_queries
 from mailer.db.deliveries import Claimed
-from mailer.errors import CampaignInvalid, MailerError
+from mailer.errors import CampaignInvalid, MailerError, StorageError
 from mailer.render.compose import Composer
 from mailer.smtp.dkim import DkimSigner
 from mailer.smtp.pool import RelayPool
 
 RELAY_PAUSE = (5.0, 30.0, 120.0, 600.0)
+# while the database is unreachable (a restart, a failover): seconds between tries, and how
+# long an outcome already sent is retried before its lease is given up for lost
+DATABASE_PAUSE = (0.2, 0.5, 1.0, 2.0, 5.0)
+OUTCOME_PATIENCE = 120.0
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -51,6 +60,7 @@ class DispatchSettings:
     domain_rates: dict[str, float] = field(default_factory=dict)
     dkim: DkimSigner | None = None
     bounce_policy: BouncePolicy = field(default_factory=BouncePolicy)
+    relay_pause: tuple[float, ...] = RELAY_PAUSE  # seconds to wait after a relay says back off
 
 
 @dataclass
@@ -79,17 +89,22 @@ class Dispatcher:
         self._eight_bit = await self.relay.offers_8bitmime()
         self._stop = stop
         while not stop.is_set():
-            claimed = await asyncio.to_thread(self._claim)
+            claimed = await _patiently(self._claim, stop)
             if not claimed:
-                await asyncio.to_thread(self._complete)
+                await _patiently(self._complete, stop)
                 if until_idle:
                     return
                 await _wait(stop, self.settings.poll_seconds)
                 continue
-            backoff = await self._send_batch(claimed)
-            await asyncio.to_thread(self._complete)
+            try:
+                backoff = await self._send_batch(claimed)
+            except StorageError as exc:  # unrecorded rows come back when their leases end
+                log.warning("batch stopped: %s", exc)
+                backoff = False
+            await _patiently(self._complete, stop)
             if backoff:
-                pause = RELAY_PAUSE[min(self._relay_pauses, len(RELAY_PAUSE) - 1)]
+                pauses = self.settings.relay_pause
+                pause = pauses[min(self._relay_pauses, len(pauses) - 1)]
                 self._relay_pauses += 1
                 if until_idle:
                     return
@@ -133,23 +148,33 @@ class Dispatcher:
     async def _send_batch(self, claimed: list[Claimed]) -> bool:
         """Sends a batch; True when the relay asked to back off."""
         ids = [c.subscriber_id for c in claimed]
-        with self.database.read() as conn:
-            people = subscriber_queries.recipients_by_id(conn, ids)
+        people = await _patiently(lambda: self._recipients(ids), self._stop)
         renewing = asyncio.create_task(self._renew([c.id for c in claimed]))
-        try:
+        try:  # every message finishes (or fails) before the batch does: none left running
             outcomes = await asyncio.gather(
-                *(self._deliver(c, people.get(c.subscriber_id)) for c in claimed)
+                *(self._deliver(c, people.get(c.subscriber_id)) for c in claimed),
+                return_exceptions=True,
             )
         finally:
             renewing.cancel()
-        return any(o.action == Action.RELAY_BACKOFF for o in outcomes)
+        for outcome in outcomes:
+            if isinstance(outcome, BaseException):
+                raise outcome
+        return any(isinstance(o, Outcome) and o.action == Action.RELAY_BACKOFF for o in outcomes)
+
+    def _recipients(self, ids: list[int]) -> dict[int, Recipient]:
+        with self.database.read() as conn:
+            return subscriber_queries.recipients_by_id(conn, ids)
 
     async def _renew(self, ids: list[int]) -> None:
         while True:
             await asyncio.sleep(self.settings.lease_seconds / 3)
             until = self.clock() + timedelta(seconds=self.settings.lease_seconds)
-            with self.database.write() as conn:
-                deliveries.renew(conn, ids, worker=self.settings.worker, lease_until=until)
+            try:
+                with self.database.write() as conn:
+                    deliveries.renew(conn, ids, worker=self.settings.worker, lease_until=until)
+            except StorageError as exc:  # try again at the next tick; the lease may run out
+                log.warning("cannot renew leases: %s", exc)
 
     async def _deliver(self, claimed: Claimed, recipient: Recipient | None) -> Outcome:
         if recipient is None:  # erased since the campaign started
@@ -158,6 +183,8 @@ class Dispatcher:
             return outcome
         try:
             data, mid, key, bounce_token = self._compose(claimed, recipient)
+        except StorageError:
+            raise  # the database, not the message: the row comes back when its lease ends
         except (MailerError, ValueError) as exc:  # a broken template or source fails its rows
             outcome = Outcome(Action.FAILED, None, None, f"cannot compose the message: {exc}")
             await self._commits.submit(self._settle(claimed, outcome, None, None))
@@ -320,14 +347,35 @@ class GroupCommit:
     async def _flush(self) -> None:
         while self._pending:
             batch, self._pending = self._pending, []
+            write = functools.partial(self._write, [item for item, _ in batch])
             try:
-                await asyncio.to_thread(self._write, [item for item, _ in batch])
+                await _patiently(write, None, OUTCOME_PATIENCE)
             except Exception as exc:
                 for _, done in batch:
                     done.set_exception(exc)
                 continue
             for _, done in batch:
                 done.set_result(None)
+
+
+async def _patiently(
+    work: Callable[[], T], stop: asyncio.Event | None, patience: float | None = None
+) -> T:
+    """``work`` in a thread, tried again while the database is unreachable (a restart);
+    gives up when ``stop`` is set or after ``patience`` seconds, raising the last error.
+    """
+    began, tries = time.monotonic(), 0
+    while True:
+        try:
+            return await asyncio.to_thread(work)
+        except StorageError as exc:
+            waited = time.monotonic() - began
+            if (stop is not None and stop.is_set()) or (patience is not None and waited > patience):
+                raise
+            pause = DATABASE_PAUSE[min(tries, len(DATABASE_PAUSE) - 1)]
+            tries += 1
+            log.warning("database unavailable, trying again in %.1f s: %s", pause, exc)
+            await asyncio.sleep(pause)
 
 
 async def _wait(stop: asyncio.Event, seconds: float) -> None:

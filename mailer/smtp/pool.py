@@ -1,8 +1,10 @@
 """Several relays with weights and failover, each behind its own circuit breaker.
 
-A relay that answers 421 or refuses connections is left alone for a cool-off that doubles with
+A relay that answers 421 or refuses connections is left alone for a cool-off that grows with
 each failure (5 s up to 10 min); the message goes to the next healthy relay at once. Only when
-every relay is cooling off does the worker hear "back off".
+every relay is cooling off does the worker hear "back off". A 454 (the relay throttles its
+client, e.g. "454 Throttling failure") cools the relay off too: the message is deferred as
+DESIGN.md's table says, and the next ones do not hammer a relay that asked for fewer.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from mailer.core.delivery import Action, Outcome
 from mailer.smtp.relay import Relay
 
 COOL_OFF = (5.0, 30.0, 120.0, 600.0)
+THROTTLED = 454  # a relay-wide "not now", unlike 450/451/452 about one recipient
 
 
 @dataclass
@@ -29,6 +32,7 @@ class _Member:
 class RelayPool:
     members: list[_Member]
     rng: random.Random = field(default_factory=random.Random)
+    cool_off: tuple[float, ...] = COOL_OFF  # seconds a relay rests after its 1st, 2nd, … failure
 
     @classmethod
     def of(cls, relays: list[tuple[Relay, float]], rng: random.Random | None = None) -> RelayPool:
@@ -55,10 +59,11 @@ class RelayPool:
         last: Outcome | None = None
         for member in self.order(time.monotonic()):
             outcome = await member.relay.send(sender, recipient, message, eight_bit=eight_bit)
-            if outcome.action != Action.RELAY_BACKOFF:
+            if outcome.action != Action.RELAY_BACKOFF and outcome.code != THROTTLED:
                 member.failures = 0
                 return outcome
-            member.down_until = time.monotonic() + COOL_OFF[min(member.failures, len(COOL_OFF) - 1)]
+            rest = self.cool_off[min(member.failures, len(self.cool_off) - 1)]
+            member.down_until = time.monotonic() + rest
             member.failures += 1
             last = outcome
         return last or Outcome(Action.RELAY_BACKOFF, None, None, "every relay is cooling off")
