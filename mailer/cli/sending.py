@@ -14,6 +14,7 @@ from mailer.app import App
 from mailer.campaigns import lifecycle, source
 from mailer.campaigns.lifecycle import Status
 from mailer.campaigns.lint import lint_campaign
+from mailer.cli import logs
 from mailer.cli.campaign import EXIT_LINT_ERRORS, campaign
 from mailer.cli.root import mailer, state, stop_on_signals
 from mailer.core.delivery import Action
@@ -175,6 +176,7 @@ for _name in ("pause", "resume", "cancel"):
 @click.pass_context
 def worker(ctx: click.Context) -> None:
     """Send whatever is due until SIGTERM; messages in flight finish first."""
+    logs.configure()  # JSON lines on stderr, as `mailer serve` writes them
     app = state(ctx).app()
 
     async def main() -> None:
