@@ -27,12 +27,35 @@ from mailer.db import bounces as stored
 from mailer.errors import InvalidValue, MailerError
 
 OUR_MESSAGE_ID = re.compile(rb"<d(\d{1,12})\.c\d{1,12}@[^<>\s]{1,255}>")
-_BOUNDARY = re.compile(rb"boundary\s*=", re.IGNORECASE)
+_NESTING = re.compile(rb"boundary\s*=|content-type\s*:\s*message/", re.IGNORECASE)
 RECORDED = frozenset({Kind.HARD, Kind.SOFT, Kind.DELAYED, Kind.COMPLAINT, Kind.AUTO_REPLY})
 
 
 class BounceRefused(MailerError):
     """A message refused unread (too big or too deeply nested)."""
+
+
+def check_size(size: int, *, max_bytes: int) -> None:
+    """Raises ``BounceRefused`` for a message of ``size`` bytes over ``max_bytes``."""
+    if size > max_bytes:
+        raise BounceRefused(
+            f"message of {size} bytes is over the {max_bytes} byte cap (bounces.max_message_bytes)"
+        )
+
+
+def check_message(raw: bytes, *, max_bytes: int, max_mime_depth: int) -> None:
+    """Raises ``BounceRefused`` for a message over ``max_bytes`` or nested too deep.
+
+    Counted on the bytes, before parsing: every ``boundary=`` (a multipart) and every
+    ``message/*`` part (a message inside the message) is a level the parser would descend;
+    a DSN has three or four, and a thousand would exhaust the parser's recursion.
+    """
+    check_size(len(raw), max_bytes=max_bytes)
+    if len(_NESTING.findall(raw)) > max_mime_depth:
+        raise BounceRefused(
+            f"message has more than {max_mime_depth} multipart levels or parts "
+            "(bounces.max_mime_depth)"
+        )
 
 
 @dataclass(frozen=True)
@@ -59,12 +82,7 @@ class Ingest:
 
     def check(self, raw: bytes) -> None:
         """Refuses, unread, what no bounce looks like: too big, or nested too deep."""
-        if len(raw) > self.max_bytes:
-            raise BounceRefused(f"message of {len(raw)} bytes is over the {self.max_bytes} cap")
-        if len(_BOUNDARY.findall(raw)) > self.max_mime_depth:
-            raise BounceRefused(
-                f"message has more than {self.max_mime_depth} multipart levels or parts"
-            )
+        check_message(raw, max_bytes=self.max_bytes, max_mime_depth=self.max_mime_depth)
 
     def message(self, raw: bytes, *, source: str, envelope_token: str | None = None) -> Ingested:
         """Classify ``raw`` and record one event per failed recipient (kinds in ``kinds``).

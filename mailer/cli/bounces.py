@@ -12,14 +12,13 @@ import click
 
 from mailer.app import App
 from mailer.bounces import history
+from mailer.bounces.ingest import BounceRefused, check_message, check_size
 from mailer.bounces.mailbox import fetch_bounces, mailbox_from
 from mailer.bounces.receiver import Receiver
 from mailer.cli.root import mailer, state, stop_on_signals
 from mailer.core.bounces import Kind, classify
 from mailer.core.tokens import delivery_of_bounce_token, keyring
 from mailer.smtp.inbound import start_inbound
-
-MAX_BYTES = 25 * 1024 * 1024
 
 
 @mailer.group()
@@ -40,13 +39,15 @@ def parse_command(ctx: click.Context, files: tuple[Path, ...], as_json: bool) ->
     settings.require_secret()
     keys = keyring(settings.secrets.key, settings.secrets.old_key_list())
     logging.getLogger("flufl.bounce").setLevel(logging.CRITICAL)  # it logs its own crashes
+    max_bytes = settings.bounces.max_message_bytes
     for path in files:
         record: dict[str, object] = {"file": str(path)}
         try:
-            if path.stat().st_size > MAX_BYTES:
-                raise ValueError(f"larger than {MAX_BYTES // (1024 * 1024)} MB")
-            report = classify(path.read_bytes())
-        except (OSError, ValueError) as exc:
+            check_size(path.stat().st_size, max_bytes=max_bytes)  # before reading it
+            raw = path.read_bytes()
+            check_message(raw, max_bytes=max_bytes, max_mime_depth=settings.bounces.max_mime_depth)
+            report = classify(raw)
+        except (OSError, ValueError, BounceRefused) as exc:
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
             record.update(kind=Kind.NOT_BOUNCE.value, recipients=[], status=None,
                           diagnostic=None, delivery=None, error=reason)  # fmt: skip

@@ -63,10 +63,11 @@ def kind_of_status(status: str | None, action: str = "failed") -> Kind:
     return Kind.HARD
 
 
-def _address(value: str | None) -> str | None:
-    if not value:
+def _address(field: object) -> str | None:
+    if not field:
         return None
-    value = value.split(";", 1)[-1].strip()  # "rfc822; user@example.org"
+    # str(): a field holding non-ASCII bytes comes as an email.header.Header (bytes as U+FFFD)
+    value = str(field).split(";", 1)[-1].strip()  # "rfc822; user@example.org"
     match = _ADDRESS.search(value)
     return match.group(1).strip().lower() if match else None
 

@@ -23,6 +23,7 @@ MAX_SUBJECT = 150
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,79}")
 ITEM_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,79}")
 _BREAK = re.compile(r"[\r\n\u0085\u2028\u2029\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_ENCODED_WORD = re.compile(r"=\?[^?\s]*\?[bBqQ]\?")  # RFC 2047: a reader would decode it
 TOP_KEYS = frozenset(
     {"template", "from", "lists", "segment", "languages", "fallback", "send_at", "timezone",
      "approved", "min_items", "content", "items", "series", "period", "tracking", "deadline",
@@ -129,6 +130,9 @@ class _Checker:
             self.error(
                 key, "contains a line break or control character (it would start a new header)"
             )
+        if _ENCODED_WORD.search(value):
+            self.error(key, "contains an encoded-word (=?…?=); write the text itself, it is "
+                       "encoded when sent")  # fmt: skip
         return value.strip()
 
     def strings(self, data: Mapping[str, Any], key: str) -> list[str]:

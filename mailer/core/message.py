@@ -17,6 +17,9 @@ from functools import lru_cache
 
 _BREAK = re.compile(r"[\r\n\u0085\u2028\u2029\x00]")
 _ASCII_PRINTABLE = re.compile(r"[ -~]*")
+# Text that looks like an RFC 2047 encoded-word would be decoded by the reader's mail program
+# ("=?UTF-8?Q?=0A?=" becomes a line break): such text is itself encoded, so it shows as typed.
+_ENCODED_WORD_START = "=?"
 
 
 class HeaderInjection(ValueError):
@@ -39,7 +42,7 @@ def check_header(name: str, value: str) -> str:
 def encode_text(name: str, value: str) -> str:
     """An unstructured header value, RFC 2047-encoded when it is not plain ASCII."""
     check_header(name, value)
-    if _ASCII_PRINTABLE.fullmatch(value) and len(value) < 900:
+    if _ASCII_PRINTABLE.fullmatch(value) and len(value) < 900 and _ENCODED_WORD_START not in value:
         return value
     return Header(value, "utf-8", header_name=name).encode(linesep="\r\n")
 
@@ -53,12 +56,19 @@ def encode_address(name: str, value: str) -> str:
         raise HeaderInjection(f"{name}: {value!r} is not an address")
     if not display:
         return address
+    if _ENCODED_WORD_START in display:
+        return f"{Header(display, 'utf-8').encode()} <{address}>"
     if _ASCII_PRINTABLE.fullmatch(display) and not re.search(r'[()<>\[\]:;@\\,."]', display):
         return f"{display} <{address}>"
     if _ASCII_PRINTABLE.fullmatch(display):
         quoted = display.replace("\\", "\\\\").replace('"', '\\"')
         return f'"{quoted}" <{address}>'
     return f"{Header(display, 'utf-8').encode()} <{address}>"
+
+
+def quoted_name(name: str) -> str:
+    """A display name as one quoted string, so ``Eve <x@evil.example>,`` stays a name."""
+    return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def quoted_printable(text: str) -> bytes:
@@ -163,7 +173,7 @@ def campaign_headers(
     """
     return MessageHeaders(
         sender=sender,
-        to=f"{name} <{email}>" if name else email,
+        to=f"{quoted_name(name)} <{email}>" if name else email,
         subject=subject,
         message_id=message_id,
         date=date,

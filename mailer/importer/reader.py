@@ -193,6 +193,11 @@ def _csv_message(exc: csv.Error, start: int, end: int) -> str:
             f"unterminated quoted field: the quote opened here runs to the end of the file "
             f"(lines {start}-{end}); close the quote"
         )
+    if "field larger than field limit" in text:
+        return (
+            f"a field over {csv.field_size_limit() // 1024} KiB starts here: most likely a quote "
+            f"opened here is never closed; lines {start}-{end} were not imported; close the quote"
+        )
     return f"cannot parse the CSV record: {text}"
 
 

@@ -9,12 +9,15 @@ from functools import cached_property
 from pathlib import Path
 
 import jinja2
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from mailer.core.languages import truncations
 from mailer.errors import TemplateError
+from mailer.render.sandbox import CappedSandbox
 
 MJ_INCLUDE = re.compile(r"<\s*mj-include\b", re.IGNORECASE)
+# what a subject may not hold: a line break or control character (a new header) or an RFC 2047
+# encoded-word (a reader would decode "=?UTF-8?Q?=0A?=" into a line break)
+ONE_LINE_BAD = re.compile(r"[\x00-\x1f\x7f\u0085\u2028\u2029]|=\?[^?\s]*\?[bBqQ]\?")
 
 
 class RefusingLoader(jinja2.FileSystemLoader):
@@ -36,8 +39,8 @@ class TemplateSet:
         self.directory = directory
 
     @cached_property
-    def environment(self) -> ImmutableSandboxedEnvironment:
-        return ImmutableSandboxedEnvironment(
+    def environment(self) -> CappedSandbox:
+        return CappedSandbox(
             loader=RefusingLoader(self.directory),
             undefined=jinja2.StrictUndefined,
             autoescape=jinja2.select_autoescape(enabled_extensions=("mjml.j2", "html.j2")),
@@ -61,6 +64,17 @@ class TemplateSet:
             return {}
         except tomllib.TOMLDecodeError as exc:
             raise TemplateError(f"{path}: not valid TOML: {exc}") from None
+        for language, values in data.items():
+            if not isinstance(values, dict):
+                raise TemplateError(f"{path}: [{language}] must be a table of strings")
+            for key, value in values.items():
+                if key.endswith("_subject") and (
+                    not isinstance(value, str) or ONE_LINE_BAD.search(value)
+                ):
+                    raise TemplateError(
+                        f"{path}: [{language}] {key} must be one line of text without "
+                        "control characters or encoded-words (=?…?=)"
+                    )
         return {language.casefold(): dict(values) for language, values in data.items()}
 
     def strings(self, language: str) -> Mapping[str, str]:
