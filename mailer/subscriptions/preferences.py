@@ -12,17 +12,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from mailer.core.subscribers import (
-    MAX_NAME,
-    check_text,
-    normalise_country,
-    normalise_language,
-)
 from mailer.db import Database, signups
 from mailer.db import subscribers as subscriber_queries
 from mailer.errors import InvalidRecord, InvalidValue
 from mailer.subscriptions import people
-from mailer.subscriptions.signup import Offer, known_interests
+from mailer.subscriptions.signup import Offer, profile_fields
 
 # Statuses a person may leave by unsubscribing; bounced, complained, blocklisted stay as they are.
 LEAVES_TO_UNSUBSCRIBED = ("active", "unconfirmed")
@@ -80,23 +74,9 @@ def update(
     subscriber who never confirmed: their lists wait for the confirmation.
     """
     problems: list[InvalidValue] = []
-    name, country, language, interests = "", None, None, []
-    try:
-        name = check_text("name", choices.name, max_length=MAX_NAME)
-    except InvalidValue as exc:
-        problems.append(exc)
-    try:
-        country = normalise_country(choices.country) if choices.country.strip() else None
-    except InvalidValue as exc:
-        problems.append(exc)
-    try:
-        language = normalise_language(choices.language) if choices.language.strip() else None
-    except InvalidValue as exc:
-        problems.append(exc)
-    try:
-        interests = known_interests(choices.interests, offered)
-    except InvalidValue as exc:
-        problems.append(exc)
+    name, country, language, interests = profile_fields(
+        choices.name, choices.country, choices.language, choices.interests, offered, problems
+    )
     ticked = {name.strip() for name in choices.lists if name.strip()}
     unknown = sorted(ticked - set(offered.lists))
     if unknown:

@@ -9,9 +9,10 @@ again later works.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from mailer.core.privacy import address_hash
 from mailer.core.subscribers import (
@@ -26,6 +27,8 @@ from mailer.core.subscribers import (
 from mailer.db import Database, signups, suppression
 from mailer.db import subscribers as subscriber_queries
 from mailer.errors import InvalidRecord, InvalidValue, StorageError
+
+T = TypeVar("T")
 
 RESEND_AFTER = timedelta(days=1)  # at most one confirmation mail a day per address
 # Who may be sent a confirmation: the rest (bounced, complained, blocklisted) silently get none.
@@ -98,22 +101,9 @@ def validate(form: SignupForm, offered: Offer) -> Signup:
         email = normalise_email(form.email)
     except InvalidValue as exc:
         problems.append(exc)
-    try:
-        name = check_text("name", form.name, max_length=MAX_NAME)
-    except InvalidValue as exc:
-        problems.append(exc)
-    try:
-        country = normalise_country(form.country) if form.country.strip() else None
-    except InvalidValue as exc:
-        problems.append(exc)
-    try:
-        language = normalise_language(form.language) if form.language.strip() else None
-    except InvalidValue as exc:
-        problems.append(exc)
-    try:
-        interests = known_interests(form.interests, offered)
-    except InvalidValue as exc:
-        problems.append(exc)
+    name, country, language, interests = profile_fields(
+        form.name, form.country, form.language, form.interests, offered, problems
+    )
     try:
         lists = chosen_lists(form.lists, offered)
     except InvalidValue as exc:
@@ -123,6 +113,35 @@ def validate(form: SignupForm, offered: Offer) -> Signup:
     if problems:
         raise InvalidRecord(problems)
     return Signup(email, name, country, language, tuple(interests), lists, source)
+
+
+def profile_fields(
+    name: str,
+    country: str,
+    language: str,
+    interests: Sequence[str],
+    offered: Offer,
+    problems: list[InvalidValue],
+) -> tuple[str, str | None, str | None, list[str]]:
+    """Name, country, language and interests as a form typed them, normalised; each bad one
+    is added to ``problems`` (and comes back empty), so a form reports every field at once."""
+    no_interests: list[str] = []
+    return (
+        _checked(problems, lambda: check_text("name", name, max_length=MAX_NAME), ""),
+        _checked(problems, lambda: normalise_country(country) if country.strip() else None, None),
+        _checked(
+            problems, lambda: normalise_language(language) if language.strip() else None, None
+        ),
+        _checked(problems, lambda: known_interests(interests, offered), no_interests),
+    )
+
+
+def _checked(problems: list[InvalidValue], step: Callable[[], T], empty: T) -> T:
+    try:
+        return step()
+    except InvalidValue as exc:
+        problems.append(exc)
+        return empty
 
 
 def known_interests(names: Sequence[str], offered: Offer) -> list[str]:

@@ -8,6 +8,7 @@ whose source, ``…/preview.html`` with the same query, is served with a ``sandb
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse
@@ -39,6 +40,17 @@ def _recipient(site: Site, email: str) -> Recipient:
         record["id"], record["email"], record["name"] or "", record["country"],
         record["language"], frozenset(record["interests"]),
     )  # fmt: skip
+
+
+def _preview(
+    site: Site, request: Request, slug: str, lang: str, email: str, **context: Any
+) -> Preview | Response:
+    """The preview, or the error page saying why there is none (404 for what does not exist)."""
+    try:
+        return render_preview(site, slug, lang=lang, email=email.strip())
+    except MailerError as exc:
+        status = 404 if isinstance(exc, NotFound) else 400
+        return site.error(request, status, str(exc), **context)
 
 
 def render_preview(site: Site, slug: str, *, lang: str = "", email: str = "") -> Preview:
@@ -76,11 +88,9 @@ def routes(site: Site) -> APIRouter:
         lang: str = "",
         email: str = "",
     ) -> Response:
-        try:
-            preview = render_preview(site, slug, lang=lang, email=email.strip())
-        except MailerError as exc:
-            status = 404 if isinstance(exc, NotFound) else 400
-            return site.error(request, status, str(exc), back=f"{PREFIX}/campaigns/{slug}")
+        preview = _preview(site, request, slug, lang, email, back=f"{PREFIX}/campaigns/{slug}")
+        if isinstance(preview, Response):
+            return preview
         return site.page("preview.html.j2", session=session, slug=slug, preview=preview)
 
     @router.get(f"{base}/preview.html")
@@ -91,11 +101,9 @@ def routes(site: Site) -> APIRouter:
         lang: str = "",
         email: str = "",
     ) -> Response:
-        try:
-            preview = render_preview(site, slug, lang=lang, email=email.strip())
-        except MailerError as exc:
-            status = 404 if isinstance(exc, NotFound) else 400
-            return site.error(request, status, str(exc))
+        preview = _preview(site, request, slug, lang, email)
+        if isinstance(preview, Response):
+            return preview
         return message_html(preview.message.html)
 
     return router
