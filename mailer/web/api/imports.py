@@ -8,23 +8,20 @@ from __future__ import annotations
 
 import asyncio
 import codecs
-import re
-import shutil
-import tempfile
-from pathlib import Path
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, File, Form, UploadFile
 from pydantic import BaseModel, Field
 
 from mailer.app import App
-from mailer.errors import ImportFileError, InvalidValue
-from mailer.importer import ImportReport, import_file
+from mailer.errors import InvalidValue
+from mailer.importer import ImportReport
 from mailer.importer.run import ImportOptions
 from mailer.subscriptions.api_tokens import ApiToken
 from mailer.web.api.auth import Guard
 from mailer.web.api.errors import api_route, responses
 from mailer.web.api.models import Name
+from mailer.web.uploads import import_upload as run_import
 
 UPLOAD_MAX_BYTES = 20 * 1024 * 1024
 MAX_ENCODING = 40
@@ -53,34 +50,6 @@ class ImportResult(BaseModel):
 def upload_cap(app: App) -> int:
     configured = app.settings.importer.max_bytes
     return min(configured, UPLOAD_MAX_BYTES) if configured > 0 else UPLOAD_MAX_BYTES
-
-
-def _file_name(upload: UploadFile) -> str:
-    """The upload's own name, reduced to safe characters (it names the consent source)."""
-    name = Path(upload.filename or "upload.csv").name
-    return re.sub(r"[^A-Za-z0-9._-]", "_", name).lstrip(".")[:100] or "upload.csv"
-
-
-def _text_encoding(name: str) -> bool:
-    try:
-        return bool(getattr(codecs.lookup(name), "_is_text_encoding", True))
-    except LookupError:
-        return False
-
-
-def _run(app: App, upload: UploadFile, options: ImportOptions) -> ImportReport:
-    name = _file_name(upload)
-    with tempfile.TemporaryDirectory(prefix="mailer-import-") as folder:
-        path = Path(folder) / name
-        upload.file.seek(0)
-        with path.open("wb") as out:
-            shutil.copyfileobj(upload.file, out)
-        try:
-            report = import_file(app.database, path, options, now=app.clock)
-        except ImportFileError as exc:
-            raise ImportFileError(name, exc.reason) from None
-    report.path = name
-    return report
 
 
 def _result(report: ImportReport) -> ImportResult:
@@ -126,7 +95,14 @@ def routes(app: App, guard: Guard) -> APIRouter:
             encoding=encoding or None, batch_size=settings.batch_size,
             max_bytes=upload_cap(app),
         )  # fmt: skip
-        report = await asyncio.to_thread(_run, app, file, options)
+        report = await asyncio.to_thread(run_import, app, file, options)
         return _result(report)
 
     return router
+
+
+def _text_encoding(name: str) -> bool:
+    try:
+        return bool(getattr(codecs.lookup(name), "_is_text_encoding", True))
+    except LookupError:
+        return False

@@ -4,46 +4,19 @@ report: created, updated, unchanged, suppressed, and every invalid row with its 
 from __future__ import annotations
 
 import asyncio
-import re
-import shutil
-import tempfile
-from pathlib import Path
 
 from fastapi import APIRouter, Request, Response
 from starlette.datastructures import UploadFile
 
 from mailer.core.subscribers import IMPORT_STATUSES
-from mailer.errors import ImportFileError, InvalidValue, MailerError
-from mailer.importer import import_file
+from mailer.errors import InvalidValue, MailerError
 from mailer.importer.run import ImportOptions, ImportReport
 from mailer.subscriptions.lists import list_lists
 from mailer.web.staff.session import PostedForm, Session, SignedIn
 from mailer.web.staff.site import PREFIX, Site
+from mailer.web.uploads import import_upload as run_import
 
 PATH = f"{PREFIX}/subscribers/import"
-
-
-def _file_name(upload: UploadFile) -> str:
-    """The uploaded file's own name, reduced to safe characters (it names the consent source)."""
-    name = Path(upload.filename or "upload.csv").name
-    cleaned = re.sub(r"[^A-Za-z0-9._-]", "_", name).lstrip(".")[:100]
-    return cleaned or "upload.csv"
-
-
-def _run(site: Site, upload: UploadFile, options: ImportOptions) -> ImportReport:
-    """Copy the upload to a private temporary folder under its own name, then import it."""
-    name = _file_name(upload)
-    with tempfile.TemporaryDirectory(prefix="mailer-import-") as folder:
-        path = Path(folder) / name
-        upload.file.seek(0)
-        with path.open("wb") as out:
-            shutil.copyfileobj(upload.file, out)
-        try:
-            report = import_file(site.app.database, path, options, now=site.app.clock)
-        except ImportFileError as exc:
-            raise ImportFileError(name, exc.reason) from None
-    report.path = name
-    return report
 
 
 def routes(site: Site) -> APIRouter:
@@ -84,7 +57,7 @@ def routes(site: Site) -> APIRouter:
                 list_name=list_name, status=status, batch_size=settings.batch_size,
                 max_bytes=settings.max_bytes,
             )  # fmt: skip
-            report = await asyncio.to_thread(_run, site, upload, options)
+            report = await asyncio.to_thread(run_import, site.app, upload, options)
         except MailerError as exc:
             return await asyncio.to_thread(
                 form_page, form.session, code=400, error=str(exc), list_name=list_name,
