@@ -7,9 +7,6 @@ from datetime import datetime
 from pathlib import Path
 
 import dkim
-import pytest
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 
 from mailer.app import App
 from mailer.campaigns import lifecycle, source
@@ -20,20 +17,6 @@ from tests.conftest import REPO, Cli, settings_for
 from tests.scripted_smtp import ScriptedSmtp
 
 SAMPLE = REPO / "campaigns" / "2026-12-digest"
-
-
-@pytest.fixture(scope="module")
-def key_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    path = tmp_path_factory.mktemp("dkim") / "dkim.pem"
-    path.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
-    return path
 
 
 def verify(message: bytes, signer: DkimSigner) -> bool:

@@ -14,12 +14,8 @@ from email.message import EmailMessage
 from email.policy import default as default_policy
 from pathlib import Path
 
-import dkim
 import httpx
-import pytest
 from aiosmtpd.smtp import SMTP
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 from markupsafe import escape
 
 from mailer.app import App
@@ -28,10 +24,10 @@ from mailer.core.links import preferences_url, unsubscribe_url
 from mailer.core.tracking import read_open
 from mailer.db import Database
 from mailer.db.subscribers import recipients_by_id
-from mailer.smtp.dkim import DkimSigner
 from mailer.web.app import create_app
 from tests.conftest import TEST_SECRET, Cli, settings_for
 from tests.integration.test_dispatch import SAMPLE, Scripted
+from tests.integration.test_dkim import verify
 
 BASE = "https://news.example.org"
 WEBSITE = "https://example.org"
@@ -134,25 +130,6 @@ async def _locations(app: App, paths: list[str]) -> dict[str, str]:
     return found
 
 
-@pytest.fixture(scope="module")
-def key_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    path = tmp_path_factory.mktemp("dkim") / "dkim.pem"
-    path.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
-    return path
-
-
-def dkim_verifies(message: bytes, signer: DkimSigner) -> bool:
-    record = signer.public_record().encode()
-    return bool(dkim.verify(message, dnsfunc=lambda name, timeout=5: record))
-
-
 def test_tracked_links_lead_to_the_original_links(
     cli: Cli, db: Database, db_url: str, tmp_path: Path, key_file: Path
 ) -> None:
@@ -174,7 +151,7 @@ def test_tracked_links_lead_to_the_original_links(
         people = recipients_by_id(conn, [subscriber for _, subscriber, _, _ in sent.values()])
 
     for email, data in received.items():
-        assert dkim_verifies(data, signer)
+        assert verify(data, signer)
         delivery_id, subscriber_id, _, _ = sent[email]
         html = html_of(data)
         hrefs = HREF.findall(html)
