@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -147,3 +151,11 @@ def test_markdown_has_no_raw_html_and_no_script_links() -> None:
 def test_markdown_to_text_keeps_links() -> None:
     text = markdown.to_text("Read *this* [guide](https://example.org/g).\n\nSecond paragraph.")
     assert text == "Read this guide (https://example.org/g).\n\nSecond paragraph."
+
+
+@pytest.mark.parametrize("key", ["short", "k" * 64, "ключ-" * 30, "x" * 200])
+def test_token_signatures_are_hmac_sha256_for_keys_of_any_length(key: str) -> None:
+    token = make_token(key, "click", "d7.l2")
+    key_id, subject, signature = token.split(".", 1)[0], "d7.l2", token.rsplit(".", 1)[1]
+    expected = hmac.new(key.encode(), f"click\x00{key_id}\x00{subject}".encode(), hashlib.sha256)
+    assert signature == base64.urlsafe_b64encode(expected.digest()[:16]).rstrip(b"=").decode()
