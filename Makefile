@@ -3,17 +3,26 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+PHASE := bash .ci/phase
+# The edit loop leaves out what starts processes, a browser or PostgreSQL.
+QUICK := not chaos and not browser and not subprocess and not postgres and not scale
 
-.PHONY: demo test lint check-python clean bench browser serve
+.PHONY: demo test check fuzz lint types lock check-python clean bench browser serve
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "mailer needs Python >= 3.11; set PYTHON=python3.11")'
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(STAMP): $(BIN)/python pyproject.toml
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+# Exact versions from requirements.lock (hashes checked); pyproject.toml keeps the ranges.
+$(STAMP): $(BIN)/python pyproject.toml requirements.lock
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	@touch $(STAMP)
+
+# Refresh the lock after changing dependencies in pyproject.toml.
+lock: $(STAMP)
+	$(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes --universal \
+	  --python-version 3.11 --quiet -o requirements.lock
 
 demo: $(STAMP)
 	$(BIN)/mailer demo
@@ -27,10 +36,11 @@ serve: $(STAMP)
 	  $(BIN)/mailer --config var/demo.toml serve
 
 lint: $(STAMP)
-	$(BIN)/ruff check mailer tests benchmarks
-	$(BIN)/ruff format --check mailer tests benchmarks
-	$(BIN)/mypy
-	$(BIN)/lint-imports
+	@$(PHASE) lint sh -c '$(BIN)/ruff check mailer tests benchmarks && \
+	  $(BIN)/ruff format --check --quiet mailer tests benchmarks && $(BIN)/lint-imports --no-cache'
+
+types: $(STAMP)
+	@$(PHASE) types $(BIN)/mypy
 
 # The browser tests drive Debian's chromium through Playwright; install it when missing.
 browser:
@@ -40,8 +50,17 @@ browser:
 	  $$SUDO apt-get update -q >/dev/null && \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium >/dev/null; }
 
-test: lint browser
-	$(BIN)/pytest -q
+# Everything, on every core; PostgreSQL too when MAILER_TEST_POSTGRES_URL is set (.ci/run).
+test: lint types browser
+	$(BIN)/pytest -q -n auto --dist loadgroup
+
+# The edit loop: lint, types and the in-process tests (no subprocess, browser or PostgreSQL).
+check: lint types
+	$(BIN)/pytest -q -n auto --dist loadgroup -m "$(QUICK)"
+
+# Randomised tests with new examples, ten times as many; a failure found becomes a test case.
+fuzz: $(STAMP)
+	HYPOTHESIS_PROFILE=fuzz MAILER_FUZZ_FACTOR=10 $(BIN)/pytest -q -n auto -m fuzz
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/import_and_segment.py

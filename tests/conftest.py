@@ -9,12 +9,22 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from click.testing import Result
+from hypothesis import settings
+from hypothesis.internal.detection import is_hypothesis_test
 
 from mailer.config import Settings, load_settings
 from mailer.db import Database
-from mailer.db.schema import metadata
+from tests.databases import (
+    BASE_POSTGRES_URL,
+    build_postgres_template,
+    clone_postgres_for_worker,
+    migrated_sqlite_file,
+    postgres_url,
+    sqlite_copy,
+    truncate,
+)
 
-POSTGRES_URL = os.environ.get("MAILER_TEST_POSTGRES_URL", "")
+POSTGRES_URL = postgres_url()  # this xdist worker's own database
 SKIP_POSTGRES = "set MAILER_TEST_POSTGRES_URL to run the PostgreSQL tests (bash .ci/run does)"
 TEST_SECRET = "test-secret-key-0123456789abcdef"
 
@@ -27,23 +37,43 @@ BACKENDS = [
     ),
 ]
 
+# Hypothesis replays the same examples in `make test` and CI; `make fuzz` explores.
+settings.register_profile("replay", derandomize=True, database=None, deadline=None)
+settings.register_profile("fuzz", deadline=None, max_examples=1000)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "replay"))
+FUZZ = int(os.environ.get("MAILER_FUZZ_FACTOR", "1"))
+
+
+def examples(count: int) -> int:
+    """A test's number of examples: ``count`` in CI, times ``MAILER_FUZZ_FACTOR`` in `make fuzz`."""
+    return count * FUZZ
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every hypothesis test is a ``fuzz`` test: `make fuzz` selects them."""
+    for item in items:
+        if is_hypothesis_test(getattr(item, "obj", None)):
+            item.add_marker(pytest.mark.fuzz)
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """The controlling process migrates the PostgreSQL template that every worker clones."""
+    if BASE_POSTGRES_URL and not hasattr(session.config, "workerinput"):
+        build_postgres_template()
+
 
 @pytest.fixture(scope="session")
 def postgres_database() -> Iterator[Database]:
-    """One migrated PostgreSQL database for the session; tests empty it before use."""
-    database = Database(POSTGRES_URL)
-    with database.engine.begin() as connection:
-        connection.exec_driver_sql("DROP SCHEMA public CASCADE")
-        connection.exec_driver_sql("CREATE SCHEMA public")
-    database.upgrade()
+    """This worker's migrated PostgreSQL database, cloned from the template; tests empty it."""
+    database = clone_postgres_for_worker()
     yield database
     database.dispose()
 
 
-def _truncate(database: Database) -> None:
-    tables = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
-    with database.engine.begin() as connection:
-        connection.exec_driver_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One migrated SQLite file per worker; each test gets a copy."""
+    return migrated_sqlite_file(tmp_path_factory.mktemp("template"))
 
 
 @pytest.fixture(params=BACKENDS)
@@ -55,9 +85,10 @@ def backend(request: pytest.FixtureRequest) -> str:
 def db_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
     """A URL of an empty, migrated database of the parametrised backend."""
     if backend == "sqlite":
-        return f"sqlite:///{tmp_path / 'mailer.db'}"
+        template: Path = request.getfixturevalue("sqlite_template")
+        return sqlite_copy(template, tmp_path / "mailer.db")
     database: Database = request.getfixturevalue("postgres_database")
-    _truncate(database)
+    truncate(database)
     return POSTGRES_URL
 
 

@@ -31,6 +31,7 @@ def run(
     )
 
 
+@pytest.mark.subprocess
 def test_python_dash_m_and_console_script() -> None:
     module = run(sys.executable, "-m", "mailer", "--help")
     assert module.returncode == 0
@@ -42,6 +43,7 @@ def test_python_dash_m_and_console_script() -> None:
     assert "mailer, version" in version.stdout
 
 
+@pytest.mark.subprocess
 def test_demo_runs_end_to_end_on_sqlite(tmp_path: Path) -> None:
     database, preview, outbox = tmp_path / "demo.db", tmp_path / "preview", tmp_path / "outbox"
     result = run(

@@ -5,21 +5,18 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
+import pytest
 
 from tests.conftest import REPO, TEST_SECRET
+from tests.network import free_port, wait_http
+from tests.waiting import PATIENCE
 
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+pytestmark = [pytest.mark.subprocess]
 
 
 def test_serve_answers_health_and_metrics_then_stops_on_sigterm(tmp_path: Path) -> None:
@@ -38,20 +35,13 @@ def test_serve_answers_health_and_metrics_then_stops_on_sigterm(tmp_path: Path) 
         cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
     try:
-        health = None
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and health is None:
-            try:
-                health = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2)
-            except httpx.TransportError:
-                time.sleep(0.2)
-        assert health is not None, "serve did not answer within 30 s"
+        health = wait_http(f"http://127.0.0.1:{port}/healthz", "mailer serve to answer")
         assert health.json() == {"status": "ok", "database": "ok"}
         metrics = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=5)
         assert "# TYPE mailer_send_rate gauge" in metrics.text
     finally:
         process.send_signal(signal.SIGTERM)
-        _, stderr = process.communicate(timeout=30)
+        _, stderr = process.communicate(timeout=PATIENCE)
     assert process.returncode == 0, stderr
     records = [json.loads(line) for line in stderr.splitlines() if line.startswith("{")]
     messages = [r["message"] for r in records]

@@ -10,29 +10,22 @@ from __future__ import annotations
 import email
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from email.message import Message
 from pathlib import Path
 
-import httpx
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from tests.conftest import REPO, TEST_SECRET
+from tests.network import free_port, wait_http
+from tests.waiting import PATIENCE, wait_for
 
 CHROMIUM = Path("/usr/bin/chromium")
 STAFF = ("editor@example.org", "correct horse battery staple")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @dataclass
@@ -46,7 +39,7 @@ class Service:
     def mailer(self, *args: str, input: str | None = None) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [sys.executable, "-m", "mailer", "--config", str(self.config), *args],
-            input=input, capture_output=True, text=True, cwd=self.root, timeout=120,
+            input=input, capture_output=True, text=True, cwd=self.root, timeout=PATIENCE,
             env={k: v for k, v in os.environ.items() if not k.startswith("MAILER_")},
         )  # fmt: skip
 
@@ -55,13 +48,9 @@ class Service:
         files = sorted((self.outbox / "new").glob("*"), key=lambda p: p.stat().st_mtime_ns)
         return [email.message_from_bytes(path.read_bytes()) for path in files]
 
-    def wait_for_mail(self, count: int, seconds: float = 15) -> list[Message]:
-        for _ in range(int(seconds * 10)):  # bounded
-            found = self.captured()
-            if len(found) >= count:
-                return found
-            time.sleep(0.1)
-        raise AssertionError(f"expected {count} captured messages, found {len(self.captured())}")
+    def wait_for_mail(self, count: int) -> list[Message]:
+        wait_for(f"{count} captured messages", lambda: len(self.captured()) >= count)
+        return self.captured()
 
 
 def _config(root: Path, web: int, smtp: int) -> Path:
@@ -106,21 +95,14 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
         env=clean, stdout=subprocess.DEVNULL, stderr=(root / "serve.log").open("wb"),
     )  # fmt: skip
     try:
-        for _ in range(300):  # bounded: 30 s
-            try:
-                if httpx.get(f"{live.base_url}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            time.sleep(0.1)
-        else:
-            raise AssertionError((root / "serve.log").read_text()[-3000:])
+        health = wait_http(f"{live.base_url}/healthz", "mailer serve to answer")
+        assert health.status_code == 200, (root / "serve.log").read_text()[-3000:]
         yield live
     finally:
         for process in (serve, capture):
             process.terminate()
         for process in (serve, capture):
-            process.wait(timeout=30)
+            process.wait(timeout=PATIENCE)
 
 
 @pytest.fixture(scope="module")

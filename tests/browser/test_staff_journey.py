@@ -6,9 +6,12 @@ from datetime import UTC, datetime, timedelta
 from email.header import decode_header, make_header
 from zoneinfo import ZoneInfo
 
+import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import STAFF, Service
+
+pytestmark = [pytest.mark.browser, pytest.mark.subprocess, pytest.mark.xdist_group("staff-journey")]
 
 SLUG = "2026-12-digest"
 

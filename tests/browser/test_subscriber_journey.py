@@ -7,9 +7,16 @@ import json
 import re
 from email.message import Message
 
+import pytest
 from playwright.sync_api import Browser, expect
 
 from tests.browser.conftest import Service
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.subprocess,
+    pytest.mark.xdist_group("subscriber-journey"),
+]
 
 EMAIL = "nina.k@example.net"
 

@@ -6,8 +6,12 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import pytest
+
 from mailer.db import Database
 from tests.chaos.relay_faults import faulty_relay, throttled_relay
+
+pytestmark = [pytest.mark.chaos, pytest.mark.subprocess]
 
 RECIPIENTS = 1000
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 
 from mailer.db import Database
 from mailer.db.migrate import head
 from tests.conftest import POSTGRES_URL, SKIP_POSTGRES, TEST_SECRET, Cli
+from tests.databases import WORKER, create_database, postgres_url
 
 
 def test_upgrade_is_idempotent(cli: Cli, db: Database) -> None:
@@ -32,13 +32,8 @@ def test_embedded_database_is_created_by_any_command(cli: Cli, tmp_path: Path) -
 def test_postgres_without_schema_says_run_upgrade(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    admin = sa.create_engine(POSTGRES_URL.replace("postgresql://", "postgresql+psycopg://"))
-    name = "mailer_empty_schema_test"
-    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name}")
-        conn.exec_driver_sql(f"CREATE DATABASE {name}")
-    admin.dispose()
-    url = POSTGRES_URL.rsplit("/", 1)[0] + f"/{name}"
+    url = postgres_url(f"{WORKER}_empty")
+    create_database(url)
     monkeypatch.chdir(tmp_path)
     cli = Cli({"MAILER_DATABASE__URL": url, "MAILER_SECRETS__KEY": TEST_SECRET})
     refused = cli("subscribers", "count")

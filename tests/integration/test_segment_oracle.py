@@ -35,6 +35,7 @@ from mailer.db import Database
 from mailer.db.schema import interest, mailing_list, subscriber, subscriber_interest, subscription
 from mailer.db.segments import count_subscribers, select_subscriber_ids
 from mailer.errors import InvalidValue, NotFound
+from tests.conftest import examples
 
 COUNTRIES = [None, "GE", "AZ", "BY", "KG", "MK", "RS", "TM", "XK"]
 LANGUAGES = [None, "en", "ru", "sr", "sr-Latn", "sr-Latn-RS", "sr-Cyrl", "srn", "ka", "en-GB"]
@@ -186,7 +187,7 @@ def trees(depth: int) -> st.SearchStrategy[Segment]:
 
 
 @settings(
-    max_examples=150,
+    max_examples=examples(150),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )

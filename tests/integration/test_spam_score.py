@@ -16,6 +16,8 @@ from mailer.core.message import MessageHeaders, build_message, message_id
 from mailer.core.subscribers import Recipient
 from tests.conftest import REPO, TEST_SECRET
 
+pytestmark = [pytest.mark.subprocess]
+
 SPAMASSASSIN = shutil.which("spamassassin")
 MAX_SCORE = 2.0
 

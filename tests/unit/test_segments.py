@@ -24,6 +24,7 @@ from mailer.core.segments import (
 )
 from mailer.core.subscribers import STATUSES, normalise_interest
 from mailer.errors import InvalidValue, SegmentSyntaxError
+from tests.conftest import examples
 
 GE = Compare("country", "=", "GE")
 EN = Compare("language", "=", "en")
@@ -173,7 +174,7 @@ ALPHABET = st.sampled_from(
 )  # fmt: skip
 
 
-@settings(max_examples=300)
+@settings(max_examples=examples(300))
 @given(st.lists(ALPHABET, max_size=12).map("".join))
 def test_any_text_either_parses_or_raises_a_segment_syntax_error(text: str) -> None:
     try:
@@ -248,7 +249,7 @@ def _leaf(draw: st.DrawFn) -> Segment:
 SEGMENTS = _tree(_leaf(), depth=4)
 
 
-@settings(max_examples=300)
+@settings(max_examples=examples(300))
 @given(SEGMENTS)
 def test_rendered_text_parses_back_to_the_same_segment(segment: Segment) -> None:
     text = render_segment(segment)

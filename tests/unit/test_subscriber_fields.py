@@ -15,6 +15,7 @@ from mailer.core.subscribers import (
     subscriber_from_fields,
 )
 from mailer.errors import InvalidRecord, InvalidValue
+from tests.conftest import examples
 
 
 def test_email_is_trimmed_domain_lowercased_and_idn_in_punycode() -> None:
@@ -114,7 +115,7 @@ _domain = st.tuples(st.lists(_label, min_size=1, max_size=3), _tld).map(
 
 
 @given(local=_local, domain=_domain)
-@settings(max_examples=400)
+@settings(max_examples=examples(400))
 def test_fast_path_agrees_with_email_validator(local: str, domain: str) -> None:
     address = f"{local}@{domain}"
     try:
