@@ -4,7 +4,8 @@ The behaviour is chosen by the recipient's local part: ``drop-before`` closes th
 in the middle of DATA, ``drop-after`` reads the final dot and closes without a reply, ``slow``
 never answers the dot, ``busy452`` answers 452 to RCPT. ``greeting`` answers every new
 connection with that line and closes (e.g. ``421 4.7.0 Too busy``). Everything else is 250.
-Every message accepted is recorded with its Message-ID.
+Every message accepted is recorded with its Message-ID. With ``hold_after`` set, every final
+dot after that many accepted messages waits until ``released`` is set (a test kills a client).
 """
 
 from __future__ import annotations
@@ -26,11 +27,17 @@ class ScriptedSmtp:
     delay: float = 0.0  # seconds before answering each final dot
     raw: list[bytes] = field(default_factory=list)  # every accepted message, dot-unstuffed
 
+    stopping: asyncio.Event = field(default_factory=asyncio.Event)  # what ``slow`` waits for
+    hold_after: int | None = None  # after this many 250s, hold every final dot until released
+    released: asyncio.Event = field(default_factory=asyncio.Event)
+
     async def start(self) -> int:
         self.server = await asyncio.start_server(self._session, "127.0.0.1", 0)
         return int(self.server.sockets[0].getsockname()[1])
 
     async def stop(self) -> None:
+        self.stopping.set()
+        self.released.set()
         if self.server is not None:
             self.server.close()
             await self.server.wait_closed()
@@ -102,11 +109,13 @@ class ScriptedSmtp:
             writer.close()
             return False
         if local == "slow":
-            await asyncio.sleep(5)  # longer than the client's timeout in the tests
+            await self.stopping.wait()  # never answers: the client's timeout must end it
             writer.close()
             return False
         if self.delay:
             await asyncio.sleep(self.delay)
+        if self.hold_after is not None and len(self.accepted) >= self.hold_after:
+            await self.released.wait()
         self.accepted.append((rcpt, message_id))
         self.raw.append(b"".join(content))
         if self.on_accept is not None:

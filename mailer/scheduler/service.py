@@ -72,9 +72,11 @@ class SchedulerService:
 
     async def run(self, stop: asyncio.Event) -> None:
         """Wait as a standby until this process leads, lead until ``stop`` or the lock is lost."""
+        waiting = False
         while not stop.is_set():
             if await asyncio.to_thread(self.leadership.try_lead):
                 log.info("scheduler leading", extra={"series": [s.name for s in self.series]})
+                waiting = False
                 self.leading.set()
                 try:
                     await self._lead(stop)
@@ -82,6 +84,9 @@ class SchedulerService:
                     self.leading.clear()
                     await asyncio.to_thread(self.leadership.release)
             else:
+                if not waiting:  # once per wait, not at every poll
+                    log.info("scheduler standby: another scheduler leads")
+                    waiting = True
                 await _wait(stop, self.poll_seconds)
 
     async def _lead(self, stop: asyncio.Event) -> None:

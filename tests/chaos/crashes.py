@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import random
 import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from mailer.db import Database
@@ -18,6 +19,7 @@ from tests.chaos.harness import (
     Mailer,
     campaign_state,
     counts,
+    expire_leases,
     held_leases,
     import_people,
     missed_and_duplicates,
@@ -33,7 +35,7 @@ from tests.chaos.harness import (
 def worker_env(db_url: str, port: int, concurrency: int) -> dict[str, str]:
     return process_env(
         db_url, port, sending__concurrency=str(concurrency),
-        sending__batch_size=str(concurrency), sending__lease_seconds="2", smtp__timeout="5",
+        sending__batch_size=str(concurrency), sending__lease_seconds="60", smtp__timeout="5",
     )  # fmt: skip
 
 
@@ -81,9 +83,11 @@ async def worker_kills(
             await wait_until(f"{point} messages received", received_at_least(sink, point), limit)
             index = rng.randrange(workers)
             victim = running[index]
-            await victim.kill()
-            # read at once: the dead worker's leases last 2 s more, nobody has reaped them yet
+            victim.freeze()  # it can neither send nor claim now; its leases last 60 s more
             in_flight.append(await asyncio.to_thread(held_leases, database, victim.worker_name))
+            await victim.kill()
+            # as if its 60 s had passed: the others reap its leases now instead of in a minute
+            await asyncio.to_thread(expire_leases, database, victim.worker_name)
             running[index] = await Mailer.start(env, tmp_path, f"worker{index}-{n}", "worker")
             everyone.append(running[index])
         codes, logs = await _finish(database, running, limit)
@@ -125,10 +129,13 @@ async def postgres_restart(
     workers: int = 2,
     concurrency: int = 2,
     limit: float = 240.0,
+    restart: Callable[[], Awaitable[float]] | None = None,
 ) -> Figures:
-    """The PostgreSQL cluster serving ``db_url`` is restarted (sessions cut) while ``workers``
+    """The PostgreSQL server of ``db_url`` is restarted (sessions cut) while ``workers``
     workers send, ``restarts`` times at even intervals; nobody restarts the workers.
+    ``restart`` restarts it (seconds taken); by default the local cluster on its port.
     """
+    restart = restart or (lambda: restart_postgres(db_url))
     began = time.monotonic()
     database = Database(db_url)
     emails = write_people(tmp_path / "people.csv", recipients)
@@ -144,8 +151,9 @@ async def postgres_restart(
         for n in range(restarts):
             point = recipients * (n + 1) // (restarts + 2)
             await wait_until(f"{point} messages received", received_at_least(sink, point), limit)
-            downtime.append(round(await restart_postgres(db_url), 1))
-            await asyncio.sleep(1)
+            downtime.append(round(await restart(), 1))
+            after = point + workers * concurrency + 10  # sending again after the restart
+            await wait_until(f"{after} messages received", received_at_least(sink, after), limit)
             alive_after.append(sum(w.process.returncode is None for w in running))
         codes, logs = await _finish(database, running, limit)
     finally:

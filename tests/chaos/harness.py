@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -30,7 +31,9 @@ from mailer.db import Database
 from mailer.errors import NotFound, StorageError
 from mailer.importer import import_file
 from mailer.importer.run import ImportOptions
+from tests import waiting
 from tests.chaos.faulty_sink import FaultySink
+from tests.waiting import PATIENCE
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE = REPO / "campaigns" / "2026-12-digest"
@@ -166,6 +169,10 @@ class Mailer:
         """The lease owner this process writes in the ledger (see ``App.dispatcher``)."""
         return f"{socket.gethostname()}:{self.process.pid}"
 
+    def freeze(self) -> None:
+        """SIGSTOP: the process stays, holding what it holds, and does nothing more."""
+        self.process.send_signal(signal.SIGSTOP)
+
     async def kill(self) -> None:
         self.process.kill()
         await self.process.wait()
@@ -190,17 +197,9 @@ def received_at_least(sink: FaultySink, count: int) -> Callable[[], bool]:
     return lambda: len(sink.received) >= count
 
 
-async def wait_until(what: str, check: Callable[[], bool], seconds: float) -> None:
-    """Polls ``check`` in a thread (it may query the database) until true; bounded."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            if await asyncio.to_thread(check):
-                return
-        except StorageError:  # the database may be restarting: ask again
-            pass
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"timed out after {seconds} s waiting for {what}")
+async def wait_until(what: str, check: Callable[[], bool], seconds: float = PATIENCE) -> None:
+    """Polls ``check`` in a thread until true, asking again while the database restarts."""
+    await waiting.wait_until(what, check, seconds=seconds, retry_on=(StorageError,))
 
 
 def postgres_cluster(url: str) -> tuple[str, str]:
@@ -232,6 +231,17 @@ def held_leases(database: Database, worker: str) -> int:
     """Deliveries ``worker`` had claimed and not settled: at most these can be sent twice."""
     sql = "SELECT count(*) FROM delivery WHERE state = 'sending' AND lease_owner = :worker"
     return int(scalar(database, sql, worker=worker))
+
+
+def expire_leases(database: Database, worker: str) -> int:
+    """Ends a dead worker's leases now, as if their time had run out (the fake clock here)."""
+    sql = (
+        "UPDATE delivery SET lease_until = :past WHERE state = 'sending' AND lease_owner = :worker"
+    )
+    with database.write() as conn:
+        return int(
+            conn.execute(sa.text(sql), {"past": datetime(2000, 1, 1), "worker": worker}).rowcount
+        )
 
 
 def locked_lines(text: str) -> list[str]:

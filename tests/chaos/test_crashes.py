@@ -4,15 +4,18 @@ the messages in flight (counted from the sink's Message-IDs), every process back
 from __future__ import annotations
 
 import asyncio
-import shutil
 from pathlib import Path
 
 import pytest
 
 from mailer.db import Database
+from tests import private_postgres
 from tests.chaos.busy_sqlite import import_while_sending
 from tests.chaos.crashes import postgres_restart, worker_kills
 from tests.chaos.scheduler_kills import scheduler_kills
+from tests.private_postgres import PrivatePostgres
+
+pytestmark = [pytest.mark.chaos, pytest.mark.subprocess]
 
 KILLS = 5
 CONCURRENCY = 2
@@ -31,9 +34,16 @@ def test_workers_sigkilled_at_random_miss_nobody(postgres_url: str, tmp_path: Pa
 
 
 @pytest.mark.postgres
-@pytest.mark.skipif(not shutil.which("pg_ctlcluster"), reason="needs Debian's pg_ctlcluster")
-def test_postgresql_restarted_mid_send_workers_reconnect(postgres_url: str, tmp_path: Path) -> None:
-    run = asyncio.run(postgres_restart(postgres_url, tmp_path, recipients=1000))
+@pytest.mark.skipif(not private_postgres.available(), reason="needs Debian's PostgreSQL server")
+def test_postgresql_restarted_mid_send_workers_reconnect(
+    private_postgres_url: tuple[str, PrivatePostgres], tmp_path: Path
+) -> None:
+    url, server = private_postgres_url
+    run = asyncio.run(
+        postgres_restart(
+            url, tmp_path, recipients=1000, restart=lambda: asyncio.to_thread(server.restart)
+        )
+    )
     assert run.detail["workers_alive_after"] == [2], run.logs  # nobody died of it
     assert run.detail["state"] == "sent", run.logs
     assert run.missed == 0

@@ -22,6 +22,7 @@ from mailer.scheduler.service import SchedulerService
 from tests.conftest import Cli, settings_for, table_count
 from tests.integration.test_dispatch import SAMPLE, Scripted
 from tests.integration.test_occurrences import setup
+from tests.waiting import PATIENCE, wait_event, wait_until
 
 BELGRADE = ZoneInfo("Europe/Belgrade")
 SEND_AT = datetime(2026, 12, 10, 9, 0, tzinfo=BELGRADE)
@@ -176,16 +177,13 @@ def test_a_live_one_off_fires_through_apscheduler(
         one = SchedulerService(app, [], poll_seconds=0.2)
         stop = asyncio.Event()
         running = asyncio.create_task(one.run(stop))
-        await asyncio.sleep(0.5)  # leading, and nothing is due yet
-        assert one.outcomes == []
+        await wait_event("the scheduler to lead", one.leading)
+        assert one.outcomes == []  # nothing is due yet
         soon = now + timedelta(seconds=2)
         lifecycle.schedule(db, issue, text, send_at=soon, by="ana", now=now)  # while it runs
-        for _ in range(100):  # at most 10 s
-            await asyncio.sleep(0.1)
-            if one.outcomes:
-                break
+        await wait_until("the one-off to fire", lambda: one.outcomes)
         stop.set()
-        await asyncio.wait_for(running, timeout=10)
+        await asyncio.wait_for(running, timeout=PATIENCE)
         return list(one.outcomes)
 
     outcomes = asyncio.run(main())

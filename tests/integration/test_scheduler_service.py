@@ -19,6 +19,7 @@ from mailer.scheduler.service import SchedulerService
 from tests.conftest import REPO, Cli, settings_for, table_count
 from tests.integration.test_dispatch import Scripted
 from tests.integration.test_occurrences import issue_folder, setup
+from tests.waiting import PATIENCE, wait_until
 
 DIGEST = load_series(REPO / "campaigns" / "digest.series.toml")
 BELGRADE = ZoneInfo("Europe/Belgrade")
@@ -89,12 +90,9 @@ def test_a_live_occurrence_fires_through_apscheduler(
                                [daily], poll_seconds=0.2)  # fmt: skip
         stop = asyncio.Event()
         running = asyncio.create_task(one.run(stop))
-        for _ in range(100):  # at most 10 s
-            await asyncio.sleep(0.1)
-            if one.outcomes:
-                break
+        await wait_until("the occurrence to fire", lambda: one.outcomes)
         stop.set()
-        await asyncio.wait_for(running, timeout=10)
+        await asyncio.wait_for(running, timeout=PATIENCE)
         return list(one.outcomes)
 
     outcomes = asyncio.run(main())

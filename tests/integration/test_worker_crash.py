@@ -11,14 +11,28 @@ from collections import Counter
 from datetime import datetime
 from pathlib import Path
 
+import pytest
+
 from mailer.campaigns import lifecycle, source
 from mailer.db import Database
 from tests.conftest import REPO, TEST_SECRET, Cli
 from tests.scripted_smtp import ScriptedSmtp
+from tests.waiting import PATIENCE, wait_until
+
+pytestmark = [pytest.mark.subprocess]
 
 SAMPLE = REPO / "campaigns" / "2026-12-digest"
 RECIPIENTS = 60
 CONCURRENCY = 2
+
+
+def in_flight(db: Database) -> int:
+    with db.read() as conn:
+        return int(
+            conn.exec_driver_sql(
+                "SELECT count(*) FROM delivery WHERE state = 'sending'"
+            ).scalar_one()
+        )
 
 
 def test_sigkill_mid_campaign_then_restart(
@@ -31,7 +45,8 @@ def test_sigkill_mid_campaign_then_restart(
     lifecycle.start(
         db, source.load_valid(SAMPLE), (SAMPLE / "campaign.toml").read_text(), now=datetime.now()
     )
-    server = ScriptedSmtp(delay=0.03)  # slow enough for the kill to land mid-campaign
+    # a third of the way through the relay stops answering: the kill lands mid-campaign
+    server = ScriptedSmtp(hold_after=RECIPIENTS // 3)
     killed_at: list[int] = []
 
     async def main() -> None:
@@ -55,26 +70,24 @@ def test_sigkill_mid_campaign_then_restart(
             )  # fmt: skip
 
         first = await worker()
-        for _ in range(600):  # kill it a third of the way through (bounded: 60 s)
-            if len(server.accepted) >= RECIPIENTS // 3:
-                break
-            await asyncio.sleep(0.02)
+        await wait_until("a third of the messages", lambda: len(server.accepted) >= RECIPIENTS // 3)
+        await wait_until("the worker to hold messages in flight", lambda: in_flight(db) > 0)
         first.send_signal(signal.SIGKILL)
         await first.wait()
         killed_at.append(len(server.accepted))
-        second = await worker()
-        for _ in range(600):  # the dead worker's leases expire after 2 s; bounded: 60 s
-            status = await asyncio.to_thread(lifecycle.status, db, "2026-12-digest")
-            if status.state == "sent":
-                break
-            await asyncio.sleep(0.1)
+        server.released.set()
+        second = await worker()  # the dead worker's leases expire after 2 s
+        await wait_until(
+            "the campaign to be sent",
+            lambda: lifecycle.status(db, "2026-12-digest").state == "sent",
+        )
         second.send_signal(signal.SIGTERM)  # lets messages in flight finish, then exits
-        _, stderr = await asyncio.wait_for(second.communicate(), timeout=30)
+        _, stderr = await asyncio.wait_for(second.communicate(), timeout=PATIENCE)
         assert second.returncode == 0, stderr.decode()
         await server.stop()
 
     asyncio.run(main())
-    assert RECIPIENTS // 3 <= killed_at[0] < RECIPIENTS
+    assert killed_at == [RECIPIENTS // 3]
     status = lifecycle.status(db, "2026-12-digest")
     assert status.state == "sent"
     assert status.counts["sent"] == RECIPIENTS
