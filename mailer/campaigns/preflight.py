@@ -100,21 +100,24 @@ class Preflight:
             return None
         return self.run(folder)
 
-    def run(self, folder: Path | None = None, *, fresh: bool = False) -> Report:
-        """Every check; with ``folder``, the issue's ``message.*`` checks too."""
+    def run(
+        self, folder: Path | None = None, *, fresh: bool = False, composer: Composer | None = None
+    ) -> Report:
+        """Every check; with ``folder``, the issue's ``message.*`` checks too (composed by
+        ``composer`` when the caller has one with its variants compiled already)."""
         key = (str(folder or ""), _text_of(folder))
         now = self.clock()
         with self._lock:
             kept = self._cache.get(key)
         if kept is not None and kept[0] > now and not fresh:
             return kept[1]
-        report = self._run(folder, now)
+        report = self._run(folder, now, composer)
         expires = now + timedelta(seconds=self.settings.preflight.cache_seconds)
         with self._lock:
             self._cache[key] = (expires, report)
         return report
 
-    def _run(self, folder: Path | None, now: datetime) -> Report:
+    def _run(self, folder: Path | None, now: datetime, composer: Composer | None) -> Report:
         settings = self.settings
         campaign = source.load(folder)[0] if folder is not None else None
         sender = self.sender_of(campaign)
@@ -141,14 +144,14 @@ class Preflight:
         else:
             checks += message_checks(
                 folder,
-                self.make_composer(campaign) if campaign else None,
+                composer or (self.make_composer(campaign) if campaign else None),
                 campaign=campaign,
                 sender=sender,
                 bounce_domain=settings.bounces.domain,
                 signer=signer,
                 now=now,
             )
-        return Report(tuple(checks))
+        return Report(tuple(checks), checked_at=now)
 
     def _dkim_key(self, ask: _Asker, from_domain: str) -> tuple[Check, DkimSigner | None]:
         dkim = self.settings.dkim

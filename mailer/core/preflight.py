@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Literal
 
 Status = Literal["pass", "warn", "fail"]
@@ -56,6 +57,7 @@ class Check:
 @dataclass(frozen=True)
 class Report:
     checks: tuple[Check, ...]
+    checked_at: datetime | None = None  # naive UTC
 
     @property
     def failures(self) -> list[Check]:
