@@ -202,6 +202,9 @@ class Preflight:
         if check.status == PASS and key_check.unanswered:
             detail = f"{check.detail}, if the key is published: DNS did not answer (dkim.key)"
             return Check(check.name, WARN, detail, key_check.fix, unanswered=True)
+        if check.status == WARN and spf.unanswered:  # "only through SPF", which DNS did not show
+            detail = f"DMARC could pass only through SPF of {bounces}, which DNS did not confirm"
+            return Check(check.name, WARN, detail, check.fix, unanswered=True)
         return check
 
     def _mx_host(self) -> str:

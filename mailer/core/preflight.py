@@ -85,13 +85,15 @@ class Report:
 
 def unanswered(name: str, question: str, answer: Answer) -> Check:
     """A check that could not be made because DNS did not answer: a warning, never a crash."""
-    return Check(
-        name,
-        WARN,
-        f"could not ask DNS for {question}: {answer.failure}",
-        "check the name server (preflight.nameservers, preflight.timeout) and run "
-        "`mailer preflight` again",
-    )
+    if answer.reserved:
+        fix = (
+            "use your own domain in sender.from and bounces.domain, or point "
+            "preflight.nameservers at a name server with a test zone"
+        )
+        return Check(name, WARN, f"not asked: {answer.failure}", fix, unanswered=True)
+    fix = "check the name server (preflight.nameservers, preflight.timeout), then run it again"
+    detail = f"could not ask DNS for {question}: {answer.failure}"
+    return Check(name, WARN, detail, fix, unanswered=True)
 
 
 def is_reserved(domain: str) -> bool:

@@ -74,7 +74,8 @@ def unsubscribe_check(message: bytes, *, signed: bool) -> Check:
         )
         return Check("message.unsubscribe", FAIL, detail, "use a template of templates/")
     if not any(url.startswith("https://") for url in urls):
-        detail = f"the unsubscribe URL is not https ({joined(urls)}): Gmail and Yahoo want https"
+        shown = joined(url.split("/u/")[0] + "/…" if "/u/" in url else url for url in urls)
+        detail = f"the unsubscribe URL is not https ({shown}): Gmail and Yahoo want https"
         return Check("message.unsubscribe", FAIL, detail, "set web.base_url to an https:// URL")
     if not signed:
         detail = "the unsubscribe headers are present, but not DKIM-signed (dkim.key)"
