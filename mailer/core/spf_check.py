@@ -12,6 +12,7 @@ from mailer.core.spf import (
     SpfError,
     SpfRecord,
     Term,
+    Walk,
     check_host,
     parse,
     spf_texts,
@@ -99,32 +100,42 @@ def spf_check(
     except SpfError as exc:
         detail = f"the SPF record at {domain} is invalid (permerror): {exc}"
         return Check(NAME, FAIL, detail, f"replace it: {suggestion}")
-    return _tree(record, domain, lookup, sending_ips)
+    fallback = suggested_record(sending_ips, relay_host)
+    return _tree(record, domain, lookup, sending_ips, fallback)
 
 
-def _tree(record: SpfRecord, domain: str, lookup: Lookup, sending_ips: tuple[str, ...]) -> Check:
+def _replacement(
+    record: SpfRecord, found: Walk, sending_ips: tuple[str, ...], fallback: str
+) -> str:
+    """A record without look-ups: our sending addresses when known (the bounce domain is ours
+    alone), else the addresses the record's includes name today, else ``fallback``."""
+    if sending_ips:
+        return with_addresses(SpfRecord("", (Term("-", "all"),)), list(sending_ips))
+    if found.networks or found.unflattened:
+        return flattened(record, found.networks, found.unflattened)
+    return fallback
+
+
+def _tree(
+    record: SpfRecord, domain: str, lookup: Lookup, sending_ips: tuple[str, ...], fallback: str
+) -> Check:
     found = walk(record, domain, lookup)
     if found.failures:
         detail = f"could not follow the SPF record at {domain}: {found.failures[0]}"
         return Check(NAME, WARN, detail, "check the name server and run `mailer preflight` again")
+    replacement = txt_record(domain, _replacement(record, found, sending_ips, fallback))
     if found.errors:
         detail = f"the SPF record at {domain} fails (permerror): {found.errors[0]}"
-        fix = txt_record(domain, flattened(record, found.networks, found.unflattened))
-        return Check(NAME, FAIL, detail, f"replace it: {fix}")
+        return Check(NAME, FAIL, detail, f"replace it: {replacement}")
     if found.lookups > MAX_LOOKUPS:
         detail = (
             f"the SPF record at {domain} needs {found.lookups} DNS look-ups; past "
             f"{MAX_LOOKUPS} receivers fail it (permerror, RFC 7208 4.6.4)"
         )
-        if sending_ips:
-            short = with_addresses(SpfRecord("", (Term("-", "all"),)), list(sending_ips))
-        else:
-            short = flattened(record, found.networks, found.unflattened)
-        return Check(NAME, FAIL, detail, f"write the addresses out: {txt_record(domain, short)}")
+        return Check(NAME, FAIL, detail, f"write the addresses out: {replacement}")
     if found.voids > MAX_VOIDS:
         detail = f"{found.voids} look-ups of the SPF record at {domain} find nothing (limit 2)"
-        fix = txt_record(domain, flattened(record, found.networks, found.unflattened))
-        return Check(NAME, FAIL, detail, f"drop the names that do not exist: {fix}")
+        return Check(NAME, FAIL, detail, f"drop the names that do not exist: {replacement}")
     if record.all_qualifier == "+":
         detail = f"the SPF record at {domain} ends in +all: anyone may send as {domain}"
         fix = txt_record(domain, with_addresses(_ending(record, "-"), []))

@@ -333,3 +333,29 @@ def test_preflight_settings_take_lists_from_toml_and_text_from_the_environment(
     config.write_text("[preflight]\nnameservers = [53]\n")
     with pytest.raises(ConfigError, match="expected a list of strings"):
         load_settings(config, environ={})
+
+
+def test_a_huge_include_tree_is_walked_a_bounded_number_of_questions() -> None:
+    records: Records = {}
+    for n in range(50):
+        children = " ".join(f"include:c{n}-{m}.example" for m in range(50))
+        records[(f"p{n}.example", "TXT")] = [f"v=spf1 {children} -all"]
+    top = " ".join(f"include:p{n}.example" for n in range(50))
+    asked: list[str] = []
+
+    def lookup(name: str, rdtype: str) -> Answer:
+        asked.append(name)
+        return Answer(tuple(records.get((name, rdtype), ["v=spf1 -all"])))
+
+    found = walk(parse(f"v=spf1 {top} -all"), "example.org", lookup)
+    assert found.lookups > 10
+    assert len(asked) <= 50  # not 2,550: the walk stops once far past the limit
+    records[("b.example", "TXT")] = [f"v=spf1 {top} -all"]
+    check = spf_check(
+        "b.example",
+        lookup,
+        sending_ips=("192.0.2.1",),
+        relay_host="x",
+    )
+    assert check.status == "fail"
+    assert 'b.example. IN TXT "v=spf1 ip4:192.0.2.1 -all"' in check.fix
