@@ -93,11 +93,19 @@ class ZoneServer:
 def zone_server(zone: Zone) -> Iterator[ZoneServer]:
     resolver = _ZoneResolver(zone)
     quiet = DNSLogger(log="-request,-reply,-truncated,-error,-recv,-send,-data", prefix=False)
-    udp = DNSServer(resolver, address="127.0.0.1", port=0, logger=quiet, handler=_Handler)
-    port = udp.server.server_address[1]
-    tcp = DNSServer(
-        resolver, address="127.0.0.1", port=port, tcp=True, logger=quiet, handler=_Handler
-    )
+    for _ in range(50):  # bounded: the system's UDP port may be taken for TCP
+        udp = DNSServer(resolver, address="127.0.0.1", port=0, logger=quiet, handler=_Handler)
+        port = udp.server.server_address[1]
+        try:
+            tcp = DNSServer(
+                resolver, address="127.0.0.1", port=port, tcp=True, logger=quiet, handler=_Handler
+            )
+        except OSError:
+            udp.server.server_close()
+            continue
+        break
+    else:
+        raise AssertionError("no loopback port free for both UDP and TCP")
     udp.start_thread()
     tcp.start_thread()
     try:
