@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from mailer.core.preflight import Answer, Lookup
 
@@ -20,7 +20,6 @@ MECHANISMS = LOOKUP_MECHANISMS | {"all", "ip4", "ip6"}
 MAX_LOOKUPS = 10  # RFC 7208 4.6.4
 MAX_VOIDS = 2
 MAX_MX = 10
-MAX_WALK = 40  # a walk of a huge include tree stops here: it is far past the limit anyway
 _IP_TERM = re.compile(r"([+\-~?]?)(ip4|ip6):(\S+)", re.IGNORECASE)
 _TERM = re.compile(
     r"(?P<q>[+\-~?]?)(?P<name>[a-z0-9]+)(?::(?P<target>[^/\s]+))?(?:/(?P<v4>\d+))?(?://(?P<v6>\d+))?",
@@ -196,7 +195,9 @@ class Budget:
     voids: int = 0
 
 
-class _Stop(Exception):
+class SpfStop(Exception):
+    """Evaluation ends with ``result`` (temperror, permerror) for ``reason``."""
+
     def __init__(self, result: str, reason: str) -> None:
         super().__init__(reason)
         self.result = result
@@ -208,25 +209,25 @@ def check_host(ip: str, domain: str, lookup: Lookup) -> tuple[str, str]:
     budget = Budget()
     try:
         return _check(ipaddress.ip_address(ip), domain, lookup, budget), ""
-    except _Stop as stop:
+    except SpfStop as stop:
         return stop.result, stop.reason
 
 
-def _record_at(domain: str, lookup: Lookup) -> SpfRecord | None:
+def record_at(domain: str, lookup: Lookup) -> SpfRecord | None:
     answer = lookup(domain, "TXT")
     if answer.failed:
-        raise _Stop("temperror", answer.failure)
+        raise SpfStop("temperror", answer.failure)
     texts = spf_texts(answer.records)
     if len(texts) > 1:
-        raise _Stop("permerror", f"{len(texts)} SPF records at {domain}")
+        raise SpfStop("permerror", f"{len(texts)} SPF records at {domain}")
     try:
         return parse(texts[0]) if texts else None
     except SpfError as exc:
-        raise _Stop("permerror", f"the SPF record at {domain} {exc}") from None
+        raise SpfStop("permerror", f"the SPF record at {domain} {exc}") from None
 
 
 def _check(ip: IpAddress, domain: str, lookup: Lookup, budget: Budget) -> str:
-    record = _record_at(domain, lookup)
+    record = record_at(domain, lookup)
     if record is None:
         return "none"
     for term in record.terms:
@@ -237,7 +238,7 @@ def _check(ip: IpAddress, domain: str, lookup: Lookup, budget: Budget) -> str:
         target = _target(record.redirect, ip, domain)
         result = _check(ip, target, lookup, budget)
         if result == "none":
-            raise _Stop("permerror", f"redirect={target} has no SPF record")
+            raise SpfStop("permerror", f"redirect={target} has no SPF record")
         return result
     return "neutral"
 
@@ -248,7 +249,7 @@ IpAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 def _spend(budget: Budget) -> None:
     budget.lookups += 1
     if budget.lookups > MAX_LOOKUPS:
-        raise _Stop("permerror", f"more than {MAX_LOOKUPS} DNS look-ups")
+        raise SpfStop("permerror", f"more than {MAX_LOOKUPS} DNS look-ups")
 
 
 def _target(spec: str, ip: IpAddress, domain: str) -> str:
@@ -258,11 +259,11 @@ def _target(spec: str, ip: IpAddress, domain: str) -> str:
 def _addresses(name: str, version: int, lookup: Lookup, budget: Budget) -> tuple[str, ...]:
     answer = lookup(name, "A" if version == 4 else "AAAA")
     if answer.failed:
-        raise _Stop("temperror", answer.failure)
+        raise SpfStop("temperror", answer.failure)
     if not answer.records:
         budget.voids += 1
         if budget.voids > MAX_VOIDS:
-            raise _Stop("permerror", f"more than {MAX_VOIDS} look-ups found nothing")
+            raise SpfStop("permerror", f"more than {MAX_VOIDS} look-ups found nothing")
     return answer.records
 
 
@@ -289,12 +290,12 @@ def _matches(term: Term, ip: IpAddress, domain: str, lookup: Lookup, budget: Bud
     if kind == "mx":
         hosts = mx_hosts(lookup(target, "MX"))
         if len(hosts) > MAX_MX:
-            raise _Stop("permerror", f"{target} has more than {MAX_MX} MX hosts")
+            raise SpfStop("permerror", f"{target} has more than {MAX_MX} MX hosts")
         return any(_within(ip, _addresses(h, ip.version, lookup, budget), term) for h in hosts)
     if kind == "include":
         result = _check(ip, target, lookup, budget)
         if result in {"none", "permerror"}:
-            raise _Stop("permerror", f"include:{target} has no valid SPF record")
+            raise SpfStop("permerror", f"include:{target} has no valid SPF record")
         return result == "pass"
     if kind == "exists":
         return bool(_addresses(target, 4, lookup, budget))
@@ -304,102 +305,10 @@ def _matches(term: Term, ip: IpAddress, domain: str, lookup: Lookup, budget: Bud
 def mx_hosts(answer: Answer) -> list[str]:
     """The hosts of an MX answer, most preferred first; ``temperror`` when it failed."""
     if answer.failed:
-        raise _Stop("temperror", answer.failure)
+        raise SpfStop("temperror", answer.failure)
     found = []
     for record in answer.records:
         preference, _, host = record.partition(" ")
         if preference.isdigit() and host.strip(". "):
             found.append((int(preference), host.strip().rstrip(".").lower()))
     return [host for _, host in sorted(found)]
-
-
-@dataclass
-class Walk:
-    """Every branch of a record followed once (receivers stop at the first match; the limit
-    counts what any sender's check may need)."""
-
-    lookups: int = 0
-    voids: int = 0
-    errors: list[str] = field(default_factory=list)
-    failures: list[str] = field(default_factory=list)
-    networks: list[str] = field(default_factory=list)
-    unflattened: list[str] = field(default_factory=list)
-
-
-def walk(record: SpfRecord, domain: str, lookup: Lookup) -> Walk:
-    """Count the look-ups of ``record`` (at ``domain``) and collect the addresses it allows."""
-    found = Walk()
-    _walk(record, domain, lookup, found, (domain,))
-    return found
-
-
-def _walk(
-    record: SpfRecord, domain: str, lookup: Lookup, found: Walk, path: tuple[str, ...]
-) -> None:
-    for term in record.terms:
-        if found.lookups > MAX_WALK:
-            return
-        if term.mechanism in LOOKUP_MECHANISMS:
-            found.lookups += 1
-        if term.mechanism in {"ip4", "ip6"}:
-            if term.qualifier == "+":
-                found.networks.append(f"{term.mechanism}:{term.target}")
-            continue
-        if term.mechanism == "all":
-            continue
-        target = expand(term.target, ip=None, domain=domain) if term.target else domain
-        if target is None or term.mechanism in {"ptr", "exists"} or term.qualifier != "+":
-            found.unflattened.append(str(term))
-            continue
-        if term.mechanism == "include":
-            _follow(target, lookup, found, path, f"include:{target}")
-        else:
-            _collect(term, target, lookup, found)
-    if record.redirect and record.all_qualifier is None:
-        found.lookups += 1
-        target = expand(record.redirect, ip=None, domain=domain)
-        if target is None:
-            found.unflattened.append(f"redirect={record.redirect}")
-        else:
-            _follow(target, lookup, found, path, f"redirect={target}")
-
-
-def _follow(target: str, lookup: Lookup, found: Walk, path: tuple[str, ...], how: str) -> None:
-    if target in path:
-        found.errors.append(f"{how} loops back to {target}")
-        return
-    try:
-        record = _record_at(target, lookup)
-    except _Stop as stop:
-        (found.failures if stop.result == "temperror" else found.errors).append(f"{how}: {stop}")
-        return
-    if record is None:
-        found.voids += 1
-        found.errors.append(f"{how} has no SPF record: receivers treat that as an error")
-        return
-    _walk(record, target, lookup, found, (*path, target))
-
-
-def _collect(term: Term, target: str, lookup: Lookup, found: Walk) -> None:
-    try:
-        hosts = mx_hosts(lookup(target, "MX")) if term.mechanism == "mx" else [target]
-    except _Stop as stop:
-        found.failures.append(f"{term}: {stop}")
-        return
-    if term.mechanism == "mx" and not hosts:
-        found.voids += 1
-    for host in hosts[: MAX_MX + 1]:
-        any_address = False
-        for kind, prefix, version in (("A", term.prefix4, "ip4"), ("AAAA", term.prefix6, "ip6")):
-            answer = lookup(host, kind)
-            if answer.failed:
-                found.failures.append(f"{term}: {answer.failure}")
-                return
-            for address in answer.records:
-                network = ipaddress.ip_network(f"{address}/{prefix}", strict=False)
-                found.networks.append(f"{version}:{network_text(network)}")
-                any_address = True
-        if not any_address and term.mechanism == "a":
-            found.voids += 1
-    if term.mechanism == "mx" and len(hosts) > MAX_MX:
-        found.errors.append(f"{term}: {target} has more than {MAX_MX} MX hosts")

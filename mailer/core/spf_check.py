@@ -12,12 +12,11 @@ from mailer.core.spf import (
     SpfError,
     SpfRecord,
     Term,
-    Walk,
     check_host,
     parse,
     spf_texts,
-    walk,
 )
+from mailer.core.spf_walk import Walk, walk
 
 NAME = "spf.record"
 

@@ -13,8 +13,9 @@ from mailer.config import load_settings
 from mailer.core import dkim_keys, dmarc
 from mailer.core.preflight import Answer, is_reserved, tag_list, txt_record
 from mailer.core.preflight_message import from_check, size_check, unsubscribe_check
-from mailer.core.spf import SpfError, check_host, expand, parse, walk
+from mailer.core.spf import SpfError, check_host, expand, parse
 from mailer.core.spf_check import merged, spf_check, suggested_record
+from mailer.core.spf_walk import walk
 from mailer.errors import ConfigError
 
 Records = dict[tuple[str, str], list[str]]
