@@ -20,6 +20,7 @@ MECHANISMS = LOOKUP_MECHANISMS | {"all", "ip4", "ip6"}
 MAX_LOOKUPS = 10  # RFC 7208 4.6.4
 MAX_VOIDS = 2
 MAX_MX = 10
+IpAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 _IP_TERM = re.compile(r"([+\-~?]?)(ip4|ip6):(\S+)", re.IGNORECASE)
 _TERM = re.compile(
     r"(?P<q>[+\-~?]?)(?P<name>[a-z0-9]+)(?::(?P<target>[^/\s]+))?(?:/(?P<v4>\d+))?(?://(?P<v6>\d+))?",
@@ -241,9 +242,6 @@ def _check(ip: IpAddress, domain: str, lookup: Lookup, budget: Budget) -> str:
             raise SpfStop("permerror", f"redirect={target} has no SPF record")
         return result
     return "neutral"
-
-
-IpAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
 def _spend(budget: Budget) -> None:
