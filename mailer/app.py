@@ -10,6 +10,7 @@ from pathlib import Path
 
 from mailer.bounces.hooks import WebhookIntake
 from mailer.bounces.ingest import Ingest
+from mailer.campaigns.preflight import Preflight
 from mailer.config import Settings
 from mailer.core.bounce_policy import BouncePolicy
 from mailer.core.campaigns import Campaign
@@ -37,6 +38,7 @@ class App:
         self.settings = settings
         self.clock = clock
         self.database = Database(settings.database.url)
+        self._preflight: Preflight | None = None
 
     @property
     def templates(self) -> TemplateSet:
@@ -109,6 +111,17 @@ class App:
         if not dkim.enabled:
             return None
         return DkimSigner.from_file(dkim.domain, dkim.selector, Path(dkim.private_key_file))
+
+    def preflight(self) -> Preflight:
+        """DNS and message checks before a send; one per process, so its cache is shared."""
+        if self._preflight is None:
+            self._preflight = Preflight(
+                self.settings,
+                database=self.database,
+                make_composer=self.composer,
+                clock=self.clock,
+            )
+        return self._preflight
 
     def bounce_policy(self) -> BouncePolicy:
         bounces = self.settings.bounces

@@ -8,6 +8,7 @@ that name the key and where it came from.
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
 import os
 import re
 import tomllib
@@ -158,6 +159,20 @@ class ImporterSettings:
     max_bytes: int = 512 * 1024 * 1024
 
 
+PREFLIGHT_GATES = ("auto", "on", "off")
+
+
+@dataclass(frozen=True)
+class PreflightSettings:
+    # auto: send and scheduling refuse on a failing check unless the From or bounce domain is
+    # a reserved example domain (RFC 2606: no DNS can hold its records, as in the demo)
+    gate: str = "auto"
+    nameservers: tuple[str, ...] = ()
+    timeout: float = 3.0
+    sending_ips: tuple[str, ...] = ()
+    cache_seconds: int = 300
+
+
 @dataclass(frozen=True)
 class Settings:
     database: DatabaseSettings = DatabaseSettings()
@@ -173,6 +188,7 @@ class Settings:
     secrets: SecretsSettings = SecretsSettings()
     importer: ImporterSettings = ImporterSettings()
     paths: PathsSettings = PathsSettings()
+    preflight: PreflightSettings = PreflightSettings()
     source: str = field(default="defaults", compare=False)
 
     def require_secret(self) -> None:
@@ -252,6 +268,8 @@ def secret_names() -> set[str]:
 
 def _coerce(value: Any, default: Any, *, source: str, key: str, from_text: bool) -> Any:
     kind = type(default)
+    if kind is tuple:
+        return _string_list(value, source=source, key=key)
     if from_text and isinstance(value, str):
         text = value.strip()
         if kind is bool:
@@ -289,6 +307,15 @@ def _coerce(value: Any, default: Any, *, source: str, key: str, from_text: bool)
             key=key,
         )
     return value
+
+
+def _string_list(value: Any, *, source: str, key: str) -> tuple[str, ...]:
+    """A TOML array of strings, or (environment, --set) one string separated by commas."""
+    if isinstance(value, str):
+        return tuple(part for part in re.split(r"[\s,]+", value) if part)
+    if isinstance(value, list | tuple) and all(isinstance(item, str) for item in value):
+        return tuple(item.strip() for item in value if item.strip())
+    raise ConfigError(f"expected a list of strings, got {value!r}", source=source, key=key)
 
 
 def _kind_name(kind: type[Any]) -> str:
@@ -433,3 +460,43 @@ def validate(settings: Settings) -> None:
         )
     if not settings.web.base_url.startswith(("http://", "https://")):
         raise ConfigError("expected an http:// or https:// URL", source=src, key="web.base_url")
+    _validate_preflight(settings.preflight, src)
+
+
+def _validate_preflight(preflight: PreflightSettings, src: str) -> None:
+    if preflight.gate not in PREFLIGHT_GATES:
+        raise ConfigError("expected auto, on or off", source=src, key="preflight.gate")
+    if preflight.timeout <= 0:
+        raise ConfigError("must be more than 0 (seconds)", source=src, key="preflight.timeout")
+    if preflight.cache_seconds < 0:
+        raise ConfigError("must be 0 or more (seconds)", source=src, key="preflight.cache_seconds")
+    for server in preflight.nameservers:
+        if parse_nameserver(server) is None:
+            raise ConfigError(
+                f"{server!r}: expected host or host:port, e.g. 192.0.2.53 or [2001:db8::53]:5353",
+                source=src, key="preflight.nameservers",
+            )  # fmt: skip
+    for address in preflight.sending_ips:
+        try:
+            ipaddress.ip_address(address)
+        except ValueError:
+            raise ConfigError(
+                f"{address!r} is not an IPv4 or IPv6 address", source=src,
+                key="preflight.sending_ips",
+            ) from None  # fmt: skip
+
+
+def parse_nameserver(text: str) -> tuple[str, int] | None:
+    """``host``, ``host:port``, ``[v6]:port`` or a bare IPv6 address → (host, port)."""
+    text = text.strip()
+    if text.startswith("["):
+        host, sep, rest = text[1:].partition("]")
+        port_text = rest.removeprefix(":") if rest.startswith(":") else ("53" if not rest else "")
+    elif text.count(":") > 1:  # a bare IPv6 address
+        host, sep, port_text = text, "]", "53"
+    else:
+        host, sep, port_text = text.partition(":")
+        sep, port_text = "]", port_text if sep else "53"
+    if not sep or not host or not port_text.isdigit() or not 0 < int(port_text) < 65536:
+        return None
+    return host, int(port_text)

@@ -92,3 +92,33 @@ class CampaignInvalid(MailerError):
         self.problems = problems
         listed = "\n".join(f"  {p}" for p in problems)
         super().__init__(f"{path} has errors (run `mailer campaign lint`):\n{listed}")
+
+
+class DnsError(MailerError):
+    """A DNS question got no usable answer: a timeout, SERVFAIL, a refusal, no server at all.
+
+    ``server`` names who was asked (``127.0.0.1:53``, or ``the system resolver``).
+    """
+
+    def __init__(
+        self, name: str, rdtype: str, server: str, reason: str, *, unreachable: bool = False
+    ) -> None:
+        self.name = name
+        self.rdtype = rdtype
+        self.server = server
+        self.reason = reason
+        self.unreachable = unreachable  # no point asking this server again soon
+        super().__init__(f"{rdtype} {name}: {reason} ({server})")
+
+
+class PreflightFailed(Conflict):
+    """Sending or scheduling was refused: preflight found failing checks (``failures``)."""
+
+    def __init__(self, slug: str, failures: list[str]) -> None:
+        self.slug = slug
+        self.failures = failures
+        listed = "; ".join(failures)
+        super().__init__(
+            f"{slug}: preflight found {len(failures)} failing check(s): {listed} "
+            "(`mailer preflight` prints the records to publish)"
+        )

@@ -8,11 +8,12 @@ from datetime import datetime
 
 from mailer.core.campaign_states import transition
 from mailer.core.campaigns import Campaign
+from mailer.core.preflight import Report
 from mailer.core.segment_parser import parse_segment
 from mailer.db import Database, deliveries
 from mailer.db import campaigns as stored_campaigns
 from mailer.db.segments import audience_clause
-from mailer.errors import Conflict, InvalidValue, NotFound
+from mailer.errors import Conflict, InvalidValue, NotFound, PreflightFailed
 
 
 @dataclass(frozen=True)
@@ -97,15 +98,24 @@ def schedule(
     send_at: datetime,
     by: str,
     now: datetime,
+    preflight: Report | None = None,
+    forced_by: str | None = None,
 ) -> str:
     """Schedule an approved campaign to go out at ``send_at`` (naive UTC), once.
 
     ``Conflict`` when it is not approved or its text changed since the approval;
-    ``InvalidValue`` when ``send_at`` is not in the future. The scheduler sends it through
-    the occurrence path, like a series' issue (see ``mailer.campaigns.occurrences``).
+    ``InvalidValue`` when ``send_at`` is not in the future; ``PreflightFailed`` when
+    ``preflight`` (the gate's report, None when the gate is off) has failing checks, unless
+    ``forced_by`` names the approver who sends it anyway (recorded, and honoured when the
+    scheduler fires it). The scheduler sends it through the occurrence path, like a series'
+    issue (see ``mailer.campaigns.occurrences``).
     """
     if send_at <= now:
         raise InvalidValue("send_at", f"{send_at:%Y-%m-%d %H:%M} UTC is not in the future")
+    failing = preflight is not None and preflight.errors > 0
+    if failing and not forced_by:
+        assert preflight is not None
+        raise PreflightFailed(campaign.slug, preflight.summary())
     if campaign.approved:  # approved in its campaign.toml: record that approval first
         with database.read() as conn:
             stored = stored_campaigns.find(conn, campaign.slug)
@@ -120,8 +130,10 @@ def schedule(
             approver = stored.approved_by or "campaign.toml"
             raise Conflict(f"campaign {campaign.slug!r} changed since {approver} approved it; "
                            "approve it again")  # fmt: skip
-        stored_campaigns.set_schedule(conn, stored.id, send_at=send_at, now=now,
-                                      expected=stored.state)  # fmt: skip
+        forced = forced_by if failing else None
+        stored_campaigns.set_schedule(
+            conn, stored.id, send_at=send_at, now=now, expected=stored.state, forced_by=forced
+        )
     return "scheduled"
 
 

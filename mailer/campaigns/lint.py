@@ -9,6 +9,7 @@ from pathlib import Path
 from mailer.campaigns import source
 from mailer.campaigns.audience import audience
 from mailer.core.campaigns import Campaign, Problem, is_web_url
+from mailer.core.selection import VariantKey
 from mailer.db import Database
 from mailer.db.lists import find_list_id
 from mailer.db.subscribers import interest_names
@@ -17,6 +18,7 @@ from mailer.render import markdown
 from mailer.render.compose import Composer
 
 GMAIL_CLIP_BYTES = 102 * 1024
+PERSONAL_FIELDS_BYTES = 2_000  # URLs, name, greeting
 MERGE_FIELD = re.compile(r"\{\{|\{%|\}\}|\*\|[A-Z_]+\|\*|\[\[")
 
 
@@ -84,6 +86,18 @@ def _store_problems(campaign: Campaign, database: Database) -> Iterator[Problem]
             )
 
 
+def variant_keys(campaign: Campaign, database: Database, composer: Composer) -> list[VariantKey]:
+    """The variants the audience gets, and every language with all items (the archive's)."""
+    report = audience(database, composer)
+    keys = set(report.by_variant) | {composer.full_variant(lang) for lang in campaign.languages}
+    return sorted(keys)
+
+
+def html_size(composer: Composer, key: VariantKey) -> int:
+    """Bytes of the variant's HTML with the personal fields filled (``TemplateError``)."""
+    return composer.variant(key).html.size_without_fields + PERSONAL_FIELDS_BYTES
+
+
 def _variant_problems(
     campaign: Campaign, database: Database, composer: Composer
 ) -> Iterator[Problem]:
@@ -91,14 +105,12 @@ def _variant_problems(
     if report.total == 0:
         message = "empty audience: no active subscriber matches lists and segment"
         yield _error(campaign, "lists", message)
-    keys = set(report.by_variant) | {composer.full_variant(lang) for lang in campaign.languages}
-    for key in sorted(keys):
+    for key in variant_keys(campaign, database, composer):
         try:
-            variant = composer.variant(key)
+            size = html_size(composer, key)
         except TemplateError as exc:
             yield _error(campaign, "template", str(exc))
             return
-        size = variant.html.size_without_fields + 2_000  # personal fields: URLs, name, greeting
         if size > GMAIL_CLIP_BYTES:
             yield _error(
                 campaign,

@@ -21,6 +21,7 @@ from mailer.campaigns import lifecycle, source
 from mailer.campaigns.lint import lint_campaign
 from mailer.core import one_off
 from mailer.core.campaigns import Campaign
+from mailer.core.preflight import Report
 from mailer.db import Database
 from mailer.db import campaigns as stored_campaigns
 from mailer.db import occurrences as stored
@@ -95,6 +96,8 @@ class OccurrenceRunner:
     campaigns_dir: Path
     make_composer: Callable[[Campaign], Composer]
     clock: Callable[[], datetime]
+    # the preflight gate (``Preflight.gate``): a report to pass, or None when the gate is off
+    preflight: Callable[[Path], Report | None] | None = None
 
     def fire(self, planned: Planned) -> Outcome | None:
         """Claim and carry out ``planned``; None when it was claimed before (nothing done)."""
@@ -174,9 +177,32 @@ class OccurrenceRunner:
             return Outcome(series, period, "failed", f"{issue.slug} does not lint: {listed}",
                            issue.slug)  # fmt: skip
         text = source.campaign_file(path).read_text(encoding="utf-8")
+        refused = self._preflight_refuses(path, issue, text)
+        if refused:
+            return Outcome(series, period, "failed", refused, issue.slug)
         queued = lifecycle.start(self.database, issue, text, now=self.clock())
         return Outcome(series, period, "started", f"{issue.slug}: {queued} deliveries queued",
                        issue.slug, queued)  # fmt: skip
+
+    def _preflight_refuses(self, path: Path, issue: Campaign, text: str) -> str:
+        """Why preflight stops this send ("" when it passes, is off, or an approver forced
+        this exact text through when scheduling it)."""
+        report = self.preflight(path) if self.preflight is not None else None
+        if report is None or not report.errors:
+            return ""
+        with self.database.read() as conn:
+            stored = stored_campaigns.find(conn, issue.slug)
+        if (
+            stored is not None
+            and stored.preflight_forced_by
+            and (stored.source_hash == lifecycle.source_hash(text))
+        ):
+            forced_by, listed = stored.preflight_forced_by, "; ".join(report.summary())
+            message = "%s goes out despite failing preflight (%s decided): %s"
+            log.warning(message, issue.slug, forced_by, listed)
+            return ""
+        listed = "; ".join(report.summary())
+        return f"{issue.slug} fails preflight: {listed} (`mailer preflight {issue.slug}`)"
 
     def _approved(self, path: Path, issue: Campaign) -> bool:
         text = source.campaign_file(path).read_text(encoding="utf-8")

@@ -29,6 +29,8 @@ class Summary:
     finished_at: datetime | None = None
     subject: str = ""  # in the first language; empty when the folder does not parse
     has_folder: bool = True
+    preflight_forced_by: str | None = None  # scheduled despite failing preflight checks
+    preflight_forced_at: datetime | None = None
 
     @property
     def total(self) -> int:
@@ -85,6 +87,8 @@ def summary(database: Database, slug: str, campaign: Campaign | None = None) -> 
     return Summary(
         slug, stored.state, True, counts, stored.approved_by, stored.approved_at,
         stored.send_at, stored.started_at, stored.finished_at, _subject(campaign),
+        preflight_forced_by=stored.preflight_forced_by,
+        preflight_forced_at=stored.preflight_forced_at,
     )  # fmt: skip
 
 

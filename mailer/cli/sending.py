@@ -16,8 +16,10 @@ from mailer.campaigns.lifecycle import Status
 from mailer.campaigns.lint import lint_campaign
 from mailer.cli import logs
 from mailer.cli.campaign import EXIT_LINT_ERRORS, campaign
+from mailer.cli.preflight import print_report
 from mailer.cli.root import mailer, state, stop_on_signals
 from mailer.core.delivery import Action
+from mailer.core.preflight import Report
 from mailer.core.subscribers import normalise_email
 from mailer.dispatch.copies import SentCopy, send_test_copies
 from mailer.smtp.capture import bound_port, start_capture
@@ -75,7 +77,11 @@ async def _show_progress(app: App, slug: str, sending: asyncio.Task[None]) -> No
 @campaign.command("send")
 @click.argument("path", type=_FOLDER)
 @click.option("--wait", is_flag=True, help="Send in this process until done, then print status.")
-@click.option("--force", is_flag=True, help="Send even though campaign.toml says approved = false.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Send even though campaign.toml says approved = false, or preflight fails.",
+)
 @click.pass_context
 def send_command(ctx: click.Context, path: Path, wait: bool, force: bool) -> None:
     """Start a campaign: lint, write its ledger, and (with --wait) send it."""
@@ -94,6 +100,7 @@ def send_command(ctx: click.Context, path: Path, wait: bool, force: bool) -> Non
                 click.echo(f"not sent: {issue.slug} is not approved (approved = false)", err=True)
                 ctx.exit(EXIT_LINT_ERRORS)
             click.echo(f"sending {issue.slug} without approval (--force)", err=True)
+        _preflight_gate(ctx, app, path, issue.slug, force=force)
         text = source.campaign_file(path).read_text(encoding="utf-8")
         added = lifecycle.start(app.database, issue, text, now=app.clock())
         click.echo(f"started {issue.slug}: {added} deliveries queued")
@@ -105,6 +112,22 @@ def send_command(ctx: click.Context, path: Path, wait: bool, force: bool) -> Non
             print_status(lifecycle.status(app.database, issue.slug))
         else:
             click.echo("`mailer worker` or `mailer serve` sends it")
+
+
+def _preflight_gate(ctx: click.Context, app: App, path: Path, slug: str, *, force: bool) -> None:
+    """Refuse to start when preflight fails (``preflight.gate``), unless ``--force``."""
+    report = app.preflight().gate(path)
+    if report is None or not report.errors:
+        return
+    print_report(Report(tuple(report.failures)), err=True)
+    if not force:
+        click.echo(
+            f"not sent: preflight found {report.errors} failing check(s) above "
+            f"(`mailer preflight {path}`); fix them, or send anyway with --force",
+            err=True,
+        )
+        ctx.exit(EXIT_LINT_ERRORS)
+    click.echo(f"sending {slug} despite failing preflight (--force)", err=True)
 
 
 @campaign.command("test")

@@ -22,12 +22,14 @@ class StoredCampaign:
     approved_by: str | None = None
     approved_at: datetime | None = None
     send_at: datetime | None = None
+    preflight_forced_by: str | None = None
+    preflight_forced_at: datetime | None = None
 
 
 _COLUMNS = (
     campaign.c.id, campaign.c.slug, campaign.c.state, campaign.c.source, campaign.c.source_hash,
     campaign.c.started_at, campaign.c.finished_at, campaign.c.approved_by, campaign.c.approved_at,
-    campaign.c.send_at,
+    campaign.c.send_at, campaign.c.preflight_forced_by, campaign.c.preflight_forced_at,
 )  # fmt: skip
 
 
@@ -117,7 +119,8 @@ def set_approval(
         sa.update(campaign)
         .where(campaign.c.id == campaign_id, campaign.c.state == expected)
         .values(state="approved", source=source, source_hash=source_hash, approved_by=by,
-                approved_at=now, send_at=None, updated_at=now)
+                approved_at=now, send_at=None, preflight_forced_by=None,
+                preflight_forced_at=None, updated_at=now)
     )  # fmt: skip
     return conn.execute(statement).rowcount == 1
 
@@ -129,13 +132,21 @@ def set_schedule(
     send_at: datetime | None,
     now: datetime,
     expected: str,
+    forced_by: str | None = None,
 ) -> bool:
     """Moves a campaign from ``expected`` to ``scheduled`` at ``send_at`` (naive UTC), or back
-    to ``approved`` when ``send_at`` is None. False when it was not in ``expected``."""
+    to ``approved`` when ``send_at`` is None. ``forced_by`` records who scheduled it despite
+    failing preflight checks (cleared otherwise). False when it was not in ``expected``."""
     state = "approved" if send_at is None else "scheduled"
     statement = (
         sa.update(campaign)
         .where(campaign.c.id == campaign_id, campaign.c.state == expected)
-        .values(state=state, send_at=send_at, updated_at=now)
+        .values(
+            state=state,
+            send_at=send_at,
+            updated_at=now,
+            preflight_forced_by=forced_by,
+            preflight_forced_at=now if forced_by else None,
+        )
     )
     return conn.execute(statement).rowcount == 1

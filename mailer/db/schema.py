@@ -158,6 +158,9 @@ campaign = sa.Table(
     sa.Column("approved_at", sa.DateTime, nullable=True),
     # when a ``scheduled`` campaign goes out (naive UTC), set in the staff UI
     sa.Column("send_at", sa.DateTime, nullable=True),
+    # the approver who scheduled it although preflight failed (the scheduler then sends it)
+    sa.Column("preflight_forced_by", sa.String(320), nullable=True),
+    sa.Column("preflight_forced_at", sa.DateTime, nullable=True),
     sa.CheckConstraint(_in("state", CAMPAIGN_STATES), name="state"),
 )
 

@@ -63,7 +63,7 @@ class SchedulerService:
     def __post_init__(self) -> None:
         self.runner = OccurrenceRunner(
             self.app.database, Path(self.app.settings.paths.campaigns), self.app.composer,
-            lambda: self.clock().astimezone(UTC).replace(tzinfo=None),
+            lambda: self.clock().astimezone(UTC).replace(tzinfo=None), self.app.preflight().gate,
         )  # fmt: skip
         self.leadership = Leadership(self.app.database)
         self._scheduler: AsyncIOScheduler | None = None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -100,9 +101,39 @@ class DkimSigner:
         folded = "\r\n\t".join(b64[i : i + 72] for i in range(0, len(b64), 72))
         return f"DKIM-Signature:{value}\r\n\t{folded}\r\n".encode() + message
 
+    def public_numbers(self) -> tuple[int, int]:
+        """(modulus, exponent) of the public half."""
+        numbers = self.key.public_key().public_numbers()
+        return numbers.n, numbers.e
+
     def public_record(self) -> str:
         """The DNS TXT record to publish at ``<selector>._domainkey.<domain>``."""
         public = self.key.public_key().public_bytes(
             serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
         )
         return f"v=DKIM1; k=rsa; p={base64.b64encode(public).decode()}"
+
+
+def create_key_file(path: Path, *, bits: int = 2048) -> str:
+    """Write a new RSA private key to ``path`` (PEM, mode 0600, never over an existing file);
+    return the TXT record that publishes its public half."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=bits)
+    pem = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        raise ConfigError(
+            f"{path} exists already; choose another --out or remove it", key="dkim.private_key_file"
+        ) from None
+    except OSError as exc:
+        raise ConfigError(
+            f"cannot write {path}: {exc.strerror}", key="dkim.private_key_file"
+        ) from None
+    with os.fdopen(descriptor, "wb") as handle:
+        handle.write(pem)
+    return DkimSigner("", "", key).public_record()

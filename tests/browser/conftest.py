@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from email.message import Message
 from pathlib import Path
@@ -53,7 +54,7 @@ class Service:
         return self.captured()
 
 
-def _config(root: Path, web: int, smtp: int) -> Path:
+def _config(root: Path, web: int, smtp: int, extra: str = "") -> Path:
     config = root / "mailer.toml"
     config.write_text(
         f'[database]\nurl = "sqlite:///{root / "mailer.db"}"\n'
@@ -64,7 +65,8 @@ def _config(root: Path, web: int, smtp: int) -> Path:
         f'[bounces]\nlisten = ""\n'
         f'[secrets]\nkey = "{TEST_SECRET}"\n'
         '[organisation]\nname = "EECA MenEngage Platform"\n'
-        'address = "Example Street 1, 11000 Belgrade, Serbia"\nwebsite = "https://example.org"\n',
+        'address = "Example Street 1, 11000 Belgrade, Serbia"\nwebsite = "https://example.org"\n'
+        + extra,
         encoding="utf-8",
     )
     return config
@@ -72,13 +74,19 @@ def _config(root: Path, web: int, smtp: int) -> Path:
 
 @pytest.fixture(scope="module")
 def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
-    root = tmp_path_factory.mktemp("live")
+    with live_service(tmp_path_factory.mktemp("live")) as live:
+        yield live
+
+
+@contextmanager
+def live_service(root: Path, extra_config: str = "") -> Iterator[Service]:
+    """`mailer serve` and `mailer dev-smtp` on free ports, with ``extra_config`` (TOML)."""
     shutil.copytree(REPO / "campaigns" / "2026-12-digest", root / "campaigns" / "2026-12-digest")
     web, smtp = free_port(), free_port()
     shots = Path(os.environ.get("MAILER_SCREENSHOTS") or root / "screenshots")
     shots.mkdir(parents=True, exist_ok=True)
-    live = Service(root, f"http://127.0.0.1:{web}", root / "outbox", _config(root, web, smtp),
-                   shots)  # fmt: skip
+    config = _config(root, web, smtp, extra_config)
+    live = Service(root, f"http://127.0.0.1:{web}", root / "outbox", config, shots)
     imported = live.mailer("subscribers", "import", str(REPO / "subscribers" / "example.csv"),
                            "--list", "members")  # fmt: skip
     assert imported.returncode in (0, 2), imported.stderr  # the example has invalid rows on purpose

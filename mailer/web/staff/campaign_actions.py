@@ -86,10 +86,13 @@ def routes(site: Site) -> APIRouter:
                 raise InvalidValue("send_at", t["bad_time"].format(value=form.text("send_at")))
             if zone_or_none(zone) is None:
                 raise InvalidValue("timezone", t["bad_zone"].format(value=zone))
-            _, campaign, text = folder_text(slug)
+            folder, campaign, text = folder_text(slug)
+            forced = form.text("force_preflight") == "yes"
             lifecycle.schedule(
                 site.app.database, campaign, text, send_at=one_off.to_utc(local, zone),
                 by=form.session.account.email, now=site.app.clock(),
+                preflight=site.app.preflight().gate(folder),
+                forced_by=form.session.account.email if forced else None,
             )  # fmt: skip
         except MailerError as exc:
             return refused(request, form, slug, exc)

@@ -19,6 +19,7 @@ from mailer.core.campaign_states import TRANSITIONS
 from mailer.core.campaigns import Campaign
 from mailer.dispatch.copies import SentCopy
 from mailer.errors import NotFound
+from mailer.render.compose import Composer
 from mailer.web.staff.session import Session, SignedIn
 from mailer.web.staff.site import PREFIX, Site
 
@@ -73,9 +74,14 @@ def detail_page(
     database = site.app.database
     campaign, text = None, ""
     problems = []
+    composer = None
     if folder is not None:
         campaign, _, text = overview.load(folder)
-        problems = lint_campaign(folder, database, site.app.composer)
+        composer = site.app.composer(campaign) if campaign else None
+        # one composer for lint and preflight: each variant is compiled once per page view
+        problems = lint_campaign(
+            folder, database, lambda issue: composer or site.app.composer(issue)
+        )
     summary = overview.summary(database, slug, campaign)
     if folder is None and not summary.stored:
         raise NotFound("campaign", slug)
@@ -105,7 +111,21 @@ def detail_page(
         error=error,
         copies=copies,
         addresses=addresses,
+        **preflight_panel(site, folder, campaign, composer),
     )
+
+
+def preflight_panel(
+    site: Site, folder: Path | None, campaign: Campaign | None, composer: Composer | None = None
+) -> dict[str, Any]:
+    """What ``_preflight.html.j2`` shows: the (cached) report and whether it gates sending."""
+    preflight = site.app.preflight()
+    return {
+        "preflight": preflight.run(folder, composer=composer),
+        "preflight_gate": preflight.gate_applies(preflight.sender_of(campaign)),
+        "preflight_minutes": max(1, round(site.app.settings.preflight.cache_seconds / 60)),
+        "issue": folder is not None,
+    }
 
 
 def routes(site: Site) -> APIRouter:

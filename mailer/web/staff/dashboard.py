@@ -13,6 +13,7 @@ from mailer.campaigns.occurrences import one_offs
 from mailer.core import one_off
 from mailer.subscriptions import browse
 from mailer.subscriptions.lists import list_lists
+from mailer.web.staff.campaigns import preflight_panel
 from mailer.web.staff.session import SignedIn
 from mailer.web.staff.site import PREFIX, Site
 
@@ -44,6 +45,7 @@ def routes(site: Site) -> APIRouter:
             lists=list_lists(database),
             bounces=history.events(database, limit=RECENT_BOUNCES),
             sends=sends,
+            **preflight_panel(site, None, None),
         )
 
     @router.get(PREFIX, include_in_schema=False)

@@ -1,0 +1,86 @@
+"""The ``message.*`` checks of one issue: compose it as a subscriber would get it (signed when
+DKIM is configured) and hand the bytes and sizes to the rules of ``core.preflight_message``."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from mailer.campaigns import source
+from mailer.campaigns.lint import html_size
+from mailer.campaigns.preview import PREVIEW_RECIPIENT
+from mailer.core import preflight_message as rules
+from mailer.core.campaigns import Campaign
+from mailer.core.message import build_message, campaign_headers
+from mailer.core.preflight import Check
+from mailer.errors import MailerError
+from mailer.render.compose import Composer
+from mailer.smtp.dkim import DkimSigner
+
+
+def _text_problems(folder: Path) -> list[str]:
+    _, problems = source.load(folder)
+    return [
+        f"{p.key}: {p.message}"
+        for p in problems
+        if p.severity == "error" and (p.key.startswith("content") or ".content" in p.key)
+    ]
+
+
+def message_checks(
+    folder: Path,
+    composer: Composer | None,
+    *,
+    campaign: Campaign | None,
+    sender: str,
+    bounce_domain: str,
+    signer: DkimSigner | None,
+    now: datetime,
+) -> list[Check]:
+    """``composer`` composes the issue (None when its campaign.toml does not parse)."""
+    checks = [rules.from_check(sender)]
+    problems = _text_problems(folder)
+    if campaign is None or composer is None:
+        checks.append(rules.languages_check((), problems or ["campaign.toml does not parse"]))
+        return checks
+    checks.append(rules.languages_check(campaign.languages, problems))
+    if problems:
+        return checks
+    try:
+        # a variant shows some of the items: the one with all of them is each language's largest
+        keys = [composer.full_variant(language) for language in campaign.languages]
+        sizes = [(key.language, html_size(composer, key)) for key in keys]
+        message = _one_message(composer, sender, bounce_domain, now)
+    except MailerError as exc:
+        return [*checks, rules.not_built(f"the issue does not compose: {exc}")]
+    checks.append(rules.size_check(sizes))
+    if signer is not None:
+        message = signer.sign(message, timestamp=int(now.timestamp()))
+    checks.append(rules.unsubscribe_check(message, signed=signer is not None))
+    return checks
+
+
+def _one_message(composer: Composer, sender: str, bounce_domain: str, now: datetime) -> bytes:
+    """The first language's message, built by the sender's own builder."""
+    campaign = composer.campaign
+    language = campaign.default_language
+    variant = composer.variant(composer.full_variant(language))
+    values = composer.personal_values(variant, PREVIEW_RECIPIENT)
+    rendered = variant.render(values)
+    domain = sender.rpartition("@")[2].strip("> ") or "example.invalid"
+    headers = campaign_headers(
+        sender=sender,
+        name="",
+        email=PREVIEW_RECIPIENT.email,
+        subject=rendered.subject,
+        message_id=f"<preflight.{campaign.slug}@{domain}>",
+        date=now,
+        unsubscribe_url=values["unsubscribe_url"],
+        unsubscribe_mailto=f"mailto:unsubscribe@{bounce_domain}",
+        list_name=campaign.lists[0] if campaign.lists else "list",
+        slug=campaign.slug,
+        language=language,
+        stream="preflight",
+        domain=domain,
+    )
+    return build_message(headers, text=rendered.text, html=rendered.html, boundary="=_preflight")
