@@ -21,6 +21,8 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
+from mailer.core.text import is_ascii_digits
+
 LEGACY_KEY_ID = "k1"
 _BLOCK = 64  # SHA-256's block size: HMAC pads or hashes the key to it
 _SUBJECT = re.compile(r"[A-Za-z0-9.:_-]{1,80}")
@@ -89,6 +91,6 @@ def bounce_token(key: str, delivery_id: int) -> str:
 def delivery_of_bounce_token(keys: dict[str, str], token: str | None) -> int | None:
     """The delivery a bounce token names when its HMAC checks; ``None`` for anything else."""
     subject = read_token(keys, "bounce", token) if token else None
-    if subject and subject.startswith("d") and subject[1:].isdigit():
+    if subject and subject.startswith("d") and is_ascii_digits(subject[1:]):
         return int(subject[1:])
     return None

@@ -26,6 +26,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from mailer.app import App
 from mailer.core.languages import direction, truncations
 from mailer.core.subscribers import EXTRA_ALPHA2
+from mailer.core.text import is_ascii_digits
 from mailer.core.tokens import read_token
 from mailer.errors import StorageError
 from mailer.web.limits import RateLimit
@@ -158,7 +159,7 @@ class PublicSite:
     def subscriber_of(self, purpose: str, token: str) -> int | None:
         """The subscriber id a valid ``purpose`` token names (subject ``s<id>``)."""
         subject = read_token(self.app.token_keys(), purpose, token)
-        if subject is None or not subject.startswith("s") or not subject[1:].isdigit():
+        if subject is None or not subject.startswith("s") or not is_ascii_digits(subject[1:]):
             return None
         return int(subject[1:])
 
