@@ -161,7 +161,7 @@ class PublicSite:
         subject = read_token(self.app.token_keys(), purpose, token)
         if subject is None or not subject.startswith("s") or not is_ascii_digits(subject[1:]):
             return None
-        return int(subject[1:])
+        return int(subject[1:]) or None  # 0 is the preview recipient's: nobody
 
     def route_class(self) -> type[APIRoute]:
         """An ``APIRoute`` adding the security headers, answering oversized forms with 413."""
