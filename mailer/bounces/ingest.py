@@ -3,7 +3,7 @@
 Attribution, most exact first:
 1. the VERP token (``bounces+<token>@``), HMAC checked: it names the delivery; a forged or
    foreign token is ignored;
-2. our Message-ID (``<d<delivery>.c<campaign>@…>``) quoted in the returned message, trusted
+2. our Message-ID (``<d<delivery>.<HMAC>@…>``) quoted in the returned message, trusted
    only when the delivery really carries that Message-ID;
 3. the failed recipient's address, matched to a subscriber and their latest delivery sent
    within ``attribution_days``.
@@ -26,7 +26,8 @@ from mailer.db import Connection, Database
 from mailer.db import bounces as stored
 from mailer.errors import InvalidValue, MailerError
 
-OUR_MESSAGE_ID = re.compile(rb"<d(\d{1,12})\.c\d{1,12}@[^<>\s]{1,255}>")
+# ``mailer.core.message.message_id``; the older ``<d<id>.c<id>@…>`` could be guessed: not ours
+OUR_MESSAGE_ID = re.compile(rb"<d([0-9]{1,12})\.[A-Za-z0-9_-]{22}@[^<>\s]{1,255}>")
 _NESTING = re.compile(rb"boundary\s*=|content-type\s*:\s*message/", re.IGNORECASE)
 RECORDED = frozenset({Kind.HARD, Kind.SOFT, Kind.DELAYED, Kind.COMPLAINT, Kind.AUTO_REPLY})
 

@@ -94,3 +94,9 @@ def delivery_of_bounce_token(keys: dict[str, str], token: str | None) -> int | N
     if subject and subject.startswith("d") and is_ascii_digits(subject[1:]):
         return int(subject[1:])
     return None
+
+
+def message_id_tag(key: str, delivery_id: int) -> str:
+    """22 characters that only the holder of ``key`` can make for this delivery: the part of
+    its Message-ID that cannot be guessed (``mailer.core.message.message_id``)."""
+    return _signature(key, key_id_of(key), "message-id", f"d{delivery_id}")

@@ -219,7 +219,7 @@ class Dispatcher:
             name=recipient.name,
             email=recipient.email,
             subject=rendered.subject,
-            message_id=message_id(claimed.id, claimed.campaign_id, domain),
+            message_id=message_id(self.settings.secret_key, claimed.id, domain),
             date=self.clock(),
             unsubscribe_url=values["unsubscribe_url"],
             unsubscribe_mailto=f"mailto:unsubscribe+{bounce_token}@{self.settings.bounce_domain}",

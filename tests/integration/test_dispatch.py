@@ -130,7 +130,7 @@ def test_outcomes_follow_the_table(cli: Cli, db: Database, db_url: str, tmp_path
     kid = key_id_of(TEST_SECRET)  # the key's fingerprint names it in every token
     assert re.fullmatch(rf"bounces\+{kid}\.d\d+\.[\w-]+@bounces\.example\.org", mail_from)
     message = message_from_bytes(data, policy=default_policy)
-    assert re.fullmatch(r"<d\d+\.c\d+@news\.example\.org>", message["Message-ID"])
+    assert re.fullmatch(r"<d\d+\.[\w-]{22}@news\.example\.org>", message["Message-ID"])
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert message["List-Unsubscribe"].startswith(f"<http://127.0.0.1:8000/u/{kid}.s")
     assert "mailto:" in message["List-Unsubscribe"]
