@@ -59,7 +59,7 @@ def parse_command(ctx: click.Context, files: tuple[Path, ...], as_json: bool) ->
                 recipients=list(report.recipients),
                 status=report.status,
                 diagnostic=report.diagnostic,
-                delivery=delivery,
+                delivery=delivery.id if delivery else None,
             )
             if report.policy:
                 record["policy"] = True

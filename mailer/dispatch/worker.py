@@ -212,7 +212,7 @@ class Dispatcher:
         """The message bytes, its Message-ID, its variant and the VERP token."""
         campaign, composer = self._campaign(claimed.campaign_id)
         variant, values, rendered = composer.compose(recipient, claimed.id)
-        bounce_token = make_bounce_token(self.settings.secret_key, claimed.id)
+        bounce_token = make_bounce_token(self.settings.secret_key, claimed.id, recipient.link_nonce)
         domain = self.settings.sender_domain
         headers = campaign_headers(
             sender=campaign.sender or self.settings.default_sender,

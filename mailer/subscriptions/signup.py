@@ -79,6 +79,7 @@ class ConfirmationDue:
     language: str | None
     lists: tuple[str, ...]
     created: bool
+    link_nonce: str  # for the links of the mail (mailer.core.owners)
 
 
 def offer(database: Database, public_lists: Sequence[str]) -> Offer:
@@ -195,7 +196,7 @@ def _request_signup(
             return None
         row = subscriber_queries.find_by_key(conn, key)
         if row is None:
-            subscriber_id = signups.insert_pending(
+            subscriber_id, nonce = signups.insert_pending(
                 conn, email=signup.email, email_key=key, name=signup.name,
                 country=signup.country, language=signup.language,
                 source=f"web:{signup.source or 'subscribe'}", ip=ip, now=now,
@@ -203,6 +204,7 @@ def _request_signup(
             status, email, language, joined = "unconfirmed", signup.email, signup.language, {}
         else:
             subscriber_id, status, email = int(row["id"]), str(row["status"]), str(row["email"])
+            nonce = str(row["link_nonce"])
             language = row["language"] or signup.language
             if status not in MAY_CONFIRM:
                 return None
@@ -225,7 +227,7 @@ def _request_signup(
             subscriber_queries.upsert_subscriptions(
                 conn, list_id, {subscriber_id: "unconfirmed"}, now=now
             )
-        return ConfirmationDue(subscriber_id, email, language, pending, row is None)
+        return ConfirmationDue(subscriber_id, email, language, pending, row is None, nonce)
 
 
 def confirmation_sent(database: Database, due: ConfirmationDue, *, now: datetime) -> None:

@@ -99,9 +99,8 @@ def router(site: PublicSite) -> APIRouter:
         now = app.clock()
         due = await asyncio.to_thread(signup.request_signup, app.database, valid, ip=ip, now=now)
         if due is not None:
-            to = Recipient(
-                due.subscriber_id, due.email, due.language or site.language(request), due.lists
-            )
+            language = due.language or site.language(request)
+            to = Recipient(due.subscriber_id, due.email, language, due.lists, due.link_nonce)
             try:
                 outcome = await mail.send("confirm", to, now=now)
                 sent = delivered(outcome)
@@ -120,7 +119,7 @@ def router(site: PublicSite) -> APIRouter:
     @routes.get("/confirm/{token}")
     async def confirm_page(request: Request, token: str) -> Response:
         """A page with a button: mail scanners follow links, so a GET confirms nothing."""
-        if site.subscriber_of("confirm", token) is None:
+        if await site.subscriber_of("confirm", token) is None:
             return site.invalid_link(request)
         return site.page(request, "confirm.html.j2", token=token)
 
@@ -128,14 +127,14 @@ def router(site: PublicSite) -> APIRouter:
     async def confirm(request: Request, token: str) -> Response:
         """Confirm: the subscriber becomes active, with the lists they asked for."""
         await read_form(request, app.settings.web.max_form_bytes)
-        subscriber_id = site.subscriber_of("confirm", token)
-        if subscriber_id is None:
+        owner = await site.subscriber_of("confirm", token)
+        if owner is None:
             return site.invalid_link(request)
-        done = await asyncio.to_thread(signup.confirm, app.database, subscriber_id, now=app.clock())
+        done = await asyncio.to_thread(signup.confirm, app.database, owner.id, now=app.clock())
         if not done:
             return site.invalid_link(request)
         settings = app.settings
-        link = preferences_url(settings.web.base_url, settings.secrets.key, subscriber_id)
+        link = preferences_url(settings.web.base_url, settings.secrets.key, owner.id, owner.nonce)
         return site.notice(request, "confirmed", link=link)
 
     return routes

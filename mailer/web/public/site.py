@@ -8,6 +8,7 @@ script (the pages need none), ``X-Frame-Options: DENY``, ``Referrer-Policy: no-r
 
 from __future__ import annotations
 
+import asyncio
 import gettext
 import logging
 import tomllib
@@ -25,10 +26,11 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from mailer.app import App
 from mailer.core.languages import direction, truncations
+from mailer.core.owners import Owner, read_subscriber
 from mailer.core.subscribers import EXTRA_ALPHA2
-from mailer.core.text import is_ascii_digits
 from mailer.core.tokens import read_token
 from mailer.errors import StorageError
+from mailer.subscriptions.links import link_owner
 from mailer.web.limits import RateLimit
 from mailer.web.public.forms import FormTooLarge, FormUnreadable
 
@@ -156,12 +158,17 @@ class PublicSite:
         """The one page for every bad token: tampered, unknown key, wrong purpose, erased."""
         return self.notice(request, "invalid", status=404)
 
-    def subscriber_of(self, purpose: str, token: str) -> int | None:
-        """The subscriber id a valid ``purpose`` token names (subject ``s<id>``)."""
-        subject = read_token(self.app.token_keys(), purpose, token)
-        if subject is None or not subject.startswith("s") or not is_ascii_digits(subject[1:]):
+    def signed(self, purpose: str, token: str) -> bool:
+        """Whether ``token`` is a valid ``purpose`` link of ours, whoever it names, if anyone."""
+        return read_subscriber(read_token(self.app.token_keys(), purpose, token)) is not None
+
+    async def subscriber_of(self, purpose: str, token: str) -> Owner | None:
+        """The subscriber a valid ``purpose`` token names, while they still hold it (see
+        ``mailer.core.owners``); ``None`` for a bad token and for nobody (erased)."""
+        named = read_subscriber(read_token(self.app.token_keys(), purpose, token))
+        if named is None:
             return None
-        return int(subject[1:]) or None  # 0 is the preview recipient's: nobody
+        return await asyncio.to_thread(link_owner, self.app.database, named)
 
     def route_class(self) -> type[APIRoute]:
         """An ``APIRoute`` adding the security headers, answering oversized forms with 413."""
