@@ -18,7 +18,7 @@ from datetime import datetime
 from mailer.core.delivery import Action, Outcome
 from mailer.core.links import preferences_url, unsubscribe_url
 from mailer.core.message import MessageHeaders, build_message
-from mailer.core.owners import subscriber_subject
+from mailer.core.owners import confirm_subject
 from mailer.core.tokens import make_token
 from mailer.render.compile import compile_system_message
 from mailer.render.personal import PersonalTemplate
@@ -29,10 +29,10 @@ from mailer.smtp.pool import RelayPool
 _Compiled = tuple[str, PersonalTemplate, PersonalTemplate]
 
 
-def confirm_url(base_url: str, key: str, subscriber_id: int, nonce: str) -> str:
+def confirm_url(base_url: str, key: str, subscriber_id: int, nonce: str, made_at: datetime) -> str:
     """The double opt-in link: ``/confirm/<token>``, purpose ``confirm``, subject
-    ``s<id>.<nonce>`` (``mailer.core.owners``)."""
-    token = make_token(key, "confirm", subscriber_subject(subscriber_id, nonce))
+    ``s<id>.<nonce>.t<made_at>`` (``mailer.core.owners``): it confirms for 7 days."""
+    token = make_token(key, "confirm", confirm_subject(subscriber_id, nonce, made_at))
     return f"{base_url.rstrip('/')}/confirm/{token}"
 
 
@@ -84,7 +84,7 @@ class TransactionalMail:
             "email": to.email,
             "unsubscribe_url": leave,
             "preferences_url": preferences_url(base, key, person, nonce),
-            "confirm_url": confirm_url(base, key, person, nonce),
+            "confirm_url": confirm_url(base, key, person, nonce, now),
         }
         headers = MessageHeaders(
             sender=self.sender,

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from mailer.core.owners import (
     Named,
     click_subject,
+    confirm_link_expired,
+    confirm_subject,
     delivery_subject,
     read_click,
+    read_confirm,
     read_delivery,
     read_subscriber,
     subscriber_subject,
@@ -46,3 +51,16 @@ def test_anything_else_names_nobody() -> None:
     assert read_delivery("s1.abcdefgh") is None
     assert read_click("d1.abcdefgh") is None
     assert read_click("d1.abcdefgh.l1234567") is None
+
+
+def test_a_confirmation_link_says_when_it_was_made_and_lasts_7_days() -> None:
+    made = datetime(2026, 12, 1, 9, 30)
+    subject = confirm_subject(42, "Ab_-12cd", made)
+    assert read_confirm(subject) == (Named(42, "Ab_-12cd"), made)
+    assert read_confirm("s42.Ab_-12cd") == (Named(42, "Ab_-12cd"), None)
+    assert read_confirm("s42") == (Named(42, None), None)
+    assert read_confirm("s42.t1764581400") == (Named(42, "t1764581400"), None)  # a nonce
+    assert read_confirm("s42.Ab_-12cd.t1²") is None
+    assert read_confirm("s42.Ab_-12cd.t" + "9" * 12) is None
+    assert not confirm_link_expired(made, made + timedelta(days=7))
+    assert confirm_link_expired(made, made + timedelta(days=7, seconds=1))

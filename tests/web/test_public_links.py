@@ -151,7 +151,7 @@ def test_no_get_changes_anything(public_db: Database, db_url: str, clock: Clock)
     nonce = link_nonce(public_db, subscriber_id)
     before = state(public_db)
     links = [
-        path(confirm_url(BASE, TEST_SECRET, subscriber_id, nonce)),
+        path(confirm_url(BASE, TEST_SECRET, subscriber_id, nonce, clock())),
         path(unsubscribe_url(BASE, TEST_SECRET, subscriber_id, nonce)),
         path(preferences_url(BASE, TEST_SECRET, subscriber_id, nonce)),
         path(preferences_url(BASE, TEST_SECRET, subscriber_id, nonce)) + "/erase",
@@ -176,7 +176,7 @@ def test_confirming_activates_the_subscriber_and_their_lists(
 ) -> None:
     subscriber_id = pending_subscriber(public_db, clock())
     nonce = link_nonce(public_db, subscriber_id)
-    link = path(confirm_url(BASE, TEST_SECRET, subscriber_id, nonce))
+    link = path(confirm_url(BASE, TEST_SECRET, subscriber_id, nonce, clock()))
 
     async def scenario() -> None:
         async with public_site(db_url, clock) as site:
@@ -210,7 +210,7 @@ def test_a_bounced_address_cannot_be_confirmed(
 ) -> None:
     subscriber_id = pending_subscriber(public_db, clock(), status="unconfirmed")
     nonce = link_nonce(public_db, subscriber_id)
-    link = path(confirm_url(BASE, TEST_SECRET, subscriber_id, nonce))
+    link = path(confirm_url(BASE, TEST_SECRET, subscriber_id, nonce, clock()))
     with public_db.write() as conn:
         conn.execute(sa.update(subscriber).values(status="bounced"))
     before = state(public_db)

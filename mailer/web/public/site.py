@@ -14,9 +14,11 @@ import logging
 import tomllib
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pycountry
 from fastapi import Request, Response
@@ -26,7 +28,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from mailer.app import App
 from mailer.core.languages import direction, truncations
-from mailer.core.owners import Owner, read_subscriber
+from mailer.core.owners import Owner, read_confirm, read_subscriber
 from mailer.core.subscribers import EXTRA_ALPHA2
 from mailer.core.tokens import read_token
 from mailer.errors import StorageError
@@ -169,6 +171,20 @@ class PublicSite:
         if named is None:
             return None
         return await asyncio.to_thread(link_owner, self.app.database, named)
+
+    async def confirmation_of(self, token: str) -> tuple[Owner, datetime | None] | None:
+        """The subscriber a valid confirmation link names, and when it was made (``None``:
+        a link from before links said so); ``None`` for a bad token and for nobody."""
+        found = read_confirm(read_token(self.app.token_keys(), "confirm", token))
+        if found is None:
+            return None
+        owner = await asyncio.to_thread(link_owner, self.app.database, found[0])
+        return None if owner is None else (owner, found[1])
+
+    def expired_link(self, request: Request) -> HTMLResponse:
+        """A confirmation link over 7 days old: the way to a new one, in the page's language."""
+        link = f"/subscribe?lang={quote(self.language(request))}"
+        return self.notice(request, "expired", status=410, link=link)
 
     def route_class(self) -> type[APIRoute]:
         """An ``APIRoute`` adding the security headers, answering oversized forms with 413."""
