@@ -14,6 +14,7 @@ from mailer.campaigns.preflight import Preflight
 from mailer.config import Settings
 from mailer.core.bounce_policy import BouncePolicy
 from mailer.core.campaigns import Campaign
+from mailer.core.owners import Named
 from mailer.core.tokens import keyring
 from mailer.db import Database
 from mailer.dispatch.transactional import TransactionalMail
@@ -144,9 +145,9 @@ class App:
             max_mime_depth=bounces.max_mime_depth,
         )
 
-    def unsubscribe_by_mail(self, delivery_id: int) -> list[str]:
+    def unsubscribe_by_mail(self, named: Named) -> list[str]:
         """The receiver's ``unsubscribe+<token>@`` address: leave that issue's lists."""
-        return unsubscribe_delivery(self.database, delivery_id, now=self.clock())
+        return unsubscribe_delivery(self.database, named, now=self.clock())
 
     def webhook_intake(self) -> WebhookIntake:
         return WebhookIntake(self.bounce_ingest(), self.settings.webhooks)

@@ -215,6 +215,8 @@ def parse_relays(text: str) -> list[tuple[str, int, float]]:
         address, _, weight_text = item.partition("*")
         host, sep, port_text = address.strip().rpartition(":")
         try:
+            if not (port_text.isascii() and weight_text.isascii()):
+                raise ValueError("digits of another script")  # int('٣') would read 3
             port, weight = int(port_text), float(weight_text or 1)
         except ValueError:
             port, weight = 0, 0.0
@@ -281,6 +283,8 @@ def _coerce(value: Any, default: Any, *, source: str, key: str, from_text: bool)
             raise ConfigError(f"expected true or false, got {value!r}", source=source, key=key)
         if kind is int:
             try:
+                if not text.isascii():
+                    raise ValueError("digits of another script")  # int('٣') would read 3
                 return int(text)
             except ValueError:
                 raise ConfigError(
@@ -288,6 +292,8 @@ def _coerce(value: Any, default: Any, *, source: str, key: str, from_text: bool)
                 ) from None
         if kind is float:
             try:
+                if not text.isascii():
+                    raise ValueError("digits of another script")
                 return float(text)
             except ValueError:
                 raise ConfigError(
@@ -451,7 +457,7 @@ def validate(settings: Settings) -> None:
         if getattr(settings.web, key) < 1:
             raise ConfigError("must be at least 1", source=src, key=f"web.{key}")
     host, sep, port = settings.web.listen.rpartition(":")
-    if not sep or not host or not port.isdigit():
+    if not sep or not host or not (port.isascii() and port.isdigit()):  # not '²' or '٣'
         raise ConfigError("expected host:port, e.g. 127.0.0.1:8000", source=src, key="web.listen")
     url = settings.database.url
     if not url.startswith(("sqlite", "postgresql")):

@@ -116,6 +116,13 @@ def table_count(database: Database, table: str) -> int:
         return int(connection.execute(sa.text(f'SELECT count(*) FROM "{table}"')).scalar_one())
 
 
+def link_nonce(database: Database, subscriber_id: int) -> str:
+    """The subscriber's link nonce, which every link to them names (mailer.core.owners)."""
+    with database.engine.connect() as connection:
+        query = sa.text("SELECT link_nonce FROM subscriber WHERE id = :id")
+        return str(connection.execute(query, {"id": subscriber_id}).scalar_one())
+
+
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE_CSV = REPO / "subscribers" / "example.csv"
 

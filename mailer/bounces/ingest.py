@@ -3,7 +3,7 @@
 Attribution, most exact first:
 1. the VERP token (``bounces+<token>@``), HMAC checked: it names the delivery; a forged or
    foreign token is ignored;
-2. our Message-ID (``<d<delivery>.c<campaign>@…>``) quoted in the returned message, trusted
+2. our Message-ID (``<d<delivery>.<HMAC>@…>``) quoted in the returned message, trusted
    only when the delivery really carries that Message-ID;
 3. the failed recipient's address, matched to a subscriber and their latest delivery sent
    within ``attribution_days``.
@@ -20,13 +20,15 @@ from datetime import datetime, timedelta
 from mailer.bounces.webhooks.events import WebhookEvent
 from mailer.core.bounce_policy import BouncePolicy
 from mailer.core.bounces import BounceReport, Kind, classify
+from mailer.core.owners import Named
 from mailer.core.subscribers import email_key, normalise_email
 from mailer.core.tokens import delivery_of_bounce_token
-from mailer.db import Connection, Database
+from mailer.db import Connection, Database, links
 from mailer.db import bounces as stored
 from mailer.errors import InvalidValue, MailerError
 
-OUR_MESSAGE_ID = re.compile(rb"<d(\d{1,12})\.c\d{1,12}@[^<>\s]{1,255}>")
+# ``mailer.core.message.message_id``; the older ``<d<id>.c<id>@…>`` could be guessed: not ours
+OUR_MESSAGE_ID = re.compile(rb"<d([0-9]{1,12})\.[A-Za-z0-9_-]{22}@[^<>\s]{1,255}>")
 _NESTING = re.compile(rb"boundary\s*=|content-type\s*:\s*message/", re.IGNORECASE)
 RECORDED = frozenset({Kind.HARD, Kind.SOFT, Kind.DELAYED, Kind.COMPLAINT, Kind.AUTO_REPLY})
 
@@ -94,12 +96,12 @@ class Ingest:
         report = classify(raw)
         if report.kind not in self.kinds:
             return Ingested(report)
-        delivery_id = self.delivery_of_token(envelope_token or report.token)
-        by = "token" if delivery_id is not None else "message-id"
+        named = self.delivery_of_token(envelope_token or report.token)
+        by = "token" if named is not None else "message-id"
         kept = raw[: self.keep_raw_bytes] if self.keep_raw_bytes > 0 else None
         now = self.clock()
         with self.database.write() as conn:
-            delivery = self._delivery(conn, delivery_id)
+            delivery = self._delivery(conn, named)
             if delivery is None:
                 delivery = self._by_message_id(conn, raw)
             recipients = list(report.recipients) or [""]
@@ -136,12 +138,14 @@ class Ingest:
                 actions.append(stored.record(conn, event, self.policy, now=now))
         return actions
 
-    def delivery_of_token(self, token: str | None) -> int | None:
-        """The delivery a VERP token names, when its HMAC checks; None otherwise."""
+    def delivery_of_token(self, token: str | None) -> Named | None:
+        """The delivery a VERP token names, when its HMAC checks; None otherwise (whether
+        the delivery is still its recipient's is read with the delivery)."""
         return delivery_of_bounce_token(self.keys, token)
 
     @staticmethod
-    def _delivery(conn: Connection, delivery_id: int | None) -> stored.SentDelivery | None:
+    def _delivery(conn: Connection, named: Named | None) -> stored.SentDelivery | None:
+        delivery_id = None if named is None else links.delivery_named(conn, named)
         return None if delivery_id is None else stored.delivery_by_id(conn, delivery_id)
 
     @staticmethod

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from mailer.bounces.ingest import BounceRefused, Ingest
+from mailer.core.owners import Named
 from mailer.core.throttle import TokenBucket
 from mailer.smtp.inbound import InboundRules
 
@@ -31,7 +32,7 @@ class Receiver:
     domain: str
     per_peer_per_minute: int = 120
     # RFC 2369 ``mailto:unsubscribe+<token>@<domain>``: unsubscribes a delivery's recipient
-    unsubscribe: Callable[[int], list[str]] | None = None
+    unsubscribe: Callable[[Named], list[str]] | None = None
     received: int = 0
     recorded: int = 0
     _peers: OrderedDict[str, TokenBucket] = field(default_factory=OrderedDict, repr=False)
@@ -73,9 +74,9 @@ class Receiver:
         leaving = [self.token_of(r, UNSUBSCRIBE_PREFIX) for r in recipients]
         if self.unsubscribe is not None and any(leaving):
             for leaver in filter(None, leaving):
-                delivery_id = self.ingest.delivery_of_token(leaver)
-                if delivery_id is not None:
-                    left = await asyncio.to_thread(self.unsubscribe, delivery_id)
+                named = self.ingest.delivery_of_token(leaver)
+                if named is not None:
+                    left = await asyncio.to_thread(self.unsubscribe, named)
                     log.info("unsubscribed by mail from %s", ", ".join(left) or "nothing more")
             return "250 2.0.0 Unsubscribed"
         token = self.token_of(recipients[0]) if recipients else None

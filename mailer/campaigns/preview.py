@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -12,7 +13,17 @@ from mailer.core.subscribers import Recipient
 from mailer.render.compile import CompiledVariant, RenderedMessage
 from mailer.render.compose import Composer
 
+# Subscriber id 0 names nobody: the links of a preview answer 404 (the invalid-link page).
 PREVIEW_RECIPIENT = Recipient(0, "preview@example.invalid", "", None, None, frozenset())
+
+
+def preview_as(
+    composer: Composer, person: Recipient
+) -> tuple[CompiledVariant, dict[str, str], RenderedMessage]:
+    """The issue as ``person`` gets it (variant, greeting, merge fields), but with the
+    preview recipient's unsubscribe and preferences links: a preview is shown to staff, sent
+    as a test copy, saved to disk, and must never hold a link that acts on the person."""
+    return composer.compose(replace(person, id=PREVIEW_RECIPIENT.id))
 
 
 def _write(
@@ -86,8 +97,9 @@ def preview_recipient(
     domain: str,
     now: datetime,
 ) -> tuple[VariantKey, list[Path]]:
-    """The files for one subscriber, exactly as they would receive the issue."""
-    variant, values, message = composer.compose(recipient)
+    """The files for one subscriber as they would receive the issue, but for the links
+    that act on them (see ``preview_as``)."""
+    variant, values, message = preview_as(composer, recipient)
     name = re.sub(r"[^A-Za-z0-9._-]", "_", recipient.email)
     files = _write(
         out, name, composer, variant, message, recipient, values,

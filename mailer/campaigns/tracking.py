@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from mailer.core.campaigns import Campaign, parse_campaign
 from mailer.core.tracking import CLICK, OPEN, REPEAT_WINDOW, read_click, read_open
-from mailer.db import Database, deliveries, events
+from mailer.db import Database, deliveries, events, links
 from mailer.db import campaigns as stored_campaigns
 from mailer.errors import NotFound
 from mailer.render.tracking import tracked_links
@@ -87,21 +87,22 @@ def record_open(database: Database, keys: dict[str, str], token: str, *, now: da
     A second open of the same delivery within ``REPEAT_WINDOW`` is not recorded (image proxies
     and clients fetch the pixel several times). A bad token records nothing.
     """
-    delivery_id = read_open(keys, token)
-    if delivery_id is None:
+    named = read_open(keys, token)
+    if named is None:
         return False
     with database.write() as conn:
-        found = events.target(conn, delivery_id, lock=True)
+        delivery_id = links.delivery_named(conn, named)
+        found = None if delivery_id is None else events.target(conn, delivery_id, lock=True)
         if found is None:
             return False
         campaign = _campaign(found.slug, found.source)
         if campaign is None or not campaign.tracking:
             return False
-        if events.seen_since(conn, delivery_id, OPEN, None, now - REPEAT_WINDOW):
+        if events.seen_since(conn, found.delivery_id, OPEN, None, now - REPEAT_WINDOW):
             return False
         events.record(
-            conn, kind=OPEN, delivery_id=delivery_id, campaign_id=found.campaign_id, link=None,
-            now=now,
+            conn, kind=OPEN, delivery_id=found.delivery_id, campaign_id=found.campaign_id,
+            link=None, now=now,
         )  # fmt: skip
     return True
 
@@ -118,25 +119,26 @@ def follow_click(
     found_token = read_click(keys, token)
     if found_token is None:
         return None
-    delivery_id, position = found_token
+    named, position = found_token
     with database.write() as conn:
-        found = events.target(conn, delivery_id, lock=True)
+        delivery_id = links.delivery_named(conn, named)
+        found = None if delivery_id is None else events.target(conn, delivery_id, lock=True)
         if found is None:
             return None
-        links = _links(found.slug, found.source, found.language, website)
-        if position >= len(links):
+        destinations = _links(found.slug, found.source, found.language, website)
+        if position >= len(destinations):
             return None
         campaign = _campaign(found.slug, found.source)
         if (
             campaign is not None
             and campaign.tracking
-            and not events.seen_since(conn, delivery_id, CLICK, position, now - REPEAT_WINDOW)
+            and not events.seen_since(conn, found.delivery_id, CLICK, position, now - REPEAT_WINDOW)
         ):
             events.record(
-                conn, kind=CLICK, delivery_id=delivery_id, campaign_id=found.campaign_id,
+                conn, kind=CLICK, delivery_id=found.delivery_id, campaign_id=found.campaign_id,
                 link=position, now=now,
             )  # fmt: skip
-    return links[position]
+    return destinations[position]
 
 
 def stats(database: Database, slug: str, *, website: str = "") -> Stats:

@@ -17,6 +17,7 @@ from mailer.bounces.mailbox import fetch_bounces, mailbox_from
 from mailer.bounces.receiver import Receiver
 from mailer.cli.root import mailer, state, stop_on_signals
 from mailer.core.bounces import Kind, classify
+from mailer.core.text import ascii_int, is_ascii_digits
 from mailer.core.tokens import delivery_of_bounce_token, keyring
 from mailer.smtp.inbound import start_inbound
 
@@ -58,7 +59,7 @@ def parse_command(ctx: click.Context, files: tuple[Path, ...], as_json: bool) ->
                 recipients=list(report.recipients),
                 status=report.status,
                 diagnostic=report.diagnostic,
-                delivery=delivery,
+                delivery=delivery.id if delivery else None,
             )
             if report.policy:
                 record["policy"] = True
@@ -72,7 +73,7 @@ def parse_command(ctx: click.Context, files: tuple[Path, ...], as_json: bool) ->
 
 def split_listen(text: str) -> tuple[str, int]:
     host, sep, port = text.rpartition(":")
-    if not sep or not port.isdigit() or not 0 <= int(port) < 65536:
+    if not sep or not is_ascii_digits(port) or not 0 <= int(port) < 65536:
         raise click.BadParameter(f"{text!r}: expected host:port, e.g. 127.0.0.1:2525")
     return host.strip("[]") or "127.0.0.1", int(port)
 
@@ -120,10 +121,9 @@ def parse_since(text: str | None) -> datetime | None:
     if not text:
         return None
     units = {"d": "days", "h": "hours", "m": "minutes"}
-    if text[:-1].isdigit() and text[-1] in units:
-        return datetime.now(UTC).replace(tzinfo=None) - timedelta(
-            **{units[text[-1]]: int(text[:-1])}
-        )
+    amount = ascii_int(text[:-1])
+    if amount is not None and text[-1] in units:
+        return datetime.now(UTC).replace(tzinfo=None) - timedelta(**{units[text[-1]]: amount})
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:

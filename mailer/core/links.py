@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
+from mailer.core.owners import subscriber_subject
 from mailer.core.tokens import make_token
 
 
-def unsubscribe_url(base_url: str, key: str, subscriber_id: int) -> str:
-    return f"{base_url.rstrip('/')}/u/{make_token(key, 'unsubscribe', f's{subscriber_id}')}"
+def unsubscribe_url(base_url: str, key: str, subscriber_id: int, nonce: str) -> str:
+    """``nonce`` is the subscriber's link nonce (``mailer.core.owners``)."""
+    token = make_token(key, "unsubscribe", subscriber_subject(subscriber_id, nonce))
+    return f"{base_url.rstrip('/')}/u/{token}"
 
 
-def preferences_url(base_url: str, key: str, subscriber_id: int) -> str:
-    token = make_token(key, "preferences", f"s{subscriber_id}")
+def preferences_url(base_url: str, key: str, subscriber_id: int, nonce: str) -> str:
+    token = make_token(key, "preferences", subscriber_subject(subscriber_id, nonce))
     return f"{base_url.rstrip('/')}/preferences/{token}"
 
 

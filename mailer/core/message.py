@@ -15,6 +15,8 @@ from email.header import Header
 from email.utils import format_datetime, parseaddr
 from functools import lru_cache
 
+from mailer.core.tokens import message_id_tag
+
 _BREAK = re.compile(r"[\r\n\u0085\u2028\u2029\x00]")
 _ASCII_PRINTABLE = re.compile(r"[ -~]*")
 # Text that looks like an RFC 2047 encoded-word would be decoded by the reader's mail program
@@ -185,6 +187,8 @@ def campaign_headers(
     )
 
 
-def message_id(delivery_id: int, campaign_id: int, domain: str) -> str:
-    """Deterministic: every attempt of one delivery carries the same Message-ID."""
-    return f"<d{delivery_id}.c{campaign_id}@{domain}>"
+def message_id(key: str, delivery_id: int, domain: str) -> str:
+    """``<d<delivery>.<tag>@domain>``: every attempt of one delivery carries the same one (a
+    resend after a crash too), and nobody without ``key`` can make one: the tag is an HMAC of
+    the delivery id, so a bounce quoting a guessed Message-ID attributes nothing."""
+    return f"<d{delivery_id}.{message_id_tag(key, delivery_id)}@{domain}>"

@@ -25,6 +25,7 @@ from mailer.core.deadlines import (
     check_deadline,
     check_notify,
 )
+from mailer.core.text import is_ascii_digits
 from mailer.errors import MailerError
 
 RuleKind = Literal["cron", "rrule"]
@@ -141,7 +142,7 @@ def cron_values(field: str, low: int, high: int, names: tuple[str, ...] = ()) ->
     """
 
     def value(token: str) -> int:
-        if token.isdigit():
+        if is_ascii_digits(token):
             number = int(token)
         elif token in names:
             number = low + names.index(token)
@@ -297,7 +298,7 @@ def _rrule_problem(rule: str) -> str | None:
 def _numbers(text: str, low: int, high: int, *, signed: bool) -> str | None:
     for item in text.split(","):
         body = item[1:] if signed and item[:1] in "+-" else item
-        if not body.isdigit() or not low <= int(body) <= high:
+        if not is_ascii_digits(body) or not low <= int(body) <= high:
             allowed = f"{low}…{high}" + (f" or -{high}…-{low}" if signed else "")
             return f"{item!r} is not a whole number in {allowed}"
     return None
@@ -326,7 +327,7 @@ def _cron_problem(rule: str) -> str | None:
             f"not {len(fields)}; or write an RRULE such as FREQ=MONTHLY;BYDAY=1TU"
         )
     minute, hour = fields[0], fields[1]
-    if not (minute.isdigit() and hour.isdigit()):
+    if not (is_ascii_digits(minute) and is_ascii_digits(hour)):
         return (
             "minute and hour must each be one number (e.g. 0 9): a series goes out at "
             "most once a day"

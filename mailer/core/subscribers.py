@@ -298,3 +298,5 @@ class Recipient:
     country: str | None
     language: str | None
     interests: frozenset[str]
+    # the subscriber's link nonce (mailer.core.owners); empty: links that name nobody
+    link_nonce: str = ""

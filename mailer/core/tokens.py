@@ -1,6 +1,7 @@
 """Signed tokens for links in messages (unsubscribe, preferences, confirm).
 
-A token names what it is for (its *purpose*) and whom (a short subject such as ``s42.l3``),
+A token names what it is for (its *purpose*) and whom (a short subject such as
+``s42.<nonce>``, see ``mailer.core.owners``),
 carries the id of the key that signed it (for rotation) and an HMAC-SHA256 over all three,
 truncated to 128 bits and compared in constant time. A token made for one purpose never
 verifies for another.
@@ -20,6 +21,8 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
+
+from mailer.core.owners import Named, delivery_subject, read_delivery
 
 LEGACY_KEY_ID = "k1"
 _BLOCK = 64  # SHA-256's block size: HMAC pads or hashes the key to it
@@ -81,14 +84,18 @@ def read_token(keys: dict[str, str], purpose: str, token: str) -> str | None:
     return subject if hmac.compare_digest(expected, signature) else None
 
 
-def bounce_token(key: str, delivery_id: int) -> str:
-    """The VERP token of one delivery: ``bounces+<this>@<bounce domain>``."""
-    return make_token(key, "bounce", f"d{delivery_id}")
+def bounce_token(key: str, delivery_id: int, nonce: str) -> str:
+    """The VERP token of one delivery: ``bounces+<this>@<bounce domain>``; ``nonce`` is the
+    recipient's link nonce (``mailer.core.owners``)."""
+    return make_token(key, "bounce", delivery_subject(delivery_id, nonce))
 
 
-def delivery_of_bounce_token(keys: dict[str, str], token: str | None) -> int | None:
+def delivery_of_bounce_token(keys: dict[str, str], token: str | None) -> Named | None:
     """The delivery a bounce token names when its HMAC checks; ``None`` for anything else."""
-    subject = read_token(keys, "bounce", token) if token else None
-    if subject and subject.startswith("d") and subject[1:].isdigit():
-        return int(subject[1:])
-    return None
+    return read_delivery(read_token(keys, "bounce", token) if token else None)
+
+
+def message_id_tag(key: str, delivery_id: int) -> str:
+    """22 characters that only the holder of ``key`` can make for this delivery: the part of
+    its Message-ID that cannot be guessed (``mailer.core.message.message_id``)."""
+    return _signature(key, key_id_of(key), "message-id", f"d{delivery_id}")

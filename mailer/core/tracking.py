@@ -1,7 +1,8 @@
 """Open and click tracking rules: what a tracking token names, its URLs, the pixel.
 
-An open token signs ``d<delivery id>`` for the purpose ``open``; a click token signs
-``d<delivery id>.l<link index>`` for ``click``, where the index is the link's position in
+An open token signs ``d<delivery id>.<nonce>`` for the purpose ``open``; a click token signs
+``d<delivery id>.<nonce>.l<link index>`` for ``click`` (the nonce is the recipient's, see
+``mailer.core.owners``), where the index is the link's position in
 the issue's link list (see ``mailer.render.tracking.tracked_links``). The destination is
 never in the URL: it is looked up from the campaign as started. Tokens are the ones of
 ``mailer.core.tokens`` (HMAC-SHA256, purpose-bound, key ids).
@@ -10,9 +11,10 @@ never in the URL: it is looked up from the campaign as started. Tokens are the o
 from __future__ import annotations
 
 import base64
-import re
 from datetime import timedelta
 
+from mailer.core import owners
+from mailer.core.owners import Named, click_subject, delivery_subject, read_delivery
 from mailer.core.tokens import key_id_of, make_token, read_token
 
 OPEN = "open"
@@ -24,16 +26,6 @@ PIXEL_FIELD = "open_pixel"  # per-recipient field: the 1x1 image tag (empty in p
 REPEAT_WINDOW = timedelta(minutes=1)
 # The smallest transparent GIF: 1x1, one colour, fully transparent (43 bytes).
 PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==")
-_OPEN_SUBJECT = re.compile(r"d([1-9][0-9]{0,17})")
-_CLICK_SUBJECT = re.compile(r"d([1-9][0-9]{0,17})\.l(0|[1-9][0-9]{0,5})")
-
-
-def open_subject(delivery_id: int) -> str:
-    return f"d{delivery_id}"
-
-
-def click_subject(delivery_id: int, link: int) -> str:
-    return f"d{delivery_id}.l{link}"
 
 
 class Signer:
@@ -46,11 +38,12 @@ class Signer:
     def token(self, purpose: str, subject: str) -> str:
         return make_token(self.key, purpose, subject, key_id=self.key_id)
 
-    def open_url(self, base_url: str, delivery_id: int) -> str:
-        return f"{base_url.rstrip('/')}/t/o/{self.token(OPEN, open_subject(delivery_id))}.gif"
+    def open_url(self, base_url: str, delivery_id: int, nonce: str) -> str:
+        token = self.token(OPEN, delivery_subject(delivery_id, nonce))
+        return f"{base_url.rstrip('/')}/t/o/{token}.gif"
 
-    def click_url(self, base_url: str, delivery_id: int, link: int) -> str:
-        token = self.token(CLICK, click_subject(delivery_id, link))
+    def click_url(self, base_url: str, delivery_id: int, nonce: str, link: int) -> str:
+        token = self.token(CLICK, click_subject(delivery_id, nonce, link))
         return f"{base_url.rstrip('/')}/t/c/{token}"
 
 
@@ -59,15 +52,11 @@ def pixel_tag(url: str) -> str:
     return f'<img src="{url}" alt="" width="1" height="1">'
 
 
-def read_open(keys: dict[str, str], token: str) -> int | None:
+def read_open(keys: dict[str, str], token: str) -> Named | None:
     """The delivery an open token names, or ``None`` for any fault (one answer for all)."""
-    subject = read_token(keys, OPEN, token)
-    match = _OPEN_SUBJECT.fullmatch(subject) if subject else None
-    return int(match[1]) if match else None
+    return read_delivery(read_token(keys, OPEN, token))
 
 
-def read_click(keys: dict[str, str], token: str) -> tuple[int, int] | None:
+def read_click(keys: dict[str, str], token: str) -> tuple[Named, int] | None:
     """The (delivery, link index) a click token names, or ``None`` for any fault."""
-    subject = read_token(keys, CLICK, token)
-    match = _CLICK_SUBJECT.fullmatch(subject) if subject else None
-    return (int(match[1]), int(match[2])) if match else None
+    return owners.read_click(read_token(keys, CLICK, token))

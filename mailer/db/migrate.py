@@ -10,6 +10,8 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
+from mailer.errors import StorageError
+
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
@@ -34,11 +36,45 @@ def current(engine: sa.Engine) -> str | None:
 
 
 def upgrade(engine: sa.Engine, revision: str = "head") -> tuple[str | None, str]:
-    """Bring the schema to ``revision``; idempotent. Returns (before, after)."""
+    """Bring the schema to ``revision``; idempotent. Returns (before, after).
+
+    On SQLite foreign keys are off while migrations run: a batch migration rebuilds a table
+    (new table, copy, drop the old one, rename), and dropping a table with foreign keys on
+    deletes every row that refers to it (ON DELETE CASCADE). They are checked before the
+    commit instead, and back on afterwards.
+    """
     before = current(engine)
-    with engine.begin() as connection:
-        command.upgrade(_config(connection), revision)
+    with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            _foreign_keys(connection, "OFF")
+        try:
+            with connection.begin():
+                command.upgrade(_config(connection), revision)
+                if sqlite:
+                    _check_foreign_keys(connection)
+        finally:
+            if sqlite:
+                _foreign_keys(connection, "ON")
     return before, current(engine) or ""
+
+
+def _foreign_keys(connection: sa.Connection, state: str) -> None:
+    """On the driver's connection: inside a transaction SQLite ignores this pragma, and
+    SQLAlchemy would begin one for a statement of its own."""
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    driver.execute(f"PRAGMA foreign_keys = {state}")
+
+
+def _check_foreign_keys(connection: sa.Connection) -> None:
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+    if broken:
+        tables = ", ".join(sorted({str(row[0]) for row in broken}))
+        raise StorageError(
+            f"the migration left {len(broken)} rows whose foreign keys point nowhere "
+            f"(in {tables}); nothing was changed"
+        )
 
 
 def autogenerate(engine: sa.Engine, message: str) -> None:

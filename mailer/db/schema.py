@@ -7,6 +7,8 @@ so ``A@B.com`` and ``a@b.com`` are one subscriber while ``email`` keeps what the
 
 from __future__ import annotations
 
+import secrets
+
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
@@ -21,6 +23,12 @@ metadata = sa.MetaData(
 )
 
 Json = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
+
+
+def new_link_nonce() -> str:
+    """A subscriber's link nonce: 8 URL-safe characters (48 random bits)."""
+    return secrets.token_urlsafe(6)
+
 
 SUBSCRIBER_STATUSES = (
     "unconfirmed",
@@ -66,7 +74,11 @@ subscriber = sa.Table(
     sa.Column("confirmed_at", sa.DateTime, nullable=True),
     # the last confirmation mail sent: at most one a day per address
     sa.Column("confirm_sent_at", sa.DateTime, nullable=True),
+    # named by every link of this person (mailer.core.owners); it goes when they are erased
+    sa.Column("link_nonce", sa.String(16), nullable=False, default=new_link_nonce),
     sa.CheckConstraint(_in("status", SUBSCRIBER_STATUSES), name="status"),
+    # ids go into links and tokens: never give an erased person's id to someone else
+    sqlite_autoincrement=True,
 )
 
 interest = sa.Table(
@@ -162,6 +174,7 @@ campaign = sa.Table(
     sa.Column("preflight_forced_by", sa.String(320), nullable=True),
     sa.Column("preflight_forced_at", sa.DateTime, nullable=True),
     sa.CheckConstraint(_in("state", CAMPAIGN_STATES), name="state"),
+    sqlite_autoincrement=True,
 )
 
 delivery = sa.Table(
@@ -201,6 +214,8 @@ delivery = sa.Table(
         postgresql_where=sa.text("state = 'sending'"),
         sqlite_where=sa.text("state = 'sending'"),
     ),
+    # VERP, unsubscribe+ and tracking tokens and Message-IDs name deliveries
+    sqlite_autoincrement=True,
 )
 
 BOUNCE_KINDS = ("hard", "soft", "delayed", "complaint", "auto_reply")
@@ -236,6 +251,8 @@ bounce_event = sa.Table(
     # the returned message as received, capped; dropped after the retention period
     sa.Column("raw", sa.LargeBinary, nullable=True),
     sa.CheckConstraint(_in("kind", BOUNCE_KINDS), name="kind"),
+    # staff act on events by id (``bounces apply``, the staff UI): never a reused one
+    sqlite_autoincrement=True,
 )
 
 OCCURRENCE_STATES = ("pending", "started", "missed", "skipped", "failed")
@@ -272,6 +289,8 @@ staff_user = sa.Table(
     sa.Column("disabled", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("created_at", sa.DateTime, nullable=False),
     sa.Column("last_login_at", sa.DateTime, nullable=True),
+    # session cookies name the account by id
+    sqlite_autoincrement=True,
 )
 
 # REST API tokens: only a SHA-256 of the token is stored; scopes are space-separated.

@@ -47,8 +47,9 @@ def insert_pending(
     source: str,
     ip: str | None,
     now: datetime,
-) -> int:
-    """Writes a new ``unconfirmed`` subscriber with its consent evidence; returns its id."""
+) -> tuple[int, str]:
+    """Writes a new ``unconfirmed`` subscriber with its consent evidence; returns its id and
+    link nonce."""
     statement = (
         sa.insert(subscriber)
         .values(
@@ -56,9 +57,10 @@ def insert_pending(
             status="unconfirmed", attributes={}, created_at=now, updated_at=now,
             consent_source=source, consent_at=now, consent_ip=ip,
         )
-        .returning(subscriber.c.id)
+        .returning(subscriber.c.id, subscriber.c.link_nonce)
     )  # fmt: skip
-    return int(conn.execute(statement).scalar_one())
+    subscriber_id, nonce = conn.execute(statement).one()
+    return int(subscriber_id), str(nonce)
 
 
 def set_profile(

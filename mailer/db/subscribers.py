@@ -273,7 +273,7 @@ def iter_recipients(
     last = 0
     while True:
         query = (
-            sa.select(c.id, c.email, c.name, c.country, c.language)
+            sa.select(c.id, c.email, c.name, c.country, c.language, c.link_nonce)
             .where(c.id > last, where)
             .order_by(c.id)
             .limit(page)
@@ -284,7 +284,13 @@ def iter_recipients(
         interests = interests_of(conn, [row.id for row in rows])
         for row in rows:
             yield Recipient(
-                row.id, row.email, row.name, row.country, row.language, frozenset(interests[row.id])
+                row.id,
+                row.email,
+                row.name,
+                row.country,
+                row.language,
+                frozenset(interests[row.id]),
+                row.link_nonce,
             )
         last = rows[-1].id
 

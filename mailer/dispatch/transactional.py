@@ -18,6 +18,7 @@ from datetime import datetime
 from mailer.core.delivery import Action, Outcome
 from mailer.core.links import preferences_url, unsubscribe_url
 from mailer.core.message import MessageHeaders, build_message
+from mailer.core.owners import confirm_subject
 from mailer.core.tokens import make_token
 from mailer.render.compile import compile_system_message
 from mailer.render.personal import PersonalTemplate
@@ -28,9 +29,11 @@ from mailer.smtp.pool import RelayPool
 _Compiled = tuple[str, PersonalTemplate, PersonalTemplate]
 
 
-def confirm_url(base_url: str, key: str, subscriber_id: int) -> str:
-    """The double opt-in link: ``/confirm/<token>``, purpose ``confirm``, subject ``s<id>``."""
-    return f"{base_url.rstrip('/')}/confirm/{make_token(key, 'confirm', f's{subscriber_id}')}"
+def confirm_url(base_url: str, key: str, subscriber_id: int, nonce: str, made_at: datetime) -> str:
+    """The double opt-in link: ``/confirm/<token>``, purpose ``confirm``, subject
+    ``s<id>.<nonce>.t<made_at>`` (``mailer.core.owners``): it confirms for 7 days."""
+    token = make_token(key, "confirm", confirm_subject(subscriber_id, nonce, made_at))
+    return f"{base_url.rstrip('/')}/confirm/{token}"
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,7 @@ class Recipient:
     email: str
     language: str
     lists: tuple[str, ...]
+    link_nonce: str  # the subscriber's (mailer.core.owners)
 
 
 @dataclass
@@ -72,14 +76,15 @@ class TransactionalMail:
         """The bytes of one ``confirm`` or ``welcome`` message to ``to``."""
         subject, html, text = self.compiled(kind, to.language, to.lists)
         strings = self.templates.strings(to.language)
-        leave = unsubscribe_url(self.base_url, self.secret_key, to.subscriber_id)
+        base, key, person, nonce = self.base_url, self.secret_key, to.subscriber_id, to.link_nonce
+        leave = unsubscribe_url(base, key, person, nonce)
         values = {
             "greeting": strings.get("greeting", ""),
             "name": "",
             "email": to.email,
             "unsubscribe_url": leave,
-            "preferences_url": preferences_url(self.base_url, self.secret_key, to.subscriber_id),
-            "confirm_url": confirm_url(self.base_url, self.secret_key, to.subscriber_id),
+            "preferences_url": preferences_url(base, key, person, nonce),
+            "confirm_url": confirm_url(base, key, person, nonce, now),
         }
         headers = MessageHeaders(
             sender=self.sender,

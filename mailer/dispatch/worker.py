@@ -212,14 +212,14 @@ class Dispatcher:
         """The message bytes, its Message-ID, its variant and the VERP token."""
         campaign, composer = self._campaign(claimed.campaign_id)
         variant, values, rendered = composer.compose(recipient, claimed.id)
-        bounce_token = make_bounce_token(self.settings.secret_key, claimed.id)
+        bounce_token = make_bounce_token(self.settings.secret_key, claimed.id, recipient.link_nonce)
         domain = self.settings.sender_domain
         headers = campaign_headers(
             sender=campaign.sender or self.settings.default_sender,
             name=recipient.name,
             email=recipient.email,
             subject=rendered.subject,
-            message_id=message_id(claimed.id, claimed.campaign_id, domain),
+            message_id=message_id(self.settings.secret_key, claimed.id, domain),
             date=self.clock(),
             unsubscribe_url=values["unsubscribe_url"],
             unsubscribe_mailto=f"mailto:unsubscribe+{bounce_token}@{self.settings.bounce_domain}",

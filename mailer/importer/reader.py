@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from mailer.core.text import text_encoding
 from mailer.errors import ImportFileError
 
 SNIFF_BYTES = 64 * 1024
@@ -51,10 +52,8 @@ def _refuse(path: Path, reason: str) -> ImportFileError:
 
 def _check_encoding(path: Path, head: bytes, encoding: str | None) -> str:
     if encoding:
-        try:
-            codecs.lookup(encoding)
-        except LookupError:
-            raise _refuse(path, f"unknown encoding {encoding!r} (--encoding)") from None
+        if text_encoding(encoding) is None:
+            raise _refuse(path, f"{encoding!r} is not a known text encoding (--encoding)")
         return encoding
     if head.startswith(codecs.BOM_UTF8):
         encoding = "utf-8-sig"

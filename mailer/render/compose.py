@@ -58,20 +58,25 @@ class Composer:
         self, variant: CompiledVariant, recipient: Recipient, delivery_id: int | None = None
     ) -> dict[str, str]:
         """The fields of one recipient; tracking links need the ``delivery_id`` they name."""
+        base, key = self.base_url, self.secret_key
         values = {
             "greeting": greeting(variant.strings, recipient.name),
             "name": recipient.name,
             "email": recipient.email,
-            "unsubscribe_url": unsubscribe_url(self.base_url, self.secret_key, recipient.id),
-            "preferences_url": preferences_url(self.base_url, self.secret_key, recipient.id),
+            "unsubscribe_url": unsubscribe_url(base, key, recipient.id, recipient.link_nonce),
+            "preferences_url": preferences_url(base, key, recipient.id, recipient.link_nonce),
             "confirm_url": "",
         }
         if variant.tracking:
-            self._track(values, variant, delivery_id)
+            self._track(values, variant, delivery_id, recipient.link_nonce)
         return values
 
     def _track(
-        self, values: dict[str, str], variant: CompiledVariant, delivery_id: int | None
+        self,
+        values: dict[str, str],
+        variant: CompiledVariant,
+        delivery_id: int | None,
+        nonce: str,
     ) -> None:
         if delivery_id is None:  # a preview or test copy: the real links and no pixel
             values.update((name, link) for name, _, link in variant.clicks)
@@ -81,8 +86,9 @@ class Composer:
             self._signer = Signer(self.secret_key)
         signer, base = self._signer, self.base_url
         for name, position, _ in variant.clicks:
-            values[name] = signer.click_url(base, delivery_id, position)
-        values[PIXEL_FIELD] = Markup(pixel_tag(escape(signer.open_url(base, delivery_id))))  # noqa: S704
+            values[name] = signer.click_url(base, delivery_id, nonce, position)
+        pixel = pixel_tag(escape(signer.open_url(base, delivery_id, nonce)))
+        values[PIXEL_FIELD] = Markup(pixel)  # noqa: S704
 
     def render(self, recipient: Recipient) -> tuple[CompiledVariant, RenderedMessage]:
         variant, _, message = self.compose(recipient)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from mailer.core.subscribers import check_text
+from mailer.core.text import is_ascii_digits
 from mailer.db import Database
 from mailer.db import api_tokens as queries
 from mailer.db.api_tokens import StoredToken
@@ -70,7 +71,7 @@ def check_name(name: str) -> str:
     cleaned = check_text("name", name, max_length=MAX_NAME).strip()
     if not cleaned:
         raise InvalidValue("name", "is empty")
-    if cleaned.isdigit():
+    if is_ascii_digits(cleaned):
         raise InvalidValue("name", "must not be only digits (a number names a token id)")
     if any(c.isspace() for c in cleaned):
         raise InvalidValue("name", f"{cleaned!r} has spaces; use e.g. crm-sync")
@@ -111,7 +112,7 @@ def list_tokens(database: Database) -> list[ApiToken]:
 def revoke(database: Database, name_or_id: str, *, now: datetime) -> ApiToken:
     """Revoke the token with this id, or the (one) token not revoked with this name."""
     with database.write() as conn:
-        if name_or_id.isdigit():
+        if is_ascii_digits(name_or_id):
             found = queries.find_by_id(conn, int(name_or_id))
             if found is None:
                 raise NotFound("API token", name_or_id)

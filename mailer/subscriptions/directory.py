@@ -27,6 +27,7 @@ from mailer.core.subscribers import (
     split_interests,
     subscriber_from_fields,
 )
+from mailer.core.text import is_ascii_digits
 from mailer.db import Connection, Database, signups, suppression
 from mailer.db import subscribers as queries
 from mailer.errors import Conflict, InvalidRecord, InvalidValue, NotFound
@@ -41,7 +42,7 @@ def find(database: Database, ref: str) -> dict[str, Any]:
 
 
 def _address(database: Database, ref: str) -> str:
-    if ref.isdigit():
+    if is_ascii_digits(ref):
         with database.read() as conn:
             row = signups.subscriber_by_id(conn, int(ref)) if int(ref) < 2**31 else None
         if row is None:

@@ -9,11 +9,13 @@ again later works.
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TypeVar
 
+from mailer.core.owners import confirm_link_expired
 from mailer.core.privacy import address_hash
 from mailer.core.subscribers import (
     MAX_NAME,
@@ -24,7 +26,7 @@ from mailer.core.subscribers import (
     normalise_interest,
     normalise_language,
 )
-from mailer.db import Database, signups, suppression
+from mailer.db import Connection, Database, signups, suppression
 from mailer.db import subscribers as subscriber_queries
 from mailer.errors import InvalidRecord, InvalidValue, StorageError
 
@@ -79,6 +81,7 @@ class ConfirmationDue:
     language: str | None
     lists: tuple[str, ...]
     created: bool
+    link_nonce: str  # for the links of the mail (mailer.core.owners)
 
 
 def offer(database: Database, public_lists: Sequence[str]) -> Offer:
@@ -195,7 +198,7 @@ def _request_signup(
             return None
         row = subscriber_queries.find_by_key(conn, key)
         if row is None:
-            subscriber_id = signups.insert_pending(
+            subscriber_id, nonce = signups.insert_pending(
                 conn, email=signup.email, email_key=key, name=signup.name,
                 country=signup.country, language=signup.language,
                 source=f"web:{signup.source or 'subscribe'}", ip=ip, now=now,
@@ -203,6 +206,7 @@ def _request_signup(
             status, email, language, joined = "unconfirmed", signup.email, signup.language, {}
         else:
             subscriber_id, status, email = int(row["id"]), str(row["status"]), str(row["email"])
+            nonce = str(row["link_nonce"])
             language = row["language"] or signup.language
             if status not in MAY_CONFIRM:
                 return None
@@ -225,7 +229,7 @@ def _request_signup(
             subscriber_queries.upsert_subscriptions(
                 conn, list_id, {subscriber_id: "unconfirmed"}, now=now
             )
-        return ConfirmationDue(subscriber_id, email, language, pending, row is None)
+        return ConfirmationDue(subscriber_id, email, language, pending, row is None, nonce)
 
 
 def confirmation_sent(database: Database, due: ConfirmationDue, *, now: datetime) -> None:
@@ -242,18 +246,52 @@ def confirmation_failed(database: Database, due: ConfirmationDue) -> None:
             subscriber_queries.delete_subscriber(conn, due.subscriber_id)
 
 
-def confirm(database: Database, subscriber_id: int, *, now: datetime) -> bool:
+class Confirmation(enum.Enum):
+    """What a confirmation link does (``confirmation``) or did (``confirm``)."""
+
+    READY = "ready"  # it confirms when posted
+    DONE = "done"  # confirmed, or nothing was waiting (an old link after leaving)
+    EXPIRED = "expired"  # older than 7 days: the form mails a new one
+    REFUSED = "refused"  # nobody, or a status that may not be confirmed (bounced ...)
+
+
+def confirmation(
+    database: Database, subscriber_id: int, *, made_at: datetime | None, now: datetime
+) -> Confirmation:
+    """What posting a confirmation link made at ``made_at`` would do (changes nothing).
+
+    ``made_at`` is ``None`` for a link made before links said when: it counts from the last
+    confirmation mail the person was sent (else from when they signed up).
+    """
+    with database.read() as conn:
+        return _judge(conn, subscriber_id, made_at, now)
+
+
+def confirm(
+    database: Database, subscriber_id: int, *, made_at: datetime | None, now: datetime
+) -> Confirmation:
     """Confirm a subscriber: ``active`` with ``confirmed_at``, their pending lists active.
 
-    False when there is no such subscriber or their status forbids it (bounced, complained,
-    blocklisted). Confirming twice is harmless.
+    ``REFUSED`` when there is no such subscriber or their status forbids it (bounced,
+    complained, blocklisted); ``EXPIRED`` when something waits but the link is over 7 days
+    old. Confirming twice is harmless.
     """
     with database.write() as conn:
-        row = signups.subscriber_by_id(conn, subscriber_id)
-        if row is None or row["status"] not in MAY_CONFIRM:
-            return False
-        lists = signups.subscription_statuses(conn, subscriber_id)
-        if row["status"] == "unsubscribed" and "unconfirmed" not in lists.values():
-            return True  # an old link after leaving: nothing is waiting, nothing changes
-        signups.confirm(conn, subscriber_id, now=now)
-    return True
+        judged = _judge(conn, subscriber_id, made_at, now)
+        if judged is Confirmation.READY:
+            signups.confirm(conn, subscriber_id, now=now)
+            judged = Confirmation.DONE
+    return judged
+
+
+def _judge(
+    conn: Connection, subscriber_id: int, made_at: datetime | None, now: datetime
+) -> Confirmation:
+    row = signups.subscriber_by_id(conn, subscriber_id)
+    if row is None or row["status"] not in MAY_CONFIRM:
+        return Confirmation.REFUSED
+    lists = signups.subscription_statuses(conn, subscriber_id)
+    if row["status"] != "unconfirmed" and "unconfirmed" not in lists.values():
+        return Confirmation.DONE  # an old link after confirming or leaving: nothing waits
+    made_at = made_at or row["confirm_sent_at"] or row["consent_at"] or row["created_at"]
+    return Confirmation.EXPIRED if confirm_link_expired(made_at, now) else Confirmation.READY

@@ -72,6 +72,18 @@ def test_utf16_is_read_when_named(cli: Cli, tmp_path: Path) -> None:
     assert person["name"] == "ნინო"
 
 
+@pytest.mark.parametrize("name", ["\x00", "nope", "rot13", "base64"])
+def test_an_unknown_or_malformed_encoding_is_refused(
+    cli: Cli, db: Database, tmp_path: Path, name: str
+) -> None:
+    path = tmp_path / "people.csv"
+    path.write_text("email,name\nana@example.org,Ana\n", encoding="utf-8")
+    result = cli("subscribers", "import", str(path), "--list", "m", "--encoding", name)
+    assert result.exit_code == 2, result.output
+    assert "not a known text encoding (--encoding)" in result.stderr
+    assert table_count(db, "subscriber") == 0
+
+
 @pytest.mark.parametrize(
     ("row", "field"),
     [

@@ -23,7 +23,7 @@ from mailer.core.message import build_message, campaign_headers, message_id
 from mailer.errors import TemplateError
 from mailer.render.compile import compile_system_message, render_layout
 from mailer.render.templates import TemplateSet
-from tests.conftest import REPO
+from tests.conftest import REPO, TEST_SECRET
 from tests.integration.test_templates import ORG, VALUES
 from tests.unit.test_campaign_source import problems, sample
 
@@ -186,7 +186,8 @@ def test_subject_and_names_reach_the_reader_as_typed(name: str) -> None:
     tricky = "=?UTF-8?Q?Hello=0ABcc:_victim@example.org?="
     headers = campaign_headers(
         sender="News <news@example.org>", name=name, email="nino@example.org", subject=tricky,
-        message_id=message_id(1, 1, "news.example.org"), date=datetime(2026, 12, 1, tzinfo=UTC),
+        message_id=message_id(TEST_SECRET, 1, "news.example.org"),
+        date=datetime(2026, 12, 1, tzinfo=UTC),
         unsubscribe_url="https://news.example.org/u/x",
         unsubscribe_mailto="mailto:unsubscribe+x@bounces.example.org", list_name="members",
         slug="2026-12-digest", language="en", stream="newsletter", domain="news.example.org",

@@ -194,6 +194,54 @@ def test_attribution_by_message_id_then_address_and_forged_tokens_ignored(
     }
 
 
+def test_a_guessed_message_id_attributes_nothing(
+    cli: Cli, db: Database, db_url: str, tmp_path: Path
+) -> None:
+    """Message-IDs were ``<d<delivery>.c<campaign>@…>``: anyone could write a bounce quoting
+    one and suppress its recipient. Now they carry an HMAC of the delivery id, and only a
+    Message-ID of that form, stored on the delivery, attributes a report."""
+    app, _, relay = sample_sent(cli, db, db_url, tmp_path, THREE)
+    sent = {rcpts[0]: message_from_bytes(data)["Message-ID"] for _, rcpts, data in relay.received}
+    with db.read() as conn:
+        query = (
+            "SELECT s.email, d.id, d.campaign_id FROM delivery d "
+            "JOIN subscriber s ON s.id = d.subscriber_id"
+        )
+        ids = {email: (d, c) for email, d, c in conn.exec_driver_sql(query).all()}
+    (one, campaign_id), (two, _) = ids["ok1@example.org"], ids["ok2@example.org"]
+    assert re.fullmatch(
+        rf"<d{one}\.[A-Za-z0-9_-]{{22}}@news\.example\.org>", sent["ok1@example.org"]
+    )
+    assert sent["ok1@example.org"] != sent["ok2@example.org"].replace(f"<d{two}.", f"<d{one}.")
+
+    def forged(message_id: str) -> bytes:
+        quoted = f"Message-ID: {message_id}\r\nSubject: hi\r\n\r\nhi\r\n".encode()
+        return delivery_report(
+            quoted,
+            return_path=f"bounces@{DOMAIN}",
+            recipient="who@elsewhere.example",
+            status="5.1.1",
+            diagnostic="550 5.1.1 unknown",
+            date=app.clock(),
+        )
+
+    ingest = app.bounce_ingest()
+    for guess in (
+        f"<d{one}.c{campaign_id}@news.example.org>",
+        f"<d{one}.{'A' * 22}@news.example.org>",
+    ):
+        ingest.message(forged(guess), source="imap")
+    # a delivery sent before the upgrade keeps its old, guessable Message-ID: not trusted
+    legacy = f"<d{two}.c{campaign_id}@news.example.org>"
+    with db.write() as conn:
+        conn.exec_driver_sql(f"UPDATE delivery SET message_id = '{legacy}' WHERE id = {two}")
+    ingest.message(forged(legacy), source="imap")
+
+    assert person(cli, "ok1@example.org")["status"] == "active"
+    assert person(cli, "ok2@example.org")["status"] == "active"
+    assert {row["attributed_by"] for row in events(cli).values()} == {"none"}
+
+
 async def _dialogue(receiver: Receiver, max_bytes: int) -> dict[str, object]:
     server = await start_inbound(receiver.rules(), "127.0.0.1", 0, hostname=DOMAIN,
                                  max_bytes=max_bytes)  # fmt: skip

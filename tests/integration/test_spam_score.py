@@ -45,7 +45,7 @@ def test_sample_issue_scores_under_two_points(language: str) -> None:
         sender="EECA MenEngage Platform <news@example.org>",
         to=f"{person.name} <{person.email}>",
         subject=message.subject,
-        message_id=message_id(1, 1, "example.org"),
+        message_id=message_id(TEST_SECRET, 1, "example.org"),
         date=datetime(2026, 12, 1, 8, 0),
         list_unsubscribe_url=values["unsubscribe_url"],
         list_unsubscribe_mailto="mailto:unsubscribe+k1.d1.sig@bounces.example.org",

@@ -21,6 +21,7 @@ from markupsafe import escape
 from mailer.app import App
 from mailer.campaigns import lifecycle, source
 from mailer.core.links import preferences_url, unsubscribe_url
+from mailer.core.owners import Named
 from mailer.core.tracking import read_open
 from mailer.db import Database
 from mailer.db.subscribers import recipients_by_id
@@ -157,8 +158,9 @@ def test_tracked_links_lead_to_the_original_links(
         hrefs = HREF.findall(html)
         clicks = [href for href in hrefs if href.startswith(f"{BASE}/t/c/")]
         # every other web link is one of the three that are never rewritten
-        unsubscribe = unsubscribe_url(BASE, TEST_SECRET, subscriber_id)
-        preferences = preferences_url(BASE, TEST_SECRET, subscriber_id)
+        nonce = people[subscriber_id].link_nonce
+        unsubscribe = unsubscribe_url(BASE, TEST_SECRET, subscriber_id, nonce)
+        preferences = preferences_url(BASE, TEST_SECRET, subscriber_id, nonce)
         others = {href for href in hrefs if href not in clicks}
         assert unsubscribe in others
         assert preferences in others
@@ -173,7 +175,7 @@ def test_tracked_links_lead_to_the_original_links(
         assert pixel[1].startswith(f"{BASE}/t/o/")
         assert pixel[1].endswith(".gif")
         assert read_open(app.token_keys(), pixel[1].removeprefix(f"{BASE}/t/o/")[:-4]) == (
-            delivery_id
+            Named(delivery_id, nonce)
         )
 
         # following each tracking link through the web app gives back the message without

@@ -111,6 +111,19 @@ def test_enumerations_and_formats_are_checked() -> None:
         load_settings(environ={"MAILER_SENDING__RATE": "-1"})
 
 
+@pytest.mark.parametrize("digits", ["²", "٨٠٠٠", "25²"])
+def test_numbers_in_other_scripts_are_refused(digits: str) -> None:
+    """'²' passes str.isdigit but int() refuses it; int() reads '٨٠٠٠' as 8000."""
+    with pytest.raises(ConfigError, match="web.listen"):
+        load_settings(environ={"MAILER_WEB__LISTEN": f"127.0.0.1:{digits}"})
+    with pytest.raises(ConfigError, match="smtp.port"):
+        load_settings(environ={"MAILER_SMTP__PORT": digits})
+    with pytest.raises(ConfigError, match="sending.rate"):
+        load_settings(environ={"MAILER_SENDING__RATE": digits})
+    with pytest.raises(ConfigError, match="smtp.relays"):
+        load_settings(environ={"MAILER_SMTP__RELAYS": f"relay.example.org:{digits}"})
+
+
 def test_not_toml_is_an_error_naming_the_file(tmp_path: Path) -> None:
     config = tmp_path / "broken.toml"
     config.write_text("[smtp\n")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 from datetime import datetime, timedelta
 from email import message_from_bytes
 from email.policy import default as default_policy
@@ -70,7 +71,7 @@ def headers(**changes: str) -> MessageHeaders:
         "sender": "EECA Platform <news@example.org>",
         "to": "Нино Беридзе <nino@example.org>",
         "subject": "Დეკემბრის დაიჯესტი: ახალი მიდგომები",
-        "message_id": message_id(42, 7, "news.example.org"),
+        "message_id": message_id("test-secret-key-0123456789abcdef", 42, "news.example.org"),
         "list_unsubscribe_url": "https://news.example.org/u/k1.s1.sig",
         "list_unsubscribe_mailto": "mailto:unsubscribe+k1.d42.sig@bounces.example.org",
         "list_id": "<members.news.example.org>",
@@ -86,7 +87,7 @@ def test_message_round_trips_through_a_parser() -> None:
     message = message_from_bytes(data, policy=default_policy)
     assert message["Subject"] == "Დეკემბრის დაიჯესტი: ახალი მიდგომები"
     assert message["To"] == "Нино Беридзе <nino@example.org>"
-    assert message["Message-ID"] == "<d42.c7@news.example.org>"
+    assert message["Message-ID"] == headers().message_id
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert message["List-Unsubscribe"] == (
         "<https://news.example.org/u/k1.s1.sig>, "
@@ -110,3 +111,12 @@ def test_message_round_trips_through_a_parser() -> None:
 def test_a_line_break_in_a_header_is_refused(field: str, value: str) -> None:
     with pytest.raises(HeaderInjection):
         build_message(headers(**{field: value}), text="t", html="h", boundary="=_b")
+
+
+def test_message_ids_are_the_same_per_delivery_and_unguessable() -> None:
+    key, other = "test-secret-key-0123456789abcdef", "another-secret-0123456789abcdef"
+    first = message_id(key, 42, "news.example.org")
+    assert first == message_id(key, 42, "news.example.org")  # a resend carries the same one
+    assert re.fullmatch(r"<d42\.[A-Za-z0-9_-]{22}@news\.example\.org>", first)
+    tags = {message_id(k, n, "x.example").split(".")[1] for k in (key, other) for n in (41, 42)}
+    assert len(tags) == 4  # another delivery or another key: another tag

@@ -194,3 +194,16 @@ def test_import_refuses_oversized_unreadable_and_incomplete_uploads(api: Api) ->
                      data={"list": "members", "encoding": "base64"})  # fmt: skip
     assert (codec.status_code, codec.json()["field"]) == (422, "encoding")
     assert people.count(api.app.database, status=None) == 4
+
+
+def test_import_names_a_malformed_encoding_as_422(api: Api) -> None:
+    """The schema fuzz test sent "\x00": codecs.lookup raised ValueError, a 500."""
+    files = {"file": ("p.csv", CSV.encode(), "text/csv")}
+    for name in ("\x00", "utf-8\x00", "nope", "rot13", "utf 8\n", "é", "../etc", "٣"):
+        form = {"list": "members", "encoding": name}
+        answer = api.post(f"{SUBSCRIBERS}/import", files=files, data=form)
+        assert answer.status_code == 422, (name, answer.text)
+        assert answer.json()["field"] == "encoding"
+        assert "not a known text encoding" in answer.json()["error"]
+    form = {"list": "members", "encoding": "UTF_8"}
+    assert api.post(f"{SUBSCRIBERS}/import", files=files, data=form).status_code == 200

@@ -13,7 +13,7 @@ from mailer.core.links import unsubscribe_url
 from mailer.core.tokens import key_id_of
 from mailer.db import Database
 from mailer.web.app import create_app
-from tests.conftest import TEST_SECRET, Cli, settings_for
+from tests.conftest import TEST_SECRET, Cli, link_nonce, settings_for
 
 NEW = "a-new-secret-key-for-rotation-0123456789"
 
@@ -35,10 +35,11 @@ def test_old_links_verify_while_the_old_key_is_kept(
     assert cli("subscribers", "import", str(people), "--list", "members").exit_code == 0
     with db.read() as conn:
         subscriber_id = conn.exec_driver_sql("SELECT id FROM subscriber").scalar_one()
-    sent_before = unsubscribe_url("", TEST_SECRET, subscriber_id)  # in mail already sent
+    nonce = link_nonce(db, subscriber_id)
+    sent_before = unsubscribe_url("", TEST_SECRET, subscriber_id, nonce)  # in mail already sent
     rotated = App(settings_for(db_url, secrets__key=NEW, secrets__old_keys=TEST_SECRET))
     assert status_of(rotated, sent_before) == 200
-    sent_after = unsubscribe_url("", NEW, subscriber_id)
+    sent_after = unsubscribe_url("", NEW, subscriber_id, nonce)
     assert sent_after.startswith(f"/u/{key_id_of(NEW)}.")
     assert status_of(rotated, sent_after) == 200
     dropped = App(settings_for(db_url, secrets__key=NEW))

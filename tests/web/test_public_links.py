@@ -16,7 +16,7 @@ from mailer.core.tokens import make_token
 from mailer.db import Database
 from mailer.db.schema import mailing_list, subscriber, subscription
 from mailer.dispatch.transactional import confirm_url
-from tests.conftest import TEST_SECRET, table_count
+from tests.conftest import TEST_SECRET, link_nonce, table_count
 from tests.web.conftest import BASE, Clock, public_site
 
 INVALID = "This link is not valid"
@@ -65,20 +65,18 @@ def path(url: str) -> str:
     return url.removeprefix(BASE)
 
 
-def bad_tokens(subscriber_id: int, purpose: str) -> dict[str, str]:
-    good = make_token(TEST_SECRET, purpose, f"s{subscriber_id}")
+def bad_tokens(subscriber_id: int, nonce: str, purpose: str) -> dict[str, str]:
+    subject = f"s{subscriber_id}.{nonce}"
+    good = make_token(TEST_SECRET, purpose, subject)
     flipped = good[:-1] + ("A" if good[-1] != "A" else "B")
     others = {"confirm", "unsubscribe", "preferences"} - {purpose}
     return {
         "tampered signature": flipped,
         "other subject": good.replace(f".s{subscriber_id}.", f".s{subscriber_id + 1}."),
-        "unknown key id": make_token(TEST_SECRET, purpose, f"s{subscriber_id}", key_id="k9"),
-        "other secret": make_token("another-secret-0123456789abcdef", purpose, f"s{subscriber_id}"),
+        "unknown key id": make_token(TEST_SECRET, purpose, subject, key_id="k9"),
+        "other secret": make_token("another-secret-0123456789abcdef", purpose, subject),
         "garbage": "not-a-token",
-        **{
-            f"{other} token": make_token(TEST_SECRET, other, f"s{subscriber_id}")
-            for other in sorted(others)
-        },
+        **{f"{other} token": make_token(TEST_SECRET, other, subject) for other in sorted(others)},
     }
 
 
@@ -86,6 +84,7 @@ def test_every_bad_token_gets_the_same_page_and_changes_nothing(
     public_db: Database, db_url: str, clock: Clock
 ) -> None:
     subscriber_id = pending_subscriber(public_db, clock())
+    nonce = link_nonce(public_db, subscriber_id)
     before = state(public_db)
 
     async def scenario() -> None:
@@ -96,7 +95,7 @@ def test_every_bad_token_gets_the_same_page_and_changes_nothing(
                 ("unsubscribe", "/u/"),
                 ("preferences", "/preferences/"),
             ):
-                for what, token in bad_tokens(subscriber_id, purpose).items():
+                for what, token in bad_tokens(subscriber_id, nonce, purpose).items():
                     for method in ("GET", "POST"):
                         response = await site.client.request(
                             method, prefix + token, data={"List-Unsubscribe": "One-Click"}
@@ -105,7 +104,7 @@ def test_every_bad_token_gets_the_same_page_and_changes_nothing(
                         assert INVALID in response.text
                         pages.add(main(response.text))
                 for suffix in ("/export", "/erase"):
-                    token = bad_tokens(subscriber_id, purpose)["tampered signature"]
+                    token = bad_tokens(subscriber_id, nonce, purpose)["tampered signature"]
                     response = await site.client.post(f"/preferences/{token}{suffix}")
                     assert response.status_code == 404
                     pages.add(main(response.text))
@@ -115,14 +114,47 @@ def test_every_bad_token_gets_the_same_page_and_changes_nothing(
     assert state(public_db) == before
 
 
+def test_signed_links_that_name_nobody_act_on_nobody(
+    public_db: Database, db_url: str, clock: Clock
+) -> None:
+    """Our signature, but not this person's link: another nonce (someone erased who had this
+    id), or none (a link from before nonces, for an id given out since the upgrade)."""
+    subscriber_id = pending_subscriber(public_db, clock(), status="active")
+    before = state(public_db)
+    subjects = (f"s{subscriber_id}.{'x' * 8}", f"s{subscriber_id}")
+
+    async def scenario() -> None:
+        async with public_site(db_url, clock) as site:
+            for subject in subjects:
+                for purpose, prefix in (
+                    ("confirm", "/confirm/"),
+                    ("unsubscribe", "/u/"),
+                    ("preferences", "/preferences/"),
+                ):
+                    link = prefix + make_token(TEST_SECRET, purpose, subject)
+                    for method in ("GET", "POST"):
+                        response = await site.client.request(method, link)
+                        one_click = (method, purpose) == ("POST", "unsubscribe")
+                        # one-click for someone gone is "done" (RFC 8058), and links nowhere
+                        assert response.status_code == (200 if one_click else 404), link
+                        assert "ana@example.org" not in response.text
+                        assert "/preferences/" not in main(response.text)
+                    export = await site.client.post(f"{link}/export")
+                    assert export.status_code == 404
+
+    asyncio.run(scenario())
+    assert state(public_db) == before
+
+
 def test_no_get_changes_anything(public_db: Database, db_url: str, clock: Clock) -> None:
     subscriber_id = pending_subscriber(public_db, clock())
+    nonce = link_nonce(public_db, subscriber_id)
     before = state(public_db)
     links = [
-        path(confirm_url(BASE, TEST_SECRET, subscriber_id)),
-        path(unsubscribe_url(BASE, TEST_SECRET, subscriber_id)),
-        path(preferences_url(BASE, TEST_SECRET, subscriber_id)),
-        path(preferences_url(BASE, TEST_SECRET, subscriber_id)) + "/erase",
+        path(confirm_url(BASE, TEST_SECRET, subscriber_id, nonce, clock())),
+        path(unsubscribe_url(BASE, TEST_SECRET, subscriber_id, nonce)),
+        path(preferences_url(BASE, TEST_SECRET, subscriber_id, nonce)),
+        path(preferences_url(BASE, TEST_SECRET, subscriber_id, nonce)) + "/erase",
     ]
 
     async def scenario() -> None:
@@ -143,7 +175,8 @@ def test_confirming_activates_the_subscriber_and_their_lists(
     public_db: Database, db_url: str, clock: Clock
 ) -> None:
     subscriber_id = pending_subscriber(public_db, clock())
-    link = path(confirm_url(BASE, TEST_SECRET, subscriber_id))
+    nonce = link_nonce(public_db, subscriber_id)
+    link = path(confirm_url(BASE, TEST_SECRET, subscriber_id, nonce, clock()))
 
     async def scenario() -> None:
         async with public_site(db_url, clock) as site:
@@ -176,13 +209,15 @@ def test_a_bounced_address_cannot_be_confirmed(
     public_db: Database, db_url: str, clock: Clock
 ) -> None:
     subscriber_id = pending_subscriber(public_db, clock(), status="unconfirmed")
+    nonce = link_nonce(public_db, subscriber_id)
+    link = path(confirm_url(BASE, TEST_SECRET, subscriber_id, nonce, clock()))
     with public_db.write() as conn:
         conn.execute(sa.update(subscriber).values(status="bounced"))
     before = state(public_db)
 
     async def scenario() -> None:
         async with public_site(db_url, clock) as site:
-            response = await site.client.post(path(confirm_url(BASE, TEST_SECRET, subscriber_id)))
+            response = await site.client.post(link)
             assert response.status_code == 404
             assert INVALID in response.text
 
@@ -194,7 +229,9 @@ def test_one_click_unsubscribe_is_200_without_cookies_and_harmless_to_repeat(
     public_db: Database, db_url: str, clock: Clock
 ) -> None:
     subscriber_id = pending_subscriber(public_db, clock(), status="active")
-    link = path(unsubscribe_url(BASE, TEST_SECRET, subscriber_id))
+    link = path(
+        unsubscribe_url(BASE, TEST_SECRET, subscriber_id, link_nonce(public_db, subscriber_id))
+    )
 
     async def scenario() -> None:
         async with public_site(db_url, clock) as site:
@@ -225,7 +262,7 @@ def test_one_click_unsubscribe_is_200_without_cookies_and_harmless_to_repeat(
 def test_one_click_for_someone_already_erased_still_answers_200(
     public_db: Database, db_url: str, clock: Clock
 ) -> None:
-    link = path(unsubscribe_url(BASE, TEST_SECRET, 4242))
+    link = path(unsubscribe_url(BASE, TEST_SECRET, 4242, "erased00"))
 
     async def scenario() -> None:
         async with public_site(db_url, clock) as site:

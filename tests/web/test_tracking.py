@@ -17,7 +17,7 @@ from mailer.core.tokens import bounce_token, make_token
 from mailer.core.tracking import Signer
 from mailer.db import Database
 from mailer.web.app import create_app
-from tests.conftest import TEST_SECRET, Cli, settings_for, table_count
+from tests.conftest import TEST_SECRET, Cli, link_nonce, settings_for, table_count
 from tests.integration.test_tracking_render import (
     BASE,
     HREF,
@@ -124,7 +124,9 @@ def test_a_click_redirects_to_its_link_and_is_recorded_with_its_position(
     delivery_id = deliveries_by_email(db)["ana@example.org"][0]
     app = web_app(db_url, Clock())
     paths = click_paths(html)
-    positions = [int(re.findall(r"^/t/c/k\w+\.d\d+\.l(\d+)\.[\w-]+$", p)[0]) for p in paths]
+    positions = [
+        int(re.findall(r"^/t/c/k\w+\.d\d+\.[\w-]{8}\.l(\d+)\.[\w-]+$", p)[0]) for p in paths
+    ]
     # what the issue links to, in Serbian, in the order the use case numbers them
     links = app.composer(source.load_valid(tmp_path / "tracked")).tracked_links("sr")
     responses = get(app, *paths)
@@ -171,17 +173,20 @@ def test_a_bad_click_token_gets_one_generic_page_and_records_nothing(
     key_id, subject, signature = good.split(".", 1)[0], *good.split(".", 1)[1].rsplit(".", 1)
     flipped = signature[:-1] + ("A" if signature[-1] != "A" else "B")
     open_token = pixel_path(html).removeprefix("/t/o/").removesuffix(".gif")
-    unsubscribe = unsubscribe_url(BASE, TEST_SECRET, subscriber_id).rsplit("/", 1)[1]
+    nonce = link_nonce(db, subscriber_id)
+    unsubscribe = unsubscribe_url(BASE, TEST_SECRET, subscriber_id, nonce).rsplit("/", 1)[1]
     bad = [
         f"{key_id}.{subject}.{flipped}",  # tampered signature
-        f"{key_id}.d{delivery_id}.l1.{signature}",  # another link, same signature
+        f"{key_id}.d{delivery_id}.{nonce}.l1.{signature}",  # another link, same signature
         f"k2.{subject}.{signature}",  # unknown key id
         make_token("another-secret-key-0123456789", "click", subject),  # someone else's key
         make_token(TEST_SECRET, "click", "d999999.l0"),  # no such delivery
-        make_token(TEST_SECRET, "click", f"d{delivery_id}.l999"),  # no such link
+        make_token(TEST_SECRET, "click", f"d{delivery_id}.{nonce}.l999"),  # no such link
+        make_token(TEST_SECRET, "click", f"d{delivery_id}.{'x' * 8}.l0"),  # not their nonce
+        make_token(TEST_SECRET, "click", f"d{delivery_id}.l0"),  # no nonce: made before them
         open_token,  # an open token on the click route
         unsubscribe,  # an unsubscribe token
-        bounce_token(TEST_SECRET, delivery_id),  # a bounce (VERP) token
+        bounce_token(TEST_SECRET, delivery_id, nonce),  # a bounce (VERP) token
         make_token(TEST_SECRET, "click", f"s{subscriber_id}"),  # not a delivery subject
         "nonsense",
     ]
@@ -205,14 +210,15 @@ def test_a_campaign_with_tracking_off_records_nothing(
     html = html_of(received["nino@example.org"])
     assert "/t/c/" not in html
     assert "/t/o/" not in html
-    delivery_id = deliveries_by_email(db)["nino@example.org"][0]
+    delivery_id, subscriber_id, _, _ = deliveries_by_email(db)["nino@example.org"]
+    nonce = link_nonce(db, subscriber_id)
     # tokens we could have signed for it: the pixel answers, a click still leads to the link
     signer = Signer(TEST_SECRET)
     app = web_app(db_url, Clock())
     pixel, click = get(
         app,
-        signer.open_url("", delivery_id),
-        signer.click_url("", delivery_id, 0),
+        signer.open_url("", delivery_id, nonce),
+        signer.click_url("", delivery_id, nonce, 0),
     )
     assert pixel.status_code == 200
     assert pixel.content.startswith(GIF_START)

@@ -31,6 +31,7 @@ from mailer.bounces.webhooks.events import (
     unix_time,
 )
 from mailer.core.bounces import Kind
+from mailer.core.text import is_ascii_digits
 from mailer.errors import ConfigError
 
 PROVIDER = "mailgun"
@@ -98,7 +99,7 @@ def parse_mailgun(
     timestamp, token = signed.get("timestamp"), signed.get("token")
     if not isinstance(token, str) or not token or not isinstance(timestamp, str | int):
         raise WebhookAuthError(PROVIDER, "the signature has no timestamp or token")
-    signed_at = unix_time(timestamp) if str(timestamp).isdigit() else None
+    signed_at = unix_time(timestamp) if is_ascii_digits(str(timestamp)) else None
     if signed_at is None:
         raise WebhookAuthError(
             PROVIDER, f"signature timestamp {str(timestamp)[:20]!r} is not a time"

@@ -37,6 +37,7 @@ from mailer.bounces.webhooks.events import (
     unix_time,
 )
 from mailer.core.bounces import Kind
+from mailer.core.text import is_ascii_digits
 from mailer.errors import ConfigError
 
 PROVIDER = "sendgrid"
@@ -87,7 +88,7 @@ def parse_sendgrid(
     if not signature_text or not timestamp:
         missing = TIMESTAMP_HEADER if signature_text else SIGNATURE_HEADER
         raise WebhookAuthError(PROVIDER, f"no {missing} header (is the signed webhook on?)")
-    signed_at = unix_time(timestamp) if timestamp.strip().isdigit() else None
+    signed_at = unix_time(timestamp) if is_ascii_digits(timestamp.strip()) else None
     if signed_at is None:
         raise WebhookAuthError(PROVIDER, f"{TIMESTAMP_HEADER} {timestamp[:20]!r} is not a time")
     if abs(now - signed_at) > tolerance:

@@ -52,9 +52,17 @@ class Guard:
             credentials: HTTPAuthorizationCredentials | None = BEARER,
         ) -> ApiToken:
             token = self.token(credentials)
-            if scope not in token.scopes:
-                message = f"the API token {token.name!r} lacks the scope {scope}"
-                raise ApiError(403, {"error": message, "scope": scope})
+            require(token, scope)
             return token
 
         return Depends(check)
+
+
+def require(token: ApiToken, scope: str, needed_for: str = "") -> None:
+    """403 naming ``scope`` unless ``token`` holds it (``needed_for`` says for what)."""
+    assert scope in SCOPES, scope
+    if scope not in token.scopes:
+        message = f"the API token {token.name!r} lacks the scope {scope}"
+        raise ApiError(
+            403, {"error": message + (f" ({needed_for})" if needed_for else ""), "scope": scope}
+        )

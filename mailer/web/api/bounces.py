@@ -17,7 +17,7 @@ from mailer.web.api.auth import Guard
 from mailer.web.api.errors import api_route, responses
 
 Kind = Literal["hard", "soft", "delayed", "complaint", "auto_reply"]
-_AGO = re.compile(r"(\d{1,5})([dhm])")
+_AGO = re.compile(r"([0-9]{1,5})([dhm])")  # [0-9], not \d: that matches any script's digits
 _UNITS = {"d": "days", "h": "hours", "m": "minutes"}
 
 

@@ -13,14 +13,14 @@ from pydantic import BaseModel, Field
 
 from mailer.app import App
 from mailer.campaigns import lifecycle, overview
-from mailer.campaigns.preview import PREVIEW_RECIPIENT
+from mailer.campaigns.preview import PREVIEW_RECIPIENT, preview_as
 from mailer.core.campaigns import Campaign
 from mailer.core.languages import resolve_language
 from mailer.core.subscribers import Recipient
 from mailer.errors import Conflict, NotFound
 from mailer.subscriptions import directory
 from mailer.subscriptions.api_tokens import ApiToken
-from mailer.web.api.auth import Guard
+from mailer.web.api.auth import Guard, require
 from mailer.web.api.errors import api_route, responses
 from mailer.web.api.models import Line, Name
 
@@ -143,7 +143,11 @@ def routes(app: App, guard: Guard) -> APIRouter:
         email: Annotated[Line | None, Query(description="Exactly as they get it.")] = None,
     ) -> Preview:
         """The issue's subject, HTML and text in one language (every item shown), or exactly
-        as one subscriber would get it. Scope: `campaigns:read`."""
+        as one subscriber would get it. Scope: `campaigns:read`, and `subscribers:read` with
+        `email` (it shows the person's name and choices). A preview's unsubscribe and
+        preferences links name nobody: they answer 404, never act on the person."""
+        if email:
+            require(token, "subscribers:read", "to preview as a subscriber")
         campaign = parsed(slug)
         composer = app.composer(campaign)
         if email:
@@ -152,7 +156,7 @@ def routes(app: App, guard: Guard) -> APIRouter:
                 record["id"], record["email"], record["name"] or "", record["country"],
                 record["language"], frozenset(record["interests"]),
             )  # fmt: skip
-            variant, _, message = composer.compose(recipient)
+            variant, _, message = preview_as(composer, recipient)
             return Preview(slug=slug, language=variant.key.language, variant=variant.key.name,
                            recipient=recipient.email, subject=message.subject,
                            html=message.html, text=message.text)  # fmt: skip

@@ -17,6 +17,7 @@ from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from pydantic import BaseModel, Field
 
+from mailer.core.text import ascii_int
 from mailer.errors import (
     CampaignInvalid,
     ConfigError,
@@ -112,9 +113,10 @@ async def read_capped(request: Request, max_bytes: int) -> bytes:
     """The whole body, refused with 413 as soon as it is over ``max_bytes`` (before parsing)."""
     declared = request.headers.get("content-length")
     if declared is not None:
-        if not declared.strip().isdigit():
+        length = ascii_int(declared.strip())
+        if length is None:
             raise ApiError(400, {"error": "Content-Length is not a number"})
-        if int(declared) > max_bytes:
+        if length > max_bytes:
             raise ApiError(413, {"error": f"the body is over the {max_bytes}-byte limit"})
     body = bytearray()
     async for chunk in request.stream():

@@ -7,13 +7,13 @@ whichever is smaller. The answer is the import report, with every invalid row an
 from __future__ import annotations
 
 import asyncio
-import codecs
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, File, Form, UploadFile
 from pydantic import BaseModel, Field
 
 from mailer.app import App
+from mailer.core.text import text_encoding
 from mailer.errors import InvalidValue
 from mailer.importer import ImportReport
 from mailer.importer.run import ImportOptions
@@ -87,7 +87,7 @@ def routes(app: App, guard: Guard) -> APIRouter:
         field; the good rows are stored. `dry_run` validates and counts, storing nothing."""
         if not list_name.strip():
             raise InvalidValue("list", "is empty")
-        if encoding and not _text_encoding(encoding):
+        if encoding and text_encoding(encoding) is None:
             raise InvalidValue("encoding", f"{encoding!r} is not a known text encoding")
         settings = app.settings.importer
         options = ImportOptions(
@@ -99,10 +99,3 @@ def routes(app: App, guard: Guard) -> APIRouter:
         return _result(report)
 
     return router
-
-
-def _text_encoding(name: str) -> bool:
-    try:
-        return bool(getattr(codecs.lookup(name), "_is_text_encoding", True))
-    except LookupError:
-        return False

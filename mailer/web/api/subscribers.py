@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Request
 
 from mailer.app import App
 from mailer.core.subscribers import STATUSES
+from mailer.core.text import is_ascii_digits
 from mailer.errors import NotFound
 from mailer.subscriptions import browse, directory, people
 from mailer.subscriptions.api_tokens import ApiToken
@@ -118,7 +119,7 @@ def routes(app: App, guard: Guard) -> APIRouter:
         suppressed, so no import brings it back. Scope: `subscribers:write`.
 
         An unknown address is a 404, and its hash is suppressed all the same."""
-        found = directory.find(app.database, ref) if ref.isdigit() else None
+        found = directory.find(app.database, ref) if is_ascii_digits(ref) else None
         email = found["email"] if found else ref
         if not people.erase(app.database, email, now=app.clock()):
             raise NotFound("subscriber", f"{ref} (its salted hash is suppressed now)")

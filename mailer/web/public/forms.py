@@ -14,6 +14,8 @@ from fastapi import Request
 from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 
+from mailer.core.text import ascii_int
+
 MAX_FIELDS = 200
 
 
@@ -39,8 +41,11 @@ class Form:
 
 
 async def _body(request: Request, max_bytes: int) -> bytes:
-    length = request.headers.get("content-length", "")
-    if length.isdigit() and int(length) > max_bytes:
+    declared = request.headers.get("content-length")
+    length = ascii_int(declared.strip()) if declared is not None else 0
+    if length is None:  # '²' passes str.isdigit; int() then fails
+        raise FormUnreadable
+    if length > max_bytes:
         raise FormTooLarge
     body = bytearray()
     async for chunk in request.stream():

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from mailer.core.links import preferences_url
+from mailer.core.owners import Owner
 from mailer.subscriptions import preferences
 from mailer.web.public.forms import read_form
 from mailer.web.public.site import PublicSite
@@ -23,36 +24,39 @@ def router(site: PublicSite) -> APIRouter:
     app = site.app
     routes = APIRouter(route_class=site.route_class(), include_in_schema=False)
 
-    def settings_link(subscriber_id: int) -> str:
+    def settings_link(owner: Owner) -> str:
         web, key = app.settings.web, app.settings.secrets.key
-        return preferences_url(web.base_url, key, subscriber_id)
+        return preferences_url(web.base_url, key, owner.id, owner.nonce)
 
     @routes.get("/u/{token}")
     async def unsubscribe_page(request: Request, token: str) -> Response:
         """The address and one button."""
-        subscriber_id = site.subscriber_of("unsubscribe", token)
-        if subscriber_id is None:
+        owner = await site.subscriber_of("unsubscribe", token)
+        if owner is None:
             return site.invalid_link(request)
-        found = await asyncio.to_thread(preferences.profile, app.database, subscriber_id)
+        found = await asyncio.to_thread(preferences.profile, app.database, owner.id)
         if found is None:
             return site.invalid_link(request)
         return site.page(
             request, "unsubscribe.html.j2", token=token, email=found.email,
-            receiving=found.receiving, link=settings_link(subscriber_id),
+            receiving=found.receiving, link=settings_link(owner),
         )  # fmt: skip
 
     @routes.post("/u/{token}")
     async def unsubscribe(request: Request, token: str) -> Response:
-        """Unsubscribe from every list (one-click or the button); 200, no redirect."""
+        """Unsubscribe from every list (one-click or the button); 200, no redirect. A
+        signed link of someone erased gets the same page and acts on nobody."""
         await read_form(request, app.settings.web.max_form_bytes)
-        subscriber_id = site.subscriber_of("unsubscribe", token)
-        if subscriber_id is None:
+        if not site.signed("unsubscribe", token):
             return site.invalid_link(request)
-        found = await asyncio.to_thread(
-            preferences.unsubscribe, app.database, subscriber_id, now=app.clock()
-        )
+        owner = await site.subscriber_of("unsubscribe", token)
+        found = None
+        if owner is not None:
+            found = await asyncio.to_thread(
+                preferences.unsubscribe, app.database, owner.id, now=app.clock()
+            )
         return site.notice(
-            request, "unsubscribed", link=settings_link(subscriber_id) if found else ""
+            request, "unsubscribed", link=settings_link(owner) if owner and found else ""
         )
 
     return routes

@@ -15,6 +15,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from mailer.core.links import unsubscribe_url
+from mailer.core.owners import Owner
 from mailer.errors import InvalidRecord
 from mailer.subscriptions import preferences, signup
 from mailer.subscriptions.preferences import Choices, Profile
@@ -46,43 +47,45 @@ def router(site: PublicSite) -> APIRouter:
     max_bytes = app.settings.web.max_form_bytes
     public_lists = [n.strip() for n in app.settings.web.public_lists.split(",") if n.strip()]
 
-    async def lookup(token: str) -> Profile | None:
-        subscriber_id = site.subscriber_of("preferences", token)
-        if subscriber_id is None:
+    async def lookup(token: str) -> tuple[Owner, Profile] | None:
+        owner = await site.subscriber_of("preferences", token)
+        if owner is None:
             return None
-        return await asyncio.to_thread(preferences.profile, database, subscriber_id)
+        found = await asyncio.to_thread(preferences.profile, database, owner.id)
+        return None if found is None else (owner, found)
 
-    async def show(request: Request, token: str, found: Profile, *, status: int = 200,
-                   values: dict[str, Any] | None = None, errors: dict[str, str] | None = None,
-                   saved: str = "") -> Response:  # fmt: skip
+    async def show(request: Request, token: str, owner: Owner, found: Profile, *,
+                   status: int = 200, values: dict[str, Any] | None = None,
+                   errors: dict[str, str] | None = None, saved: str = "") -> Response:  # fmt: skip
         offered = await asyncio.to_thread(signup.offer, database, public_lists)
         web, key = app.settings.web, app.settings.secrets.key
         return site.page(
             request, "preferences.html.j2", status=status, token=token, person=found,
             offer=offered, values=values or _values(found), errors=errors or {}, saved=saved,
             countries=site.countries(site.language(request)),
-            leave=unsubscribe_url(web.base_url, key, found.id),
+            leave=unsubscribe_url(web.base_url, key, owner.id, owner.nonce),
         )  # fmt: skip
 
     @routes.get("/preferences/{token}")
     async def preferences_page(request: Request, token: str) -> Response:
-        found = await lookup(token)
-        if found is None:
+        looked = await lookup(token)
+        if looked is None:
             return site.invalid_link(request)
-        return await show(request, token, found)
+        return await show(request, token, *looked)
 
     @routes.post("/preferences/{token}")
     async def save(request: Request, token: str) -> Response:
         """Save the form, or pause (``action=pause``)."""
         posted = await read_form(request, max_bytes)
-        found = await lookup(token)
-        if found is None:
+        looked = await lookup(token)
+        if looked is None:
             return site.invalid_link(request)
+        owner, found = looked
         now = app.clock()
         if posted.get("action") == PAUSE:
             await asyncio.to_thread(preferences.pause, database, found.id, now=now)
             changed = await asyncio.to_thread(preferences.profile, database, found.id)
-            return await show(request, token, changed or found, saved="paused")
+            return await show(request, token, owner, changed or found, saved="paused")
         offered = await asyncio.to_thread(signup.offer, database, public_lists)
         choices = _choices(posted)
         try:
@@ -95,19 +98,21 @@ def router(site: PublicSite) -> APIRouter:
                 "interests": list(choices.interests), "lists": list(choices.lists),
             }  # fmt: skip
             errors = {problem.field: problem.message for problem in exc.problems}
-            return await show(request, token, found, status=422, values=values, errors=errors)
+            return await show(
+                request, token, owner, found, status=422, values=values, errors=errors
+            )
         if changed is None:
             return site.invalid_link(request)
-        return await show(request, token, changed, saved="saved")
+        return await show(request, token, owner, changed, saved="saved")
 
     @routes.post("/preferences/{token}/export")
     async def export(request: Request, token: str) -> Response:
         """Everything held on the person, as a JSON download."""
         await read_form(request, max_bytes)
-        found = await lookup(token)
+        looked = await lookup(token)
         data = None
-        if found is not None:
-            data = await asyncio.to_thread(preferences.export, database, found.id)
+        if looked is not None:
+            data = await asyncio.to_thread(preferences.export, database, looked[0].id)
         if data is None:
             return site.invalid_link(request)
         body = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
@@ -129,12 +134,12 @@ def router(site: PublicSite) -> APIRouter:
     async def erase(request: Request, token: str) -> Response:
         """Without ``confirm=yes``: the confirmation step; with it: erase the person."""
         posted = await read_form(request, max_bytes)
-        found = await lookup(token)
-        if found is None:
+        looked = await lookup(token)
+        if looked is None:
             return site.invalid_link(request)
         if posted.get("confirm") != "yes":
             return site.page(request, "erase.html.j2", token=token)
-        await asyncio.to_thread(preferences.erase, database, found.id, now=app.clock())
+        await asyncio.to_thread(preferences.erase, database, looked[0].id, now=app.clock())
         return site.notice(
             request, "erased", link=f"/subscribe?lang={quote(site.language(request))}"
         )

@@ -99,9 +99,8 @@ def router(site: PublicSite) -> APIRouter:
         now = app.clock()
         due = await asyncio.to_thread(signup.request_signup, app.database, valid, ip=ip, now=now)
         if due is not None:
-            to = Recipient(
-                due.subscriber_id, due.email, due.language or site.language(request), due.lists
-            )
+            language = due.language or site.language(request)
+            to = Recipient(due.subscriber_id, due.email, language, due.lists, due.link_nonce)
             try:
                 outcome = await mail.send("confirm", to, now=now)
                 sent = delivered(outcome)
@@ -120,22 +119,36 @@ def router(site: PublicSite) -> APIRouter:
     @routes.get("/confirm/{token}")
     async def confirm_page(request: Request, token: str) -> Response:
         """A page with a button: mail scanners follow links, so a GET confirms nothing."""
-        if site.subscriber_of("confirm", token) is None:
+        found = await site.confirmation_of(token)
+        if found is None:
             return site.invalid_link(request)
-        return site.page(request, "confirm.html.j2", token=token)
+        (owner, made_at), now = found, app.clock()
+        state = await asyncio.to_thread(
+            signup.confirmation, app.database, owner.id, made_at=made_at, now=now
+        )
+        return answer(request, state) or site.page(request, "confirm.html.j2", token=token)
 
     @routes.post("/confirm/{token}")
     async def confirm(request: Request, token: str) -> Response:
         """Confirm: the subscriber becomes active, with the lists they asked for."""
         await read_form(request, app.settings.web.max_form_bytes)
-        subscriber_id = site.subscriber_of("confirm", token)
-        if subscriber_id is None:
+        found = await site.confirmation_of(token)
+        if found is None:
             return site.invalid_link(request)
-        done = await asyncio.to_thread(signup.confirm, app.database, subscriber_id, now=app.clock())
-        if not done:
-            return site.invalid_link(request)
+        (owner, made_at), now = found, app.clock()
+        state = await asyncio.to_thread(
+            signup.confirm, app.database, owner.id, made_at=made_at, now=now
+        )
         settings = app.settings
-        link = preferences_url(settings.web.base_url, settings.secrets.key, subscriber_id)
-        return site.notice(request, "confirmed", link=link)
+        link = preferences_url(settings.web.base_url, settings.secrets.key, owner.id, owner.nonce)
+        return answer(request, state) or site.notice(request, "confirmed", link=link)
+
+    def answer(request: Request, state: signup.Confirmation) -> Response | None:
+        """The page for a link that does not confirm; ``None`` when it does."""
+        if state is signup.Confirmation.REFUSED:
+            return site.invalid_link(request)
+        if state is signup.Confirmation.EXPIRED:
+            return site.expired_link(request)
+        return None
 
     return routes

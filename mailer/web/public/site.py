@@ -8,14 +8,17 @@ script (the pages need none), ``X-Frame-Options: DENY``, ``Referrer-Policy: no-r
 
 from __future__ import annotations
 
+import asyncio
 import gettext
 import logging
 import tomllib
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pycountry
 from fastapi import Request, Response
@@ -25,9 +28,11 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from mailer.app import App
 from mailer.core.languages import direction, truncations
+from mailer.core.owners import Owner, read_confirm, read_subscriber
 from mailer.core.subscribers import EXTRA_ALPHA2
 from mailer.core.tokens import read_token
 from mailer.errors import StorageError
+from mailer.subscriptions.links import link_owner
 from mailer.web.limits import RateLimit
 from mailer.web.public.forms import FormTooLarge, FormUnreadable
 
@@ -155,12 +160,31 @@ class PublicSite:
         """The one page for every bad token: tampered, unknown key, wrong purpose, erased."""
         return self.notice(request, "invalid", status=404)
 
-    def subscriber_of(self, purpose: str, token: str) -> int | None:
-        """The subscriber id a valid ``purpose`` token names (subject ``s<id>``)."""
-        subject = read_token(self.app.token_keys(), purpose, token)
-        if subject is None or not subject.startswith("s") or not subject[1:].isdigit():
+    def signed(self, purpose: str, token: str) -> bool:
+        """Whether ``token`` is a valid ``purpose`` link of ours, whoever it names, if anyone."""
+        return read_subscriber(read_token(self.app.token_keys(), purpose, token)) is not None
+
+    async def subscriber_of(self, purpose: str, token: str) -> Owner | None:
+        """The subscriber a valid ``purpose`` token names, while they still hold it (see
+        ``mailer.core.owners``); ``None`` for a bad token and for nobody (erased)."""
+        named = read_subscriber(read_token(self.app.token_keys(), purpose, token))
+        if named is None:
             return None
-        return int(subject[1:])
+        return await asyncio.to_thread(link_owner, self.app.database, named)
+
+    async def confirmation_of(self, token: str) -> tuple[Owner, datetime | None] | None:
+        """The subscriber a valid confirmation link names, and when it was made (``None``:
+        a link from before links said so); ``None`` for a bad token and for nobody."""
+        found = read_confirm(read_token(self.app.token_keys(), "confirm", token))
+        if found is None:
+            return None
+        owner = await asyncio.to_thread(link_owner, self.app.database, found[0])
+        return None if owner is None else (owner, found[1])
+
+    def expired_link(self, request: Request) -> HTMLResponse:
+        """A confirmation link over 7 days old: the way to a new one, in the page's language."""
+        link = f"/subscribe?lang={quote(self.language(request))}"
+        return self.notice(request, "expired", status=410, link=link)
 
     def route_class(self) -> type[APIRoute]:
         """An ``APIRoute`` adding the security headers, answering oversized forms with 413."""

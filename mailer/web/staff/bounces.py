@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request, Response
 
 from mailer.bounces import history
 from mailer.core.bounces import Kind
+from mailer.core.text import ascii_int
 from mailer.errors import InvalidValue
 from mailer.web.staff.session import SignedIn
 from mailer.web.staff.site import PREFIX, Site
@@ -22,8 +23,9 @@ def parse_since(text: str, now: datetime) -> datetime | None:
     """``7d``, ``12h``, ``30m`` or an ISO 8601 date/time (UTC without an offset); naive UTC."""
     if not text:
         return None
-    if text[:-1].isdigit() and text[-1] in UNITS:
-        return now - timedelta(**{UNITS[text[-1]]: int(text[:-1])})
+    amount = ascii_int(text[:-1])
+    if amount is not None and text[-1] in UNITS:
+        return now - timedelta(**{UNITS[text[-1]]: amount})
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:

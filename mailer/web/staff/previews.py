@@ -14,7 +14,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse
 
 from mailer.campaigns import overview
-from mailer.campaigns.preview import PREVIEW_RECIPIENT
+from mailer.campaigns.preview import PREVIEW_RECIPIENT, preview_as
 from mailer.core.languages import resolve_language
 from mailer.core.subscribers import Recipient
 from mailer.errors import InvalidValue, MailerError, NotFound
@@ -64,7 +64,7 @@ def render_preview(site: Site, slug: str, *, lang: str = "", email: str = "") ->
     composer = site.app.composer(campaign)
     if email:
         recipient = _recipient(site, email)
-        variant, _, message = composer.compose(recipient)
+        variant, _, message = preview_as(composer, recipient)
         return Preview(message, variant.key.name, variant.key.language, recipient,
                        f"email={recipient.email}")  # fmt: skip
     chosen = lang or campaign.default_language

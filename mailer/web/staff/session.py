@@ -22,6 +22,7 @@ from typing import Annotated
 from fastapi import Depends, Request, Response
 from starlette.datastructures import FormData
 
+from mailer.core.text import is_ascii_digits
 from mailer.core.tokens import make_token, read_token
 from mailer.subscriptions import staff as accounts
 from mailer.subscriptions.staff import StaffAccount
@@ -93,7 +94,7 @@ def read_session(site: Site, request: Request) -> Session | None:
     cookie = request.cookies.get(SESSION_COOKIE, "")
     subject = read_token(site.app.token_keys(), "session", cookie) if cookie else None
     parts = subject.split(":") if subject else []
-    if len(parts) != 4 or not parts[0].isdigit() or not parts[1].isdigit():
+    if len(parts) != 4 or not is_ascii_digits(parts[0]) or not is_ascii_digits(parts[1]):
         return None
     user_id, expiry, stamp, nonce = int(parts[0]), int(parts[1]), parts[2], parts[3]
     if expiry <= _epoch(site.app.clock()):
