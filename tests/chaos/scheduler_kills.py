@@ -138,6 +138,9 @@ async def scheduler_kills(
         await replace_killed()
         await wait_until("the issue to be sent", lambda: sent(database), limit)
         await wait_until("every scheduler to be up", lambda: all(up(s) for s in schedulers), limit)
+    except AssertionError as exc:  # say what each process was doing
+        logs = "\n".join(f"--- {m.log.name}\n{m.output()[-3000:]}" for m in [*schedulers, worker])
+        raise AssertionError(f"{exc}; kills: {kills}\n{logs}") from None
     finally:
         codes = [await s.stop() for s in schedulers if s.process.returncode is None]
         worker_code = await worker.stop()
