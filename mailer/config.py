@@ -8,6 +8,7 @@ that name the key and where it came from.
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
 import os
 import re
 import tomllib
@@ -21,6 +22,7 @@ from mailer.errors import ConfigError
 PLACEHOLDER_SECRET = "change-me-to-a-long-random-secret"  # noqa: S105 (refused, never used)
 ENV_PREFIX = "MAILER_"
 DEFAULT_FILE = Path("mailer.toml")
+MIN_SECRET = 16
 
 
 @dataclass(frozen=True)
@@ -176,20 +178,37 @@ class Settings:
     source: str = field(default="defaults", compare=False)
 
     def require_secret(self) -> None:
-        """Refuse to run with the example's placeholder key (every command but ``demo``)."""
-        key = self.secrets.key
-        if key == PLACEHOLDER_SECRET or not key:
-            raise ConfigError(
-                "is the example placeholder; set a long random value in the config file or in "
-                "MAILER_SECRETS__KEY (for example the output of "
-                "`python -c 'import secrets; print(secrets.token_urlsafe(32))'`)",
-                source=self.source,
-                key="secrets.key",
-            )
-        if len(key) < 16:
-            raise ConfigError(
-                "must be at least 16 characters", source=self.source, key="secrets.key"
-            )
+        """Refuse to run with the example's placeholder key or a short one (every command but
+        ``demo``); each of ``old_keys`` follows the same rules (it verifies tokens too)."""
+        _check_key(self.secrets.key, source=self.source, key="secrets.key", which="")
+        for position, old in enumerate(self.secrets.old_key_list(), start=1):
+            which = f"key {position} of the list "
+            _check_key(old, source=self.source, key="secrets.old_keys", which=which)
+
+
+def _check_key(value: str, *, source: str, key: str, which: str) -> None:
+    if value == PLACEHOLDER_SECRET or not value:
+        raise ConfigError(
+            f"{which}is the example placeholder; set a long random value in the config file or "
+            f"in MAILER_{key.upper().replace('.', '__')} (for example the output of "
+            "`python -c 'import secrets; print(secrets.token_urlsafe(32))'`)",
+            source=source,
+            key=key,
+        )
+    if len(value) < MIN_SECRET:
+        message = f"{which}must be at least {MIN_SECRET} characters"
+        raise ConfigError(message, source=source, key=key)
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` names this machine: ``localhost`` or a loopback address."""
+    name = host.strip().strip("[]").rstrip(".").lower()
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
 
 
 def parse_relays(text: str) -> list[tuple[str, int, float]]:
@@ -416,6 +435,7 @@ def validate(settings: Settings) -> None:
         parse_domain_rates(settings.sending.domain_rates)
     except ValueError as exc:
         raise ConfigError(str(exc), source=src, key="sending.domain_rates") from None
+    _check_clear_text_password(settings.smtp, src)
     if settings.sending.rate < 0:
         raise ConfigError("must be 0 (unlimited) or more", source=src, key="sending.rate")
     if settings.importer.batch_size < 1:
@@ -433,3 +453,18 @@ def validate(settings: Settings) -> None:
         )
     if not settings.web.base_url.startswith(("http://", "https://")):
         raise ConfigError("expected an http:// or https:// URL", source=src, key="web.base_url")
+
+
+def _check_clear_text_password(smtp: SmtpSettings, source: str) -> None:
+    """``security = "none"`` with a password sends it readable on the wire: only to this host."""
+    if smtp.security != "none" or not smtp.password:
+        return
+    remote = [host for host, _, _ in smtp.relay_list() if not is_loopback(host)]
+    if remote:
+        raise ConfigError(
+            f'security = "none" would send smtp.password in clear text to {remote[0]}; set '
+            "smtp.security to starttls or tls (none with a password is allowed only for a relay "
+            "on this machine: localhost, 127.0.0.1, ::1)",
+            source=source,
+            key="smtp.security",
+        )
