@@ -142,6 +142,8 @@ class WebSettings:
     max_form_bytes: int = 16384
     # lists the subscribe form offers, comma-separated; empty = every list
     public_lists: str = ""
+    # bearer token /metrics asks for; empty = /metrics answers only this machine's requests
+    metrics_token: str = field(default="", repr=False)
 
 
 @dataclass(frozen=True)
