@@ -157,6 +157,12 @@ class SecretsSettings:
 
 
 @dataclass(frozen=True)
+class RenderSettings:
+    # wall-clock seconds one render of a staff template may take (then "too expensive")
+    max_seconds: float = 10.0
+
+
+@dataclass(frozen=True)
 class ImporterSettings:
     batch_size: int = 1000
     max_bytes: int = 512 * 1024 * 1024
@@ -176,6 +182,7 @@ class Settings:
     web: WebSettings = WebSettings()
     secrets: SecretsSettings = SecretsSettings()
     importer: ImporterSettings = ImporterSettings()
+    render: RenderSettings = RenderSettings()
     paths: PathsSettings = PathsSettings()
     source: str = field(default="defaults", compare=False)
 
@@ -440,6 +447,8 @@ def validate(settings: Settings) -> None:
     _check_clear_text_password(settings.smtp, src)
     if settings.sending.rate < 0:
         raise ConfigError("must be 0 (unlimited) or more", source=src, key="sending.rate")
+    if not settings.render.max_seconds > 0:
+        raise ConfigError("must be more than 0 (seconds)", source=src, key="render.max_seconds")
     if settings.importer.batch_size < 1:
         raise ConfigError("must be at least 1", source=src, key="importer.batch_size")
     for key in ("subscribe_per_ip", "subscribe_per_address", "max_form_bytes"):
