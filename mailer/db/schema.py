@@ -269,6 +269,8 @@ staff_user = sa.Table(
     sa.Column("disabled", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("created_at", sa.DateTime, nullable=False),
     sa.Column("last_login_at", sa.DateTime, nullable=True),
+    # sessions issued at or before this time are over (sign-out, sign out everywhere, disable)
+    sa.Column("sessions_valid_after", sa.DateTime, nullable=True),
 )
 
 # REST API tokens: only a SHA-256 of the token is stored; scopes are space-separated.

@@ -67,7 +67,7 @@ class FailureBackoff:
             return 0
         if count < self.free:
             return 0
-        delay = min(self.first_wait * 2 ** (count - self.free), self.longest)
+        delay: float = min(self.first_wait * 2.0 ** (count - self.free), self.longest)
         return max(0, math.ceil(delay - elapsed))
 
     def failed(self, key: str) -> None:

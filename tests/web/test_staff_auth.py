@@ -77,12 +77,12 @@ def test_a_wrong_password_or_unknown_address_gets_no_session(app: App) -> None:
 def test_a_disabled_user_cannot_sign_in_and_loses_open_sessions(app: App) -> None:
     async def scenario() -> None:
         async with signed_in(app) as (http, _):
-            staff.set_disabled(app.database, EMAIL, disabled=True)
+            staff.set_disabled(app.database, EMAIL, disabled=True, now=app.clock())
             assert (await http.get("/staff/campaigns")).status_code == 303
             response = await login(http)
             assert response.status_code == 403
             assert "This account is disabled" in response.text
-            staff.set_disabled(app.database, EMAIL, disabled=False)
+            staff.set_disabled(app.database, EMAIL, disabled=False, now=app.clock())
             http.cookies.clear()
             assert (await login(http)).status_code == 303
 

@@ -94,6 +94,27 @@ def routes(site: Site) -> APIRouter:
 
     @router.post("/staff/logout")
     async def logout(form: PostedForm) -> Response:
+        """This session ends on the server, and any older one of this person's with it."""
+        session = form.session
+        await asyncio.to_thread(
+            accounts.end_sessions,
+            site.app.database,
+            session.account.id,
+            issued_up_to=session.issued_at,
+        )
+        response = RedirectResponse(LOGIN, status_code=303)
+        end_session(site, response)
+        return response
+
+    @router.post("/staff/logout-everywhere")
+    async def logout_everywhere(form: PostedForm) -> Response:
+        """Every session of this person ends, in every browser."""
+        await asyncio.to_thread(
+            accounts.end_sessions,
+            site.app.database,
+            form.session.account.id,
+            issued_up_to=site.app.clock(),
+        )
         response = RedirectResponse(LOGIN, status_code=303)
         end_session(site, response)
         return response
