@@ -138,8 +138,10 @@ class WebSettings:
     # public pages: subscribe-form posts per visitor IP and per address, each per hour
     subscribe_per_ip: int = 20
     subscribe_per_address: int = 5
-    # largest form body the public pages accept, in bytes (413 beyond)
+    # largest body of a form without a file (public pages, staff UI), in bytes (413 beyond)
     max_form_bytes: int = 16384
+    # largest upload (staff and API subscriber imports), in bytes (413 beyond)
+    max_upload_bytes: int = 20 * 1024 * 1024
     # lists the subscribe form offers, comma-separated; empty = every list
     public_lists: str = ""
     # bearer token /metrics asks for; empty = /metrics answers only this machine's requests
@@ -451,7 +453,7 @@ def validate(settings: Settings) -> None:
         raise ConfigError("must be more than 0 (seconds)", source=src, key="render.max_seconds")
     if settings.importer.batch_size < 1:
         raise ConfigError("must be at least 1", source=src, key="importer.batch_size")
-    for key in ("subscribe_per_ip", "subscribe_per_address", "max_form_bytes"):
+    for key in ("subscribe_per_ip", "subscribe_per_address", "max_form_bytes", "max_upload_bytes"):
         if getattr(settings.web, key) < 1:
             raise ConfigError("must be at least 1", source=src, key=f"web.{key}")
     host, sep, port = settings.web.listen.rpartition(":")

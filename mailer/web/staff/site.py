@@ -23,10 +23,12 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from mailer.app import App
 from mailer.web.limits import FailureBackoff, RateLimit
+from mailer.web.uploads import upload_cap
 
 WEB = Path(__file__).resolve().parent.parent
 PREFIX = "/staff"
 LOGIN = f"{PREFIX}/login"
+UPLOADS = f"{PREFIX}/subscribers/import"  # the one staff form that takes a file
 PAGE_POLICY = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; frame-src 'self'; form-action 'self'; frame-ancestors 'none'; "
@@ -115,6 +117,20 @@ class Site:
         return self.page(
             "error.html.j2", status=status, message=message, session=session, **context
         )
+
+    def body_refused(self, request: Request, status: int) -> Response:
+        """The page for a body refused unread (mailer/web/bodies.py): 413, 415 or 400."""
+        errors = self.strings["errors"]
+        if status == 413:
+            limit = self.app.settings.web.max_form_bytes
+            if request.url.path.startswith(UPLOADS):
+                limit = upload_cap(self.app.settings)
+            message = errors["too_large"].format(limit=f"{limit:,}")
+        else:
+            message = errors["multipart"] if status == 415 else errors["unreadable"]
+        response = self.error(request, status, message)
+        response.headers.update(HEADERS)
+        return response
 
     def route_class(self) -> type[APIRoute]:
         """An ``APIRoute`` that answers a missing session with the login page, a bad CSRF
