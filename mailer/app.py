@@ -43,7 +43,8 @@ class App:
 
     @property
     def templates(self) -> TemplateSet:
-        return TemplateSet(Path(self.settings.paths.templates))
+        settings = self.settings
+        return TemplateSet(Path(settings.paths.templates), max_seconds=settings.render.max_seconds)
 
     def composer(self, campaign: Campaign) -> Composer:
         """The render plan of ``campaign`` with this installation's links, key and footer."""

@@ -22,6 +22,7 @@ from mailer.errors import ConfigError
 PLACEHOLDER_SECRET = "change-me-to-a-long-random-secret"  # noqa: S105 (refused, never used)
 ENV_PREFIX = "MAILER_"
 DEFAULT_FILE = Path("mailer.toml")
+MIN_SECRET = 16
 
 
 @dataclass(frozen=True)
@@ -137,10 +138,14 @@ class WebSettings:
     # public pages: subscribe-form posts per visitor IP and per address, each per hour
     subscribe_per_ip: int = 20
     subscribe_per_address: int = 5
-    # largest form body the public pages accept, in bytes (413 beyond)
+    # largest body of a form without a file (public pages, staff UI), in bytes (413 beyond)
     max_form_bytes: int = 16384
+    # largest upload (staff and API subscriber imports), in bytes (413 beyond)
+    max_upload_bytes: int = 20 * 1024 * 1024
     # lists the subscribe form offers, comma-separated; empty = every list
     public_lists: str = ""
+    # bearer token /metrics asks for; empty = /metrics answers only this machine's requests
+    metrics_token: str = field(default="", repr=False)
 
 
 @dataclass(frozen=True)
@@ -151,6 +156,12 @@ class SecretsSettings:
 
     def old_key_list(self) -> list[str]:
         return [key for key in re.split(r"[\s,]+", self.old_keys) if key]
+
+
+@dataclass(frozen=True)
+class RenderSettings:
+    # wall-clock seconds one render of a staff template may take (then "too expensive")
+    max_seconds: float = 10.0
 
 
 @dataclass(frozen=True)
@@ -187,25 +198,43 @@ class Settings:
     web: WebSettings = WebSettings()
     secrets: SecretsSettings = SecretsSettings()
     importer: ImporterSettings = ImporterSettings()
+    render: RenderSettings = RenderSettings()
     paths: PathsSettings = PathsSettings()
     preflight: PreflightSettings = PreflightSettings()
     source: str = field(default="defaults", compare=False)
 
     def require_secret(self) -> None:
-        """Refuse to run with the example's placeholder key (every command but ``demo``)."""
-        key = self.secrets.key
-        if key == PLACEHOLDER_SECRET or not key:
-            raise ConfigError(
-                "is the example placeholder; set a long random value in the config file or in "
-                "MAILER_SECRETS__KEY (for example the output of "
-                "`python -c 'import secrets; print(secrets.token_urlsafe(32))'`)",
-                source=self.source,
-                key="secrets.key",
-            )
-        if len(key) < 16:
-            raise ConfigError(
-                "must be at least 16 characters", source=self.source, key="secrets.key"
-            )
+        """Refuse to run with the example's placeholder key or a short one (every command but
+        ``demo``); each of ``old_keys`` follows the same rules (it verifies tokens too)."""
+        _check_key(self.secrets.key, source=self.source, key="secrets.key", which="")
+        for position, old in enumerate(self.secrets.old_key_list(), start=1):
+            which = f"key {position} of the list "
+            _check_key(old, source=self.source, key="secrets.old_keys", which=which)
+
+
+def _check_key(value: str, *, source: str, key: str, which: str) -> None:
+    if value == PLACEHOLDER_SECRET or not value:
+        raise ConfigError(
+            f"{which}is the example placeholder; set a long random value in the config file or "
+            f"in MAILER_{key.upper().replace('.', '__')} (for example the output of "
+            "`python -c 'import secrets; print(secrets.token_urlsafe(32))'`)",
+            source=source,
+            key=key,
+        )
+    if len(value) < MIN_SECRET:
+        message = f"{which}must be at least {MIN_SECRET} characters"
+        raise ConfigError(message, source=source, key=key)
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` names this machine: ``localhost`` or a loopback address."""
+    name = host.strip().strip("[]").rstrip(".").lower()
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
 
 
 def parse_relays(text: str) -> list[tuple[str, int, float]]:
@@ -449,11 +478,14 @@ def validate(settings: Settings) -> None:
         parse_domain_rates(settings.sending.domain_rates)
     except ValueError as exc:
         raise ConfigError(str(exc), source=src, key="sending.domain_rates") from None
+    _check_clear_text_password(settings.smtp, src)
     if settings.sending.rate < 0:
         raise ConfigError("must be 0 (unlimited) or more", source=src, key="sending.rate")
+    if not settings.render.max_seconds > 0:
+        raise ConfigError("must be more than 0 (seconds)", source=src, key="render.max_seconds")
     if settings.importer.batch_size < 1:
         raise ConfigError("must be at least 1", source=src, key="importer.batch_size")
-    for key in ("subscribe_per_ip", "subscribe_per_address", "max_form_bytes"):
+    for key in ("subscribe_per_ip", "subscribe_per_address", "max_form_bytes", "max_upload_bytes"):
         if getattr(settings.web, key) < 1:
             raise ConfigError("must be at least 1", source=src, key=f"web.{key}")
     host, sep, port = settings.web.listen.rpartition(":")
@@ -503,6 +535,22 @@ def parse_nameserver(text: str) -> tuple[str, int] | None:
     else:
         host, sep, port_text = text.partition(":")
         sep, port_text = "]", port_text if sep else "53"
-    if not sep or not host or not port_text.isdigit() or not 0 < int(port_text) < 65536:
+    digits = port_text.isascii() and port_text.isdigit()
+    if not sep or not host or not digits or not 0 < int(port_text) < 65536:
         return None
     return host, int(port_text)
+
+
+def _check_clear_text_password(smtp: SmtpSettings, source: str) -> None:
+    """``security = "none"`` with a password sends it readable on the wire: only to this host."""
+    if smtp.security != "none" or not smtp.password:
+        return
+    remote = [host for host, _, _ in smtp.relay_list() if not is_loopback(host)]
+    if remote:
+        raise ConfigError(
+            f'security = "none" would send smtp.password in clear text to {remote[0]}; set '
+            "smtp.security to starttls or tls (none with a password is allowed only for a relay "
+            "on this machine: localhost, 127.0.0.1, ::1)",
+            source=source,
+            key="smtp.security",
+        )

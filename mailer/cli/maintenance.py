@@ -8,6 +8,7 @@ import click
 
 from mailer.cli.root import mailer, state
 from mailer.config import secret_names, setting_names
+from mailer.db.engine import hide_password
 
 
 @mailer.group()
@@ -58,6 +59,8 @@ def config_show(ctx: click.Context, as_json: bool) -> None:
         value = getattr(getattr(settings, section), attribute)
         if name in secret and value:
             value = "********"
+        elif name == "database.url":
+            value = hide_password(str(value))
         values[name] = value
     if as_json:
         click.echo(json.dumps({"source": settings.source, "settings": values}))

@@ -1,4 +1,4 @@
-"""``mailer users add|list|disable|enable``: accounts of the staff web UI."""
+"""``mailer users add|list|disable|enable|sign-out``: accounts of the staff web UI."""
 
 from __future__ import annotations
 
@@ -73,9 +73,9 @@ def users_list(ctx: click.Context, as_json: bool) -> None:
 @click.argument("email")
 @click.pass_context
 def users_disable(ctx: click.Context, email: str) -> None:
-    """Stop an account from signing in; its open sessions end at their next request."""
+    """Stop an account from signing in; its open sessions end for good."""
     with state(ctx).app() as app:
-        account = use_case.set_disabled(app.database, email, disabled=True)
+        account = use_case.set_disabled(app.database, email, disabled=True, now=app.clock())
     click.echo(f"disabled staff user {account.email}")
 
 
@@ -85,5 +85,15 @@ def users_disable(ctx: click.Context, email: str) -> None:
 def users_enable(ctx: click.Context, email: str) -> None:
     """Let a disabled account sign in again."""
     with state(ctx).app() as app:
-        account = use_case.set_disabled(app.database, email, disabled=False)
+        account = use_case.set_disabled(app.database, email, disabled=False, now=app.clock())
     click.echo(f"enabled staff user {account.email}")
+
+
+@users.command("sign-out")
+@click.argument("email")
+@click.pass_context
+def users_sign_out(ctx: click.Context, email: str) -> None:
+    """End every session of an account, in every browser (e.g. a lost laptop)."""
+    with state(ctx).app() as app:
+        account = use_case.sign_out_everywhere(app.database, email, now=app.clock())
+    click.echo(f"signed {account.email} out of every browser")

@@ -289,6 +289,8 @@ staff_user = sa.Table(
     sa.Column("disabled", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("created_at", sa.DateTime, nullable=False),
     sa.Column("last_login_at", sa.DateTime, nullable=True),
+    # sessions issued at or before this time are over (sign-out, sign out everywhere, disable)
+    sa.Column("sessions_valid_after", sa.DateTime, nullable=True),
     # session cookies name the account by id
     sqlite_autoincrement=True,
 )

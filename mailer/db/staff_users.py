@@ -19,11 +19,12 @@ class StaffUser:
     disabled: bool
     created_at: datetime
     last_login_at: datetime | None
+    sessions_valid_after: datetime | None
 
 
 _COLUMNS = (
     staff_user.c.id, staff_user.c.email, staff_user.c.password_hash, staff_user.c.disabled,
-    staff_user.c.created_at, staff_user.c.last_login_at,
+    staff_user.c.created_at, staff_user.c.last_login_at, staff_user.c.sessions_valid_after,
 )  # fmt: skip
 
 
@@ -73,3 +74,16 @@ def set_password_hash(conn: sa.Connection, user_id: int, password_hash: str) -> 
 def record_login(conn: sa.Connection, user_id: int, *, now: datetime) -> None:
     """Writes the time of a successful sign-in."""
     conn.execute(sa.update(staff_user).where(staff_user.c.id == user_id).values(last_login_at=now))
+
+
+def end_sessions(conn: sa.Connection, user_id: int, *, issued_up_to: datetime) -> None:
+    """Writes the user's ``sessions_valid_after``, never moving it back: every session issued
+    at or before ``issued_up_to`` is over."""
+    column = staff_user.c.sessions_valid_after
+    statement = (
+        sa.update(staff_user)
+        .where(staff_user.c.id == user_id)
+        .where(sa.or_(column.is_(None), column < issued_up_to))
+        .values(sessions_valid_after=issued_up_to)
+    )
+    conn.execute(statement)

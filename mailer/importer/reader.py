@@ -23,6 +23,10 @@ SNIFF_BYTES = 64 * 1024
 COLUMN_ALIASES = {"e-mail": "email", "email address": "email", "mail": "email"}
 # Columns an export writes that an import reads back without turning them into attributes.
 RESERVED_COLUMNS = frozenset({"status", "created_at", "updated_at", "lists", "bounce_score"})
+# A line is one object of flat fields (interests a list, attributes an object): 2 levels. Deeper
+# lines are refused before anything walks them (100,000 levels crashed the JSON decoder).
+MAX_JSON_DEPTH = 8
+TOO_DEEP = f"nested more than {MAX_JSON_DEPTH} levels deep (at most {MAX_JSON_DEPTH})"
 
 csv.field_size_limit(1024 * 1024)
 
@@ -207,6 +211,9 @@ def _jsonl_records(text: IO[str]) -> Iterator[Record]:
                 continue
             try:
                 value = json.loads(line)
+            except RecursionError:  # the decoder's own depth guard, far past MAX_JSON_DEPTH
+                yield Record(number, None, ("", TOO_DEEP))
+                continue
             except json.JSONDecodeError as exc:
                 yield Record(number, None, ("", f"not valid JSON: {exc.msg} at column {exc.colno}"))
                 continue
@@ -216,4 +223,17 @@ def _jsonl_records(text: IO[str]) -> Iterator[Record]:
             if not isinstance(value, dict):
                 yield Record(number, None, ("", "each line must be a JSON object"))
                 continue
+            if _deeper_than(value, MAX_JSON_DEPTH):
+                yield Record(number, None, ("", TOO_DEEP))
+                continue
             yield Record(number, {k: v for k, v in value.items() if k not in RESERVED_COLUMNS})
+
+
+def _deeper_than(value: object, limit: int) -> bool:
+    """Whether lists and objects nest more than ``limit`` levels (stops looking at ``limit``)."""
+    if not isinstance(value, list | dict):
+        return False
+    if limit == 0:
+        return True
+    children = value.values() if isinstance(value, dict) else value
+    return any(_deeper_than(child, limit - 1) for child in children)

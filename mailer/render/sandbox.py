@@ -1,28 +1,36 @@
 """The sandbox staff-authored templates run in: Jinja2's immutable sandbox, with work caps.
 
 Jinja2's sandbox stops attribute escapes but not work: ``range`` may reach 100,000, loops
-nest, ``'x' * 10**9`` builds a gigabyte string and ``10**10**8`` computes for minutes. Here a
-render has a budget: every ``for`` loop step counts against ``MAX_LOOP_STEPS`` (all loops of
-one render together), the rendered text is capped at ``MAX_OUTPUT`` characters, and ``*``,
-``**`` and calls refuse sizes no newsletter needs. Going over raises ``TooExpensive`` (a
-``SecurityError``), which the renderer reports naming the template.
+nest, a macro may call itself twice per level, ``'x' * 10**9`` builds a gigabyte string and
+``10**10**8`` computes for minutes. Here a render has a budget: every ``for`` loop step counts
+against ``MAX_LOOP_STEPS`` and every call (macros, methods) against ``MAX_CALLS``, all loops and
+calls of one render together (macro bodies included); the rendered text is capped at
+``MAX_OUTPUT`` characters; ``*``, ``**`` and calls refuse sizes no newsletter needs; and the
+render stops after ``max_seconds`` of wall-clock time (``render.max_seconds``), checked at
+every loop step and call (where the time can go). Going over raises ``TooExpensive`` (a
+``SecurityError``) naming the template line it stopped at; the renderer adds the file.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+import sys
+import time
+from collections.abc import Callable, Iterable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
+from types import FrameType
 from typing import Any
 
 from jinja2 import nodes
 from jinja2.exceptions import SecurityError
-from jinja2.runtime import Context
+from jinja2.runtime import Context, Macro
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.visitor import NodeTransformer
 
 MAX_LOOP_STEPS = 1_000_000  # for-loop iterations in one render, all loops together
+MAX_CALLS = 100_000  # calls (macros, methods) in one render; a layout makes a few hundred
+DEFAULT_MAX_SECONDS = 10.0  # wall-clock time of one render (``render.max_seconds``)
 MAX_OUTPUT = 2_000_000  # characters one render may produce (Gmail clips mail at 102 KB)
 MAX_NUMBER_ARGUMENT = 100_000  # a width or count passed to a filter or a method
 MAX_POWER_BITS = 4096
@@ -36,42 +44,75 @@ class TooExpensive(SecurityError):
     """A template asked for more work than any newsletter needs."""
 
 
+def _where() -> str:
+    """`` (line N of <template>)`` for the innermost template frame running now, else ``""``."""
+    frame: FrameType | None = sys._getframe(1)
+    while frame is not None:
+        template = frame.f_globals.get("__jinja_template__")
+        if template is not None:
+            line = template.get_corresponding_lineno(frame.f_lineno)
+            return f" (line {line} of {template.name})" if template.name else f" (line {line})"
+        frame = frame.f_back
+    return ""
+
+
+def _expensive(what: str) -> TooExpensive:
+    return TooExpensive(f"template too expensive: {what}{_where()}")
+
+
 @dataclass
 class _Budget:
+    deadline: float
+    max_seconds: float
+    clock: Callable[[], float]
     steps: int = 0
-    output: int = 0
+    calls: int = 0
+
+    def check_time(self) -> None:
+        if self.clock() > self.deadline:
+            raise _expensive(f"rendering took over {self.max_seconds:g} s (render.max_seconds)")
 
     def step(self) -> None:
         self.steps += 1
         if self.steps > MAX_LOOP_STEPS:
-            raise TooExpensive(
-                f"template too expensive: its loops ran over {MAX_LOOP_STEPS:,} steps"
-            )
+            raise _expensive(f"its loops ran over {MAX_LOOP_STEPS:,} steps")
+        self.check_time()
+
+    def call(self, target: Any) -> None:
+        self.calls += 1
+        if self.calls > MAX_CALLS:
+            raise _expensive(f"over {MAX_CALLS:,} calls, the last to {_called(target)}")
+        self.check_time()
+
+
+def _called(target: Any) -> str:
+    if isinstance(target, Macro):
+        return f"macro {target.name!r}"
+    name = getattr(target, "__name__", None) or type(target).__name__
+    return repr(name)
 
 
 _current: ContextVar[_Budget | None] = ContextVar("template_budget", default=None)
 
 
 def _loop_budget(iterable: Iterable[Any]) -> Iterator[Any]:
-    budget = _current.get() or _Budget()
+    budget = _current.get()
     for item in iterable:
-        budget.step()
+        if budget is not None:
+            budget.step()
         yield item
 
 
 def _text_cap(value: Any) -> Any:
     if _size(value) > MAX_OUTPUT:
-        raise TooExpensive("template too expensive: builds text beyond the output cap")
+        raise _expensive("builds text beyond the output cap")
     return value
 
 
 def _capped_range(*args: int) -> range:
     numbers = range(*args)
     if len(numbers) > MAX_LOOP_STEPS:
-        raise TooExpensive(
-            f"template too expensive: range of {len(numbers):,} numbers "
-            f"(at most {MAX_LOOP_STEPS:,})"
-        )
+        raise _expensive(f"range of {len(numbers):,} numbers (at most {MAX_LOOP_STEPS:,})")
     return numbers
 
 
@@ -79,11 +120,9 @@ def _check_arguments(args: Iterable[Any]) -> None:
     for value in args:
         if isinstance(value, int) and not isinstance(value, bool):
             if abs(value) > MAX_NUMBER_ARGUMENT:
-                raise TooExpensive(
-                    f"template too expensive: the number {value} is over {MAX_NUMBER_ARGUMENT:,}"
-                )
+                raise _expensive(f"the number {value} is over {MAX_NUMBER_ARGUMENT:,}")
         elif isinstance(value, str) and _WIDE_FIELD.search(value):
-            raise TooExpensive("template too expensive: a format field is too wide")
+            raise _expensive("a format field is too wide")
 
 
 def _check_growth(name: str, value: Any, args: list[Any]) -> None:
@@ -94,13 +133,13 @@ def _check_growth(name: str, value: Any, args: list[Any]) -> None:
         if isinstance(old, str) and isinstance(new, str):
             grows = value.count(old) * max(0, len(new) - len(old))
             if len(value) + grows > MAX_OUTPUT:
-                raise TooExpensive("template too expensive: replace builds text beyond the cap")
+                raise _expensive("replace builds text beyond the cap")
     elif name == "join" and isinstance(value, list | tuple | range | dict | set):
         if len(text) * len(value) > MAX_OUTPUT:
-            raise TooExpensive("template too expensive: join builds text beyond the cap")
+            raise _expensive("join builds text beyond the cap")
     elif name == "indent" and isinstance(value, str):  # noqa: SIM102
         if len(text) * (value.count("\n") + 1) > MAX_OUTPUT:
-            raise TooExpensive("template too expensive: indent builds text beyond the cap")
+            raise _expensive("indent builds text beyond the cap")
 
 
 def _size(value: Any) -> int:
@@ -118,8 +157,16 @@ class CappedSandbox(ImmutableSandboxedEnvironment):
 
     intercepted_binops = frozenset({"*", "**", "+"})
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        max_seconds: float = DEFAULT_MAX_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.max_seconds = max_seconds
+        self.clock = clock
         self.globals["range"] = _capped_range
         self.globals.pop("lipsum", None)  # lorem ipsum of any length: nothing a mail needs
         for name in list(self.filters):
@@ -137,38 +184,42 @@ class CappedSandbox(ImmutableSandboxedEnvironment):
         return _CapConcat().visit(tree)  # type: ignore[no-any-return]
 
     def concat(self, parts: Iterable[str]) -> str:
-        """Joins a render's output under the caps; the render runs inside this call."""
-        budget = _Budget()
-        token = _current.set(budget)
+        """Joins output under the caps. A render runs inside the outermost call, which holds its
+        budget; macro bodies and blocks join inside it and share that budget."""
+        outer = _current.get()
+        budget = outer or _Budget(self.clock() + self.max_seconds, self.max_seconds, self.clock)
+        token = _current.set(budget) if outer is None else None
         try:
-            out = []
+            out, size = [], 0
             for part in parts:
-                budget.output += len(part)
-                if budget.output > MAX_OUTPUT:
-                    raise TooExpensive(
-                        f"template too expensive: output over {MAX_OUTPUT:,} characters"
-                    )
+                size += len(part)
+                if size > MAX_OUTPUT:
+                    raise _expensive(f"output over {MAX_OUTPUT:,} characters")
                 out.append(part)
             return "".join(out)
         except RecursionError:
-            raise TooExpensive("template too expensive: macros or loops recurse too deep") from None
+            raise _expensive("macros or loops recurse too deep") from None
         finally:
-            _current.reset(token)
+            if token is not None:
+                _current.reset(token)
 
     def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
         if operator == "**" and isinstance(left, int) and isinstance(right, int):  # noqa: SIM102
             if right > 0 and abs(left) > 1 and left.bit_length() * right > MAX_POWER_BITS:
-                raise TooExpensive(f"template too expensive: {left} ** {right}")
+                raise _expensive(f"{left} ** {right}")
         if operator == "*":
             count = right if isinstance(right, int) else left if isinstance(left, int) else 1
             if max(_size(left), _size(right)) * abs(count) > MAX_OUTPUT:
-                raise TooExpensive("template too expensive: repeats text beyond the output cap")
+                raise _expensive("repeats text beyond the output cap")
         result = super().call_binop(context, operator, left, right)
         if _size(result) > MAX_OUTPUT:
-            raise TooExpensive("template too expensive: builds text beyond the output cap")
+            raise _expensive("builds text beyond the output cap")
         return result
 
     def call(__self, __context: Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        budget = _current.get()
+        if budget is not None:
+            budget.call(__obj)
         if __obj is not _capped_range:
             rest = [*args, *kwargs.values()]
             _check_arguments(rest)
@@ -184,7 +235,7 @@ class CappedSandbox(ImmutableSandboxedEnvironment):
                     _check_growth(name, owner, rest)
         result = super().call(__context, __obj, *args, **kwargs)
         if _size(result) > MAX_OUTPUT:
-            raise TooExpensive("template too expensive: builds text beyond the output cap")
+            raise _expensive("builds text beyond the output cap")
         return result
 
 
@@ -201,7 +252,7 @@ def _guarded(name: str, function: Any) -> Any:
         _check_growth(name, value, rest)
         result = function(*args, **kwargs)
         if _size(result) > MAX_OUTPUT:
-            raise TooExpensive(f"template too expensive: |{name} builds text beyond the cap")
+            raise _expensive(f"|{name} builds text beyond the cap")
         return result
 
     if hasattr(function, "jinja_pass_arg"):  # pass_context / pass_environment / pass_eval_context

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 import tomllib
 from collections.abc import Callable, Mapping
 from functools import cached_property
@@ -12,7 +13,7 @@ import jinja2
 
 from mailer.core.languages import truncations
 from mailer.errors import TemplateError
-from mailer.render.sandbox import CappedSandbox
+from mailer.render.sandbox import DEFAULT_MAX_SECONDS, CappedSandbox
 
 MJ_INCLUDE = re.compile(r"<\s*mj-include\b", re.IGNORECASE)
 # what a subject may not hold: a line break or control character (a new header) or an RFC 2047
@@ -35,8 +36,16 @@ class RefusingLoader(jinja2.FileSystemLoader):
 class TemplateSet:
     """``templates/``: layouts (``<name>.mjml.j2`` + ``<name>.txt.j2``) and ``strings.toml``."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(
+        self,
+        directory: Path,
+        *,
+        max_seconds: float = DEFAULT_MAX_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.directory = directory
+        self.max_seconds = max_seconds  # wall-clock limit of one render (render.max_seconds)
+        self.clock = clock
 
     @cached_property
     def environment(self) -> CappedSandbox:
@@ -47,6 +56,8 @@ class TemplateSet:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            max_seconds=self.max_seconds,
+            clock=self.clock,
         )
 
     def exists(self, name: str) -> bool:

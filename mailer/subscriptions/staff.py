@@ -4,6 +4,10 @@ A password is never stored, only its argon2id hash (argon2-cffi's ``PasswordHash
 parameters are the RFC 9106 defaults); a hash made with older parameters is replaced at the
 next successful sign-in. An unknown address costs a verification like a known one, so the
 time taken does not tell which addresses have accounts.
+
+Sessions end on the server: each account keeps a "valid after" time, and a session issued at
+or before it is over. Signing out moves it to the session's own issue time, signing out
+everywhere (and disabling the account) to now; it never moves back.
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ class StaffAccount:
     created_at: datetime
     last_login_at: datetime | None
     stamp: str  # changes when the password does: sessions made before a change stop working
+    sessions_valid_after: datetime | None  # sessions issued at or before this are over
 
 
 @dataclass(frozen=True)
@@ -48,7 +53,13 @@ class SignIn:
 def _account(user: StaffUser) -> StaffAccount:
     stamp = hashlib.sha256(user.password_hash.encode()).hexdigest()[:12]
     return StaffAccount(
-        user.id, user.email, user.disabled, user.created_at, user.last_login_at, stamp
+        id=user.id,
+        email=user.email,
+        disabled=user.disabled,
+        created_at=user.created_at,
+        last_login_at=user.last_login_at,
+        stamp=stamp,
+        sessions_valid_after=user.sessions_valid_after,
     )
 
 
@@ -83,14 +94,37 @@ def list_users(database: Database) -> list[StaffAccount]:
         return [_account(user) for user in queries.all_users(conn)]
 
 
-def set_disabled(database: Database, email: str, *, disabled: bool) -> StaffAccount:
-    """Disable (or enable again) an account; a disabled one cannot sign in, its sessions end."""
+def set_disabled(database: Database, email: str, *, disabled: bool, now: datetime) -> StaffAccount:
+    """Disable (or enable again) an account; a disabled one cannot sign in, and its sessions
+    end for good (enabling it again revives none)."""
     address = staff_address(email)
     with database.write() as conn:
         user = queries.find_by_email(conn, address)
         if user is None:
             raise NotFound("staff user", address)
         queries.set_disabled(conn, user.id, disabled=disabled)
+        if disabled:
+            queries.end_sessions(conn, user.id, issued_up_to=now)
+        changed = queries.find_by_id(conn, user.id)
+    assert changed is not None
+    return _account(changed)
+
+
+def end_sessions(database: Database, user_id: int, *, issued_up_to: datetime) -> None:
+    """End every session of the account issued at or before ``issued_up_to`` (signing out:
+    the session's own issue time; signing out everywhere: now)."""
+    with database.write() as conn:
+        queries.end_sessions(conn, user_id, issued_up_to=issued_up_to)
+
+
+def sign_out_everywhere(database: Database, email: str, *, now: datetime) -> StaffAccount:
+    """End every session of the account with this address (``mailer users sign-out``)."""
+    address = staff_address(email)
+    with database.write() as conn:
+        user = queries.find_by_email(conn, address)
+        if user is None:
+            raise NotFound("staff user", address)
+        queries.end_sessions(conn, user.id, issued_up_to=now)
         changed = queries.find_by_id(conn, user.id)
     assert changed is not None
     return _account(changed)

@@ -6,13 +6,44 @@ several workers add up), which is why no client library's in-process registry is
 
 from __future__ import annotations
 
+import hmac
 from collections.abc import Iterable
 from datetime import timedelta
 
+from fastapi import Request
+from fastapi.responses import PlainTextResponse, Response
+
 from mailer.app import App
+from mailer.config import is_loopback
 from mailer.db import metrics as queries
 
 RATE_WINDOW = timedelta(minutes=1)
+# a reverse proxy on this machine forwards others' requests: these headers say it did
+FORWARDED = ("forwarded", "x-forwarded-for", "x-real-ip")
+
+
+def refusal(request: Request, token: str) -> Response | None:
+    """None when ``request`` may read the metrics, else the answer (they name campaigns).
+
+    With ``web.metrics_token`` set, the request must carry it as a bearer token (401). Without
+    one, only a request straight from this machine reads them; anyone else gets 404, since there
+    is no credential they could send.
+    """
+    if token:
+        scheme, _, sent = request.headers.get("authorization", "").partition(" ")
+        if scheme.lower() == "bearer" and hmac.compare_digest(
+            sent.strip().encode(), token.encode()
+        ):
+            return None
+        return PlainTextResponse(
+            "a bearer token is needed (web.metrics_token)\n",
+            status_code=401,
+            headers={"WWW-Authenticate": 'Bearer realm="metrics"'},
+        )
+    local = request.client is not None and is_loopback(request.client.host)
+    if local and not any(name in request.headers for name in FORWARDED):
+        return None
+    return PlainTextResponse("Not Found\n", status_code=404)
 
 
 def _escape(value: str) -> str:

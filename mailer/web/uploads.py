@@ -10,9 +10,16 @@ from pathlib import Path
 from starlette.datastructures import UploadFile
 
 from mailer.app import App
+from mailer.config import Settings
 from mailer.errors import ImportFileError
 from mailer.importer import ImportReport, import_file
 from mailer.importer.run import ImportOptions
+
+
+def upload_cap(settings: Settings) -> int:
+    """The largest upload body: ``web.max_upload_bytes``, or ``importer.max_bytes`` if smaller."""
+    cap, importer = settings.web.max_upload_bytes, settings.importer.max_bytes
+    return min(cap, importer) if importer > 0 else cap
 
 
 def upload_name(upload: UploadFile) -> str:

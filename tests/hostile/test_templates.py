@@ -19,11 +19,13 @@ from pathlib import Path
 
 import pytest
 
+from mailer.app import App
+from mailer.config import Settings
 from mailer.core.message import build_message, campaign_headers, message_id
-from mailer.errors import TemplateError
+from mailer.errors import ConfigError, TemplateError
 from mailer.render.compile import compile_system_message, render_layout
 from mailer.render.templates import TemplateSet
-from tests.conftest import REPO, TEST_SECRET
+from tests.conftest import REPO, TEST_SECRET, settings_for
 from tests.integration.test_templates import ORG, VALUES
 from tests.unit.test_campaign_source import problems, sample
 
@@ -91,6 +93,9 @@ EXPENSIVE = {
     "recursive macro": "{% macro m(n) %}{{ m(n) }}{% endmacro %}{{ m(1) }}",
     "recursive loop": "{% for x in [1] recursive %}{{ loop([1]) }}{% endfor %}",
     "output flood": "{% for i in range(900000) %}xxxxxxxxxx{% endfor %}",
+    # no loop at all: 2**23 calls (ran 33 s)
+    "self-calling macro": "{% macro m(n) %}{% if n < 22 %}{{ m(n + 1) }}{{ m(n + 1) }}"
+    "{% endif %}{% endmacro %}{{ m(0) }}",
 }
 
 
@@ -104,6 +109,56 @@ def test_too_expensive_templates_stop_with_a_clear_error(
     assert str(caught.value).startswith("templates/t.mjml.j2: refused by the sandbox: ")
     assert "template too expensive" in str(caught.value)
     assert time.monotonic() - started < SECONDS
+
+
+def test_calls_are_counted_and_the_error_names_the_macro_and_line(
+    tmp_path: Path, deadline: None
+) -> None:
+    body = (
+        "\n{% macro twice(n) %}{% if n < 22 %}{{ twice(n + 1) }}{{ twice(n + 1) }}{% endif %}"
+        "{% endmacro %}\n{{ twice(0) }}"
+    )
+    with pytest.raises(TemplateError) as caught:
+        render_layout(layout(tmp_path, body), "t", {})
+    message = str(caught.value)
+    assert message.startswith("templates/t.mjml.j2: refused by the sandbox: template too ")
+    assert "over 100,000 calls" in message
+    assert "macro 'twice'" in message
+    assert "line 2 of t.mjml.j2" in message
+
+
+class SlowClock:
+    """A monotonic clock where every reading is one second after the last."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        self.now += 1.0
+        return self.now
+
+
+def test_a_render_stops_at_its_wall_clock_limit(tmp_path: Path) -> None:
+    (tmp_path / "t.mjml.j2").write_text(MJML.replace("{body}", "ok"))
+    (tmp_path / "t.txt.j2").write_text("{% for i in range(50) %}{{ i }}{% endfor %}")
+    templates = TemplateSet(tmp_path, max_seconds=10.0, clock=SlowClock())
+    with pytest.raises(TemplateError) as caught:
+        render_layout(templates, "t", {})
+    message = str(caught.value)
+    assert message.startswith("templates/t.txt.j2: refused by the sandbox: template too ")
+    assert "rendering took over 10 s (render.max_seconds)" in message
+    assert "line 1 of t.txt.j2" in message
+    roomy = TemplateSet(tmp_path, max_seconds=1000.0, clock=SlowClock())
+    _, text = render_layout(roomy, "t", {})
+    assert text.render({}).startswith("0123")
+
+
+def test_the_wall_clock_limit_is_a_setting() -> None:
+    assert Settings().render.max_seconds == 10.0
+    app = App(settings_for(render__max_seconds="2.5"))
+    assert app.templates.environment.max_seconds == 2.5
+    with pytest.raises(ConfigError, match="render.max_seconds"):
+        settings_for(render__max_seconds="0")
 
 
 def test_the_text_part_is_capped_too(tmp_path: Path, deadline: None) -> None:

@@ -2,13 +2,16 @@
 
 No token, an unknown or a revoked one: 401 with ``WWW-Authenticate: Bearer``. A token
 without the route's scope: 403 naming the scope. Tokens are made with ``mailer tokens add``.
+The check runs before the request body is read (``before_body``, called by the API's route
+class), so a stranger's upload is refused unread.
 """
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
-from fastapi import Depends, Security
+from fastapi import Depends, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from mailer.app import App
@@ -49,12 +52,18 @@ class Guard:
         assert scope in SCOPES, scope
 
         def check(
-            credentials: HTTPAuthorizationCredentials | None = BEARER,
+            request: Request, credentials: HTTPAuthorizationCredentials | None = BEARER
         ) -> ApiToken:
-            token = self.token(credentials)
+            checked = getattr(request.state, "api_token", None)  # by before_body
+            token = checked if isinstance(checked, ApiToken) else self.token(credentials)
             require(token, scope)
             return token
 
+        async def before_body(request: Request) -> None:
+            credentials = await bearer(request)
+            request.state.api_token = await asyncio.to_thread(check, request, credentials)
+
+        check.before_body = before_body  # type: ignore[attr-defined]
         return Depends(check)
 
 

@@ -2,7 +2,9 @@
 here from the ``mailer.errors`` class, and the ``APIRoute`` that turns every error into it.
 
 422 bad input (with the field), 404 unknown thing, 409 state conflict, 413 body too large,
-503 database down; a 500 means a bug. The route also caps the request body before parsing.
+503 database down; a 500 means a bug. The route checks the token (a dependency's
+``before_body``, see web/api/auth.py) before it reads the body, then caps the body before
+parsing it.
 """
 
 from __future__ import annotations
@@ -128,14 +130,19 @@ async def read_capped(request: Request, max_bytes: int) -> bytes:
 
 
 def api_route(max_body: int = JSON_MAX_BYTES) -> type[APIRoute]:
-    """An ``APIRoute`` answering every refusal as ``ErrorBody`` and capping the body."""
+    """An ``APIRoute`` answering every refusal as ``ErrorBody``, checking the token before the
+    body is read, and capping the body."""
 
     class ApiRoute(APIRoute):
         def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
             handler = super().get_route_handler()
+            found = (getattr(d.call, "before_body", None) for d in self.dependant.dependencies)
+            checks = [check for check in found if check is not None]
 
             async def answer(request: Request) -> Response:
                 try:
+                    for check in checks:
+                        await check(request)
                     await read_capped(request, max_body)
                     return await handler(request)
                 except ApiError as exc:

@@ -1,7 +1,8 @@
 """``POST /api/v1/subscribers/import``: a CSV (or JSON Lines) upload through the importer.
 
-The body is capped (413) before it is parsed: ``importer.max_bytes`` or ``UPLOAD_MAX_BYTES``,
-whichever is smaller. The answer is the import report, with every invalid row and field.
+The token is checked before the body is read (401/403), then the body is capped (413) before it
+is parsed: ``web.max_upload_bytes`` or ``importer.max_bytes``, whichever is smaller. The answer
+is the import report, with every invalid row and field.
 """
 
 from __future__ import annotations
@@ -22,8 +23,8 @@ from mailer.web.api.auth import Guard
 from mailer.web.api.errors import api_route, responses
 from mailer.web.api.models import Name
 from mailer.web.uploads import import_upload as run_import
+from mailer.web.uploads import upload_cap
 
-UPLOAD_MAX_BYTES = 20 * 1024 * 1024
 MAX_ENCODING = 40
 
 
@@ -47,11 +48,6 @@ class ImportResult(BaseModel):
     ignored_columns: list[str]
 
 
-def upload_cap(app: App) -> int:
-    configured = app.settings.importer.max_bytes
-    return min(configured, UPLOAD_MAX_BYTES) if configured > 0 else UPLOAD_MAX_BYTES
-
-
 def _result(report: ImportReport) -> ImportResult:
     return ImportResult(
         file=report.path, list_name=report.list_name, list_created=report.list_created,
@@ -64,7 +60,7 @@ def _result(report: ImportReport) -> ImportResult:
 
 
 def routes(app: App, guard: Guard) -> APIRouter:
-    router = APIRouter(route_class=api_route(upload_cap(app)), tags=["subscribers"])
+    router = APIRouter(route_class=api_route(upload_cap(app.settings)), tags=["subscribers"])
     write = guard.needs("subscribers:write")
 
     @router.post(
@@ -93,7 +89,7 @@ def routes(app: App, guard: Guard) -> APIRouter:
         options = ImportOptions(
             list_name=list_name.strip(), status=status, dry_run=dry_run,
             encoding=encoding or None, batch_size=settings.batch_size,
-            max_bytes=upload_cap(app),
+            max_bytes=upload_cap(app.settings),
         )  # fmt: skip
         report = await asyncio.to_thread(run_import, app, file, options)
         return _result(report)

@@ -8,14 +8,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from mailer.app import App
 from mailer.web.public import archive, leaving, settings_pages, signup
 from mailer.web.public.site import PublicSite
 
 
-def router(app: App) -> APIRouter:
-    """Routes of this part, bound to app."""
-    site = PublicSite(app)
+def router(site: PublicSite) -> APIRouter:
+    """Routes of this part, bound to the site's app."""
     routes = APIRouter()
     for part in (signup, leaving, settings_pages, archive):
         routes.include_router(part.router(site))

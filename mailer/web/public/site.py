@@ -156,6 +156,13 @@ class PublicSite:
         return self.page(request, "notice.html.j2", status=status, headers=headers,
                          name=name, **context)  # fmt: skip
 
+    def body_refused(self, request: Request, status: int) -> Response:
+        """The page for a body refused unread (mailer/web/bodies.py): 413, 415 or 400."""
+        name = "too_large" if status == 413 else "unreadable"
+        response = self.notice(request, name, status=status)
+        response.headers.update(HEADERS)
+        return response
+
     def invalid_link(self, request: Request) -> HTMLResponse:
         """The one page for every bad token: tampered, unknown key, wrong purpose, erased."""
         return self.notice(request, "invalid", status=404)

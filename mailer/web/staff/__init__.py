@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 
-from mailer.app import App
 from mailer.web.staff import (
     auth,
     bounces,
@@ -24,9 +23,8 @@ PARTS = (auth, dashboard, campaigns, previews, campaign_actions, imports, subscr
          outbox)  # fmt: skip
 
 
-def router(app: App) -> APIRouter:
-    """Routes of this part, bound to app."""
-    site = Site(app)
+def router(site: Site) -> APIRouter:
+    """Routes of this part, bound to the site's app."""
     staff = APIRouter()
     for part in PARTS:
         staff.include_router(part.routes(site))

@@ -1,7 +1,9 @@
 """Signing in and out: ``/staff/login`` (GET: the form, POST: checks it), POST ``/staff/logout``.
 
-Sign-in attempts are limited per client IP and per address (429 with ``Retry-After``); the
-limits are counted before the password is checked, so a flood costs no hashing.
+Two limits answer 429 with ``Retry-After`` before any password is checked, so a flood costs
+no hashing: attempts per client address (20 per 5 minutes), and failures per account at one
+client address (after 5, a wait of 1 s doubling up to 15 minutes). Failures from one address
+never slow down the same account elsewhere: a guesser cannot lock a colleague out.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
 
 from mailer.subscriptions import staff as accounts
+from mailer.web.limits import client_key
 from mailer.web.staff.session import (
     PostedForm,
     end_session,
@@ -55,18 +58,32 @@ def routes(site: Site) -> APIRouter:
         email = str(data.get("email") or "").strip()
         target = safe_next(str(data.get("next") or ""))
         password = str(data.get("password") or "")
-        ip = request.client.host if request.client else "unknown"
-        account_key = email.casefold()
-        for limit, key in ((site.login_per_ip, ip), (site.login_per_account, account_key)):
-            if not limit.hit(key):
-                retry = str(limit.retry_after(key))
-                return form(
-                    request, status=429, error=t["too_many"], email=email,
-                    headers={"Retry-After": retry}, target=target,
-                )  # fmt: skip
+        ip = client_key(request.client.host if request.client else "unknown")
+        failures_key = f"{email.casefold()} {ip}"
+
+        def too_many(retry: int) -> Response:
+            headers = {"Retry-After": str(retry)}
+            return form(
+                request,
+                status=429,
+                error=t["too_many"],
+                email=email,
+                target=target,
+                headers=headers,
+            )
+
+        wait = site.login_failures.wait(failures_key)
+        if wait:
+            return too_many(wait)
+        if not site.login_per_ip.hit(ip):
+            return too_many(site.login_per_ip.retry_after(ip))
         result = await asyncio.to_thread(
             accounts.sign_in, site.app.database, email, password, now=site.app.clock()
         )
+        if result.outcome == "wrong":
+            site.login_failures.failed(failures_key)
+        else:
+            site.login_failures.succeeded(failures_key)
         if result.outcome == "disabled":
             return form(request, status=403, error=t["disabled"], email=email, target=target)
         if result.account is None:
@@ -77,6 +94,27 @@ def routes(site: Site) -> APIRouter:
 
     @router.post("/staff/logout")
     async def logout(form: PostedForm) -> Response:
+        """This session ends on the server, and any older one of this person's with it."""
+        session = form.session
+        await asyncio.to_thread(
+            accounts.end_sessions,
+            site.app.database,
+            session.account.id,
+            issued_up_to=session.issued_at,
+        )
+        response = RedirectResponse(LOGIN, status_code=303)
+        end_session(site, response)
+        return response
+
+    @router.post("/staff/logout-everywhere")
+    async def logout_everywhere(form: PostedForm) -> Response:
+        """Every session of this person ends, in every browser."""
+        await asyncio.to_thread(
+            accounts.end_sessions,
+            site.app.database,
+            form.session.account.id,
+            issued_up_to=site.app.clock(),
+        )
         response = RedirectResponse(LOGIN, status_code=303)
         end_session(site, response)
         return response

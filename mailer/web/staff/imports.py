@@ -13,10 +13,11 @@ from mailer.errors import InvalidValue, MailerError
 from mailer.importer.run import ImportOptions, ImportReport
 from mailer.subscriptions.lists import list_lists
 from mailer.web.staff.session import PostedForm, Session, SignedIn
-from mailer.web.staff.site import PREFIX, Site
+from mailer.web.staff.site import UPLOADS, Site
 from mailer.web.uploads import import_upload as run_import
+from mailer.web.uploads import upload_cap
 
-PATH = f"{PREFIX}/subscribers/import"
+PATH = UPLOADS
 
 
 def routes(site: Site) -> APIRouter:
@@ -51,11 +52,12 @@ def routes(site: Site) -> APIRouter:
                 )
             if not isinstance(upload, UploadFile) or not upload.filename:
                 raise InvalidValue("file", t["no_file"])
-            if settings.max_bytes and (upload.size or 0) > settings.max_bytes:
-                raise InvalidValue("file", t["too_big"].format(limit=settings.max_bytes))
+            cap = upload_cap(site.app.settings)
+            if (upload.size or 0) > cap:
+                raise InvalidValue("file", t["too_big"].format(limit=cap))
             options = ImportOptions(
                 list_name=list_name, status=status, batch_size=settings.batch_size,
-                max_bytes=settings.max_bytes,
+                max_bytes=cap,
             )  # fmt: skip
             report = await asyncio.to_thread(run_import, site.app, upload, options)
         except MailerError as exc:

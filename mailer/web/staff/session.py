@@ -1,9 +1,11 @@
 """Staff sessions and CSRF tokens, both signed with ``mailer.core.tokens``.
 
-The session cookie is a token for the purpose ``session`` whose subject is
-``<user id>:<expiry, Unix seconds>:<password stamp>:<nonce>``: it ends after ``SESSION_HOURS``,
-when the account is disabled, and when its password changes. It is HttpOnly, SameSite=Lax,
-limited to ``/staff`` and Secure when ``web.base_url`` is https.
+The session cookie is a token for the purpose ``session``, signed and verified with
+``secrets.key`` alone (rotating the key signs everyone out), whose subject is
+``<user id>:<issued, Unix microseconds>:<expiry, Unix seconds>:<password stamp>:<nonce>``. It
+ends after ``SESSION_HOURS``, when the account is disabled, when its password changes, and when
+the account's "valid after" time (sign-out, sign out everywhere) reaches its issue time. It is
+HttpOnly, SameSite=Lax, limited to ``/staff`` and Secure when ``web.base_url`` is https.
 
 Every form carries a CSRF token (purpose ``csrf``, subject: the session's nonce) in a hidden
 field; every POST is checked (missing or wrong: 403). The login form, before any session,
@@ -23,7 +25,7 @@ from fastapi import Depends, Request, Response
 from starlette.datastructures import FormData
 
 from mailer.core.text import is_ascii_digits
-from mailer.core.tokens import make_token, read_token
+from mailer.core.tokens import key_id_of, make_token, read_token
 from mailer.subscriptions import staff as accounts
 from mailer.subscriptions.staff import StaffAccount
 from mailer.web.staff.site import PREFIX, CsrfRejected, SignedOut, Site
@@ -39,6 +41,7 @@ class Session:
     account: StaffAccount
     csrf: str
     expires_at: datetime  # naive UTC
+    issued_at: datetime  # naive UTC, to the microsecond
 
 
 @dataclass(frozen=True)
@@ -53,12 +56,31 @@ class Posted:
         return value.strip() if isinstance(value, str) else ""
 
 
+EPOCH = datetime(1970, 1, 1)
+MICROSECOND = timedelta(microseconds=1)
+
+
 def _epoch(moment: datetime) -> int:
     return int(moment.replace(tzinfo=UTC).timestamp())
 
 
+def _micros(moment: datetime) -> int:
+    return (moment - EPOCH) // MICROSECOND
+
+
+def _number(text: str) -> int | None:
+    return int(text) if is_ascii_digits(text) else None
+
+
 def _key(site: Site) -> str:
     return site.app.settings.secrets.key
+
+
+def _current_key(site: Site) -> dict[str, str]:
+    """Sessions verify with ``secrets.key`` only: an old key in ``old_keys`` (kept for links in
+    mail already sent) must not keep anyone signed in."""
+    key = _key(site)
+    return {key_id_of(key): key}
 
 
 def csrf_token(site: Site, nonce: str) -> str:
@@ -67,9 +89,13 @@ def csrf_token(site: Site, nonce: str) -> str:
 
 def start_session(site: Site, response: Response, account: StaffAccount) -> None:
     """Set the session cookie for ``account`` on ``response``."""
-    expires = site.app.clock() + timedelta(hours=SESSION_HOURS)
+    now = site.app.clock()
+    expires = now + timedelta(hours=SESSION_HOURS)
+    # after the account's "valid after" time, even when the clock has not moved since
+    ended = account.sessions_valid_after
+    issued = max(_micros(now), _micros(ended) + 1 if ended is not None else 0)
     nonce = secrets.token_urlsafe(12)
-    subject = f"{account.id}:{_epoch(expires)}:{account.stamp}:{nonce}"
+    subject = f"{account.id}:{issued}:{_epoch(expires)}:{account.stamp}:{nonce}"
     response.set_cookie(
         SESSION_COOKIE,
         make_token(_key(site), "session", subject),
@@ -92,18 +118,25 @@ def read_session(site: Site, request: Request) -> Session | None:
     """The session of this request: None without a cookie, or with an expired, forged or
     stale one, or when the account is disabled or gone (reads the database)."""
     cookie = request.cookies.get(SESSION_COOKIE, "")
-    subject = read_token(site.app.token_keys(), "session", cookie) if cookie else None
+    subject = read_token(_current_key(site), "session", cookie) if cookie else None
     parts = subject.split(":") if subject else []
-    if len(parts) != 4 or not is_ascii_digits(parts[0]) or not is_ascii_digits(parts[1]):
+    if len(parts) != 5:
         return None
-    user_id, expiry, stamp, nonce = int(parts[0]), int(parts[1]), parts[2], parts[3]
+    user_id, issued, expiry = (_number(part) for part in parts[:3])
+    stamp, nonce = parts[3], parts[4]
+    if user_id is None or issued is None or expiry is None:
+        return None
     if expiry <= _epoch(site.app.clock()):
         return None
     account = accounts.active_account(site.app.database, user_id)
     if account is None or not hmac.compare_digest(account.stamp, stamp):
         return None
+    ended = account.sessions_valid_after
+    if ended is not None and issued <= _micros(ended):
+        return None  # signed out (here or everywhere) after this session began
     expires_at = datetime.fromtimestamp(expiry, UTC).replace(tzinfo=None)
-    return Session(account, csrf_token(site, nonce), expires_at)
+    issued_at = EPOCH + issued * MICROSECOND
+    return Session(account, csrf_token(site, nonce), expires_at, issued_at)
 
 
 def _site(request: Request) -> Site:
@@ -151,7 +184,7 @@ def set_login_cookie(site: Site, response: Response, nonce: str) -> None:
 def login_form_checks(site: Site, request: Request, form: FormData) -> bool:
     """True when the login form's nonce matches its signed cookie."""
     cookie = request.cookies.get(LOGIN_COOKIE, "")
-    nonce = read_token(site.app.token_keys(), "login", cookie) if cookie else None
+    nonce = read_token(_current_key(site), "login", cookie) if cookie else None
     sent = form.get("csrf")
     return (
         nonce is not None

@@ -11,7 +11,7 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -22,11 +22,13 @@ from fastapi.routing import APIRoute
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from mailer.app import App
-from mailer.web.limits import RateLimit
+from mailer.web.limits import FailureBackoff, RateLimit
+from mailer.web.uploads import upload_cap
 
 WEB = Path(__file__).resolve().parent.parent
 PREFIX = "/staff"
 LOGIN = f"{PREFIX}/login"
+UPLOADS = f"{PREFIX}/subscribers/import"  # the one staff form that takes a file
 PAGE_POLICY = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; frame-src 'self'; form-action 'self'; frame-ancestors 'none'; "
@@ -73,12 +75,16 @@ class Site:
     """The staff UI bound to one ``App``: templates, strings and login rate limits."""
 
     app: App
-    login_per_ip: RateLimit = field(default_factory=lambda: RateLimit(limit=20, window=300))
-    login_per_account: RateLimit = field(default_factory=lambda: RateLimit(limit=8, window=900))
     strings: dict[str, Any] = field(default_factory=_strings)
     env: Environment = field(init=False)
+    # sign-in: attempts per client address, and failures per (account, client address)
+    login_per_ip: RateLimit = field(init=False)
+    login_failures: FailureBackoff = field(init=False)
 
     def __post_init__(self) -> None:
+        clock = self.seconds
+        self.login_per_ip = RateLimit(limit=20, window=300, clock=clock)
+        self.login_failures = FailureBackoff(free=5, first_wait=1, longest=900, clock=clock)
         self.env = Environment(
             loader=FileSystemLoader(WEB / "templates" / "staff"),
             autoescape=True,
@@ -90,6 +96,10 @@ class Site:
         self.env.filters["q"] = lambda value: quote(str(value), safe="")
         self.env.globals["t"] = self.strings
         self.env.globals["outbox_on"] = bool(self.app.settings.web.outbox)
+
+    def seconds(self) -> float:
+        """The app's clock in seconds (the limits follow it, so tests can move it)."""
+        return self.app.clock().replace(tzinfo=UTC).timestamp()
 
     @property
     def secure_cookies(self) -> bool:
@@ -107,6 +117,20 @@ class Site:
         return self.page(
             "error.html.j2", status=status, message=message, session=session, **context
         )
+
+    def body_refused(self, request: Request, status: int) -> Response:
+        """The page for a body refused unread (mailer/web/bodies.py): 413, 415 or 400."""
+        errors = self.strings["errors"]
+        if status == 413:
+            limit = self.app.settings.web.max_form_bytes
+            if request.url.path.startswith(UPLOADS):
+                limit = upload_cap(self.app.settings)
+            message = errors["too_large"].format(limit=f"{limit:,}")
+        else:
+            message = errors["multipart"] if status == 415 else errors["unreadable"]
+        response = self.error(request, status, message)
+        response.headers.update(HEADERS)
+        return response
 
     def route_class(self) -> type[APIRoute]:
         """An ``APIRoute`` that answers a missing session with the login page, a bad CSRF
