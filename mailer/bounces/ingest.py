@@ -22,7 +22,7 @@ from mailer.core.bounce_policy import BouncePolicy
 from mailer.core.bounces import BounceReport, Kind, classify
 from mailer.core.subscribers import email_key, normalise_email
 from mailer.core.tokens import delivery_of_bounce_token
-from mailer.db import Connection, Database
+from mailer.db import Connection, Database, webhooks
 from mailer.db import bounces as stored
 from mailer.errors import InvalidValue, MailerError
 
@@ -114,11 +114,18 @@ class Ingest:
                 actions.append(stored.record(conn, event, self.policy, now=now))
         return Ingested(report, tuple(actions))
 
-    def reported(self, items: Sequence[WebhookEvent], *, source: str) -> list[str]:
-        """Records webhook events (already classified and signature-checked by the caller)."""
+    def reported(
+        self, items: Sequence[WebhookEvent], *, source: str, notification_id: str | None = None
+    ) -> list[str] | None:
+        """Records webhook events (already classified and signature-checked by the caller).
+
+        None, recording nothing, when ``notification_id`` was recorded before (a retry).
+        """
         now = self.clock()
         actions = []
         with self.database.write() as conn:
+            if notification_id and not webhooks.first_time(conn, source, notification_id, now=now):
+                return None
             for item in items:
                 if item.kind not in self.kinds:
                     continue

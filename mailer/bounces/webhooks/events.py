@@ -29,6 +29,8 @@ class WebhookEvent:
     ``mailer.core.message.message_id`` makes it, when the provider says it.
     ``provider_event_id`` is the provider's id of the report (with ``recipient``, the key to
     drop a provider's retried request); ``provider_message_id`` its own id of the message.
+    ``notification_id`` is the id of the request that carried the event (SNS ``MessageId``):
+    a provider's retry carries it again and is ignored.
     """
 
     provider: str
@@ -41,6 +43,7 @@ class WebhookEvent:
     policy: bool = False
     provider_event_id: str | None = None
     provider_message_id: str | None = None
+    notification_id: str | None = None
 
 
 def kind_for(permanent: bool, status: str | None) -> tuple[Kind, bool]:
