@@ -76,9 +76,16 @@ class WebhookIntake:
         caps = {"max_bytes": s.max_body_bytes}
         tolerance = timedelta(seconds=s.tolerance_seconds)
         if provider == "ses":
-            return parse_ses(body, headers, cert_loader=self.cert_loader, now=now,
-                             allowed_topics=self.ses_topics(), max_events=s.max_events,
-                             tolerance=tolerance, **caps)  # fmt: skip
+            return parse_ses(
+                body,
+                headers,
+                cert_loader=self.cert_loader,
+                now=now,
+                allowed_topics=self.ses_topics(),
+                max_events=s.max_events,
+                tolerance=tolerance,
+                **caps,
+            )
         if provider == "sendgrid":
             return parse_sendgrid(body, headers, public_key=s.sendgrid_public_key, now=now,
                                   tolerance=tolerance, max_events=s.max_events, **caps)  # fmt: skip

@@ -3,15 +3,24 @@
 Attribution, most exact first:
 1. the VERP token (``bounces+<token>@``), HMAC checked: it names the delivery; a forged or
    foreign token is ignored;
-2. our Message-ID (``<d<delivery>.c<campaign>@…>``) quoted in the returned message, trusted
-   only when the delivery really carries that Message-ID;
+2. our Message-ID (``<d<delivery>.…@…>``) quoted in the returned message, trusted only when
+   it is exactly the Message-ID that delivery carries;
 3. the failed recipient's address, matched to a subscriber and their latest delivery sent
    within ``attribution_days``.
+
+What is verified, and so applied at once: a token or Message-ID vouches for its own delivery's
+subscriber only (anyone who received an issue holds their own token, and a report sent to it
+may name anybody). The report is theirs when it names their address, or names one address
+that is no other subscriber's (forwarding rewrites it), or none (complaints often redact it).
+Every other name in it, and every address-only match, is recorded unverified: staff see it
+and may apply it (``db.bounces.apply``); by itself it changes nobody. A webhook event is
+verified: the provider vouches for the address it names, and signed the request.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -26,7 +35,8 @@ from mailer.db import Connection, Database, webhooks
 from mailer.db import bounces as stored
 from mailer.errors import InvalidValue, MailerError
 
-OUR_MESSAGE_ID = re.compile(rb"<d(\d{1,12})\.c\d{1,12}@[^<>\s]{1,255}>")
+# any Message-ID of ours starting with the delivery; only an exact match with the stored one counts
+OUR_MESSAGE_ID = re.compile(rb"<d(\d{1,12})\.[^<>@\s]{1,200}@[^<>\s]{1,255}>")
 _NESTING = re.compile(rb"boundary\s*=|content-type\s*:\s*message/", re.IGNORECASE)
 RECORDED = frozenset({Kind.HARD, Kind.SOFT, Kind.DELAYED, Kind.COMPLAINT, Kind.AUTO_REPLY})
 
@@ -101,18 +111,43 @@ class Ingest:
         with self.database.write() as conn:
             delivery = self._delivery(conn, delivery_id)
             if delivery is None:
-                delivery = self._by_message_id(conn, raw)
-            recipients = list(report.recipients) or [""]
-            actions = []
-            for index, recipient in enumerate(recipients):
-                # the token or Message-ID names one delivery: its subscriber is the first
-                # recipient (VERP envelopes carry one); any others are matched by address
-                if delivery is not None and index == 0:
-                    event = self._event(report, recipient, source, delivery, by, kept)
-                else:
-                    event = self._by_address(conn, report, recipient, source, now, kept)
-                actions.append(stored.record(conn, event, self.policy, now=now))
+                by, delivery = "message-id", self._by_message_id(conn, raw)
+            vouched, others = self._vouched(conn, delivery, report.recipients)
+            events = []
+            if delivery is not None and vouched is not None:
+                events.append(self._event(report, vouched, source, delivery, by, None))
+            for recipient in others or ([] if events else [""]):
+                events.append(self._by_address(conn, report, recipient, source, now, False))
+            # kept once, with the first event about someone we know: a message naming a
+            # thousand addresses is not stored a thousand times; a stranger's is not stored
+            first = next((i for i, e in enumerate(events) if e.subscriber_id is not None), None)
+            if first is not None and kept is not None:
+                events[first] = dataclasses.replace(events[first], raw=kept)
+            actions = [stored.record(conn, event, self.policy, now=now) for event in events]
         return Ingested(report, tuple(actions))
+
+    @staticmethod
+    def _vouched(
+        conn: Connection, delivery: stored.SentDelivery | None, recipients: Sequence[str]
+    ) -> tuple[str | None, list[str]]:
+        """The recipient the delivery's token vouches for ("" for none named; None when the
+        report is not about that subscriber), and the other names (unverified)."""
+        if delivery is None:
+            return None, list(recipients)
+        own = stored.email_key_of(conn, delivery.subscriber_id)
+        keys = [_key(recipient) for recipient in recipients]
+        mine = [
+            r for r, key in zip(recipients, keys, strict=True) if key is not None and key == own
+        ]
+        if mine:
+            return mine[0], [r for r, key in zip(recipients, keys, strict=True) if key != own]
+        if not recipients:
+            return "", []
+        if len(recipients) == 1 and (
+            keys[0] is None or not stored.subscriber_by_key(conn, keys[0])
+        ):
+            return recipients[0], []  # the address the mail was forwarded or rewritten to
+        return None, list(recipients)
 
     def reported(
         self, items: Sequence[WebhookEvent], *, source: str, notification_id: str | None = None
@@ -138,8 +173,8 @@ class Ingest:
                     event = self._event(
                         report, item.recipient, source, delivery, "message-id", None
                     )
-                else:
-                    event = self._by_address(conn, report, item.recipient, source, now, None)
+                else:  # the provider vouches for the address it names
+                    event = self._by_address(conn, report, item.recipient, source, now, True)
                 actions.append(stored.record(conn, event, self.policy, now=now))
         return actions
 
@@ -189,16 +224,16 @@ class Ingest:
         recipient: str,
         source: str,
         now: datetime,
-        raw: bytes | None,
+        verified: bool,
     ) -> stored.NewEvent:
-        subscriber_id = None
-        with contextlib.suppress(InvalidValue):  # not an address we could hold
-            subscriber_id = stored.subscriber_by_key(conn, email_key(normalise_email(recipient)))
+        key = _key(recipient)
+        subscriber_id = None if key is None else stored.subscriber_by_key(conn, key)
         delivery = None
         if subscriber_id is not None:
             delivery = stored.latest_delivery(conn, subscriber_id, now - self.attribution)
         if delivery is not None:
-            return self._event(report, recipient, source, delivery, "address", raw)
+            event = self._event(report, recipient, source, delivery, "address", None)
+            return dataclasses.replace(event, verified=verified)
         return stored.NewEvent(
             source=source,
             kind=report.kind,
@@ -208,6 +243,12 @@ class Ingest:
             diagnostic=report.diagnostic,
             blocked=report.policy,
             attributed_by="address" if subscriber_id is not None else "none",
-            # a stranger's message that names nobody we know is not kept
-            raw=raw if subscriber_id is not None else None,
+            verified=verified,
         )
+
+
+def _key(recipient: str) -> str | None:
+    """The ``email_key`` of a reported address; None for text no subscriber could have."""
+    with contextlib.suppress(InvalidValue):
+        return email_key(normalise_email(recipient))
+    return None

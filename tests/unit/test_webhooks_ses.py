@@ -435,9 +435,14 @@ def test_bodies_and_recipient_lists_over_the_caps_are_refused(key, loader) -> No
 def confirmation(topic: str = TOPIC, timestamp: str = "2026-03-02T09:59:00.000Z") -> dict[str, Any]:
     url = f"https://sns.us-west-2.amazonaws.com/?Action=ConfirmSubscription&TopicArn={topic}"
     return {
-        "Type": "SubscriptionConfirmation", "MessageId": "c1", "Token": "2336412f37",
-        "TopicArn": topic, "Message": "confirm", "SubscribeURL": url, "Timestamp": timestamp,
-    }  # fmt: skip
+        "Type": "SubscriptionConfirmation",
+        "MessageId": "c1",
+        "Token": "2336412f37",
+        "TopicArn": topic,
+        "Message": "confirm",
+        "SubscribeURL": url,
+        "Timestamp": timestamp,
+    }
 
 
 def test_without_an_allowed_topic_nothing_is_accepted_or_confirmed(key, loader) -> None:

@@ -118,12 +118,11 @@ def test_a_provider_has_a_route_only_when_it_is_configured(db_url: str, tmp_path
 
     for provider, settings in WEBHOOK_SETTINGS.items():
         one = Api(make_app(db_url, tmp_path, **settings))
-        assert one.post(f"/webhooks/{provider}", content=b"{}", token=None).status_code in (
-            400, 401, 403,
-        ), provider  # fmt: skip
+        answer = one.post(f"/webhooks/{provider}", content=b"{}", token=None)
+        assert answer.status_code in (400, 401, 403), (provider, answer.text)
         others = [p for p in WEBHOOK_SETTINGS if p != provider]
-        assert [one.post(f"/webhooks/{p}", content=b"{}", token=None).status_code
-                for p in others] == [404, 404, 404]  # fmt: skip
+        codes = [one.post(f"/webhooks/{p}", content=b"{}", token=None).status_code for p in others]
+        assert codes == [404, 404, 404]
 
 
 def test_bounce_list_filters_and_stats(sent: tuple[Api, dict[str, str]]) -> None:

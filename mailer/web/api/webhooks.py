@@ -107,9 +107,13 @@ def routes(app: App) -> APIRouter:
             confirmed = confirm_sns(subscription.subscribe_url)
         elif subscription is not None:
             log.warning("ses webhook: SNS topic %s ended its subscription", subscription.topic_arn)
-        return WebhookResult(provider=provider, recorded=received.recorded,
-                             actions=list(received.actions), subscription_confirmed=confirmed,
-                             duplicate=received.duplicate)  # fmt: skip
+        return WebhookResult(
+            provider=provider,
+            recorded=received.recorded,
+            actions=list(received.actions),
+            subscription_confirmed=confirmed,
+            duplicate=received.duplicate,
+        )
 
     def add(provider: str) -> None:
         @router.post(
