@@ -29,6 +29,7 @@ from datetime import datetime, timedelta
 from mailer.bounces.webhooks.events import WebhookEvent
 from mailer.core.bounce_policy import BouncePolicy
 from mailer.core.bounces import BounceReport, Kind, classify
+from mailer.core.privacy import ERASED, scrub
 from mailer.core.subscribers import email_key, normalise_email
 from mailer.core.tokens import delivery_of_bounce_token
 from mailer.db import Connection, Database, webhooks
@@ -38,6 +39,7 @@ from mailer.errors import InvalidValue, MailerError
 # any Message-ID of ours starting with the delivery; only an exact match with the stored one counts
 OUR_MESSAGE_ID = re.compile(rb"<d(\d{1,12})\.[^<>@\s]{1,200}@[^<>\s]{1,255}>")
 _NESTING = re.compile(rb"boundary\s*=|content-type\s*:\s*message/", re.IGNORECASE)
+MAX_NAMED = 1000  # names recorded from one message (a real report for one delivery names one)
 RECORDED = frozenset({Kind.HARD, Kind.SOFT, Kind.DELAYED, Kind.COMPLAINT, Kind.AUTO_REPLY})
 
 
@@ -89,6 +91,7 @@ class Ingest:
     max_bytes: int = 10 * 1024 * 1024
     max_mime_depth: int = 20
     kinds: frozenset[Kind] = field(default=RECORDED)
+    log_key: str = ""  # secrets.key, for the tags that stand for addresses in logs
 
     def check(self, raw: bytes) -> None:
         """Refuses, unread, what no bounce looks like: too big, or nested too deep."""
@@ -112,12 +115,20 @@ class Ingest:
             delivery = self._delivery(conn, delivery_id)
             if delivery is None:
                 by, delivery = "message-id", self._by_message_id(conn, raw)
-            vouched, others = self._vouched(conn, delivery, report.recipients)
+            named = report.recipients[:MAX_NAMED]
+            erased = {r for r in named if _erased(conn, r)}
+            if erased:  # it quotes an address someone asked us to forget: keep none of it
+                kept, report = None, _without(report, erased)
+            vouched, others = self._vouched(conn, delivery, named, erased)
             events = []
             if delivery is not None and vouched is not None:
                 events.append(self._event(report, vouched, source, delivery, by, None))
             for recipient in others or ([] if events else [""]):
-                events.append(self._by_address(conn, report, recipient, source, now, False))
+                events.append(
+                    self._by_address(
+                        conn, report, recipient, source, now, False, recipient in erased
+                    )
+                )
             # kept once, with the first event about someone we know: a message naming a
             # thousand addresses is not stored a thousand times; a stranger's is not stored
             first = next((i for i, e in enumerate(events) if e.subscriber_id is not None), None)
@@ -128,26 +139,26 @@ class Ingest:
 
     @staticmethod
     def _vouched(
-        conn: Connection, delivery: stored.SentDelivery | None, recipients: Sequence[str]
+        conn: Connection,
+        delivery: stored.SentDelivery | None,
+        recipients: Sequence[str],
+        erased: set[str],
     ) -> tuple[str | None, list[str]]:
         """The recipient the delivery's token vouches for ("" for none named; None when the
         report is not about that subscriber), and the other names (unverified)."""
         if delivery is None:
             return None, list(recipients)
         own = stored.email_key_of(conn, delivery.subscriber_id)
-        keys = [_key(recipient) for recipient in recipients]
-        mine = [
-            r for r, key in zip(recipients, keys, strict=True) if key is not None and key == own
-        ]
+        keyed = [(recipient, _key(recipient)) for recipient in recipients]
+        mine = [r for r, key in keyed if key is not None and key == own]
         if mine:
-            return mine[0], [r for r, key in zip(recipients, keys, strict=True) if key != own]
-        if not recipients:
+            return mine[0], [r for r, key in keyed if key != own]
+        if not keyed:
             return "", []
-        if len(recipients) == 1 and (
-            keys[0] is None or not stored.subscriber_by_key(conn, keys[0])
-        ):
-            return recipients[0], []  # the address the mail was forwarded or rewritten to
-        return None, list(recipients)
+        (only, key), *more = keyed
+        if more or only in erased or (key and stored.subscriber_by_key(conn, key) is not None):
+            return None, list(recipients)
+        return only, []  # the address the mail was forwarded or rewritten to
 
     def reported(
         self, items: Sequence[WebhookEvent], *, source: str, notification_id: str | None = None
@@ -169,12 +180,15 @@ class Ingest:
                 delivery = None
                 if item.message_id:
                     delivery = self._by_message_id(conn, item.message_id.encode())
-                if delivery is not None:
+                gone = _erased(conn, item.recipient)
+                if gone:
+                    report = _without(report, {item.recipient})
+                if delivery is not None and not gone:
                     event = self._event(
                         report, item.recipient, source, delivery, "message-id", None
                     )
                 else:  # the provider vouches for the address it names
-                    event = self._by_address(conn, report, item.recipient, source, now, True)
+                    event = self._by_address(conn, report, item.recipient, source, now, True, gone)
                 actions.append(stored.record(conn, event, self.policy, now=now))
         return actions
 
@@ -225,7 +239,18 @@ class Ingest:
         source: str,
         now: datetime,
         verified: bool,
+        erased: bool = False,
     ) -> stored.NewEvent:
+        if erased:  # matched against the salted hash; stored without the address
+            return stored.NewEvent(
+                source=source,
+                kind=report.kind,
+                recipient=ERASED,
+                status=report.status,
+                diagnostic=report.diagnostic,
+                attributed_by="erased",
+                verified=False,
+            )
         key = _key(recipient)
         subscriber_id = None if key is None else stored.subscriber_by_key(conn, key)
         delivery = None
@@ -245,6 +270,23 @@ class Ingest:
             attributed_by="address" if subscriber_id is not None else "none",
             verified=verified,
         )
+
+
+def _erased(conn: Connection, recipient: str) -> bool:
+    """Whether ``recipient`` is an erased address (its salted hash is all we hold)."""
+    key = _key(recipient)
+    return key is not None and stored.erased_address(conn, key)
+
+
+def _without(report: BounceReport, addresses: set[str]) -> BounceReport:
+    """``report`` with ``addresses`` scrubbed from its diagnostic and recipients."""
+    diagnostic = report.diagnostic
+    for address in addresses:
+        key = _key(address)
+        if diagnostic and key:
+            diagnostic = scrub(diagnostic, key)
+    recipients = tuple(ERASED if r in addresses else r for r in report.recipients)
+    return dataclasses.replace(report, diagnostic=diagnostic, recipients=recipients)
 
 
 def _key(recipient: str) -> str | None:

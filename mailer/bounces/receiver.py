@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from mailer.bounces.ingest import BounceRefused, Ingest
+from mailer.core.privacy import address_tag
 from mailer.core.throttle import TokenBucket
 from mailer.smtp.inbound import InboundRules
 
@@ -88,11 +89,15 @@ class Receiver:
             return f"554 5.6.0 {exc}"
         if result.recorded:
             self.recorded += 1
+            # the log names recipients by a keyed hash, never by their address
+            named = [address_tag(self.ingest.log_key, r) for r in result.report.recipients[:5]]
+            more = len(result.report.recipients) - len(named)
             log.info(
-                "%s bounce for %s: %s",
+                "%s bounce for %s%s: %s",
                 result.report.kind.value,
-                ", ".join(result.report.recipients) or "-",
-                "; ".join(result.actions),
+                ", ".join(named) or "-",
+                f" and {more} more" if more > 0 else "",
+                "; ".join(result.actions[:5]),
             )
         else:
             log.info("accepted and dropped a message that is not a bounce")

@@ -15,6 +15,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from mailer.core import privacy
 from mailer.core.bounce_policy import BouncePolicy, Decision, Standing, decide
 from mailer.core.bounces import Kind
 from mailer.core.privacy import address_hash
@@ -272,6 +273,49 @@ def events(
     if subscriber_id is not None:
         query = query.where(e.subscriber_id == subscriber_id)
     return [dict(row._mapping) for row in conn.execute(query)]
+
+
+def erased_address(conn: sa.Connection, key: str) -> bool:
+    """Whether ``key`` (an ``email_key``) was erased: no subscriber has it, and its salted hash
+    is on the suppression list. Reads two rows; locks nothing."""
+    if subscriber_by_key(conn, key) is not None:
+        return False
+    salt = suppression.existing_salt(conn)
+    return (
+        salt is not None
+        and suppression.suppression_reason(conn, address_hash(salt, key)) is not None
+    )
+
+
+def forget_address(conn: sa.Connection, key: str, *, batch: int = 200) -> int:
+    """Removes the address ``key`` (an ``email_key``) from every bounce event left after its
+    subscriber's were deleted: a recipient naming it becomes ``privacy.ERASED``, a diagnostic
+    quoting it is scrubbed, a raw message quoting it (even base64-encoded) is dropped. Returns
+    how many events changed. Reads every event, ``batch`` at a time by id; writes only those.
+    """
+    e = bounce_event.c
+    changed, last = 0, 0
+    while True:
+        rows = conn.execute(
+            sa.select(e.id, e.recipient, e.diagnostic, e.raw)
+            .where(e.id > last)
+            .order_by(e.id)
+            .limit(batch)
+        ).all()
+        if not rows:
+            return changed
+        for row in rows:
+            values: dict[str, Any] = {}
+            if privacy.mentions(row.recipient, key):
+                values["recipient"] = privacy.ERASED
+            if privacy.mentions(row.diagnostic, key):
+                values["diagnostic"] = privacy.scrub(row.diagnostic, key)[:DIAGNOSTIC_CHARS]
+            if row.raw is not None and privacy.quotes(bytes(row.raw), key):
+                values["raw"] = None
+            if values:
+                conn.execute(sa.update(bounce_event).where(e.id == row.id).values(**values))
+                changed += 1
+        last = rows[-1].id
 
 
 def raw_message(conn: sa.Connection, event_id: int) -> bytes | None:
