@@ -95,7 +95,7 @@ def test_a_report_to_one_verp_address_changes_only_that_subscriber(
 def test_address_only_reports_wait_for_staff_to_apply_them(
     cli: Cli, db: Database, db_url: str, tmp_path: Path
 ) -> None:
-    app, _campaign, _relay = sample_sent(cli, db, db_url, tmp_path, THREE)
+    app, _campaign, relay = sample_sent(cli, db, db_url, tmp_path, THREE)
     ingest = app.bounce_ingest()
     # the bounce mailbox: no token, no Message-ID of ours; the address matches ok2
     mailbox = report_naming("bounces@bounces.example.org", ["ok2@example.org"], b"Subject: x\r\n")
@@ -104,6 +104,18 @@ def test_address_only_reports_wait_for_staff_to_apply_them(
     (row,) = [r for r in events(cli).values() if r["recipient"] == "ok2@example.org"]
     assert (row["verified"], row["applied_by"]) == (False, None)
 
+    # our Message-ID counts only when it is exactly the one ok3's delivery carried
+    data = next(data for _, rcpts, data in relay.received if rcpts == ["ok3@example.org"])
+    message_id = data.split(b"Message-ID: ")[1].split(b"\r\n")[0]
+    near = message_id.replace(b".c", b".c9", 1)
+    for quoted, verified in ((near, False), (message_id, True)):
+        quoting = b"Message-ID: " + quoted + b"\r\nSubject: x\r\n"
+        report = report_naming("b@bounces.example.org", ["ok3@example.org"], quoting)
+        ingest.message(report, source="imap")
+        latest = json.loads(cli("bounces", "list", "--json", "--limit", "1").stdout)
+        assert latest["verified"] is verified, quoted
+    assert person(cli, "ok3@example.org")["status"] == "bounced"
+
     applied = cli("bounces", "apply", str(row["id"]))
     assert applied.exit_code == 0, applied.output
     assert "suppressed" in applied.stdout
@@ -111,7 +123,7 @@ def test_address_only_reports_wait_for_staff_to_apply_them(
     after = events(cli)["ok2@example.org"]
     assert after["applied_by"] == "command line"
     assert "applied by command line" in str(after["action"])
-    assert table_count(db, "suppression") == 1
+    assert table_count(db, "suppression") == 2  # ok3 (its Message-ID) and ok2 (applied)
 
     again = cli("bounces", "apply", str(row["id"]))
     assert again.exit_code == 2
