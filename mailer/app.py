@@ -144,6 +144,7 @@ class App:
             keep_raw_bytes=bounces.keep_raw_bytes,
             max_bytes=bounces.max_message_bytes,
             max_mime_depth=bounces.max_mime_depth,
+            log_key=self.settings.secrets.key,
         )
 
     def unsubscribe_by_mail(self, named: Named) -> list[str]:

@@ -1,10 +1,12 @@
-"""What staff see and do about bounces: the event list, clearing a score, dropping old raw mail."""
+"""What staff see and do about bounces: the event list, applying an unverified event, clearing a
+score, dropping old raw mail."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
+from mailer.core.bounce_policy import BouncePolicy
 from mailer.core.subscribers import email_key, normalise_email
 from mailer.core.times import iso_utc
 from mailer.db import Database
@@ -21,6 +23,16 @@ def events(
     for row in rows:
         row["created_at"] = iso_utc(row["created_at"])
     return rows
+
+
+def apply(
+    database: Database, event_id: int, policy: BouncePolicy, *, by: str, now: datetime
+) -> tuple[str, str]:
+    """Applies an unverified event's policy to its subscriber (a staff decision); returns the
+    recipient and what was done. ``NotFound`` or ``Conflict`` (already applied, verified, or
+    naming no subscriber) otherwise."""
+    with database.write() as conn:
+        return stored.apply(conn, event_id, policy, by=by, now=now)
 
 
 def reset(database: Database, email: str) -> float:

@@ -7,11 +7,20 @@ Attribution, most exact first:
    only when the delivery really carries that Message-ID;
 3. the failed recipient's address, matched to a subscriber and their latest delivery sent
    within ``attribution_days``.
+
+What is verified, and so applied at once: a token or Message-ID vouches for its own delivery's
+subscriber only (anyone who received an issue holds their own token, and a report sent to it
+may name anybody). The report is theirs when it names their address, or names one address
+that is no other subscriber's (forwarding rewrites it), or none (complaints often redact it).
+Every other name in it, and every address-only match, is recorded unverified: staff see it
+and may apply it (``db.bounces.apply``); by itself it changes nobody. A webhook event is
+verified: the provider vouches for the address it names, and signed the request.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -21,15 +30,18 @@ from mailer.bounces.webhooks.events import WebhookEvent
 from mailer.core.bounce_policy import BouncePolicy
 from mailer.core.bounces import BounceReport, Kind, classify
 from mailer.core.owners import Named
+from mailer.core.privacy import ERASED, scrub
 from mailer.core.subscribers import email_key, normalise_email
 from mailer.core.tokens import delivery_of_bounce_token
-from mailer.db import Connection, Database, links
+from mailer.db import Connection, Database, links, webhooks
 from mailer.db import bounces as stored
 from mailer.errors import InvalidValue, MailerError
 
-# ``mailer.core.message.message_id``; the older ``<d<id>.c<id>@…>`` could be guessed: not ours
+# ``mailer.core.message.message_id``; the older ``<d<id>.c<id>@…>`` could be guessed: not ours.
+# Only an exact match with the Message-ID the delivery carries counts.
 OUR_MESSAGE_ID = re.compile(rb"<d([0-9]{1,12})\.[A-Za-z0-9_-]{22}@[^<>\s]{1,255}>")
 _NESTING = re.compile(rb"boundary\s*=|content-type\s*:\s*message/", re.IGNORECASE)
+MAX_NAMED = 1000  # names recorded from one message (a real report for one delivery names one)
 RECORDED = frozenset({Kind.HARD, Kind.SOFT, Kind.DELAYED, Kind.COMPLAINT, Kind.AUTO_REPLY})
 
 
@@ -81,6 +93,7 @@ class Ingest:
     max_bytes: int = 10 * 1024 * 1024
     max_mime_depth: int = 20
     kinds: frozenset[Kind] = field(default=RECORDED)
+    log_key: str = ""  # secrets.key, for the tags that stand for addresses in logs
 
     def check(self, raw: bytes) -> None:
         """Refuses, unread, what no bounce looks like: too big, or nested too deep."""
@@ -103,24 +116,64 @@ class Ingest:
         with self.database.write() as conn:
             delivery = self._delivery(conn, named)
             if delivery is None:
-                delivery = self._by_message_id(conn, raw)
-            recipients = list(report.recipients) or [""]
-            actions = []
-            for index, recipient in enumerate(recipients):
-                # the token or Message-ID names one delivery: its subscriber is the first
-                # recipient (VERP envelopes carry one); any others are matched by address
-                if delivery is not None and index == 0:
-                    event = self._event(report, recipient, source, delivery, by, kept)
-                else:
-                    event = self._by_address(conn, report, recipient, source, now, kept)
-                actions.append(stored.record(conn, event, self.policy, now=now))
+                by, delivery = "message-id", self._by_message_id(conn, raw)
+            listed = report.recipients[:MAX_NAMED]
+            erased = {r for r in listed if _erased(conn, r)}
+            if erased:  # it quotes an address someone asked us to forget: keep none of it
+                kept, report = None, _without(report, erased)
+            vouched, others = self._vouched(conn, delivery, listed, erased)
+            events = []
+            if delivery is not None and vouched is not None:
+                events.append(self._event(report, vouched, source, delivery, by, None))
+            for recipient in others or ([] if events else [""]):
+                events.append(
+                    self._by_address(
+                        conn, report, recipient, source, now, False, recipient in erased
+                    )
+                )
+            # kept once, with the first event about someone we know: a message naming a
+            # thousand addresses is not stored a thousand times; a stranger's is not stored
+            first = next((i for i, e in enumerate(events) if e.subscriber_id is not None), None)
+            if first is not None and kept is not None:
+                events[first] = dataclasses.replace(events[first], raw=kept)
+            actions = [stored.record(conn, event, self.policy, now=now) for event in events]
         return Ingested(report, tuple(actions))
 
-    def reported(self, items: Sequence[WebhookEvent], *, source: str) -> list[str]:
-        """Records webhook events (already classified and signature-checked by the caller)."""
+    @staticmethod
+    def _vouched(
+        conn: Connection,
+        delivery: stored.SentDelivery | None,
+        recipients: Sequence[str],
+        erased: set[str],
+    ) -> tuple[str | None, list[str]]:
+        """The recipient the delivery's token vouches for ("" for none named; None when the
+        report is not about that subscriber), and the other names (unverified)."""
+        if delivery is None:
+            return None, list(recipients)
+        own = stored.email_key_of(conn, delivery.subscriber_id)
+        keyed = [(recipient, _key(recipient)) for recipient in recipients]
+        mine = [r for r, key in keyed if key is not None and key == own]
+        if mine:
+            return mine[0], [r for r, key in keyed if key != own]
+        if not keyed:
+            return "", []
+        (only, key), *more = keyed
+        if more or only in erased or (key and stored.subscriber_by_key(conn, key) is not None):
+            return None, list(recipients)
+        return only, []  # the address the mail was forwarded or rewritten to
+
+    def reported(
+        self, items: Sequence[WebhookEvent], *, source: str, notification_id: str | None = None
+    ) -> list[str] | None:
+        """Records webhook events (already classified and signature-checked by the caller).
+
+        None, recording nothing, when ``notification_id`` was recorded before (a retry).
+        """
         now = self.clock()
         actions = []
         with self.database.write() as conn:
+            if notification_id and not webhooks.first_time(conn, source, notification_id, now=now):
+                return None
             for item in items:
                 if item.kind not in self.kinds:
                     continue
@@ -129,12 +182,15 @@ class Ingest:
                 delivery = None
                 if item.message_id:
                     delivery = self._by_message_id(conn, item.message_id.encode())
-                if delivery is not None:
+                gone = _erased(conn, item.recipient)
+                if gone:
+                    report = _without(report, {item.recipient})
+                if delivery is not None and not gone:
                     event = self._event(
                         report, item.recipient, source, delivery, "message-id", None
                     )
-                else:
-                    event = self._by_address(conn, report, item.recipient, source, now, None)
+                else:  # the provider vouches for the address it names
+                    event = self._by_address(conn, report, item.recipient, source, now, True, gone)
                 actions.append(stored.record(conn, event, self.policy, now=now))
         return actions
 
@@ -186,16 +242,27 @@ class Ingest:
         recipient: str,
         source: str,
         now: datetime,
-        raw: bytes | None,
+        verified: bool,
+        erased: bool = False,
     ) -> stored.NewEvent:
-        subscriber_id = None
-        with contextlib.suppress(InvalidValue):  # not an address we could hold
-            subscriber_id = stored.subscriber_by_key(conn, email_key(normalise_email(recipient)))
+        if erased:  # matched against the salted hash; stored without the address
+            return stored.NewEvent(
+                source=source,
+                kind=report.kind,
+                recipient=ERASED,
+                status=report.status,
+                diagnostic=report.diagnostic,
+                attributed_by="erased",
+                verified=False,
+            )
+        key = _key(recipient)
+        subscriber_id = None if key is None else stored.subscriber_by_key(conn, key)
         delivery = None
         if subscriber_id is not None:
             delivery = stored.latest_delivery(conn, subscriber_id, now - self.attribution)
         if delivery is not None:
-            return self._event(report, recipient, source, delivery, "address", raw)
+            event = self._event(report, recipient, source, delivery, "address", None)
+            return dataclasses.replace(event, verified=verified)
         return stored.NewEvent(
             source=source,
             kind=report.kind,
@@ -205,6 +272,29 @@ class Ingest:
             diagnostic=report.diagnostic,
             blocked=report.policy,
             attributed_by="address" if subscriber_id is not None else "none",
-            # a stranger's message that names nobody we know is not kept
-            raw=raw if subscriber_id is not None else None,
+            verified=verified,
         )
+
+
+def _erased(conn: Connection, recipient: str) -> bool:
+    """Whether ``recipient`` is an erased address (its salted hash is all we hold)."""
+    key = _key(recipient)
+    return key is not None and stored.erased_address(conn, key)
+
+
+def _without(report: BounceReport, addresses: set[str]) -> BounceReport:
+    """``report`` with ``addresses`` scrubbed from its diagnostic and recipients."""
+    diagnostic = report.diagnostic
+    for address in addresses:
+        key = _key(address)
+        if diagnostic and key:
+            diagnostic = scrub(diagnostic, key)
+    recipients = tuple(ERASED if r in addresses else r for r in report.recipients)
+    return dataclasses.replace(report, diagnostic=diagnostic, recipients=recipients)
+
+
+def _key(recipient: str) -> str | None:
+    """The ``email_key`` of a reported address; None for text no subscriber could have."""
+    with contextlib.suppress(InvalidValue):
+        return email_key(normalise_email(recipient))
+    return None

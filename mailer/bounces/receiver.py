@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from mailer.bounces.ingest import BounceRefused, Ingest
 from mailer.core.owners import Named
+from mailer.core.privacy import address_tag
 from mailer.core.throttle import TokenBucket
 from mailer.smtp.inbound import InboundRules
 
@@ -89,11 +90,15 @@ class Receiver:
             return f"554 5.6.0 {exc}"
         if result.recorded:
             self.recorded += 1
+            # the log names recipients by a keyed hash, never by their address
+            tags = [address_tag(self.ingest.log_key, r) for r in result.report.recipients[:5]]
+            more = len(result.report.recipients) - len(tags)
             log.info(
-                "%s bounce for %s: %s",
+                "%s bounce for %s%s: %s",
                 result.report.kind.value,
-                ", ".join(result.report.recipients) or "-",
-                "; ".join(result.actions),
+                ", ".join(tags) or "-",
+                f" and {more} more" if more > 0 else "",
+                "; ".join(result.actions[:5]),
             )
         else:
             log.info("accepted and dropped a message that is not a bounce")

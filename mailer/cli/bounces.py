@@ -1,4 +1,4 @@
-"""``mailer bounces parse|receive|fetch|list|reset|prune``."""
+"""``mailer bounces parse|receive|fetch|list|apply|reset|prune``."""
 
 from __future__ import annotations
 
@@ -165,7 +165,12 @@ def fetch_command(ctx: click.Context) -> None:
 def list_command(
     ctx: click.Context, since: str | None, kind: str | None, limit: int, as_json: bool
 ) -> None:
-    """Recorded bounces and complaints, newest first, with what the policy did."""
+    """Recorded bounces and complaints, newest first, with what the policy did.
+
+    An event marked "unverified" changed nobody: nothing vouched that the report concerns the
+    person it names (an address-only match, or a name beside the one a VERP token vouches
+    for). `mailer bounces apply ID` applies it.
+    """
     moment = parse_since(since)
     with state(ctx).app() as app:
         rows = history.events(app.database, since=moment, kind=kind, limit=limit)
@@ -173,12 +178,30 @@ def list_command(
         if as_json:
             click.echo(json.dumps(row, ensure_ascii=False))
             continue
+        mark = "" if row["verified"] or row["applied_by"] else " [unverified]"
         click.echo(
-            f"{row['created_at']}  {row['kind']:<10} {row['status'] or '-':<6} "
-            f"{row['recipient']}  via {row['source']}, {row['campaign'] or '-'}: {row['action']}"
+            f"#{row['id']} {row['created_at']}  {row['kind']:<10} {row['status'] or '-':<6} "
+            f"{row['recipient']}{mark}  via {row['source']}, {row['campaign'] or '-'}: "
+            f"{row['action']}"
         )
     if not rows and not as_json:
         click.echo("no bounces recorded" + (" in that period" if since else ""))
+
+
+@bounces.command("apply")
+@click.argument("event_id", type=click.IntRange(min=1))
+@click.pass_context
+def apply_command(ctx: click.Context, event_id: int) -> None:
+    """Apply the bounce policy for an unverified event EVENT_ID (the #number in `bounces list`).
+
+    Unverified events change nobody until staff decide the report is true: a hard bounce then
+    suppresses the address, a complaint unsubscribes it, a soft one adds to the score.
+    """
+    with state(ctx).app() as app:
+        recipient, action = history.apply(
+            app.database, event_id, app.bounce_policy(), by="command line", now=app.clock()
+        )
+    click.echo(f"bounce event {event_id} for {recipient}: {action}")
 
 
 @bounces.command("reset")

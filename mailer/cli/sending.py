@@ -199,8 +199,8 @@ for _name in ("pause", "resume", "cancel"):
 @click.pass_context
 def worker(ctx: click.Context) -> None:
     """Send whatever is due until SIGTERM; messages in flight finish first."""
-    logs.configure()  # JSON lines on stderr, as `mailer serve` writes them
     app = state(ctx).app()
+    logs.configure(key=app.settings.secrets.key)  # JSON lines on stderr, as `mailer serve`
 
     async def main() -> None:
         stop = stop_on_signals()

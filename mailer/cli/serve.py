@@ -95,8 +95,8 @@ async def _mailbox(app: App, stop: asyncio.Event) -> None:
 @click.pass_context
 def serve(ctx: click.Context, listen: str | None, no_worker: bool, no_scheduler: bool) -> None:
     """Run the service: web app, scheduler, a worker, the bounce receiver and mailbox."""
-    logs.configure()
     app = state(ctx).app()
+    logs.configure(key=app.settings.secrets.key)
     series = [] if no_scheduler else load_all_series(app)
 
     async def main() -> None:
@@ -121,8 +121,8 @@ def serve(ctx: click.Context, listen: str | None, no_worker: bool, no_scheduler:
 @click.pass_context
 def scheduler(ctx: click.Context) -> None:
     """Run the scheduler alone (on PostgreSQL a second one waits as a hot standby)."""
-    logs.configure()
     app = state(ctx).app()
+    logs.configure(key=app.settings.secrets.key)
     series = load_all_series(app)
     if not series:
         log.info("no *.series.toml yet; scheduling one-off sends only",

@@ -1,4 +1,4 @@
-"""``mailer subscribers import|count|export|show|erase``."""
+"""``mailer subscribers import|count|export|show|erase|log-tag``."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from pathlib import Path
 import click
 
 from mailer.cli.root import EXIT_BAD_INPUT, mailer, state
-from mailer.core.subscribers import IMPORT_STATUSES, STATUSES
+from mailer.core.privacy import address_tag
+from mailer.core.subscribers import IMPORT_STATUSES, STATUSES, normalise_email
 from mailer.errors import ImportFileError
 from mailer.importer import ImportReport, import_file
 from mailer.importer.run import ImportOptions
@@ -19,7 +20,7 @@ from mailer.subscriptions import people
 
 @mailer.group()
 def subscribers() -> None:
-    """Subscribers: import, count, export, show, erase."""
+    """Subscribers: import, count, export, show, erase, log-tag."""
 
 
 @subscribers.command("import")
@@ -182,3 +183,16 @@ def erase_command(ctx: click.Context, email: str, yes: bool) -> None:
         click.echo(f"erased {email}; a salted hash keeps the address suppressed")
     else:
         click.echo(f"no subscriber {email}; its salted hash is on the suppression list now")
+
+
+@subscribers.command("log-tag")
+@click.argument("email")
+@click.pass_context
+def log_tag_command(ctx: click.Context, email: str) -> None:
+    """The tag that stands for EMAIL in the service's logs (which never name an address).
+
+    A short hash keyed with secrets.key: grep the logs for it to find one person's lines.
+    """
+    settings = state(ctx).settings()
+    settings.require_secret()
+    click.echo(address_tag(settings.secrets.key, normalise_email(email)))

@@ -4,6 +4,12 @@ Pure helpers for :mod:`mailer.core.bounces`. The notice is the text a mail serve
 the returned original (``message/rfc822``, ``text/rfc822-headers``, or a copy pasted below a
 "below this line is a copy of the message" marker), so that addresses and codes quoted from our
 own message are not taken for the bounce's.
+
+Every pattern here runs on outside text and is linear in it: repetitions are bounded
+(``{1,64}``) or cannot overlap their neighbours, a pattern that scans a run of characters starts
+only at the run's first character, and the notice is cut at ``NOTICE_CHARS``. Regular
+expressions hold the GIL, so one quadratic pattern on a crafted 200 KB message would stall every
+page and worker of the process (a 100 KB word run took 16 s before).
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ _GENERIC = re.compile(r"[245]\.\d{1,3}\.0$")  # 5.0.0, 5.1.0, 5.2.0: no detail g
 _ORIGINAL = re.compile(
     r"^.{0,12}(?:below this line is a copy of the message"
     r"|this is a copy of (?:the|your) message"
-    r"|original message (?:follows|attached)|-+ ?original message ?-+"
+    r"|original message (?:follows|attached)|-{1,200} ?original message ?-"
     r"|(?:the )?header of the original message|message header follows|unsent message below"
     r"|returned mail follows|start of returned message|message text follows"
     r"|your message reads|a copy of the original message|the first \d+ lines of your original"
@@ -36,7 +42,7 @@ _SOFT = re.compile(
     r"|(?:maximum|exceeds?|exceeded)[\w ]{0,30}(?:message|mail) size"
     r"|message (?:is )?too (?:large|big)"
     r"|in the queue too long|retry timeout exceeded|not delivered within|allowed queue period"
-    r"|delivery failed \d+ attempts|attempt\(s\) to deliver|maximum delivery attempts"
+    r"|delivery failed \d{1,9} attempts|attempt\(s\) to deliver|maximum delivery attempts"
     r"|timed out|aborted after|host not found, try again|try to resend"
     r"|failing for a long time|could not deliver for the last|(?:envelope|message) expired"
     r"|did not accept our requests to connect|despite repeated attempts",
@@ -61,8 +67,13 @@ _AUTO_SUBJECT = re.compile(
     r"|abwesenheitsnotiz|réponse automatique|risposta automatica|respuesta automática)\b",
     re.IGNORECASE,
 )
-_EMAIL = re.compile(r"[\w.+'=-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
-_TAG = re.compile(r"<[^>]*>")
+# an address starts where a run of address characters starts (so a long run is scanned once)
+_EMAIL = re.compile(
+    r"(?<![\w.+'=-])[\w.+'=-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,16}"
+)
+_TAG = re.compile(r"<[^<>]*>")  # stops at the next "<": each character is scanned once
+NOTICE_CHARS = 64 * 1024  # a mail server's own words are a few KB; the rest is quoted mail
+HEADER_CHARS = 2048  # an address header longer than this is not read for addresses
 _SKIP = {"message/rfc822", "text/rfc822-headers", "message/delivery-status"}
 _SERVICE = re.compile(
     r"^(?:mailer-daemon|postmaster|mail\.delivery\.system|.*-bounces|.*-admin|noreply)\b",
@@ -124,8 +135,9 @@ def _chunks(part: Message) -> list[str]:
 
 
 def notice(message: Message) -> str:
-    """The bounce's own words: its text parts, up to where the returned original starts."""
-    text = "\n".join(_chunks(message))
+    """The bounce's own words: its text parts, up to where the returned original starts,
+    at most ``NOTICE_CHARS``."""
+    text = "\n".join(_chunks(message))[:NOTICE_CHARS]
     match = _ORIGINAL.search(text)
     return text[: match.start()] if match else text
 
@@ -142,15 +154,24 @@ def looks_like_bounce(message: Message) -> bool:
     return from_mail_system(message) or str(message.get("Return-Path", "")).strip() == "<>"
 
 
+def header_addresses(message: Message, *names: str) -> list[str]:
+    """The addresses in the named headers, each value cut at ``HEADER_CHARS``; none when the
+    stdlib parser gives up (thousands of nested comments exhaust its recursion)."""
+    values = [str(v)[:HEADER_CHARS] for name in names for v in message.get_all(name) or []]
+    try:
+        return [address for _, address in getaddresses(values) if address]
+    except (RecursionError, IndexError, ValueError):
+        return []
+
+
 def addresses_in(message: Message, text: str) -> list[str]:
     """Addresses a plain-text bounce names (X-Failed-Recipients first), not its own or ours."""
-    failed = [a for _, a in getaddresses(message.get_all("X-Failed-Recipients") or []) if a]
+    failed = header_addresses(message, "X-Failed-Recipients")
     if failed:
         return [a.lower() for a in failed]
     if not looks_like_bounce(message):
         return []
-    headers = [str(v) for k in ("From", "To", "Reply-To") for v in message.get_all(k) or []]
-    own = {address.lower() for _, address in getaddresses(headers)}
+    own = {address.lower() for address in header_addresses(message, "From", "To", "Reply-To")}
     candidates = [a.lower().strip(".") for a in _EMAIL.findall(text)]
     candidates = [a for a in candidates if a not in own]
     # a bounce names its own postmaster for help, unless the postmaster was the recipient

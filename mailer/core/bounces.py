@@ -25,8 +25,10 @@ from flufl.bounce import all_failures
 
 from mailer.core import bounce_formats as formats
 
-VERP = re.compile(r"bounces\+([A-Za-z0-9._:-]+)@", re.IGNORECASE)
-_ADDRESS = re.compile(r"<?([^<>\s;]+@[^<>\s;]+)>?")
+VERP = re.compile(r"bounces\+([A-Za-z0-9._:-]{1,200})@", re.IGNORECASE)
+# linear: an address starts only where a run of address characters starts, and is bounded
+_ADDRESS = re.compile(r"(?<![^<>\s;])([^<>\s;]{1,64}@[^<>\s;]{1,255})")
+_FIELD_CHARS = 1000  # a recipient field longer than this names no usable address
 
 
 class Kind(StrEnum):
@@ -67,7 +69,7 @@ def _address(field: object) -> str | None:
     if not field:
         return None
     # str(): a field holding non-ASCII bytes comes as an email.header.Header (bytes as U+FFFD)
-    value = str(field).split(";", 1)[-1].strip()  # "rfc822; user@example.org"
+    value = str(field)[:_FIELD_CHARS].split(";", 1)[-1].strip()  # "rfc822; user@example.org"
     match = _ADDRESS.search(value)
     return match.group(1).strip().lower() if match else None
 
@@ -204,9 +206,29 @@ def _failure_kind(status: str | None, text: str) -> Kind:
     return kind
 
 
-def _fallback(message: Message) -> BounceReport:
+# flufl.bounce matches every body line against dozens of patterns and parses whole address
+# headers: it reads a bounded copy (a crafted 200 KB message took seconds otherwise)
+FLUFL_HEAD_LINES = 500
+FLUFL_BODY_BYTES = 64 * 1024
+FLUFL_BODY_LINES = 2000
+
+
+def _bounded(raw: bytes) -> Message:
+    """``raw`` as flufl.bounce reads it: header lines cut at ``formats.HEADER_CHARS``, the
+    body at ``FLUFL_BODY_BYTES`` and ``FLUFL_BODY_LINES`` (real notices come first and are short).
+    """
+    end = raw.find(b"\r\n\r\n")
+    end = raw.find(b"\n\n") if end < 0 else end
+    head, body = (raw, b"") if end < 0 else (raw[:end], raw[end:])
+    head_lines = head.splitlines()[:FLUFL_HEAD_LINES]
+    head = b"\r\n".join(line[: formats.HEADER_CHARS] for line in head_lines)
+    body = b"\n".join(body[:FLUFL_BODY_BYTES].split(b"\n")[:FLUFL_BODY_LINES])
+    return message_from_bytes(head + body, policy=compat32)
+
+
+def _fallback(message: Message, raw: bytes) -> BounceReport:
     try:
-        temporary, permanent = all_failures(message)
+        temporary, permanent = all_failures(_bounded(raw))
     except Exception:  # flufl.bounce raises on some single-part messages under Python 3.11
         temporary, permanent = frozenset(), frozenset()
     text = formats.notice(message)
@@ -241,7 +263,7 @@ def classify(raw: bytes) -> BounceReport:
     if complaint is not None:
         return complaint
     # MTAs mark their own bounces Auto-Submitted too (Exim does): look for failures first
-    report = _fallback(message)
+    report = _fallback(message, raw)
     if report.kind == Kind.NOT_BOUNCE and _auto_reply(message):
         return BounceReport(Kind.AUTO_REPLY, token=_token(message))
     return report

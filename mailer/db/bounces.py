@@ -2,7 +2,9 @@
 
 ``record`` is the one place any channel (send-time rejections, the receiver, a mailbox, a
 webhook) writes a bounce: it reads the subscriber's standing, asks ``core.bounce_policy``, and
-writes the event and its consequences in the caller's transaction.
+writes the event and its consequences in the caller's transaction. An unverified event (nothing
+vouches for the person it names) is written without consequences; ``apply`` gives it them later,
+when staff decide to.
 """
 
 from __future__ import annotations
@@ -13,14 +15,17 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from mailer.core import privacy
 from mailer.core.bounce_policy import BouncePolicy, Decision, Standing, decide
 from mailer.core.bounces import Kind
 from mailer.core.privacy import address_hash
 from mailer.core.subscribers import email_key
 from mailer.db import suppression
 from mailer.db.schema import bounce_event, campaign, delivery, subscriber, subscription
+from mailer.errors import Conflict, NotFound
 
 DIAGNOSTIC_CHARS = 1000
+UNVERIFIED = "unverified: not applied (staff may apply it)"
 
 
 @dataclass(frozen=True)
@@ -36,6 +41,8 @@ class NewEvent:
     blocked: bool = False  # a 5.7.x policy rejection: recorded, address kept
     attributed_by: str = "none"
     raw: bytes | None = None
+    # False: nothing vouches that this report concerns this subscriber; recorded, not applied
+    verified: bool = True
 
 
 @dataclass(frozen=True)
@@ -57,18 +64,18 @@ def record(conn: sa.Connection, event: NewEvent, policy: BouncePolicy, *, now: d
     action = "not attributed to a subscriber"
     recipient = event.recipient
     found = None if event.subscriber_id is None else _standing(conn, event.subscriber_id)
-    if event.subscriber_id is not None and found is not None:
+    if event.subscriber_id is not None and found is not None and not event.verified:
+        recipient = recipient or found[0]
+        action = UNVERIFIED
+    elif event.subscriber_id is not None and found is not None:
         email, standing = found
         recipient = recipient or email
         decision = decide(policy, standing, event.kind, blocked=event.blocked, now=now)
         _apply(conn, event.subscriber_id, email, decision, now=now)
         action = decision.action
-    if event.delivery_id is not None and event.kind == Kind.HARD and not event.blocked:
-        conn.execute(
-            sa.update(delivery)
-            .where(delivery.c.id == event.delivery_id, delivery.c.state == "sent")
-            .values(state="bounced", updated_at=now)
-        )
+        _mark_delivery(conn, event.delivery_id, event.kind, event.blocked, now=now)
+    elif event.verified:
+        _mark_delivery(conn, event.delivery_id, event.kind, event.blocked, now=now)
     conn.execute(
         sa.insert(bounce_event).values(
             created_at=now,
@@ -83,9 +90,64 @@ def record(conn: sa.Connection, event: NewEvent, policy: BouncePolicy, *, now: d
             attributed_by=event.attributed_by,
             action=action[:200],
             raw=event.raw,
+            verified=event.verified,
         )
     )
     return action
+
+
+def _mark_delivery(
+    conn: sa.Connection, delivery_id: int | None, kind: Kind, blocked: bool, *, now: datetime
+) -> None:
+    """A hard bounce (not a 5.7.x policy rejection) marks its sent delivery ``bounced``."""
+    if delivery_id is not None and kind == Kind.HARD and not blocked:
+        conn.execute(
+            sa.update(delivery)
+            .where(delivery.c.id == delivery_id, delivery.c.state == "sent")
+            .values(state="bounced", updated_at=now)
+        )
+
+
+def apply(
+    conn: sa.Connection, event_id: int, policy: BouncePolicy, *, by: str, now: datetime
+) -> tuple[str, str]:
+    """Applies an unverified event's policy to its subscriber, as staff decided; returns the
+    recipient and what was done. Locks the event row (PostgreSQL), then the subscriber's.
+
+    Raises ``NotFound`` for no such event, ``Conflict`` for one already applied, verified
+    when it came, or naming no subscriber (a stranger's address, or one erased since).
+    """
+    e = bounce_event.c
+    query = sa.select(
+        e.subscriber_id, e.delivery_id, e.kind, e.status, e.recipient, e.verified, e.applied_by
+    ).where(e.id == event_id)
+    if conn.dialect.name == "postgresql":
+        query = query.with_for_update()
+    row = conn.execute(query).first()
+    if row is None:
+        raise NotFound("bounce event", str(event_id))
+    if row.applied_by is not None:
+        raise Conflict(f"bounce event {event_id} was already applied by {row.applied_by}")
+    if row.verified:
+        raise Conflict(f"bounce event {event_id} was verified: its policy applied when it came")
+    found = None if row.subscriber_id is None else _standing(conn, row.subscriber_id)
+    if found is None:
+        raise Conflict(
+            f"bounce event {event_id} names no subscriber; there is nobody to apply it to"
+        )
+    email, standing = found
+    kind = Kind(row.kind)
+    blocked = kind == Kind.HARD and (row.status or "").startswith("5.7.")
+    decision = decide(policy, standing, kind, blocked=blocked, now=now)
+    _apply(conn, row.subscriber_id, email, decision, now=now)
+    _mark_delivery(conn, row.delivery_id, kind, blocked, now=now)
+    action = f"{decision.action} (applied by {by})"
+    conn.execute(
+        sa.update(bounce_event)
+        .where(e.id == event_id)
+        .values(action=action[:200], applied_by=by[:320], applied_at=now)
+    )
+    return row.recipient, action
 
 
 def _standing(conn: sa.Connection, subscriber_id: int) -> tuple[str, Standing] | None:
@@ -149,6 +211,13 @@ def latest_delivery(
     return None if row is None else SentDelivery(*row)
 
 
+def email_key_of(conn: sa.Connection, subscriber_id: int) -> str | None:
+    """Reads one subscriber's ``email_key``; None when there is no such subscriber."""
+    query = sa.select(subscriber.c.email_key).where(subscriber.c.id == subscriber_id)
+    found = conn.execute(query).scalar()
+    return None if found is None else str(found)
+
+
 def subscriber_by_key(conn: sa.Connection, key: str) -> int | None:
     found = conn.execute(sa.select(subscriber.c.id).where(subscriber.c.email_key == key)).scalar()
     return None if found is None else int(found)
@@ -169,7 +238,7 @@ def reset_score(conn: sa.Connection, subscriber_id: int) -> float:
 
 _LISTED = (
     "id", "created_at", "source", "kind", "recipient", "status", "diagnostic", "attributed_by",
-    "action", "delivery_id",
+    "action", "delivery_id", "verified", "applied_by",
 )  # fmt: skip
 
 
@@ -204,6 +273,49 @@ def events(
     if subscriber_id is not None:
         query = query.where(e.subscriber_id == subscriber_id)
     return [dict(row._mapping) for row in conn.execute(query)]
+
+
+def erased_address(conn: sa.Connection, key: str) -> bool:
+    """Whether ``key`` (an ``email_key``) was erased: no subscriber has it, and its salted hash
+    is on the suppression list. Reads two rows; locks nothing."""
+    if subscriber_by_key(conn, key) is not None:
+        return False
+    salt = suppression.existing_salt(conn)
+    return (
+        salt is not None
+        and suppression.suppression_reason(conn, address_hash(salt, key)) is not None
+    )
+
+
+def forget_address(conn: sa.Connection, key: str, *, batch: int = 200) -> int:
+    """Removes the address ``key`` (an ``email_key``) from every bounce event left after its
+    subscriber's were deleted: a recipient naming it becomes ``privacy.ERASED``, a diagnostic
+    quoting it is scrubbed, a raw message quoting it (even base64-encoded) is dropped. Returns
+    how many events changed. Reads every event, ``batch`` at a time by id; writes only those.
+    """
+    e = bounce_event.c
+    changed, last = 0, 0
+    while True:
+        rows = conn.execute(
+            sa.select(e.id, e.recipient, e.diagnostic, e.raw)
+            .where(e.id > last)
+            .order_by(e.id)
+            .limit(batch)
+        ).all()
+        if not rows:
+            return changed
+        for row in rows:
+            values: dict[str, Any] = {}
+            if privacy.mentions(row.recipient, key):
+                values["recipient"] = privacy.ERASED
+            if privacy.mentions(row.diagnostic, key):
+                values["diagnostic"] = privacy.scrub(row.diagnostic, key)[:DIAGNOSTIC_CHARS]
+            if row.raw is not None and privacy.quotes(bytes(row.raw), key):
+                values["raw"] = None
+            if values:
+                conn.execute(sa.update(bounce_event).where(e.id == row.id).values(**values))
+                changed += 1
+        last = rows[-1].id
 
 
 def raw_message(conn: sa.Connection, event_id: int) -> bytes | None:

@@ -250,9 +250,24 @@ bounce_event = sa.Table(
     sa.Column("action", sa.String(200), nullable=False),
     # the returned message as received, capped; dropped after the retention period
     sa.Column("raw", sa.LargeBinary, nullable=True),
+    # false: nothing vouches for the person it names (an address-only match, or a recipient
+    # beside the one a VERP token names); it changes nobody until staff apply it
+    sa.Column("verified", sa.Boolean, nullable=False, server_default=sa.true()),
+    sa.Column("applied_by", sa.String(320), nullable=True),
+    sa.Column("applied_at", sa.DateTime, nullable=True),
     sa.CheckConstraint(_in("kind", BOUNCE_KINDS), name="kind"),
     # staff act on events by id (``bounces apply``, the staff UI): never a reused one
     sqlite_autoincrement=True,
+)
+
+# SNS message ids already recorded: a retried notification is acknowledged and ignored. Kept
+# for a little over the hour in which a notification is accepted at all.
+webhook_message = sa.Table(
+    "webhook_message",
+    metadata,
+    sa.Column("provider", sa.String(16), primary_key=True),
+    sa.Column("message_id", sa.String(100), primary_key=True),
+    sa.Column("received_at", sa.DateTime, nullable=False, index=True),
 )
 
 OCCURRENCE_STATES = ("pending", "started", "missed", "skipped", "failed")

@@ -30,6 +30,7 @@ from apscheduler.triggers.date import DateTrigger
 from mailer.app import App
 from mailer.campaigns.occurrences import OccurrenceRunner, OneOff, Outcome, Planned, one_offs
 from mailer.core.notices import build_notice
+from mailer.core.privacy import address_tag
 from mailer.core.series import Series, period_of
 from mailer.db import occurrences as stored
 from mailer.db.leader import Leadership
@@ -240,7 +241,8 @@ class SchedulerService:
                     f"@{settings.sender.domain}>",
                 )  # fmt: skip
                 result = await relay.send(f"bounces@{settings.bounces.domain}", address, data)
-                log.info("staff told", extra={"to": address, "result": result.action.value})
+                to = address_tag(settings.secrets.key, address)
+                log.info("staff told", extra={"to": to, "result": result.action.value})
         except Exception:
             log.exception("could not tell staff", extra={"series": name})
         finally:

@@ -63,7 +63,9 @@ def show(database: Database, email: str) -> dict[str, Any]:
 def erase(database: Database, email: str, *, now: datetime) -> bool:
     """Remove a person's data and keep only a salted hash; True if a subscriber was removed.
 
-    The hash is added even when nobody was stored, so the address never comes back.
+    The hash is added even when nobody was stored, so the address never comes back. Bounce
+    events about other people that name or quote the address lose it (``forget_address``);
+    theirs go with them.
     """
     key = email_key(normalise_email(email))
     with database.write() as conn:
@@ -73,4 +75,5 @@ def erase(database: Database, email: str, *, now: datetime) -> bool:
         suppression.suppress(
             conn, address_hash(suppression.salt(conn), key), reason="erased", now=now
         )
+        bounce_queries.forget_address(conn, key)
     return row is not None

@@ -12,14 +12,17 @@ from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
+from mailer.app import App
+from mailer.bounces.hooks import WebhookIntake
 from mailer.bounces.webhooks import WebhookAuthError
 from mailer.campaigns import lifecycle, source
 from mailer.db import Database
 from tests.conftest import Cli, settings_for, table_count
 from tests.integration.test_bounce_flow import THREE, events, person
 from tests.integration.test_dispatch import SAMPLE, Scripted, app_for, send_all
+from tests.unit import test_webhooks_ses as ses
 
 MAILGUN_KEY = "key-0123456789abcdef0123456789abcdef"
 
@@ -59,7 +62,7 @@ def test_signed_webhooks_of_three_providers_change_standing(
         webhooks__postmark_password="s3cret-pass",
     )
     intake = type(app)(settings).webhook_intake()
-    assert intake.configured() == ["ses", "sendgrid", "postmark", "mailgun"]
+    assert intake.configured() == ["sendgrid", "postmark", "mailgun"]  # SES: no topic set
 
     # Mailgun: a permanent failure naming our Message-ID (without brackets, as Mailgun does)
     failed = {
@@ -107,3 +110,36 @@ def test_signed_webhooks_of_three_providers_change_standing(
     assert complained["status"] == "complained"
     assert [item["status"] for item in complained["lists"]] == ["unsubscribed"]  # type: ignore[attr-defined]
     assert person(cli, "ok3@example.org")["bounce_score"] == 0.5
+
+
+def ses_intake(db_url: str) -> WebhookIntake:
+    """A fresh app's SES intake (a new process would have nothing in memory), its SNS
+    certificate served by the test and its clock at the notifications' time."""
+    settings = settings_for(db_url, webhooks__ses_topic_arns=f"{ses.TOPIC}, arn:aws:sns:x:1:y")
+    intake = App(settings).webhook_intake()
+    intake.cert_loader = ses.Loader(ses._certificate(SNS_KEY))
+    intake.clock = lambda: ses.NOW
+    return intake
+
+
+SNS_KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
+def test_a_repeated_sns_message_is_acknowledged_and_recorded_once(
+    cli: Cli, db: Database, db_url: str, tmp_path: Path
+) -> None:
+    people = tmp_path / "people.csv"
+    people.write_text(THREE)
+    assert cli("subscribers", "import", str(people), "--list", "members").exit_code == 0
+    soft = {"emailAddress": "ok2@example.org", "status": "4.2.2", "diagnosticCode": "full"}
+    message = ses.bounce("Transient", "MailboxFull", soft)
+    first = json.dumps(ses.sign(ses.notification(message), SNS_KEY)).encode()
+    again = ses.notification(message, MessageId="5e0b7c2a-0000-4000-8000-000000000002")
+    second = json.dumps(ses.sign(again, SNS_KEY)).encode()
+
+    assert ses_intake(db_url).receive("ses", first, {}).recorded == 1
+    repeated = ses_intake(db_url).receive("ses", first, {})  # SNS retried: another host, later
+    assert (repeated.recorded, repeated.duplicate) == (0, True)
+    assert ses_intake(db_url).receive("ses", second, {}).recorded == 1
+    assert table_count(db, "bounce_event") == 2
+    assert person(cli, "ok2@example.org")["bounce_score"] == 0.5  # one soft bounce a day counts

@@ -156,7 +156,9 @@ def post(
 ) -> list[WebhookEvent] | SnsSubscription:
     body = json.dumps(envelope).encode()
     headers = {"x-amz-sns-message-type": envelope.get("Type", "")}
-    return parse_ses(body, headers, cert_loader=loader, now=NOW, **options)
+    options.setdefault("allowed_topics", {TOPIC})
+    options.setdefault("now", NOW)
+    return parse_ses(body, headers, cert_loader=loader, **options)
 
 
 def test_a_permanent_bounce_signed_with_version_1_is_a_hard_bounce(key, loader) -> None:
@@ -174,6 +176,7 @@ def test_a_permanent_bounce_signed_with_version_1_is_a_hard_bounce(key, loader) 
             policy=False,
             provider_event_id="00000137860315fd-869464a4-8680-4114-98d3-716fe35851f9-000000",
             provider_message_id=MAIL["messageId"],
+            notification_id="22b80b92-fdea-4c2c-8f9d-bdfb0c7bf324",
         )
     ]
     assert loader.asked == [CERT_URL]
@@ -340,10 +343,10 @@ def test_a_signature_by_another_key_is_refused(loader) -> None:
 
 def test_an_expired_certificate_is_refused(key) -> None:
     stale = Loader(_certificate(key, valid_days=0))
-    envelope = sign(notification("hello"), key)
+    envelope = sign(notification("hello", Timestamp="2026-03-03T09:59:58.123Z"), key)
 
     with pytest.raises(WebhookAuthError, match="not valid at"):
-        parse_ses(json.dumps(envelope).encode(), {}, cert_loader=stale, now=NOW + timedelta(1))
+        post(envelope, stale, now=NOW + timedelta(1))
 
 
 @pytest.mark.parametrize(
@@ -427,3 +430,54 @@ def test_bodies_and_recipient_lists_over_the_caps_are_refused(key, loader) -> No
     with pytest.raises(WebhookTooLarge, match="11 events"):
         post(envelope, loader, max_events=10)
     assert len(post(envelope, loader, max_events=11)) == 11
+
+
+def confirmation(topic: str = TOPIC, timestamp: str = "2026-03-02T09:59:00.000Z") -> dict[str, Any]:
+    url = f"https://sns.us-west-2.amazonaws.com/?Action=ConfirmSubscription&TopicArn={topic}"
+    return {
+        "Type": "SubscriptionConfirmation",
+        "MessageId": "c1",
+        "Token": "2336412f37",
+        "TopicArn": topic,
+        "Message": "confirm",
+        "SubscribeURL": url,
+        "Timestamp": timestamp,
+    }
+
+
+def test_without_an_allowed_topic_nothing_is_accepted_or_confirmed(key, loader) -> None:
+    """SNS signs every AWS customer's topics with the same certificate: a valid signature says
+    nothing about whose topic it is. With no topic configured, nothing is taken."""
+    for envelope in (confirmation(), notification(bounce("Permanent", "General", UNKNOWN_USER))):
+        with pytest.raises(WebhookAuthError, match="no SNS topic is allowed"):
+            post(sign(envelope, key), loader, allowed_topics=())
+    assert loader.asked == []
+
+
+def test_another_customers_topic_is_never_confirmed(key, loader) -> None:
+    stranger = "arn:aws:sns:us-west-2:999999999999:theirs"
+    with pytest.raises(WebhookAuthError, match="not an allowed topic"):
+        post(sign(confirmation(stranger), key), loader)
+    assert loader.asked == []
+    assert isinstance(post(sign(confirmation(), key), loader), SnsSubscription)
+
+
+@pytest.mark.parametrize(
+    ("timestamp", "accepted"),
+    [
+        ("2026-03-02T09:00:01.000Z", True),  # 59 minutes old
+        ("2026-03-02T08:59:59.000Z", False),  # over an hour
+        ("2026-02-02T10:00:00.000Z", False),  # a month: a recorded message played again
+        ("2026-03-02T10:04:00.000Z", True),  # a clock a little ahead
+        ("2026-03-02T10:30:00.000Z", False),  # from the future
+        ("yesterday", False),
+    ],
+)
+def test_a_message_older_than_an_hour_is_refused(key, loader, timestamp, accepted) -> None:
+    message = notification(bounce("Permanent", "General", UNKNOWN_USER), Timestamp=timestamp)
+    envelope = sign(message, key)
+    if accepted:
+        assert [e.recipient for e in post(envelope, loader)] == ["jane@example.com"]  # type: ignore[union-attr]
+    else:
+        with pytest.raises(WebhookAuthError, match="Timestamp"):
+            post(envelope, loader)

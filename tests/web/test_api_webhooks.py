@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
 
 from mailer.campaigns import lifecycle, source
 from tests.integration.test_bounce_webhooks import MAILGUN_KEY, mailgun
@@ -84,13 +86,43 @@ def test_signed_webhooks_are_recorded_and_others_refused(sent: tuple[Api, dict[s
     assert big.status_code == 413
     off = api.post("/webhooks/sendgrid", content=b"[]", token=None)
     assert off.status_code == 404
-    assert "sendgrid_public_key" in off.json()["error"]
-    ses = api.post("/webhooks/ses", content=b"{}", token=None)
-    assert ses.status_code in (400, 403)
+    assert api.post("/webhooks/ses", content=b"{}", token=None).status_code == 404
 
     kinds = [(b["recipient"], b["kind"], b["source"]) for b in api.get("/api/v1/bounces").json()]
     assert sorted(kinds) == [("ana@example.org", "soft", "postmark"),
                              ("nino@example.org", "hard", "mailgun")]  # fmt: skip
+
+
+SENDGRID_KEY = base64.b64encode(
+    ec.generate_private_key(ec.SECP256R1())
+    .public_key()
+    .public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+).decode()
+WEBHOOK_SETTINGS = {
+    "ses": {"webhooks__ses_topic_arns": "arn:aws:sns:eu-west-1:123456789012:bounces"},
+    "sendgrid": {"webhooks__sendgrid_public_key": SENDGRID_KEY},
+    "postmark": {"webhooks__postmark_username": "u", "webhooks__postmark_password": "p"},
+    "mailgun": {"webhooks__mailgun_signing_key": MAILGUN_KEY},
+}
+
+
+def test_a_provider_has_a_route_only_when_it_is_configured(db_url: str, tmp_path: Path) -> None:
+    """Unconfigured, every provider's URL is 404 (SES too: SNS signs every AWS customer's
+    topics with one certificate, so without our topic ARNs anyone could publish to it)."""
+    bare = Api(make_app(db_url, tmp_path))
+    for provider in WEBHOOK_SETTINGS:
+        answer = bare.post(f"/webhooks/{provider}", content=b"{}", token=None)
+        assert answer.status_code == 404, (provider, answer.text)
+    paths = bare.get("/api/v1/openapi.json", token=None).json()["paths"]
+    assert not [path for path in paths if path.startswith("/webhooks/")]
+
+    for provider, settings in WEBHOOK_SETTINGS.items():
+        one = Api(make_app(db_url, tmp_path, **settings))
+        answer = one.post(f"/webhooks/{provider}", content=b"{}", token=None)
+        assert answer.status_code in (400, 401, 403), (provider, answer.text)
+        others = [p for p in WEBHOOK_SETTINGS if p != provider]
+        codes = [one.post(f"/webhooks/{p}", content=b"{}", token=None).status_code for p in others]
+        assert codes == [404, 404, 404]
 
 
 def test_bounce_list_filters_and_stats(sent: tuple[Api, dict[str, str]]) -> None:

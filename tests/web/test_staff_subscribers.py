@@ -11,10 +11,12 @@ from pathlib import Path
 import pytest
 
 from mailer.app import App
+from mailer.bounces import history
 from mailer.bounces.simulate import delivery_report
 from mailer.smtp.capture import bound_port, start_capture
 from tests.conftest import table_count
 from tests.web.test_staff_support import (
+    NOW,
     SLUG,
     add_people,
     add_staff,
@@ -39,12 +41,18 @@ def app(db_url: str, tmp_path: Path) -> App:
     return made
 
 
-def bounce(app: App, recipient: str, status: str, diagnostic: str) -> None:
+def bounce(app: App, recipient: str, status: str, diagnostic: str, *, apply: bool = True) -> int:
+    """A report from the bounce mailbox, matched by address alone (so unverified), then applied
+    by a colleague unless ``apply`` is false; returns its event id."""
     report = delivery_report(
         b"Subject: hi\r\n\r\n", return_path="bounces@bounces.example.org", recipient=recipient,
         status=status, diagnostic=diagnostic, date=app.clock(),
     )  # fmt: skip
     assert app.bounce_ingest().message(report, source="imap").recorded
+    event_id = int(history.events(app.database, limit=1)[0]["id"])
+    if apply:
+        history.apply(app.database, event_id, app.bounce_policy(), by="x@example.org", now=NOW)
+    return event_id
 
 
 def test_subscribers_filtered_by_segment_list_and_status_a_page_at_a_time(
@@ -139,6 +147,46 @@ def test_a_subscribers_page_shows_everything_held_with_bounce_history(app: App) 
             dashboard = await http.get("/staff/")
             assert "Mailbox full" in text_of(dashboard.text, "dashboard-bounces")
             assert text_of(dashboard.text, "count-bounced") == "1"
+
+    asyncio.run(scenario())
+
+
+def test_an_unverified_bounce_is_marked_and_a_colleague_applies_it(app: App) -> None:
+    event_id = bounce(app, "ivan@example.org", "5.1.1", "550 5.1.1 unknown user", apply=False)
+
+    async def scenario() -> None:
+        async with signed_in(app) as (http, csrf):
+            page = await http.get("/staff/bounces")
+            row = text_of(page.text, f"bounce-{event_id}")
+            assert "unverified" in row
+            assert f'id="apply-{event_id}"' in page.text
+            person = await http.get("/staff/subscribers/person?email=ivan@example.org")
+            assert text_of(person.text, "person-status") == "active"  # it changed nobody
+
+            forged = await http.post("/staff/bounces/apply", data={"event": str(event_id)})
+            assert forged.status_code == 403  # no CSRF token: refused like every staff POST
+            person = await http.get("/staff/subscribers/person?email=ivan@example.org")
+            assert text_of(person.text, "person-status") == "active"
+
+            done = await http.post(
+                "/staff/bounces/apply", data={"csrf": csrf, "event": str(event_id)}
+            )
+            assert done.status_code == 303
+            assert done.headers["location"] == f"/staff/bounces?applied={event_id}"
+            shown = await http.get(done.headers["location"])
+            assert text_of(shown.text, "notice") == f"Bounce event {event_id} applied."
+            assert "applied by editor@example.org" in text_of(shown.text, f"bounce-{event_id}")
+            assert f'id="apply-{event_id}"' not in shown.text
+            person = await http.get("/staff/subscribers/person?email=ivan@example.org")
+            assert text_of(person.text, "person-status") == "bounced"
+
+            again = await http.post(
+                "/staff/bounces/apply", data={"csrf": csrf, "event": str(event_id)}
+            )
+            assert again.status_code == 409
+            assert "already applied" in text_of(again.text, "bounce-error")
+            unknown = await http.post("/staff/bounces/apply", data={"csrf": csrf, "event": "99999"})
+            assert unknown.status_code == 404
 
     asyncio.run(scenario())
 

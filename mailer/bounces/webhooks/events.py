@@ -17,6 +17,8 @@ MAX_BODY_BYTES = 1_000_000
 MAX_EVENTS = 1000
 _DIAGNOSTIC_CHARS = 1000
 _SOFT_STATUSES = frozenset({"5.2.2", "5.3.4"})  # mailbox full, message too big: address kept
+# an address is at most 254 characters; a display name may come with it, a page of text may not
+_RECIPIENT_CHARS = 1000
 
 
 @dataclass(frozen=True)
@@ -27,6 +29,8 @@ class WebhookEvent:
     ``mailer.core.message.message_id`` makes it, when the provider says it.
     ``provider_event_id`` is the provider's id of the report (with ``recipient``, the key to
     drop a provider's retried request); ``provider_message_id`` its own id of the message.
+    ``notification_id`` is the id of the request that carried the event (SNS ``MessageId``):
+    a provider's retry carries it again and is ignored.
     """
 
     provider: str
@@ -39,6 +43,7 @@ class WebhookEvent:
     policy: bool = False
     provider_event_id: str | None = None
     provider_message_id: str | None = None
+    notification_id: str | None = None
 
 
 def kind_for(permanent: bool, status: str | None) -> tuple[Kind, bool]:
@@ -96,8 +101,18 @@ def text(value: Any) -> str | None:
 
 
 def recipient(provider: str, value: Any, where: str) -> str:
-    """The lower-cased address of ``value`` ("a@b" or "Name <a@b>")."""
-    address = parseaddr(value)[1] if isinstance(value, str) else ""
+    """The lower-cased address of ``value`` ("a@b" or "Name <a@b>").
+
+    Over ``_RECIPIENT_CHARS`` it is refused unread: the stdlib parser is slow on long text
+    and exhausts its recursion on thousands of nested comments.
+    """
+    if isinstance(value, str) and len(value) > _RECIPIENT_CHARS:
+        message = f"{where}: recipient over {_RECIPIENT_CHARS} characters"
+        raise WebhookPayloadError(provider, message)
+    try:
+        address = parseaddr(value)[1] if isinstance(value, str) else ""
+    except (RecursionError, IndexError, ValueError):
+        address = ""
     if "@" not in address:
         raise WebhookPayloadError(provider, f"{where}: no recipient address")
     return address.strip().lower()

@@ -4,6 +4,13 @@ The SNS envelope is signed (SignatureVersion 1: SHA1withRSA, 2: SHA256withRSA) o
 canonical "Key\\nValue\\n" string of its documented fields; the signing certificate is fetched
 from ``SigningCertURL``, which must be ``https://sns.<region>.amazonaws.com[.cn]/….pem``
 (checked before anything is fetched). Raw message delivery carries no signature and is refused.
+
+SNS signs every AWS customer's topics with the same certificates, so a valid signature says only
+that *some* topic sent the message: only the configured ``TopicArn``s are accepted (none
+configured: nothing is), and a subscription to any other topic is never confirmed. A message
+whose signed ``Timestamp`` is over ``MAX_AGE`` old (or ahead of ``now`` by more than
+``tolerance``) is refused, so a recorded message cannot be played again later; within that hour
+the caller drops repeats by ``MessageId`` (``WebhookEvent.notification_id``).
 """
 
 from __future__ import annotations
@@ -17,7 +24,7 @@ import urllib.request
 from collections import OrderedDict
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -52,6 +59,7 @@ from mailer.core.bounces import Kind
 
 PROVIDER = "ses"
 CertLoader = Callable[[str], bytes]
+MAX_AGE = timedelta(hours=1)
 
 _SNS_HOST = re.compile(r"sns\.[a-z0-9-]{3,}\.amazonaws\.com(\.cn)?")
 _SIGNED_FIELDS = {
@@ -157,11 +165,13 @@ def parse_ses(
     allowed_topics: Collection[str] = (),
     max_bytes: int = MAX_BODY_BYTES,
     max_events: int = MAX_EVENTS,
+    tolerance: timedelta = timedelta(minutes=5),
 ) -> list[WebhookEvent] | SnsSubscription:
     """Verify one SNS POST and read the SES events in it.
 
-    ``allowed_topics``, when not empty, lists the TopicArns accepted. Returns the bounce,
-    complaint and delay events (deliveries, opens … are left out), or an ``SnsSubscription``.
+    ``allowed_topics`` lists the TopicArns accepted; empty, every message is refused. Returns
+    the bounce, complaint and delay events (deliveries, opens … are left out), or an
+    ``SnsSubscription``.
     Raises ``WebhookAuthError``, ``WebhookPayloadError``, ``WebhookTooLarge`` or, when the
     certificate cannot be fetched, ``CertificateUnavailable``.
     """
@@ -176,8 +186,11 @@ def parse_ses(
     if announced is not None and announced != kind:
         raise WebhookPayloadError(PROVIDER, f"header says {announced!r} but the body {kind!r}")
     topic = envelope.get("TopicArn")
-    if allowed_topics and topic not in allowed_topics:
+    if not allowed_topics:
+        raise WebhookAuthError(PROVIDER, "no SNS topic is allowed (webhooks.ses_topic_arns)")
+    if topic not in allowed_topics:
         raise WebhookAuthError(PROVIDER, f"TopicArn {topic!r} is not an allowed topic")
+    _check_time(envelope.get("Timestamp"), now, tolerance)
     _verify(envelope, kind, cert_loader, now)
     if kind != "Notification":
         url = str(envelope["SubscribeURL"])
@@ -188,6 +201,17 @@ def parse_ses(
     except WebhookPayloadError:
         return []  # SES validates a new topic with a plain-text notification
     return _events(as_object(PROVIDER, notification, "Message"), envelope, max_events)
+
+
+def _check_time(value: Any, now: datetime, tolerance: timedelta) -> None:
+    """Refuses a message published over ``MAX_AGE`` ago or more than ``tolerance`` ahead."""
+    sent = iso_time(value)
+    if sent is None:
+        raise WebhookAuthError(PROVIDER, f"Timestamp {str(value)[:40]!r} is not an ISO 8601 time")
+    if sent < now - MAX_AGE:
+        raise WebhookAuthError(PROVIDER, f"Timestamp {value} is over {MAX_AGE} old; refused")
+    if sent > now + tolerance:
+        raise WebhookAuthError(PROVIDER, f"Timestamp {value} is in the future; refused")
 
 
 def _verify(envelope: dict[str, Any], kind: str, cert_loader: CertLoader, now: datetime) -> None:
@@ -281,6 +305,7 @@ def _events(
                 policy=policy,
                 provider_event_id=event_id,
                 provider_message_id=their_id,
+                notification_id=text(envelope.get("MessageId")),
             )
         )
     return events

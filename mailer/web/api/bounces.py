@@ -31,6 +31,12 @@ class Bounce(BaseModel):
     diagnostic: str | None
     attributed_by: str
     action: str = Field(description="What the bounce policy did.")
+    verified: bool = Field(
+        description="False: nothing vouched that the report is about this person (matched by "
+        "address alone, or named beside the one a VERP token vouches for); it changed nobody "
+        "unless staff applied it."
+    )
+    applied_by: str | None = Field(description="Who applied an unverified event, if anyone.")
     delivery_id: int | None
     campaign: str | None
     subscriber: str | None

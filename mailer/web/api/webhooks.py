@@ -1,11 +1,12 @@
 """``POST /webhooks/{ses,sendgrid,postmark,mailgun}``: ESP bounce and complaint webhooks.
 
-No API token: each provider proves itself (SNS and SendGrid signatures, Mailgun's HMAC,
-Postmark's Basic credentials), checked by ``WebhookIntake``. The body is capped at
-``webhooks.max_body_bytes`` before it is read whole. Statuses: 200 recorded (or nothing to
-record), 400 unreadable body, 401 bad Postmark credentials, 403 bad or stale signature,
-404 provider not configured, 413 too large, 503 storage or SNS certificate unavailable (the
-provider retries).
+A provider's route exists only when it is configured (``WebhookIntake.configured``: SES needs
+``webhooks.ses_topic_arns``); any other ``/webhooks/`` path is a 404. No API token: each
+provider proves itself (SNS and SendGrid signatures, Mailgun's HMAC, Postmark's Basic
+credentials), checked by ``WebhookIntake``. The body is capped at ``webhooks.max_body_bytes``
+before it is read whole. Statuses: 200 recorded (or nothing to record, or a repeat ignored),
+400 unreadable body, 401 bad Postmark credentials, 403 bad or stale signature or a topic not
+allowed, 413 too large, 503 storage or SNS certificate unavailable (the provider retries).
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ from pydantic import BaseModel, Field
 from mailer.app import App
 from mailer.bounces.hooks import PROVIDERS, WebhookIntake
 from mailer.bounces.webhooks import (
-    SnsSubscription,
     WebhookAuthError,
     WebhookError,
     WebhookPayloadError,
@@ -36,7 +36,7 @@ from mailer.web.api.errors import ErrorBody, api_route, error_json
 
 log = logging.getLogger(__name__)
 SETUP = {
-    "ses": "an SNS topic subscribed to this URL (webhooks.ses_topic_arns limits the topics)",
+    "ses": "webhooks.ses_topic_arns: the SNS topics (ARNs) subscribed to this URL",
     "sendgrid": "webhooks.sendgrid_public_key",
     "postmark": "webhooks.postmark_username and webhooks.postmark_password",
     "mailgun": "webhooks.mailgun_signing_key",
@@ -49,6 +49,9 @@ class WebhookResult(BaseModel):
     actions: list[str] = Field(description="What the bounce policy did for each.")
     subscription_confirmed: bool | None = Field(
         None, description="SES only: whether the SNS subscription was confirmed."
+    )
+    duplicate: bool = Field(
+        False, description="SES only: this SNS message was recorded before; nothing was done."
     )
 
 
@@ -84,7 +87,6 @@ DOCUMENTED: dict[int | str, dict[str, Any]] = {
         400: "The body is not the provider's format.",
         401: "Postmark: wrong or missing Basic credentials.",
         403: "The signature is missing, wrong or stale, or the request was replayed.",
-        404: "This provider is not configured.",
         413: "The body is over `webhooks.max_body_bytes`.",
         503: "Cannot record now (database, SNS certificate); the provider retries.",
     }.items()
@@ -97,19 +99,21 @@ def routes(app: App) -> APIRouter:
     router = APIRouter(route_class=api_route(cap), tags=["webhooks"])
 
     def record(provider: str, body: bytes, headers: Mapping[str, str]) -> WebhookResult:
-        """What ``WebhookIntake.receive`` does, telling an SNS subscription from its end."""
-        parsed = intake.parse(provider, body, headers)
-        if isinstance(parsed, SnsSubscription):
-            confirmed = None
-            if parsed.type == "SubscriptionConfirmation":
-                confirmed = confirm_sns(parsed.subscribe_url)
-            else:
-                log.warning("ses webhook: SNS topic %s ended its subscription", parsed.topic_arn)
-            return WebhookResult(provider=provider, recorded=0, actions=[],
-                                 subscription_confirmed=confirmed)  # fmt: skip
-        actions = intake.ingest.reported(parsed, source=provider)
-        return WebhookResult(provider=provider, recorded=len(actions), actions=list(actions),
-                             subscription_confirmed=None)  # fmt: skip
+        """What ``WebhookIntake.receive`` did, confirming an SNS subscription it asked for."""
+        received = intake.receive(provider, body, headers)
+        confirmed = None
+        subscription = received.subscription
+        if subscription is not None and subscription.type == "SubscriptionConfirmation":
+            confirmed = confirm_sns(subscription.subscribe_url)
+        elif subscription is not None:
+            log.warning("ses webhook: SNS topic %s ended its subscription", subscription.topic_arn)
+        return WebhookResult(
+            provider=provider,
+            recorded=received.recorded,
+            actions=list(received.actions),
+            subscription_confirmed=confirmed,
+            duplicate=received.duplicate,
+        )
 
     def add(provider: str) -> None:
         @router.post(
@@ -119,15 +123,16 @@ def routes(app: App) -> APIRouter:
             openapi_extra={"requestBody": {"content": {"application/json": {"schema": {}}}}},
         )  # fmt: skip
         async def receive(request: Request) -> Any:
-            if provider not in intake.configured():
-                return error_json(404, f"the {provider} webhook is not configured: set "
-                                       f"{SETUP[provider]}")  # fmt: skip
             body = await request.body()
             try:
                 return await asyncio.to_thread(record, provider, body, request.headers)
             except (WebhookError, ConfigError, StorageError) as exc:
                 return _refusal(provider, exc)
 
-    for provider in PROVIDERS:
+    configured = intake.configured()
+    for provider in configured:
         add(provider)
+    off = [f"{p} (set {SETUP[p]})" for p in PROVIDERS if p not in configured]
+    if off:
+        log.info("bounce webhooks not configured, so not served: %s", "; ".join(off))
     return router

@@ -17,6 +17,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from mailer.core.links import preferences_url
+from mailer.core.privacy import redact
 from mailer.core.subscribers import email_key
 from mailer.dispatch.transactional import Recipient, delivered
 from mailer.errors import InvalidRecord, MailerError
@@ -72,6 +73,7 @@ def router(site: PublicSite) -> APIRouter:
     @routes.post("/subscribe")
     async def subscribe(request: Request) -> Response:
         """Store an unconfirmed subscriber and mail the confirmation link."""
+        secret = app.settings.secrets.key
         ip = client_ip(request)
         if not site.per_ip.hit(ip):
             wait = str(site.per_ip.retry_after(ip))
@@ -104,10 +106,10 @@ def router(site: PublicSite) -> APIRouter:
             try:
                 outcome = await mail.send("confirm", to, now=now)
                 sent = delivered(outcome)
-                if not sent:
-                    log.warning("confirmation mail not sent: %s", outcome.reason)
+                if not sent:  # a relay's reply may quote the address: tags stand for it
+                    log.warning("confirmation mail not sent: %s", redact(outcome.reason, secret))
             except MailerError as exc:  # a broken template: same answer, logged
-                log.error("confirmation mail not built: %s", exc)
+                log.error("confirmation mail not built: %s", redact(str(exc), secret))
                 sent = False
             if not sent:
                 await asyncio.to_thread(signup.confirmation_failed, app.database, due)
