@@ -54,18 +54,25 @@ def scenarios(args: argparse.Namespace) -> dict[str, Callable[[Path], Awaitable[
         "scheduler-sqlite": lambda t: scheduler_kills(sqlite(t), t, recipients=n, limit=LIMIT),
     }
     if pg:
-        found.update({
-            "worker-kills": lambda t: worker_kills(postgres(t), t, recipients=n,
-                                                   kills=args.kills, limit=LIMIT),
-            "postgres-restart": lambda t: postgres_restart(postgres(t), t, recipients=n,
-                                                           restarts=args.restarts, limit=LIMIT),
-            "faulty-relay-postgres": lambda t: faulty_relay(postgres(t), t, recipients=n,
-                                                            seed=18),
-            "throttling-postgres": lambda t: throttled_relay(postgres(t), t, recipients=n,
-                                                             limit=LIMIT),
-            "scheduler-postgres": lambda t: scheduler_kills(postgres(t), t, recipients=n,
-                                                            limit=LIMIT),
-        })  # fmt: skip
+        found.update(
+            {
+                "worker-kills": lambda t: worker_kills(
+                    postgres(t), t, recipients=n, kills=args.kills, limit=LIMIT
+                ),
+                "postgres-restart": lambda t: postgres_restart(
+                    postgres(t), t, recipients=n, restarts=args.restarts, limit=LIMIT
+                ),
+                "faulty-relay-postgres": lambda t: faulty_relay(
+                    postgres(t), t, recipients=n, seed=18
+                ),
+                "throttling-postgres": lambda t: throttled_relay(
+                    postgres(t), t, recipients=n, limit=LIMIT
+                ),
+                "scheduler-postgres": lambda t: scheduler_kills(
+                    postgres(t), t, recipients=n, limit=LIMIT
+                ),
+            }
+        )
     return found
 
 

@@ -143,8 +143,10 @@ def bench_memory(tmp: Path, n: int) -> None:
     def child(target: str, db: str) -> tuple[int, float, float]:
         out = subprocess.run(
             [sys.executable, "-c", CHILD, f"sqlite:///{tmp / db}", target],
-            capture_output=True, text=True, check=True,
-        ).stdout.split()  # fmt: skip
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.split()
         return int(out[0]), float(out[1]), int(out[2]) / 1024
 
     _, _, base_mb = child("-", "base.db")

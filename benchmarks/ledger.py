@@ -83,10 +83,17 @@ def materialise_before(
         existing = sa.select(delivery.c.subscriber_id).where(delivery.c.campaign_id == campaign_id)
         columns = columns.where(subscriber.c.id.not_in(existing))
     statement = sa.insert(delivery).from_select(
-        ["campaign_id", "subscriber_id", "state", "attempts", "next_attempt_at", "created_at",
-         "updated_at"],
+        [
+            "campaign_id",
+            "subscriber_id",
+            "state",
+            "attempts",
+            "next_attempt_at",
+            "created_at",
+            "updated_at",
+        ],
         columns,
-    )  # fmt: skip
+    )
     conn.execute(statement)
     count = sa.select(sa.func.count()).where(delivery.c.campaign_id == campaign_id)
     return int(conn.execute(count).scalar_one())
@@ -141,8 +148,10 @@ def measure(url: str, n: int, *, before: bool = False) -> tuple[float, float]:
 def report(label: str, url: str, n: int, *, before: bool) -> None:
     if before:
         old, _ = measure(url, n, before=True)
-        print(f"{label} before: {n:,} deliveries materialised in {old:.1f} s "
-              f"({n / old:,.0f} rows/s)", flush=True)  # fmt: skip
+        print(
+            f"{label} before: {n:,} deliveries materialised in {old:.1f} s ({n / old:,.0f} rows/s)",
+            flush=True,
+        )
     seconds, floor = measure(url, n)
     line = (
         f"{label}: {n:,} deliveries materialised in {seconds:.1f} s ({n / seconds:,.0f} rows/s); "

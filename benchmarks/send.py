@@ -58,11 +58,18 @@ def free_port() -> int:
 def start_sink(port: int, seconds: int = 900) -> subprocess.Popen[bytes]:
     """smtp-sink (aiosmtpd without postfix) on loopback; it exits after ``seconds`` at most."""
     if Path(SINK).exists():
-        command = ["timeout", str(seconds), SINK, "-4", "-u", "postfix", f"127.0.0.1:{port}",
-                   "256"]  # fmt: skip
+        command = ["timeout", str(seconds), SINK, "-4", "-u", "postfix", f"127.0.0.1:{port}", "256"]
     else:
-        command = [sys.executable, "-m", "mailer", "dev-smtp", "--port", str(port),
-                   "--maildir", "/dev/null/none"]  # fmt: skip
+        command = [
+            sys.executable,
+            "-m",
+            "mailer",
+            "dev-smtp",
+            "--port",
+            str(port),
+            "--maildir",
+            "/dev/null/none",
+        ]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     for _ in range(100):
         with socket.socket() as s:
@@ -156,10 +163,14 @@ def measure_postgres(
     }
     started = time.perf_counter()
     processes = [
-        subprocess.Popen([sys.executable, "-m", "mailer", "worker"], env=environ, cwd=tmp,
-                         stderr=subprocess.DEVNULL)
+        subprocess.Popen(
+            [sys.executable, "-m", "mailer", "worker"],
+            env=environ,
+            cwd=tmp,
+            stderr=subprocess.DEVNULL,
+        )
         for _ in range(workers)
-    ]  # fmt: skip
+    ]
     try:
         for _ in range(6000):  # bounded: 10 minutes
             status = lifecycle.status(app.database, "2026-12-pg")
@@ -175,8 +186,10 @@ def measure_postgres(
     assert status.counts["sent"] == recipients, status.counts
     rate = recipients / seconds
     label = "pg+dkim" if extra else "pg"
-    print(f"  {label:10} {recipients:,} messages in {seconds:.1f} s = {rate:,.0f} messages/s "
-          f"({workers} worker processes, PostgreSQL)")  # fmt: skip
+    print(
+        f"  {label:10} {recipients:,} messages in {seconds:.1f} s = {rate:,.0f} messages/s "
+        f"({workers} worker processes, PostgreSQL)"
+    )
     return rate
 
 
@@ -186,10 +199,26 @@ def ceiling(port: int, size: int, count: int, tmp: Path) -> float:
     message.write_text("Subject: ceiling\nFrom: a@example.org\n\n" + body * (size // len(body)))
     started = time.perf_counter()
     subprocess.run(
-        [SOURCE, "-4", "-d", "-s", "4", "-m", str(count), "-F", str(message),
-         "-f", "news@example.org", "-t", "member@example.net", f"127.0.0.1:{port}"],
-        check=True, stdout=subprocess.DEVNULL, timeout=300,
-    )  # fmt: skip
+        [
+            SOURCE,
+            "-4",
+            "-d",
+            "-s",
+            "4",
+            "-m",
+            str(count),
+            "-F",
+            str(message),
+            "-f",
+            "news@example.org",
+            "-t",
+            "member@example.net",
+            f"127.0.0.1:{port}",
+        ],
+        check=True,
+        stdout=subprocess.DEVNULL,
+        timeout=300,
+    )
     return count / (time.perf_counter() - started)
 
 
@@ -202,9 +231,12 @@ async def naive(port: int, count: int) -> float:
         person = Recipient(i, f"member{i}@example.org", f"Member {i}", "GE", "ka", frozenset())
         key = composer.variant_key(person)
         context = variant_context(
-            campaign, key, strings=app.templates.strings(key.language),
-            organisation=composer.organisation, view_online="https://x.example",
-        )  # fmt: skip
+            campaign,
+            key,
+            strings=app.templates.strings(key.language),
+            organisation=composer.organisation,
+            view_online="https://x.example",
+        )
         html, text = render_layout(app.templates, campaign.template, context)
         values = composer.personal_values(composer.variant(key), person)
         message = email.message.EmailMessage()
@@ -257,33 +289,57 @@ def main() -> None:
             tmp = Path(name)
             key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
             pem = tmp / "dkim.pem"
-            pem.write_bytes(key.private_bytes(
-                serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                serialization.NoEncryption(),
-            ))  # fmt: skip
-            print(f"sample issue to {args.recipients:,} recipients, SQLite, one process, "
-                  f"sink: {'smtp-sink' if Path(SINK).exists() else 'aiosmtpd'}")  # fmt: skip
+            pem.write_bytes(
+                key.private_bytes(
+                    serialization.Encoding.PEM,
+                    serialization.PrivateFormat.PKCS8,
+                    serialization.NoEncryption(),
+                )
+            )
+            print(
+                f"sample issue to {args.recipients:,} recipients, SQLite, one process, "
+                f"sink: {'smtp-sink' if Path(SINK).exists() else 'aiosmtpd'}"
+            )
             plain = measure("plain", tmp, args.recipients, port)
             signed = measure(
-                "dkim", tmp, args.recipients, port,
-                dkim__selector="bench", dkim__domain="example.org", dkim__private_key_file=str(pem),
-            )  # fmt: skip
+                "dkim",
+                tmp,
+                args.recipients,
+                port,
+                dkim__selector="bench",
+                dkim__domain="example.org",
+                dkim__private_key_file=str(pem),
+            )
             rates = [("plain", plain), ("dkim", signed)]
             postgres = os.environ.get("MAILER_TEST_POSTGRES_URL", "")
             if postgres:
                 rates.append(("pg", measure_postgres(postgres, tmp, args.recipients, port, 2)))
-                rates.append(("pg+dkim", measure_postgres(
-                    postgres, tmp, args.recipients, port, 2,
-                    dkim__selector="bench", dkim__domain="example.org",
-                    dkim__private_key_file=str(pem),
-                )))  # fmt: skip
+                rates.append(
+                    (
+                        "pg+dkim",
+                        measure_postgres(
+                            postgres,
+                            tmp,
+                            args.recipients,
+                            port,
+                            2,
+                            dkim__selector="bench",
+                            dkim__domain="example.org",
+                            dkim__private_key_file=str(pem),
+                        ),
+                    )
+                )
             alone, size = asyncio.run(aiosmtplib_alone(port, args.recipients))
-            print(f"  aiosmtplib {alone:,.0f} messages/s (the library alone: one ready "
-                  f"{size // 1000} KB message, 16 reused connections, no database, "
-                  "no rendering)")  # fmt: skip
+            print(
+                f"  aiosmtplib {alone:,.0f} messages/s (the library alone: one ready "
+                f"{size // 1000} KB message, 16 reused connections, no database, "
+                "no rendering)"
+            )
             naive_rate = asyncio.run(naive(port, args.naive))
-            print(f"  naive      {naive_rate:,.0f} messages/s (MJML + premailer + EmailMessage + "
-                  "a new connection per recipient)")  # fmt: skip
+            print(
+                f"  naive      {naive_rate:,.0f} messages/s (MJML + premailer + EmailMessage + "
+                "a new connection per recipient)"
+            )
             top = ceiling(port, 48_000, 20_000, tmp) if Path(SOURCE).exists() else 0.0
             if top:
                 print(f"  ceiling    {top:,.0f} messages/s (smtp-source -> smtp-sink, 48 KB)")

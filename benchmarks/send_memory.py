@@ -78,8 +78,10 @@ def run(
     """``database``: a SQLite file or a PostgreSQL URL (as ``benchmarks.send.populate`` takes)."""
     started = time.perf_counter()
     app = populate(database, recipients, tmp)
-    print(f"  {recipients:,} subscribers imported in {time.perf_counter() - started:.0f} s",
-          flush=True)  # fmt: skip
+    print(
+        f"  {recipients:,} subscribers imported in {time.perf_counter() - started:.0f} s",
+        flush=True,
+    )
     environ = {
         **{k: v for k, v in os.environ.items() if not k.startswith("MAILER_")},
         **mailer_environ(app.database.url, port),
@@ -91,8 +93,10 @@ def run(
     try:
         time.sleep(IDLE_SECONDS)  # imported, connected, polling: nothing is due yet
         idle_rss, idle_hwm = memory(worker.pid)
-        print(f"  idle worker (pid {worker.pid}): RSS {idle_rss:.1f} MB, peak {idle_hwm:.1f} MB",
-              flush=True)  # fmt: skip
+        print(
+            f"  idle worker (pid {worker.pid}): RSS {idle_rss:.1f} MB, peak {idle_hwm:.1f} MB",
+            flush=True,
+        )
         started = time.perf_counter()
         rows = start_campaign(app, tmp, "2026-12-memory")
         assert rows == recipients, (rows, recipients)
@@ -115,8 +119,11 @@ def run(
                 due.pop(0)
                 sample = Sample(sent, time.perf_counter() - started, rss, hwm)
                 samples.append(sample)
-                print(f"  {sample.sent:>9,} sent {sample.seconds:7.0f} s  RSS {rss:6.1f} MB  "
-                      f"peak {hwm:6.1f} MB", flush=True)  # fmt: skip
+                print(
+                    f"  {sample.sent:>9,} sent {sample.seconds:7.0f} s  RSS {rss:6.1f} MB  "
+                    f"peak {hwm:6.1f} MB",
+                    flush=True,
+                )
         rss, hwm = memory(worker.pid)  # still running (idle again when the campaign is sent)
         hwm = max(top, hwm, rss)
     finally:
@@ -136,10 +143,17 @@ def run(
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--recipients", type=int, default=1_000_000)
-    parser.add_argument("--marks", default="", help="sent counts to sample at, comma-separated "
-                        "(default: every tenth of the campaign)")  # fmt: skip
-    parser.add_argument("--stop-after", type=int, default=0, help="stop the worker once this "
-                        "many are sent (default: when the campaign is sent)")  # fmt: skip
+    parser.add_argument(
+        "--marks",
+        default="",
+        help="sent counts to sample at, comma-separated (default: every tenth of the campaign)",
+    )
+    parser.add_argument(
+        "--stop-after",
+        type=int,
+        default=0,
+        help="stop the worker once this many are sent (default: when the campaign is sent)",
+    )
     parser.add_argument("--postgres", action="store_true", help="MAILER_TEST_POSTGRES_URL")
     args = parser.parse_args()
     n = args.recipients
@@ -156,9 +170,12 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as name:
             tmp = Path(name)
             database = postgres if args.postgres else tmp / "memory.db"
-            print(f"sample issue to {n:,} recipients, one `mailer worker` process, "
-                  f"{'PostgreSQL' if args.postgres else 'SQLite'}, sink: "
-                  f"{'smtp-sink' if Path(SINK).exists() else 'aiosmtpd'}", flush=True)  # fmt: skip
+            print(
+                f"sample issue to {n:,} recipients, one `mailer worker` process, "
+                f"{'PostgreSQL' if args.postgres else 'SQLite'}, sink: "
+                f"{'smtp-sink' if Path(SINK).exists() else 'aiosmtpd'}",
+                flush=True,
+            )
             run(database, n, marks, tmp, port, stop_after)
     finally:
         sink.terminate()

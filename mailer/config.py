@@ -512,16 +512,18 @@ def _validate_preflight(preflight: PreflightSettings, src: str) -> None:
         if parse_nameserver(server) is None:
             raise ConfigError(
                 f"{server!r}: expected host or host:port, e.g. 192.0.2.53 or [2001:db8::53]:5353",
-                source=src, key="preflight.nameservers",
-            )  # fmt: skip
+                source=src,
+                key="preflight.nameservers",
+            )
     for address in preflight.sending_ips:
         try:
             ipaddress.ip_address(address)
         except ValueError:
             raise ConfigError(
-                f"{address!r} is not an IPv4 or IPv6 address", source=src,
+                f"{address!r} is not an IPv4 or IPv6 address",
+                source=src,
                 key="preflight.sending_ips",
-            ) from None  # fmt: skip
+            ) from None
 
 
 def parse_nameserver(text: str) -> tuple[str, int] | None:

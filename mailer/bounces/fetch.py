@@ -31,8 +31,10 @@ log = logging.getLogger(__name__)
 
 PROTOCOLS = ("imap", "pop3")
 SECURITIES = ("tls", "starttls", "none")
-DEFAULT_PORTS = {"imap": {"tls": 993, "starttls": 143, "none": 143},
-                 "pop3": {"tls": 995, "starttls": 110, "none": 110}}  # fmt: skip
+DEFAULT_PORTS = {
+    "imap": {"tls": 993, "starttls": 143, "none": 143},
+    "pop3": {"tls": 995, "starttls": 110, "none": 110},
+}
 
 
 class MailboxError(MailerError):

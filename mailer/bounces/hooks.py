@@ -87,14 +87,29 @@ class WebhookIntake:
                 **caps,
             )
         if provider == "sendgrid":
-            return parse_sendgrid(body, headers, public_key=s.sendgrid_public_key, now=now,
-                                  tolerance=tolerance, max_events=s.max_events, **caps)  # fmt: skip
+            return parse_sendgrid(
+                body,
+                headers,
+                public_key=s.sendgrid_public_key,
+                now=now,
+                tolerance=tolerance,
+                max_events=s.max_events,
+                **caps,
+            )
         if provider == "postmark":
-            return parse_postmark(body, headers, username=s.postmark_username,
-                                  password=s.postmark_password, **caps)  # fmt: skip
+            return parse_postmark(
+                body, headers, username=s.postmark_username, password=s.postmark_password, **caps
+            )
         if provider == "mailgun":
-            return parse_mailgun(body, headers, signing_key=s.mailgun_signing_key, now=now,
-                                 replay_guard=self.replay, tolerance=tolerance, **caps)  # fmt: skip
+            return parse_mailgun(
+                body,
+                headers,
+                signing_key=s.mailgun_signing_key,
+                now=now,
+                replay_guard=self.replay,
+                tolerance=tolerance,
+                **caps,
+            )
         raise WebhookPayloadError(provider, f"unknown provider; expected one of {PROVIDERS}")
 
     def ses_topics(self) -> list[str]:

@@ -177,8 +177,9 @@ class Ingest:
             for item in items:
                 if item.kind not in self.kinds:
                     continue
-                report = BounceReport(item.kind, (item.recipient,), item.status,
-                                      item.diagnostic, policy=item.policy)  # fmt: skip
+                report = BounceReport(
+                    item.kind, (item.recipient,), item.status, item.diagnostic, policy=item.policy
+                )
                 delivery = None
                 if item.message_id:
                     delivery = self._by_message_id(conn, item.message_id.encode())

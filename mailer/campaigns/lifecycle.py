@@ -72,21 +72,31 @@ def approve(database: Database, campaign: Campaign, source: str, *, by: str, now
         stored = stored_campaigns.find(conn, campaign.slug, lock=True)
         if stored is None:
             campaign_id = stored_campaigns.insert(
-                conn, slug=campaign.slug, state="draft", source=source,
-                source_hash=source_hash(source), now=now,
-            )  # fmt: skip
+                conn,
+                slug=campaign.slug,
+                state="draft",
+                source=source,
+                source_hash=source_hash(source),
+                now=now,
+            )
             current = "draft"
         else:
             campaign_id, current = stored.id, stored.state
             if current == "scheduled":
                 current = "approved"
-                stored_campaigns.set_schedule(conn, campaign_id, send_at=None, now=now,
-                                              expected="scheduled")  # fmt: skip
+                stored_campaigns.set_schedule(
+                    conn, campaign_id, send_at=None, now=now, expected="scheduled"
+                )
         transition(campaign.slug, current, "approve")
         stored_campaigns.set_approval(
-            conn, campaign_id, source=source, source_hash=source_hash(source), by=by, now=now,
+            conn,
+            campaign_id,
+            source=source,
+            source_hash=source_hash(source),
+            by=by,
+            now=now,
             expected=current,
-        )  # fmt: skip
+        )
     return "approved"
 
 
@@ -128,8 +138,9 @@ def schedule(
         transition(campaign.slug, stored.state, "schedule")
         if stored.source_hash != source_hash(source):
             approver = stored.approved_by or "campaign.toml"
-            raise Conflict(f"campaign {campaign.slug!r} changed since {approver} approved it; "
-                           "approve it again")  # fmt: skip
+            raise Conflict(
+                f"campaign {campaign.slug!r} changed since {approver} approved it; approve it again"
+            )
         forced = forced_by if failing else None
         stored_campaigns.set_schedule(
             conn, stored.id, send_at=send_at, now=now, expected=stored.state, forced_by=forced
@@ -144,8 +155,7 @@ def unschedule(database: Database, slug: str, *, now: datetime) -> str:
         if stored is None:
             raise NotFound("campaign", slug)
         target = transition(slug, stored.state, "unschedule")
-        stored_campaigns.set_schedule(conn, stored.id, send_at=None, now=now,
-                                      expected=stored.state)  # fmt: skip
+        stored_campaigns.set_schedule(conn, stored.id, send_at=None, now=now, expected=stored.state)
     return target
 
 

@@ -71,13 +71,13 @@ def one_offs(database: Database, campaigns_dir: Path) -> list[OneOff]:
         if states.get(issue.slug, "draft") not in {"draft", "approved", "scheduled"}:
             continue
         assert issue.send_at is not None
-        found[issue.slug] = _one_off(issue, one_off.to_utc(issue.send_at, issue.timezone),
-                                     "campaign.toml")  # fmt: skip
+        found[issue.slug] = _one_off(
+            issue, one_off.to_utc(issue.send_at, issue.timezone), "campaign.toml"
+        )
     for row in scheduled:
         assert row.send_at is not None
         loaded, _ = source.load(campaigns_dir / row.slug)
-        found[row.slug] = _one_off(loaded, row.send_at, row.approved_by or "staff",
-                                   slug=row.slug)  # fmt: skip
+        found[row.slug] = _one_off(loaded, row.send_at, row.approved_by or "staff", slug=row.slug)
     return sorted(found.values(), key=lambda item: item.planned.planned_at)
 
 
@@ -106,10 +106,15 @@ class OccurrenceRunner:
         detail = f"past its deadline ({planned.deadline_at:%Y-%m-%d %H:%M} UTC)" if late else ""
         with self.database.write() as conn:
             claimed = stored.claim(
-                conn, series=planned.series, period_key=planned.period,
-                planned_at=planned.planned_at, deadline_at=planned.deadline_at,
-                state="skipped" if late else "pending", detail=detail, now=now,
-            )  # fmt: skip
+                conn,
+                series=planned.series,
+                period_key=planned.period,
+                planned_at=planned.planned_at,
+                deadline_at=planned.deadline_at,
+                state="skipped" if late else "pending",
+                detail=detail,
+                now=now,
+            )
         if not claimed:
             return None
         if late:
@@ -134,8 +139,14 @@ class OccurrenceRunner:
             if outcome.slug is not None and outcome.state == "started":
                 campaign = stored_campaigns.find(conn, outcome.slug)
                 campaign_id = campaign.id if campaign else None
-            stored.finish(conn, found.id, state=outcome.state, detail=outcome.detail,
-                          campaign_id=campaign_id, now=self.clock())  # fmt: skip
+            stored.finish(
+                conn,
+                found.id,
+                state=outcome.state,
+                detail=outcome.detail,
+                campaign_id=campaign_id,
+                now=self.clock(),
+            )
         return self._told(outcome)
 
     def _decide(self, planned: Planned) -> Outcome:
@@ -155,9 +166,11 @@ class OccurrenceRunner:
         approved = [(path, issue) for path, issue in issues if self._approved(path, issue)]
         if not approved:
             drafts = ", ".join(issue.slug for _, issue in issues) or "none"
-            what = f"{slug} was not approved by its send time" if slug else (
-                f"no approved issue for {series} {period} (drafts: {drafts})"
-            )  # fmt: skip
+            what = (
+                f"{slug} was not approved by its send time"
+                if slug
+                else (f"no approved issue for {series} {period} (drafts: {drafts})")
+            )
             return Outcome(series, period, "missed", what, slug)
         if len(approved) > 1:
             names = ", ".join(issue.slug for _, issue in approved)
@@ -166,23 +179,32 @@ class OccurrenceRunner:
         with self.database.read() as conn:
             already = stored_campaigns.find(conn, issue.slug)
         if already is not None and already.state not in {"draft", "approved", "scheduled"}:
-            return Outcome(series, period, "started", f"{issue.slug} was already {already.state}",
-                           issue.slug)  # fmt: skip
+            return Outcome(
+                series, period, "started", f"{issue.slug} was already {already.state}", issue.slug
+            )
         errors = [
-            p for p in lint_campaign(path, self.database, self.make_composer)
+            p
+            for p in lint_campaign(path, self.database, self.make_composer)
             if p.severity == "error"
-        ]  # fmt: skip
+        ]
         if errors:
             listed = "; ".join(str(p) for p in errors[:5])
-            return Outcome(series, period, "failed", f"{issue.slug} does not lint: {listed}",
-                           issue.slug)  # fmt: skip
+            return Outcome(
+                series, period, "failed", f"{issue.slug} does not lint: {listed}", issue.slug
+            )
         text = source.campaign_file(path).read_text(encoding="utf-8")
         refused = self._preflight_refuses(path, issue, text)
         if refused:
             return Outcome(series, period, "failed", refused, issue.slug)
         queued = lifecycle.start(self.database, issue, text, now=self.clock())
-        return Outcome(series, period, "started", f"{issue.slug}: {queued} deliveries queued",
-                       issue.slug, queued)  # fmt: skip
+        return Outcome(
+            series,
+            period,
+            "started",
+            f"{issue.slug}: {queued} deliveries queued",
+            issue.slug,
+            queued,
+        )
 
     def _preflight_refuses(self, path: Path, issue: Campaign, text: str) -> str:
         """Why preflight stops this send ("" when it passes, is off, or an approver forced
@@ -211,8 +233,14 @@ class OccurrenceRunner:
     @staticmethod
     def _told(outcome: Outcome) -> Outcome:
         level = logging.INFO if outcome.state == "started" else logging.WARNING
-        log.log(level, "series %s, period %s: %s (%s)", outcome.series, outcome.period,
-                outcome.state, outcome.detail)  # fmt: skip
+        log.log(
+            level,
+            "series %s, period %s: %s (%s)",
+            outcome.series,
+            outcome.period,
+            outcome.state,
+            outcome.detail,
+        )
         return outcome
 
 

@@ -85,11 +85,19 @@ def summary(database: Database, slug: str, campaign: Campaign | None = None) -> 
     if stored is None:
         return Summary(slug, "draft", False, subject=_subject(campaign))
     return Summary(
-        slug, stored.state, True, counts, stored.approved_by, stored.approved_at,
-        stored.send_at, stored.started_at, stored.finished_at, _subject(campaign),
+        slug,
+        stored.state,
+        True,
+        counts,
+        stored.approved_by,
+        stored.approved_at,
+        stored.send_at,
+        stored.started_at,
+        stored.finished_at,
+        _subject(campaign),
         preflight_forced_by=stored.preflight_forced_by,
         preflight_forced_at=stored.preflight_forced_at,
-    )  # fmt: skip
+    )
 
 
 def all_campaigns(database: Database, campaigns_dir: Path) -> list[Summary]:

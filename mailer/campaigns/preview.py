@@ -82,9 +82,17 @@ def preview_languages(
         values = composer.personal_values(variant, PREVIEW_RECIPIENT)
         message = variant.render(values)
         written += _write(
-            out, language, composer, variant, message, PREVIEW_RECIPIENT, values,
-            sender=sender, domain=domain, now=now,
-        )  # fmt: skip
+            out,
+            language,
+            composer,
+            variant,
+            message,
+            PREVIEW_RECIPIENT,
+            values,
+            sender=sender,
+            domain=domain,
+            now=now,
+        )
     return written
 
 
@@ -102,7 +110,15 @@ def preview_recipient(
     variant, values, message = preview_as(composer, recipient)
     name = re.sub(r"[^A-Za-z0-9._-]", "_", recipient.email)
     files = _write(
-        out, name, composer, variant, message, recipient, values,
-        sender=sender, domain=domain, now=now,
-    )  # fmt: skip
+        out,
+        name,
+        composer,
+        variant,
+        message,
+        recipient,
+        values,
+        sender=sender,
+        domain=domain,
+        now=now,
+    )
     return variant.key, files

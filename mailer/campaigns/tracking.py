@@ -101,9 +101,13 @@ def record_open(database: Database, keys: dict[str, str], token: str, *, now: da
         if events.seen_since(conn, found.delivery_id, OPEN, None, now - REPEAT_WINDOW):
             return False
         events.record(
-            conn, kind=OPEN, delivery_id=found.delivery_id, campaign_id=found.campaign_id,
-            link=None, now=now,
-        )  # fmt: skip
+            conn,
+            kind=OPEN,
+            delivery_id=found.delivery_id,
+            campaign_id=found.campaign_id,
+            link=None,
+            now=now,
+        )
     return True
 
 
@@ -135,9 +139,13 @@ def follow_click(
             and not events.seen_since(conn, found.delivery_id, CLICK, position, now - REPEAT_WINDOW)
         ):
             events.record(
-                conn, kind=CLICK, delivery_id=found.delivery_id, campaign_id=found.campaign_id,
-                link=position, now=now,
-            )  # fmt: skip
+                conn,
+                kind=CLICK,
+                delivery_id=found.delivery_id,
+                campaign_id=found.campaign_id,
+                link=position,
+                now=now,
+            )
     return destinations[position]
 
 

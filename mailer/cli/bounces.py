@@ -50,8 +50,14 @@ def parse_command(ctx: click.Context, files: tuple[Path, ...], as_json: bool) ->
             report = classify(raw)
         except (OSError, ValueError, BounceRefused) as exc:
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-            record.update(kind=Kind.NOT_BOUNCE.value, recipients=[], status=None,
-                          diagnostic=None, delivery=None, error=reason)  # fmt: skip
+            record.update(
+                kind=Kind.NOT_BOUNCE.value,
+                recipients=[],
+                status=None,
+                diagnostic=None,
+                delivery=None,
+                error=reason,
+            )
         else:
             delivery = delivery_of_bounce_token(keys, report.token)
             record.update(

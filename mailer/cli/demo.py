@@ -132,15 +132,25 @@ def demo(
         _compose(app, campaign_path, preview)
     _send(cli, campaign_path, outbox)
     settings = cli.settings()
-    organisation = {"name": settings.organisation.name, "address": settings.organisation.address,
-                    "website": settings.organisation.website}  # fmt: skip
-    demo_web.write_config(serve_config, database=database, outbox=outbox,
-                          key=settings.secrets.key, organisation=organisation)  # fmt: skip
+    organisation = {
+        "name": settings.organisation.name,
+        "address": settings.organisation.address,
+        "website": settings.organisation.website,
+    }
+    demo_web.write_config(
+        serve_config,
+        database=database,
+        outbox=outbox,
+        key=settings.secrets.key,
+        organisation=organisation,
+    )
     with cli.app(require_secret=False) as app:
         password = demo_web.add_staff(app)
     click.secho("== the web UI", bold=True)
-    click.echo(f"  make serve, then open {settings.web.base_url}/staff/ and sign in as "
-               f"{demo_web.STAFF_EMAIL} with the password {password}")  # fmt: skip
+    click.echo(
+        f"  make serve, then open {settings.web.base_url}/staff/ and sign in as "
+        f"{demo_web.STAFF_EMAIL} with the password {password}"
+    )
     click.echo(
         f"  (settings in {serve_config}; the public pages: {settings.web.base_url}/subscribe)"
     )
@@ -158,15 +168,20 @@ def _compose(app: App, campaign_path: Path, preview: Path) -> None:
     click.secho(f"== previews in {preview}/", bold=True)
     sender = issue.sender or app.settings.sender.from_
     files = preview_languages(
-        composer, preview, list(issue.languages),
-        sender=sender, domain=app.settings.sender.domain, now=app.clock(),
-    )  # fmt: skip
+        composer,
+        preview,
+        list(issue.languages),
+        sender=sender,
+        domain=app.settings.sender.domain,
+        now=app.clock(),
+    )
     click.echo("  " + " ".join(sorted(f.name for f in files)))
     click.secho(f"== audience of {issue.slug}", bold=True)
     report = audience(app.database, composer)
-    click.echo(f"  {report.total} recipients; per language: " + ", ".join(
-        f"{language} {n}" for language, n in report.by_language.most_common()
-    ))  # fmt: skip
+    click.echo(
+        f"  {report.total} recipients; per language: "
+        + ", ".join(f"{language} {n}" for language, n in report.by_language.most_common())
+    )
     click.echo(f"  {len(report.by_variant)} variants (recipients, language, items), largest first:")
     for key, n in report.by_variant.most_common(DEMO_VARIANTS):
         click.echo(f"  {n:6}  {key.language:3} {', '.join(key.items)}")
@@ -209,8 +224,11 @@ def _occurrence(app: App, campaign_path: Path, scratch: Path) -> int:
     series_name, period = str(issue.extra["series"]), str(issue.extra["period"])
     series = load_series(Path(app.settings.paths.campaigns) / f"{series_name}.series.toml")
     deadline = format_deadline(series.deadline)
-    click.secho(f"== series {series_name}: {series.rule} at {series.time:%H:%M} "
-                f"{series.timezone}, deadline {deadline}", bold=True)  # fmt: skip
+    click.secho(
+        f"== series {series_name}: {series.rule} at {series.time:%H:%M} "
+        f"{series.timezone}, deadline {deadline}",
+        bold=True,
+    )
     upcoming = occurrences(series, after=datetime.now(UTC), count=3)
     click.echo("  next: " + ", ".join(moment.isoformat() for moment in upcoming))
     # the demo approves a copy of the issue (the real one stays a draft) and does not wait for
@@ -219,11 +237,14 @@ def _occurrence(app: App, campaign_path: Path, scratch: Path) -> int:
     copy = scratch / campaign_path.name
     shutil.copytree(campaign_path, copy)
     toml = copy / "campaign.toml"
-    toml.write_text(toml.read_text(encoding="utf-8").replace("approved = false", "approved = true"),
-                    encoding="utf-8")  # fmt: skip
+    toml.write_text(
+        toml.read_text(encoding="utf-8").replace("approved = false", "approved = true"),
+        encoding="utf-8",
+    )
     start = datetime(int(period[:4]), int(period[5:7]), 1, tzinfo=series.zone) - timedelta(days=1)
-    moment = next(m for m in occurrences(series, after=start, count=3)
-                  if period_of(series, m) == period)  # fmt: skip
+    moment = next(
+        m for m in occurrences(series, after=start, count=3) if period_of(series, m) == period
+    )
     now = app.clock()
     planned = dataclasses.replace(
         planned_of(series, moment), planned_at=now, deadline_at=now + series.deadline
@@ -231,8 +252,10 @@ def _occurrence(app: App, campaign_path: Path, scratch: Path) -> int:
     runner = OccurrenceRunner(app.database, scratch, app.composer, app.clock)
     outcome = runner.fire(planned)
     assert outcome is not None
-    click.echo(f"  occurrence {period} (planned {moment.isoformat()}, fired now): "
-               f"{outcome.state}, {outcome.detail}")  # fmt: skip
+    click.echo(
+        f"  occurrence {period} (planned {moment.isoformat()}, fired now): "
+        f"{outcome.state}, {outcome.detail}"
+    )
     again = runner.fire(planned)
     click.echo(f"  the same occurrence fired again: {'nothing done' if again is None else again}")
     _one_off(app, copy, scratch)
@@ -246,16 +269,22 @@ def _one_off(app: App, issue_path: Path, scratch: Path) -> None:
     toml = copy / "campaign.toml"
     local = one_off.to_local(app.clock(), "Europe/Belgrade")
     dropped = ("series =", "period =", "send_at =", "approved =")
-    kept = [line for line in toml.read_text(encoding="utf-8").splitlines()
-            if not line.startswith(dropped)]  # fmt: skip
-    toml.write_text(f'send_at = "{local:%Y-%m-%dT%H:%M}"\napproved = false\n' + "\n".join(kept),
-                    encoding="utf-8")  # fmt: skip
+    kept = [
+        line
+        for line in toml.read_text(encoding="utf-8").splitlines()
+        if not line.startswith(dropped)
+    ]
+    toml.write_text(
+        f'send_at = "{local:%Y-%m-%dT%H:%M}"\napproved = false\n' + "\n".join(kept),
+        encoding="utf-8",
+    )
     runner = OccurrenceRunner(app.database, scratch, app.composer, app.clock)
     for item in one_offs(app.database, scratch):
         outcome = runner.fire(item.planned)
         assert outcome is not None
-        click.secho(f"== one-off send {item.slug} at {item.planned.period} {item.timezone}",
-                    bold=True)  # fmt: skip
+        click.secho(
+            f"== one-off send {item.slug} at {item.planned.period} {item.timezone}", bold=True
+        )
         click.echo(f"  occurrence {item.planned.series}: {outcome.state}, {outcome.detail}")
 
 
@@ -276,8 +305,9 @@ def _bounce(cli: CliState, outbox: Path) -> None:
                 receiver.rules(), "127.0.0.1", 0, hostname=receiver.domain, max_bytes=1 << 20
             )
             port = server.sockets[0].getsockname()[1]
-            click.secho(f"== bounces: the receiver for @{receiver.domain} on 127.0.0.1:{port}",
-                        bold=True)  # fmt: skip
+            click.secho(
+                f"== bounces: the receiver for @{receiver.domain} on 127.0.0.1:{port}", bold=True
+            )
             returned = []
             async with server:
                 for path, (status, text) in zip(captured, DEMO_BOUNCES, strict=True):
@@ -285,19 +315,26 @@ def _bounce(cli: CliState, outbox: Path) -> None:
                     return_path = str(message["X-Capture-Mail-From"])
                     rcpt = str(message["X-Capture-Rcpt-To"])
                     report = delivery_report(
-                        path.read_bytes(), return_path=return_path, recipient=rcpt,
-                        status=status, diagnostic=text.format(rcpt=rcpt), date=app.clock(),
-                    )  # fmt: skip
+                        path.read_bytes(),
+                        return_path=return_path,
+                        recipient=rcpt,
+                        status=status,
+                        diagnostic=text.format(rcpt=rcpt),
+                        date=app.clock(),
+                    )
                     reply = await deliver_null("127.0.0.1", port, return_path, report)
                     click.echo(f"  {status} report for {rcpt} to {return_path[:40]}…: {reply}")
                     returned.append((rcpt, status))
             for row in history.events(app.database, limit=len(DEMO_BOUNCES)):
-                click.echo(f"  recorded: {row['kind']} {row['status']} {row['recipient']} "
-                           f"(by {row['attributed_by']}): {row['action']}")  # fmt: skip
+                click.echo(
+                    f"  recorded: {row['kind']} {row['status']} {row['recipient']} "
+                    f"(by {row['attributed_by']}): {row['action']}"
+                )
             for rcpt, _ in returned:
                 record = people.show(app.database, rcpt)
-                click.echo(f"  {rcpt}: status {record['status']}, "
-                           f"bounce score {record['bounce_score']:g}")  # fmt: skip
+                click.echo(
+                    f"  {rcpt}: status {record['status']}, bounce score {record['bounce_score']:g}"
+                )
         return returned
 
     asyncio.run(main())

@@ -31,18 +31,25 @@ def demo_key(config: Path) -> str:
     return key if isinstance(key, str) and len(key) >= 32 else secrets.token_urlsafe(32)
 
 
-def write_config(config: Path, *, database: Path, outbox: Path, key: str,
-                 organisation: Mapping[str, str]) -> None:  # fmt: skip
+def write_config(
+    config: Path, *, database: Path, outbox: Path, key: str, organisation: Mapping[str, str]
+) -> None:
     """Writes the settings ``make serve`` runs with (JSON strings are valid TOML strings)."""
     q = json.dumps
     lines = [
         "# Written by `mailer demo` for `make serve`; rewritten on every run.",
-        "[database]", f"url = {q(f'sqlite:///{database}')}",
-        "[smtp]", 'host = "127.0.0.1"', f"port = {CAPTURE_PORT}",
-        "[web]", f"outbox = {q(str(outbox))}",
-        "[secrets]", f"key = {q(key)}",
-        "[organisation]", *(f"{name} = {q(value)}" for name, value in organisation.items()),
-    ]  # fmt: skip
+        "[database]",
+        f"url = {q(f'sqlite:///{database}')}",
+        "[smtp]",
+        'host = "127.0.0.1"',
+        f"port = {CAPTURE_PORT}",
+        "[web]",
+        f"outbox = {q(str(outbox))}",
+        "[secrets]",
+        f"key = {q(key)}",
+        "[organisation]",
+        *(f"{name} = {q(value)}" for name, value in organisation.items()),
+    ]
     config.parent.mkdir(parents=True, exist_ok=True)
     config.write_text("\n".join(lines) + "\n", encoding="utf-8")
 

@@ -52,8 +52,9 @@ def list_command(ctx: click.Context, after: str | None) -> None:
     with state(ctx).app(require_secret=False) as app:  # reads only
         pending = one_offs(app.database, campaigns)
     if pending:
-        click.echo("\none-off\tscheduled by\tdeadline\tsend at (local)\tsend at (UTC)"
-                   "\tlast outcome")  # fmt: skip
+        click.echo(
+            "\none-off\tscheduled by\tdeadline\tsend at (local)\tsend at (UTC)\tlast outcome"
+        )
         for item in pending:
             click.echo(_one_off_line(ctx, item))
     if not files and not pending:

@@ -45,8 +45,9 @@ def load_all_series(app: App) -> list[Series]:
 
 async def _web(app: App, listen: str, stop: asyncio.Event) -> None:
     host, port = split_listen(listen)
-    config = uvicorn.Config(create_app(app), host=host, port=port, log_config=None,
-                            lifespan="off", access_log=False)  # fmt: skip
+    config = uvicorn.Config(
+        create_app(app), host=host, port=port, log_config=None, lifespan="off", access_log=False
+    )
     server = _EmbeddedServer(config)
     serving = asyncio.create_task(server.serve())
     await stop.wait()
@@ -65,8 +66,13 @@ async def _worker(app: App, stop: asyncio.Event) -> None:
 async def _receiver(app: App, stop: asyncio.Event) -> None:
     host, port = split_listen(app.settings.bounces.listen)
     receiver = make_receiver(app)
-    server = await start_inbound(receiver.rules(), host, port, hostname=receiver.domain,
-                                 max_bytes=app.settings.bounces.max_message_bytes)  # fmt: skip
+    server = await start_inbound(
+        receiver.rules(),
+        host,
+        port,
+        hostname=receiver.domain,
+        max_bytes=app.settings.bounces.max_message_bytes,
+    )
     log.info("bounce receiver listening", extra={"listen": f"{host}:{port}"})
     async with server:
         await stop.wait()
@@ -80,8 +86,9 @@ async def _mailbox(app: App, stop: asyncio.Event) -> None:
     while not stop.is_set():
         try:
             result = await asyncio.to_thread(fetch_bounces, app.bounce_ingest(), mailbox)
-            log.info("bounce mailbox read", extra={"recognised": result.recognised,
-                                                   "left": result.left})  # fmt: skip
+            log.info(
+                "bounce mailbox read", extra={"recognised": result.recognised, "left": result.left}
+            )
         except Exception:
             log.exception("bounce mailbox failed; trying again next interval")
         with contextlib.suppress(TimeoutError):
@@ -108,8 +115,10 @@ def serve(ctx: click.Context, listen: str | None, no_worker: bool, no_scheduler:
             parts.append(SchedulerService(app, series).run(stop))
         if app.settings.bounces.listen:
             parts.append(_receiver(app, stop))
-        log.info("mailer serving", extra={"web": listen or app.settings.web.listen,
-                                           "series": [s.name for s in series]})  # fmt: skip
+        log.info(
+            "mailer serving",
+            extra={"web": listen or app.settings.web.listen, "series": [s.name for s in series]},
+        )
         await asyncio.gather(*parts)
         log.info("mailer stopped")
 
@@ -125,8 +134,10 @@ def scheduler(ctx: click.Context) -> None:
     logs.configure(key=app.settings.secrets.key)
     series = load_all_series(app)
     if not series:
-        log.info("no *.series.toml yet; scheduling one-off sends only",
-                 extra={"campaigns": app.settings.paths.campaigns})  # fmt: skip
+        log.info(
+            "no *.series.toml yet; scheduling one-off sends only",
+            extra={"campaigns": app.settings.paths.campaigns},
+        )
 
     async def main() -> None:
         stop = stop_on_signals()

@@ -21,9 +21,12 @@ def tokens() -> None:
 @tokens.command("add")
 @click.argument("name")
 @click.option(
-    "--scope", "scopes", multiple=True, type=click.Choice(list(use_case.SCOPES)),
+    "--scope",
+    "scopes",
+    multiple=True,
+    type=click.Choice(list(use_case.SCOPES)),
     help=f"What the token may do (repeatable). {_SCOPE_HELP}.",
-)  # fmt: skip
+)
 @click.option("--all-scopes", is_flag=True, help="Every scope.")
 @click.pass_context
 def tokens_add(ctx: click.Context, name: str, scopes: tuple[str, ...], all_scopes: bool) -> None:

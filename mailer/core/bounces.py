@@ -76,8 +76,13 @@ def _address(field: object) -> str | None:
 
 def _token(message: Message) -> str | None:
     for name in (
-        "To", "Delivered-To", "X-Original-To", "Envelope-To", "X-Envelope-To", "Return-Path",
-    ):  # fmt: skip
+        "To",
+        "Delivered-To",
+        "X-Original-To",
+        "Envelope-To",
+        "X-Envelope-To",
+        "Return-Path",
+    ):
         for value in message.get_all(name) or []:
             match = VERP.search(str(value))
             if match:

@@ -13,10 +13,15 @@ TRANSITIONS: Final[dict[str, dict[str, str]]] = {
     "start": {"draft": "sending", "approved": "sending", "scheduled": "sending"},
     "pause": {"sending": "paused"},
     "resume": {"paused": "sending"},
-    "cancel": {"draft": "cancelled", "approved": "cancelled", "scheduled": "cancelled",
-               "sending": "cancelled", "paused": "cancelled"},
+    "cancel": {
+        "draft": "cancelled",
+        "approved": "cancelled",
+        "scheduled": "cancelled",
+        "sending": "cancelled",
+        "paused": "cancelled",
+    },
     "finish": {"sending": "sent"},
-}  # fmt: skip
+}
 FINAL: Final = frozenset({"sent", "cancelled", "failed"})
 
 

@@ -25,10 +25,26 @@ ITEM_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,79}")
 _BREAK = re.compile(r"[\r\n\u0085\u2028\u2029\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _ENCODED_WORD = re.compile(r"=\?[^?\s]*\?[bBqQ]\?")  # RFC 2047: a reader would decode it
 TOP_KEYS = frozenset(
-    {"template", "from", "lists", "segment", "languages", "fallback", "send_at", "timezone",
-     "approved", "min_items", "content", "items", "series", "period", "tracking", "deadline",
-     "notify"}
-)  # fmt: skip
+    {
+        "template",
+        "from",
+        "lists",
+        "segment",
+        "languages",
+        "fallback",
+        "send_at",
+        "timezone",
+        "approved",
+        "min_items",
+        "content",
+        "items",
+        "series",
+        "period",
+        "tracking",
+        "deadline",
+        "notify",
+    }
+)
 ITEM_KEYS = frozenset({"id", "link", "image", "countries", "interests", "content"})
 
 
@@ -131,8 +147,10 @@ class _Checker:
                 key, "contains a line break or control character (it would start a new header)"
             )
         if _ENCODED_WORD.search(value):
-            self.error(key, "contains an encoded-word (=?…?=); write the text itself, it is "
-                       "encoded when sent")  # fmt: skip
+            self.error(
+                key,
+                "contains an encoded-word (=?…?=); write the text itself, it is encoded when sent",
+            )
         return value.strip()
 
     def strings(self, data: Mapping[str, Any], key: str) -> list[str]:
@@ -185,9 +203,11 @@ def parse_campaign(
     deadline = check_deadline(data["deadline"], check.error) if "deadline" in data else None
     notify = check_notify(data.get("notify", []), check.error)
     if "series" in data and ("deadline" in data or "notify" in data):
-        check.warning("deadline" if "deadline" in data else "notify",
-                      "an issue of a series takes its deadline and notify from the series file; "
-                      "this key is for one-off sends with send_at")  # fmt: skip
+        check.warning(
+            "deadline" if "deadline" in data else "notify",
+            "an issue of a series takes its deadline and notify from the series file; "
+            "this key is for one-off sends with send_at",
+        )
     content = _content(check, data, languages)
     items = _items(check, data, languages)
     if not items:

@@ -56,8 +56,9 @@ def format_deadline(delta: timedelta) -> str:
 
 def check_deadline(raw: object, error: Report) -> timedelta | None:
     if raw is None:
-        error("deadline", 'is missing: how late after the planned time it may still go out, '
-                          'e.g. "6h"')  # fmt: skip
+        error(
+            "deadline", 'is missing: how late after the planned time it may still go out, e.g. "6h"'
+        )
         return None
     if not isinstance(raw, str):
         error("deadline", f'must be text such as "6h", "2d", "90m" or "PT6H", not {raw!r}')

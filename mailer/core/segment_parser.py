@@ -70,8 +70,11 @@ def parse_segment(text: str) -> Segment:
             text, 1, "the segment is empty; write a condition such as country = GE"
         )
     if len(text) > MAX_LENGTH:
-        raise SegmentSyntaxError(text[:60], 1, f"the segment is longer than {MAX_LENGTH} "
-                                 "characters; use a list or fewer conditions")  # fmt: skip
+        raise SegmentSyntaxError(
+            text[:60],
+            1,
+            f"the segment is longer than {MAX_LENGTH} characters; use a list or fewer conditions",
+        )
     tree = _tree(text)
     _check_size(tree, text)
     return _build(tree, text)
@@ -88,14 +91,18 @@ def _check_size(tree: Tree[Token], text: str) -> None:
             if depth > MAX_DEPTH:
                 first = next(node.scan_values(lambda v: isinstance(v, Token)), None)
                 column = _column(first) if isinstance(first, Token) else 1
-                raise SegmentSyntaxError(text, column, f"nested more than {MAX_DEPTH} levels "
-                                         "deep; write it flatter")  # fmt: skip
+                raise SegmentSyntaxError(
+                    text, column, f"nested more than {MAX_DEPTH} levels deep; write it flatter"
+                )
             stack.extend((child, depth) for child in node.children if isinstance(child, Tree))
         else:
             conditions += 1
             if conditions > MAX_CONDITIONS:
-                raise SegmentSyntaxError(text, 1, f"more than {MAX_CONDITIONS} conditions; "
-                                         "use a list or an interest instead")  # fmt: skip
+                raise SegmentSyntaxError(
+                    text,
+                    1,
+                    f"more than {MAX_CONDITIONS} conditions; use a list or an interest instead",
+                )
 
 
 def _tree(text: str) -> Tree[Token]:

@@ -36,9 +36,19 @@ KEYS: Final = frozenset({"rule", "time", "timezone", "deadline", "notify", "desc
 
 FREQS: Final = ("YEARLY", "MONTHLY", "WEEKLY", "DAILY")
 RRULE_PARTS: Final = frozenset(
-    {"FREQ", "INTERVAL", "UNTIL", "BYMONTH", "BYMONTHDAY", "BYDAY", "BYSETPOS", "BYYEARDAY",
-     "BYWEEKNO", "WKST"}
-)  # fmt: skip
+    {
+        "FREQ",
+        "INTERVAL",
+        "UNTIL",
+        "BYMONTH",
+        "BYMONTHDAY",
+        "BYDAY",
+        "BYSETPOS",
+        "BYYEARDAY",
+        "BYWEEKNO",
+        "WKST",
+    }
+)
 _REFUSED_PARTS: Final = {
     "COUNT": "COUNT cannot be used (a series has no first occurrence to count from); "
     "end it with UNTIL=YYYYMMDD",
@@ -52,8 +62,20 @@ _BYDAY: Final = re.compile(r"([+-]?\d{1,2})?(MO|TU|WE|TH|FR|SA|SU)")
 _UNTIL: Final = re.compile(r"\d{8}(T\d{6})?")
 
 # Names crontab accepts, counted from the field's lowest value (January = 1, Sunday = 0).
-CRON_MONTHS: Final = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
-                      "nov", "dec")  # fmt: skip
+CRON_MONTHS: Final = (
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "may",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "oct",
+    "nov",
+    "dec",
+)
 CRON_WEEKDAYS: Final = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")  # 0 (and 7) is Sunday
 _CRON_ELEMENT: Final = re.compile(r"(\*|[a-z0-9]+(?:-[a-z0-9]+)?)(?:/(\d+))?")
 
@@ -188,8 +210,11 @@ def check_series(
         problems.append(Problem("error", where, key, message))
 
     if not NAME.fullmatch(name):
-        error("", f"the series name {name!r} (from the file name <name>.series.toml) must be "
-                  "lower-case letters, digits and hyphens, at most 63, e.g. digest")  # fmt: skip
+        error(
+            "",
+            f"the series name {name!r} (from the file name <name>.series.toml) must be "
+            "lower-case letters, digits and hyphens, at most 63, e.g. digest",
+        )
     for key in sorted(set(data) - KEYS):
         error(key, f"unknown key; known keys: {', '.join(sorted(KEYS))}")
     timezone = _timezone(data.get("timezone"), error)
@@ -271,9 +296,13 @@ def _rrule_problem(rule: str) -> str | None:
     if "BYMONTHDAY" in parts and freq == "WEEKLY":
         return "BYMONTHDAY does not work with FREQ=WEEKLY"
     checks = (
-        ("INTERVAL", 1, 1000, False), ("BYMONTH", 1, 12, False), ("BYMONTHDAY", 1, 31, True),
-        ("BYYEARDAY", 1, 366, True), ("BYWEEKNO", 1, 53, True), ("BYSETPOS", 1, 366, True),
-    )  # fmt: skip
+        ("INTERVAL", 1, 1000, False),
+        ("BYMONTH", 1, 12, False),
+        ("BYMONTHDAY", 1, 31, True),
+        ("BYYEARDAY", 1, 366, True),
+        ("BYWEEKNO", 1, 53, True),
+        ("BYSETPOS", 1, 366, True),
+    )
     for part, low, high, signed in checks:
         if part in parts and (reason := _numbers(parts[part], low, high, signed=signed)):
             return f"{part}: {reason}"
@@ -360,8 +389,11 @@ def _time_of_day(
 ) -> time | None:
     if kind == "cron":
         if raw is not None:
-            error("time", "a crontab rule has its own minute and hour: remove `time`, or "
-                          "write the rule as an RRULE")  # fmt: skip
+            error(
+                "time",
+                "a crontab rule has its own minute and hour: remove `time`, or "
+                "write the rule as an RRULE",
+            )
             return None
         if rule is None:
             return None

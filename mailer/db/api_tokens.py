@@ -23,9 +23,14 @@ class StoredToken:
 
 
 _COLUMNS = (
-    api_token.c.id, api_token.c.name, api_token.c.token_hash, api_token.c.scopes,
-    api_token.c.created_at, api_token.c.last_used_at, api_token.c.revoked_at,
-)  # fmt: skip
+    api_token.c.id,
+    api_token.c.name,
+    api_token.c.token_hash,
+    api_token.c.scopes,
+    api_token.c.created_at,
+    api_token.c.last_used_at,
+    api_token.c.revoked_at,
+)
 
 
 def _token(row: Any) -> StoredToken | None:

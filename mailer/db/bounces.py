@@ -237,9 +237,19 @@ def reset_score(conn: sa.Connection, subscriber_id: int) -> float:
 
 
 _LISTED = (
-    "id", "created_at", "source", "kind", "recipient", "status", "diagnostic", "attributed_by",
-    "action", "delivery_id", "verified", "applied_by",
-)  # fmt: skip
+    "id",
+    "created_at",
+    "source",
+    "kind",
+    "recipient",
+    "status",
+    "diagnostic",
+    "attributed_by",
+    "action",
+    "delivery_id",
+    "verified",
+    "applied_by",
+)
 
 
 def events(

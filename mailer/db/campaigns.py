@@ -27,10 +27,19 @@ class StoredCampaign:
 
 
 _COLUMNS = (
-    campaign.c.id, campaign.c.slug, campaign.c.state, campaign.c.source, campaign.c.source_hash,
-    campaign.c.started_at, campaign.c.finished_at, campaign.c.approved_by, campaign.c.approved_at,
-    campaign.c.send_at, campaign.c.preflight_forced_by, campaign.c.preflight_forced_at,
-)  # fmt: skip
+    campaign.c.id,
+    campaign.c.slug,
+    campaign.c.state,
+    campaign.c.source,
+    campaign.c.source_hash,
+    campaign.c.started_at,
+    campaign.c.finished_at,
+    campaign.c.approved_by,
+    campaign.c.approved_at,
+    campaign.c.send_at,
+    campaign.c.preflight_forced_by,
+    campaign.c.preflight_forced_at,
+)
 
 
 def find(conn: sa.Connection, slug: str, *, lock: bool = False) -> StoredCampaign | None:
@@ -56,11 +65,16 @@ def insert(
     statement = (
         sa.insert(campaign)
         .values(
-            slug=slug, state=state, source=source, source_hash=source_hash,
-            created_at=now, updated_at=now, started_at=now if state == "sending" else None,
+            slug=slug,
+            state=state,
+            source=source,
+            source_hash=source_hash,
+            created_at=now,
+            updated_at=now,
+            started_at=now if state == "sending" else None,
         )
         .returning(campaign.c.id)
-    )  # fmt: skip
+    )
     return int(conn.execute(statement).scalar_one())
 
 
@@ -118,10 +132,18 @@ def set_approval(
     statement = (
         sa.update(campaign)
         .where(campaign.c.id == campaign_id, campaign.c.state == expected)
-        .values(state="approved", source=source, source_hash=source_hash, approved_by=by,
-                approved_at=now, send_at=None, preflight_forced_by=None,
-                preflight_forced_at=None, updated_at=now)
-    )  # fmt: skip
+        .values(
+            state="approved",
+            source=source,
+            source_hash=source_hash,
+            approved_by=by,
+            approved_at=now,
+            send_at=None,
+            preflight_forced_by=None,
+            preflight_forced_at=None,
+            updated_at=now,
+        )
+    )
     return conn.execute(statement).rowcount == 1
 
 

@@ -63,10 +63,17 @@ def materialise(
         )
         columns = columns.where(~existing)
     statement = sa.insert(delivery).from_select(
-        ["campaign_id", "subscriber_id", "state", "attempts", "next_attempt_at", "created_at",
-         "updated_at"],
+        [
+            "campaign_id",
+            "subscriber_id",
+            "state",
+            "attempts",
+            "next_attempt_at",
+            "created_at",
+            "updated_at",
+        ],
         columns,
-    )  # fmt: skip
+    )
     # PostgreSQL's default plan_cache_mode while inserting: the foreign-key checks (two a row)
     # reuse their plans. An error aborts the transaction, and its rollback undoes the setting.
     postgres = conn.dialect.name == "postgresql"

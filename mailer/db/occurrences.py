@@ -119,7 +119,13 @@ def history(conn: sa.Connection, series: str, *, limit: int = 24) -> list[Occurr
 
 
 _COLUMNS = (
-    occurrence.c.id, occurrence.c.series, occurrence.c.period_key, occurrence.c.planned_at,
-    occurrence.c.deadline_at, occurrence.c.state, occurrence.c.campaign_id, occurrence.c.detail,
+    occurrence.c.id,
+    occurrence.c.series,
+    occurrence.c.period_key,
+    occurrence.c.planned_at,
+    occurrence.c.deadline_at,
+    occurrence.c.state,
+    occurrence.c.campaign_id,
+    occurrence.c.detail,
     occurrence.c.updated_at,
-)  # fmt: skip
+)

@@ -148,8 +148,15 @@ suppression = sa.Table(
 )
 
 CAMPAIGN_STATES = (
-    "draft", "approved", "scheduled", "sending", "paused", "sent", "cancelled", "failed",
-)  # fmt: skip
+    "draft",
+    "approved",
+    "scheduled",
+    "sending",
+    "paused",
+    "sent",
+    "cancelled",
+    "failed",
+)
 DELIVERY_STATES = ("queued", "sending", "sent", "deferred", "failed", "bounced", "skipped")
 
 campaign = sa.Table(

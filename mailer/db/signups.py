@@ -53,12 +53,21 @@ def insert_pending(
     statement = (
         sa.insert(subscriber)
         .values(
-            email=email, email_key=email_key, name=name, country=country, language=language,
-            status="unconfirmed", attributes={}, created_at=now, updated_at=now,
-            consent_source=source, consent_at=now, consent_ip=ip,
+            email=email,
+            email_key=email_key,
+            name=name,
+            country=country,
+            language=language,
+            status="unconfirmed",
+            attributes={},
+            created_at=now,
+            updated_at=now,
+            consent_source=source,
+            consent_at=now,
+            consent_ip=ip,
         )
         .returning(subscriber.c.id, subscriber.c.link_nonce)
-    )  # fmt: skip
+    )
     subscriber_id, nonce = conn.execute(statement).one()
     return int(subscriber_id), str(nonce)
 

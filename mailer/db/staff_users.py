@@ -23,9 +23,14 @@ class StaffUser:
 
 
 _COLUMNS = (
-    staff_user.c.id, staff_user.c.email, staff_user.c.password_hash, staff_user.c.disabled,
-    staff_user.c.created_at, staff_user.c.last_login_at, staff_user.c.sessions_valid_after,
-)  # fmt: skip
+    staff_user.c.id,
+    staff_user.c.email,
+    staff_user.c.password_hash,
+    staff_user.c.disabled,
+    staff_user.c.created_at,
+    staff_user.c.last_login_at,
+    staff_user.c.sessions_valid_after,
+)
 
 
 def _user(row: Any) -> StaffUser | None:

@@ -179,8 +179,7 @@ class CappedSandbox(ImmutableSandboxedEnvironment):
         ``~`` result passes ``text_cap`` (``~`` cannot be intercepted like ``+``)."""
         tree = super()._parse(source, name, filename)
         for loop in tree.find_all(nodes.For):
-            loop.iter = nodes.Filter(loop.iter, LOOP_FILTER, [], [], None, None,
-                                     lineno=loop.lineno)  # fmt: skip
+            loop.iter = nodes.Filter(loop.iter, LOOP_FILTER, [], [], None, None, lineno=loop.lineno)
         return _CapConcat().visit(tree)  # type: ignore[no-any-return]
 
     def concat(self, parts: Iterable[str]) -> str:

@@ -63,9 +63,12 @@ class SchedulerService:
 
     def __post_init__(self) -> None:
         self.runner = OccurrenceRunner(
-            self.app.database, Path(self.app.settings.paths.campaigns), self.app.composer,
-            lambda: self.clock().astimezone(UTC).replace(tzinfo=None), self.app.preflight().gate,
-        )  # fmt: skip
+            self.app.database,
+            Path(self.app.settings.paths.campaigns),
+            self.app.composer,
+            lambda: self.clock().astimezone(UTC).replace(tzinfo=None),
+            self.app.preflight().gate,
+        )
         self.leadership = Leadership(self.app.database)
         self._scheduler: AsyncIOScheduler | None = None
         self._fired: set[tuple[str, str]] = set()  # one-offs this process has handed on
@@ -158,10 +161,15 @@ class SchedulerService:
             planned = item.planned
             grace = (planned.deadline_at - planned.planned_at).total_seconds()
             self._scheduler.add_job(
-                self._fire_one_off, DateTrigger(run_date=planned.planned_at.replace(tzinfo=UTC)),
-                args=[item], id=name, replace_existing=True, coalesce=True, max_instances=1,
+                self._fire_one_off,
+                DateTrigger(run_date=planned.planned_at.replace(tzinfo=UTC)),
+                args=[item],
+                id=name,
+                replace_existing=True,
+                coalesce=True,
+                max_instances=1,
                 misfire_grace_time=max(1, int(grace)),
-            )  # fmt: skip
+            )
             self._one_off_jobs[name] = item.planned
             log.info(
                 "one-off send",
@@ -196,10 +204,15 @@ class SchedulerService:
             return
         moment = upcoming[0]
         self._scheduler.add_job(
-            self._fire, DateTrigger(run_date=moment), args=[series, moment], id=series.name,
-            replace_existing=True, coalesce=True, max_instances=1,
+            self._fire,
+            DateTrigger(run_date=moment),
+            args=[series, moment],
+            id=series.name,
+            replace_existing=True,
+            coalesce=True,
+            max_instances=1,
             misfire_grace_time=max(1, int(series.deadline.total_seconds())),
-        )  # fmt: skip
+        )
         log.info("next occurrence", extra={"series": series.name, "at": moment.isoformat()})
 
     async def _fire(self, series: Series, moment: datetime) -> None:
@@ -235,11 +248,14 @@ class SchedulerService:
         try:
             for number, address in enumerate(notify):
                 data = build_notice(
-                    sender=settings.sender.from_, to=address, subject=subject, text=text,
+                    sender=settings.sender.from_,
+                    to=address,
+                    subject=subject,
+                    text=text,
                     date=self.app.clock(),
                     message_id=f"<notice.{name}.{outcome.period.replace(':', '')}.{number}"
                     f"@{settings.sender.domain}>",
-                )  # fmt: skip
+                )
                 result = await relay.send(f"bounces@{settings.bounces.domain}", address, data)
                 to = address_tag(settings.secrets.key, address)
                 log.info("staff told", extra={"to": to, "result": result.action.value})

@@ -20,9 +20,18 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from mailer.errors import ConfigError
 
 SIGNED_HEADERS = (
-    "from", "to", "subject", "date", "message-id", "mime-version", "content-type",
-    "list-unsubscribe", "list-unsubscribe-post", "list-id", "feedback-id",
-)  # fmt: skip
+    "from",
+    "to",
+    "subject",
+    "date",
+    "message-id",
+    "mime-version",
+    "content-type",
+    "list-unsubscribe",
+    "list-unsubscribe-post",
+    "list-id",
+    "feedback-id",
+)
 _WSP = re.compile(rb"[ \t]+")
 _FOLD = re.compile(rb"\r\n(?=[ \t])")
 

@@ -62,9 +62,13 @@ def token_hash(secret: str) -> str:
 
 def _token(stored: StoredToken) -> ApiToken:
     return ApiToken(
-        stored.id, stored.name, tuple(stored.scopes.split()), stored.created_at,
-        stored.last_used_at, stored.revoked_at,
-    )  # fmt: skip
+        stored.id,
+        stored.name,
+        tuple(stored.scopes.split()),
+        stored.created_at,
+        stored.last_used_at,
+        stored.revoked_at,
+    )
 
 
 def check_name(name: str) -> str:

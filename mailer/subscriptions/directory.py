@@ -91,11 +91,19 @@ def create(
             raise Conflict(f"subscriber {given.email} exists already; change it with PATCH")
         list_ids = _list_ids(conn, lists)
         row = {
-            "email": given.email, "email_key": key, "name": given.name or "",
-            "country": given.country, "language": given.language, "status": status,
-            "attributes": dict(given.attributes), "created_at": now, "updated_at": now,
-            "consent_source": source, "consent_at": now, "consent_ip": ip,
-        }  # fmt: skip
+            "email": given.email,
+            "email_key": key,
+            "name": given.name or "",
+            "country": given.country,
+            "language": given.language,
+            "status": status,
+            "attributes": dict(given.attributes),
+            "created_at": now,
+            "updated_at": now,
+            "consent_source": source,
+            "consent_at": now,
+            "consent_ip": ip,
+        }
         subscriber_id = queries.insert_subscribers(conn, [row])[key]
         interest_ids = queries.interest_ids(conn, given.interests)
         signups.set_interests(conn, subscriber_id, interest_ids.values())
@@ -179,9 +187,17 @@ def update(database: Database, ref: str, changes: Changes, *, now: datetime) -> 
         fields = {name: row[name] for name in ("name", "country", "language")}
         fields.update(checked.profile)
         queries.update_subscribers(
-            conn, [{"id": subscriber_id, **fields, "status": status, "attributes": attributes,
-                    "updated_at": now}],
-        )  # fmt: skip
+            conn,
+            [
+                {
+                    "id": subscriber_id,
+                    **fields,
+                    "status": status,
+                    "attributes": attributes,
+                    "updated_at": now,
+                }
+            ],
+        )
         if checked.interests is not None:
             ids = queries.interest_ids(conn, checked.interests)
             signups.set_interests(conn, subscriber_id, ids.values())

@@ -59,9 +59,15 @@ def profile(database: Database, subscriber_id: int) -> Profile | None:
         interests = subscriber_queries.interests_of(conn, [subscriber_id])[subscriber_id]
         lists = signups.subscription_statuses(conn, subscriber_id)
     return Profile(
-        subscriber_id, row["email"], row["name"], row["country"], row["language"],
-        row["status"], tuple(interests), lists,
-    )  # fmt: skip
+        subscriber_id,
+        row["email"],
+        row["name"],
+        row["country"],
+        row["language"],
+        row["status"],
+        tuple(interests),
+        lists,
+    )
 
 
 def update(

@@ -199,10 +199,16 @@ def _request_signup(
         row = subscriber_queries.find_by_key(conn, key)
         if row is None:
             subscriber_id, nonce = signups.insert_pending(
-                conn, email=signup.email, email_key=key, name=signup.name,
-                country=signup.country, language=signup.language,
-                source=f"web:{signup.source or 'subscribe'}", ip=ip, now=now,
-            )  # fmt: skip
+                conn,
+                email=signup.email,
+                email_key=key,
+                name=signup.name,
+                country=signup.country,
+                language=signup.language,
+                source=f"web:{signup.source or 'subscribe'}",
+                ip=ip,
+                now=now,
+            )
             status, email, language, joined = "unconfirmed", signup.email, signup.language, {}
         else:
             subscriber_id, status, email = int(row["id"]), str(row["status"]), str(row["email"])
@@ -216,9 +222,13 @@ def _request_signup(
             joined = signups.subscription_statuses(conn, subscriber_id)
         if status == "unconfirmed":
             signups.set_profile(
-                conn, subscriber_id, name=signup.name, country=signup.country,
-                language=signup.language, now=now,
-            )  # fmt: skip
+                conn,
+                subscriber_id,
+                name=signup.name,
+                country=signup.country,
+                language=signup.language,
+                now=now,
+            )
             language = signup.language
             ids = subscriber_queries.interest_ids(conn, signup.interests)
             signups.set_interests(conn, subscriber_id, ids.values())

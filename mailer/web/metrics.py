@@ -68,20 +68,27 @@ def render_metrics(app: App) -> str:
         bounces = queries.bounces_by_kind(conn)
         occurrences = queries.occurrences_by_state(conn)
     lines = _family(
-        "mailer_deliveries", "gauge",
+        "mailer_deliveries",
+        "gauge",
         "Deliveries per campaign and state (campaigns sending, paused, or finished this week).",
         (({"campaign": slug, "state": state}, n) for slug, state, n in deliveries),
-    )  # fmt: skip
+    )
     lines += _family(
-        "mailer_send_rate", "gauge", "Messages accepted by relays per second, last minute.",
+        "mailer_send_rate",
+        "gauge",
+        "Messages accepted by relays per second, last minute.",
         [({}, sent_recently / RATE_WINDOW.total_seconds())],
-    )  # fmt: skip
+    )
     lines += _family(
-        "mailer_bounces", "counter", "Bounce and complaint events recorded, by kind and source.",
+        "mailer_bounces",
+        "counter",
+        "Bounce and complaint events recorded, by kind and source.",
         (({"kind": kind, "source": source}, n) for kind, source, n in bounces),
-    )  # fmt: skip
+    )
     lines += _family(
-        "mailer_occurrences", "gauge", "Series occurrences by state.",
+        "mailer_occurrences",
+        "gauge",
+        "Series occurrences by state.",
         (({"series": series, "state": state}, n) for series, state, n in occurrences),
-    )  # fmt: skip
+    )
     return "\n".join(lines) + "\n"

@@ -47,9 +47,17 @@ def test_python_dash_m_and_console_script() -> None:
 def test_demo_runs_end_to_end_on_sqlite(tmp_path: Path) -> None:
     database, preview, outbox = tmp_path / "demo.db", tmp_path / "preview", tmp_path / "outbox"
     result = run(
-        sys.executable, "-m", "mailer", "demo", "--database", str(database),
-        "--preview", str(preview), "--outbox", str(outbox),
-    )  # fmt: skip
+        sys.executable,
+        "-m",
+        "mailer",
+        "demo",
+        "--database",
+        str(database),
+        "--preview",
+        str(preview),
+        "--outbox",
+        str(outbox),
+    )
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "299 created, 1 updated, 0 unchanged, 0 suppressed, 5 invalid rows" in out
@@ -85,12 +93,17 @@ def test_demo_runs_end_to_end_on_sqlite(tmp_path: Path) -> None:
     assert re.search(r"^\s+\d+\s+ru\s+[a-z-]+", out, re.MULTILINE)  # a variant line
     # the sample issue's series fires its occurrence once; a second fire does nothing
     assert re.search(r"next: (\d{4}-\d\d-\d\dT09:00:00\+0[12]:00(, )?){3}$", out, re.MULTILINE)
-    assert re.search(r"occurrence 2026-12 \(planned 2026-12-01T09:00:00\+01:00, fired now\): "
-                     r"started, 2026-12-digest: 299 deliveries queued", out)  # fmt: skip
+    assert re.search(
+        r"occurrence 2026-12 \(planned 2026-12-01T09:00:00\+01:00, fired now\): "
+        r"started, 2026-12-digest: 299 deliveries queued",
+        out,
+    )
     assert "the same occurrence fired again: nothing done" in out
     # a one-off send due now takes the same path; nobody approved it, so it is missed
-    assert ("occurrence once:2026-12-announcement: missed, 2026-12-announcement was not "
-            "approved by its send time") in out  # fmt: skip
+    assert (
+        "occurrence once:2026-12-announcement: missed, 2026-12-announcement was not "
+        "approved by its send time"
+    ) in out
     # a hard and a soft bounce come back through the receiver and change two subscribers
     assert re.search(r"recorded: hard 5\.1\.1 \S+ \(by token\): suppressed", out)
     assert re.search(r"recorded: soft 5\.2\.2 \S+ \(by token\): score 0\.5", out)

@@ -32,8 +32,12 @@ def test_serve_answers_health_and_metrics_then_stops_on_sigterm(tmp_path: Path) 
     )
     process = subprocess.Popen(
         [sys.executable, "-m", "mailer", "serve", "--listen", f"127.0.0.1:{port}"],
-        cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         health = wait_http(f"http://127.0.0.1:{port}/healthz", "mailer serve to answer")
         assert health.json() == {"status": "ok", "database": "ok"}

@@ -40,9 +40,13 @@ class Service:
     def mailer(self, *args: str, input: str | None = None) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [sys.executable, "-m", "mailer", "--config", str(self.config), *args],
-            input=input, capture_output=True, text=True, cwd=self.root, timeout=PATIENCE,
+            input=input,
+            capture_output=True,
+            text=True,
+            cwd=self.root,
+            timeout=PATIENCE,
             env={k: v for k, v in os.environ.items() if not k.startswith("MAILER_")},
-        )  # fmt: skip
+        )
 
     def captured(self) -> list[Message]:
         """Every message the capture SMTP received, oldest first."""
@@ -87,21 +91,36 @@ def live_service(root: Path, extra_config: str = "") -> Iterator[Service]:
     shots.mkdir(parents=True, exist_ok=True)
     config = _config(root, web, smtp, extra_config)
     live = Service(root, f"http://127.0.0.1:{web}", root / "outbox", config, shots)
-    imported = live.mailer("subscribers", "import", str(REPO / "subscribers" / "example.csv"),
-                           "--list", "members")  # fmt: skip
+    imported = live.mailer(
+        "subscribers", "import", str(REPO / "subscribers" / "example.csv"), "--list", "members"
+    )
     assert imported.returncode in (0, 2), imported.stderr  # the example has invalid rows on purpose
     added = live.mailer("users", "add", STAFF[0], "--password-stdin", input=STAFF[1] + "\n")
     assert added.returncode == 0, added.stderr
     clean = {k: v for k, v in os.environ.items() if not k.startswith("MAILER_")}
     capture = subprocess.Popen(
-        [sys.executable, "-m", "mailer", "dev-smtp", "--port", str(smtp), "--maildir",
-         str(live.outbox)], cwd=root, env=clean,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "mailer",
+            "dev-smtp",
+            "--port",
+            str(smtp),
+            "--maildir",
+            str(live.outbox),
+        ],
+        cwd=root,
+        env=clean,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     serve = subprocess.Popen(
-        [sys.executable, "-m", "mailer", "--config", str(live.config), "serve"], cwd=root,
-        env=clean, stdout=subprocess.DEVNULL, stderr=(root / "serve.log").open("wb"),
-    )  # fmt: skip
+        [sys.executable, "-m", "mailer", "--config", str(live.config), "serve"],
+        cwd=root,
+        env=clean,
+        stdout=subprocess.DEVNULL,
+        stderr=(root / "serve.log").open("wb"),
+    )
     try:
         health = wait_http(f"{live.base_url}/healthz", "mailer serve to answer")
         assert health.status_code == 200, (root / "serve.log").read_text()[-3000:]

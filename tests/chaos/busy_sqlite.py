@@ -55,15 +55,17 @@ async def import_while_sending(
             env, tmp_path, "import", "subscribers", "import", newcomers, "--list", "newcomers"
         )
         while importing.process.returncode is None:  # staff look at the campaign meanwhile
-            status = await Mailer.start(env, tmp_path, f"status{len(statuses)}", "campaign",
-                                        "status", SLUG)  # fmt: skip
+            status = await Mailer.start(
+                env, tmp_path, f"status{len(statuses)}", "campaign", "status", SLUG
+            )
             await asyncio.wait_for(status.process.wait(), limit)
             statuses.append(status)
             await asyncio.sleep(0.2)
         import_code = await asyncio.wait_for(importing.process.wait(), limit)
         sent_during = len(sink.received) - before
-        await wait_until("the campaign to be sent",
-                         lambda: campaign_state(database) == "sent", limit)  # fmt: skip
+        await wait_until(
+            "the campaign to be sent", lambda: campaign_state(database) == "sent", limit
+        )
     finally:
         worker_code = await worker.stop()
         await sink.stop()
@@ -72,17 +74,27 @@ async def import_while_sending(
     outputs = [worker.output(), importing.output(), *(s.output() for s in statuses)]
     codes = [s.process.returncode for s in statuses]
     figures = Figures(
-        "SQLite import + send", recipients, rows, missed, duplicates, 0,
-        time.monotonic() - began, found["sent"],
+        "SQLite import + send",
+        recipients,
+        rows,
+        missed,
+        duplicates,
+        0,
+        time.monotonic() - began,
+        found["sent"],
         detail={
-            "state": campaign_state(database), "imported": scalar(
-                database, "SELECT count(*) FROM subscriber WHERE email LIKE 'newcomer%'"),
-            "import_exit": import_code, "worker_exit": worker_code,
-            "status_checks": len(statuses), "status_failures": sum(c != 0 for c in codes),
+            "state": campaign_state(database),
+            "imported": scalar(
+                database, "SELECT count(*) FROM subscriber WHERE email LIKE 'newcomer%'"
+            ),
+            "import_exit": import_code,
+            "worker_exit": worker_code,
+            "status_checks": len(statuses),
+            "status_failures": sum(c != 0 for c in codes),
             "received_while_importing": sent_during,
             "locked_messages": sum(len(locked_lines(text)) for text in outputs),
         },
-    )  # fmt: skip
+    )
     figures.logs = outputs
     database.dispose()
     return figures

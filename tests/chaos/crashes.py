@@ -34,9 +34,13 @@ from tests.chaos.harness import (
 
 def worker_env(db_url: str, port: int, concurrency: int) -> dict[str, str]:
     return process_env(
-        db_url, port, sending__concurrency=str(concurrency),
-        sending__batch_size=str(concurrency), sending__lease_seconds="60", smtp__timeout="5",
-    )  # fmt: skip
+        db_url,
+        port,
+        sending__concurrency=str(concurrency),
+        sending__batch_size=str(concurrency),
+        sending__lease_seconds="60",
+        smtp__timeout="5",
+    )
 
 
 async def _finish(
@@ -44,8 +48,9 @@ async def _finish(
 ) -> tuple[list[int], list[str]]:
     """Waits for the campaign to be sent, then stops the workers: exit codes and logs."""
     try:
-        await wait_until("the campaign to be sent",
-                         lambda: campaign_state(database) == "sent", limit)  # fmt: skip
+        await wait_until(
+            "the campaign to be sent", lambda: campaign_state(database) == "sent", limit
+        )
     finally:
         codes = [await worker.stop() for worker in workers]
     return codes, [worker.output() for worker in workers]

@@ -42,9 +42,13 @@ class Faults:
 
 
 ISSUE_FAULTS = Faults(  # the issue's mix
-    connect_421=0.05, rcpt_451=0.05, unknown_550=0.01, data_451=0.02,
-    drop_before_dot=0.01, drop_after_dot=0.01,
-)  # fmt: skip
+    connect_421=0.05,
+    rcpt_451=0.05,
+    unknown_550=0.01,
+    data_451=0.02,
+    drop_before_dot=0.01,
+    drop_after_dot=0.01,
+)
 
 
 @dataclass
@@ -80,9 +84,12 @@ class FaultySink:
         self.attempts[rcpt] += 1
         u = _draw(self.seed, "attempt", rcpt, self.attempts[rcpt])
         f = self.faults
-        for name, share in (("rcpt_451", f.rcpt_451), ("data_451", f.data_451),
-                            ("drop_before_dot", f.drop_before_dot),
-                            ("drop_after_dot", f.drop_after_dot)):  # fmt: skip
+        for name, share in (
+            ("rcpt_451", f.rcpt_451),
+            ("data_451", f.data_451),
+            ("drop_before_dot", f.drop_before_dot),
+            ("drop_after_dot", f.drop_after_dot),
+        ):
             if u < share:
                 return name
             u -= share

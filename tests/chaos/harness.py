@@ -139,10 +139,13 @@ def process_env(db_url: str, smtp_port: int, **settings: str) -> dict[str, str]:
     """The environment of a `mailer` process: this database, the sink, ``section__key`` extras."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("MAILER_")}
     env.update(
-        MAILER_DATABASE__URL=db_url, MAILER_SECRETS__KEY=SECRET, MAILER_CONFIG="",
-        MAILER_SMTP__HOST="127.0.0.1", MAILER_SMTP__PORT=str(smtp_port),
+        MAILER_DATABASE__URL=db_url,
+        MAILER_SECRETS__KEY=SECRET,
+        MAILER_CONFIG="",
+        MAILER_SMTP__HOST="127.0.0.1",
+        MAILER_SMTP__PORT=str(smtp_port),
         MAILER_PATHS__TEMPLATES=str(REPO / "templates"),
-    )  # fmt: skip
+    )
     env.update({f"MAILER_{key.upper()}": value for key, value in settings.items()})
     return env
 
@@ -159,9 +162,15 @@ class Mailer:
         log = cwd / f"{name}.log"
         with log.open("ab") as out:
             process = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "mailer", *args, env=env, cwd=cwd,
-                stdout=out, stderr=subprocess.STDOUT,
-            )  # fmt: skip
+                sys.executable,
+                "-m",
+                "mailer",
+                *args,
+                env=env,
+                cwd=cwd,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
         return cls(process, log)
 
     @property
@@ -205,8 +214,9 @@ async def wait_until(what: str, check: Callable[[], bool], seconds: float = PATI
 def postgres_cluster(url: str) -> tuple[str, str]:
     """(version, name) of the local cluster serving ``url``, found by port in pg_lsclusters."""
     port = urlsplit(url).port or 5432
-    listing = subprocess.run(["pg_lsclusters", "--no-header"], capture_output=True, text=True,
-                             check=True).stdout  # fmt: skip
+    listing = subprocess.run(
+        ["pg_lsclusters", "--no-header"], capture_output=True, text=True, check=True
+    ).stdout
     for line in listing.splitlines():
         version, name, cluster_port, *_ = line.split()
         if int(cluster_port) == port:
@@ -219,9 +229,14 @@ async def restart_postgres(url: str) -> float:
     version, name = postgres_cluster(url)
     began = time.monotonic()
     process = await asyncio.create_subprocess_exec(
-        "pg_ctlcluster", "--skip-systemctl-redirect", version, name, "restart",
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
-    )  # fmt: skip
+        "pg_ctlcluster",
+        "--skip-systemctl-redirect",
+        version,
+        name,
+        "restart",
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
     out, _ = await process.communicate()
     assert process.returncode == 0, out.decode()
     return time.monotonic() - began

@@ -102,22 +102,31 @@ async def faulty_relay(
     found = counts(database)
     twice = {r for r, n in Counter(r for r, _ in sink.received).items() if n > 1}
     figures = Figures(
-        "faulty relay", recipients, sum(sink.faults_seen.values()) + len(unknown), missed,
-        duplicates, len(sink.after_dot_drops), time.monotonic() - began, found["sent"],
+        "faulty relay",
+        recipients,
+        sum(sink.faults_seen.values()) + len(unknown),
+        missed,
+        duplicates,
+        len(sink.after_dot_drops),
+        time.monotonic() - began,
+        found["sent"],
         detail={
-            "state": campaign_state(database), "bounced": found["bounced"],
-            "failed": found["failed"], "unknown_550": len(unknown),
+            "state": campaign_state(database),
+            "bounced": found["bounced"],
+            "failed": found["failed"],
+            "unknown_550": len(unknown),
             "retried_550": sum(n - 1 for n in sink.rejected_550.values()),
             "suppressed": scalar(database, "SELECT count(*) FROM suppression"),
             "bounced_people": scalar(
                 database, "SELECT count(*) FROM subscriber WHERE status = 'bounced'"
             ),
             "duplicated_not_after_dot": len(twice - set(sink.after_dot_drops)),
-            "rounds": used, "connections": sink.connections,
+            "rounds": used,
+            "connections": sink.connections,
             "fake_hours": round((clock.now - START).total_seconds() / 3600, 1),
             **{name: sink.faults_seen[name] for name in sorted(sink.faults_seen)},
         },
-    )  # fmt: skip
+    )
     database.dispose()
     return figures
 
@@ -168,15 +177,24 @@ async def throttled_relay(
     found = counts(database)
     attempts = scalar(database, "SELECT sum(attempts) FROM delivery")
     figures = Figures(
-        "relay throttling", recipients, sink.throttled_replies, missed, duplicates, 0,
-        time.monotonic() - began, found["sent"],
+        "relay throttling",
+        recipients,
+        sink.throttled_replies,
+        missed,
+        duplicates,
+        0,
+        time.monotonic() - began,
+        found["sent"],
         detail={
-            "state": campaign_state(database), "failed": found["failed"],
-            "bounced": found["bounced"], "deferred_attempts": int(attempts) - recipients,
-            "received_before": throttled_at, "received_during": ended_at - throttled_at,
+            "state": campaign_state(database),
+            "failed": found["failed"],
+            "bounced": found["bounced"],
+            "deferred_attempts": int(attempts) - recipients,
+            "received_before": throttled_at,
+            "received_during": ended_at - throttled_at,
             "refused_421": sink.faults_seen["connect_421"],
             "throttled_seconds": throttle_seconds,
         },
-    )  # fmt: skip
+    )
     database.dispose()
     return figures

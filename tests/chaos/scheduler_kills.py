@@ -125,8 +125,9 @@ async def scheduler_kills(
         await victim.kill()  # it planned the occurrence and dies, most likely before it
         kills.append(f"planned ({relative()})")
         await replace_killed()
-        await wait_until("the occurrence to be claimed",
-                         lambda: scalar(database, occurrences) > 0, limit)  # fmt: skip
+        await wait_until(
+            "the occurrence to be claimed", lambda: scalar(database, occurrences) > 0, limit
+        )
         # the claim may be the killed one's (it fired before it died): then the one that
         # resumes it is killed as soon as it leads
         await wait_until("a scheduler to lead", lambda: leading(schedulers) is not None, limit)
@@ -148,17 +149,24 @@ async def scheduler_kills(
     missed, duplicates = missed_and_duplicates(sink.received, emails)
     found = counts(database, ISSUE)
     figures = Figures(
-        "scheduler SIGKILL", recipients, len(kills), missed, duplicates, 0,
-        time.monotonic() - began, found["sent"],
+        "scheduler SIGKILL",
+        recipients,
+        len(kills),
+        missed,
+        duplicates,
+        0,
+        time.monotonic() - began,
+        found["sent"],
         detail={
             "occurrences": scalar(database, occurrences),
             "occurrence_state": scalar(database, "SELECT state FROM occurrence"),
             "campaigns": scalar(database, "SELECT count(*) FROM campaign"),
             "deliveries": scalar(database, "SELECT count(*) FROM delivery"),
-            "kills": kills, "standby": standby,
+            "kills": kills,
+            "standby": standby,
             "exit_codes": [*codes, worker_code],
         },
-    )  # fmt: skip
+    )
     figures.logs = [s.output() for s in schedulers] + [worker.output()]
     database.dispose()
     return figures

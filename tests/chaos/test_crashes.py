@@ -23,8 +23,9 @@ CONCURRENCY = 2
 
 @pytest.mark.postgres
 def test_workers_sigkilled_at_random_miss_nobody(postgres_url: str, tmp_path: Path) -> None:
-    run = asyncio.run(worker_kills(postgres_url, tmp_path, recipients=1000, kills=KILLS,
-                                   concurrency=CONCURRENCY))  # fmt: skip
+    run = asyncio.run(
+        worker_kills(postgres_url, tmp_path, recipients=1000, kills=KILLS, concurrency=CONCURRENCY)
+    )
     assert run.detail["state"] == "sent", run.logs
     assert run.missed == 0
     assert run.sent == 1000

@@ -131,18 +131,24 @@ def test_warnings_auto_replies_and_broken_bytes_from_real_deliveries(
 
     def report(who: str, **fields: str) -> tuple[str, bytes]:
         return_path, original = sent[who]
-        return return_path, delivery_report(original, return_path=return_path, recipient=who,
-                                            date=when, **fields)  # type: ignore[arg-type]  # fmt: skip
+        return return_path, delivery_report(
+            original, return_path=return_path, recipient=who, date=when, **fields
+        )  # type: ignore[arg-type]
 
-    delayed = report("ok1@example.org", status="4.4.1", action="delayed",
-                     diagnostic="451 4.4.1 connection timed out, will retry")  # fmt: skip
+    delayed = report(
+        "ok1@example.org",
+        status="4.4.1",
+        action="delayed",
+        diagnostic="451 4.4.1 connection timed out, will retry",
+    )
     vacation_to, _ = sent["ok2@example.org"]
     vacation = (
         f"From: ok2@example.org\r\nTo: {vacation_to}\r\nSubject: Automatic reply: December\r\n"
         "Auto-Submitted: auto-replied\r\n\r\nI am away until January.\r\n"
     ).encode()
-    broken_to, broken = report("ok3@example.org", status="5.1.1",
-                               diagnostic="550 5.1.1 unknown user")  # fmt: skip
+    broken_to, broken = report(
+        "ok3@example.org", status="5.1.1", diagnostic="550 5.1.1 unknown user"
+    )
     # bytes that are not UTF-8 in the failed address and in the diagnostic
     broken = broken.replace(b"rfc822; ok3@example.org", b"rfc822; ok3\xff\xfe@example.org")
     broken = broken.replace(b"550 5.1.1 unknown user", b"550 5.1.1 unkn\xc3\x28own \xff user")

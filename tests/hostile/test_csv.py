@@ -212,8 +212,12 @@ def test_a_large_file_is_streamed_in_bounded_memory(db: Database, tmp_path: Path
     assert peak < size, f"peak {peak / 1e6:.1f} MB for a {size / 1e6:.1f} MB file"
     # one byte over the cap is refused unread
     with pytest.raises(ImportFileError, match=r"importer\.max_bytes"):
-        import_file(db, tmp_path / "large.csv", ImportOptions(list_name="m", max_bytes=size - 1),
-                    now=lambda: datetime(2026, 1, 1, tzinfo=UTC))  # fmt: skip
+        import_file(
+            db,
+            tmp_path / "large.csv",
+            ImportOptions(list_name="m", max_bytes=size - 1),
+            now=lambda: datetime(2026, 1, 1, tzinfo=UTC),
+        )
 
 
 def test_export_neutralises_every_formula_start(cli: Cli, tmp_path: Path) -> None:

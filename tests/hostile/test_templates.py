@@ -240,13 +240,20 @@ def test_an_encoded_word_in_a_campaign_subject_is_a_lint_error(subject: str) -> 
 def test_subject_and_names_reach_the_reader_as_typed(name: str) -> None:
     tricky = "=?UTF-8?Q?Hello=0ABcc:_victim@example.org?="
     headers = campaign_headers(
-        sender="News <news@example.org>", name=name, email="nino@example.org", subject=tricky,
+        sender="News <news@example.org>",
+        name=name,
+        email="nino@example.org",
+        subject=tricky,
         message_id=message_id(TEST_SECRET, 1, "news.example.org"),
         date=datetime(2026, 12, 1, tzinfo=UTC),
         unsubscribe_url="https://news.example.org/u/x",
-        unsubscribe_mailto="mailto:unsubscribe+x@bounces.example.org", list_name="members",
-        slug="2026-12-digest", language="en", stream="newsletter", domain="news.example.org",
-    )  # fmt: skip
+        unsubscribe_mailto="mailto:unsubscribe+x@bounces.example.org",
+        list_name="members",
+        slug="2026-12-digest",
+        language="en",
+        stream="newsletter",
+        domain="news.example.org",
+    )
     data = build_message(headers, text="t", html="<p>h</p>", boundary="=_b")
     message = message_from_bytes(data, policy=default_policy)
     assert message["Subject"] == tricky  # decoded once: the literal text, no line break

@@ -343,9 +343,14 @@ def test_a_server_that_never_answers_times_out(protocol: str) -> None:
         silent.bind(("127.0.0.1", 0))
         silent.listen()  # the kernel accepts; nobody ever sends a greeting
         mailbox = Mailbox(
-            protocol, "127.0.0.1", silent.getsockname()[1], "none", "bounces", PASSWORD,
+            protocol,
+            "127.0.0.1",
+            silent.getsockname()[1],
+            "none",
+            "bounces",
+            PASSWORD,
             timeout=0.3,
-        )  # fmt: skip
+        )
         with pytest.raises(MailboxError, match="connecting: timed out"):
             fetch(mailbox, Recorder())
 

@@ -58,8 +58,11 @@ def test_rejections_at_send_time_are_bounce_events(
     assert set(seen) == {"gone@example.org", "full@example.org", "policy@example.org"}
     gone, full, policy = (seen[f"{k}@example.org"] for k in ("gone", "full", "policy"))
     assert (gone["kind"], gone["status"], gone["source"], gone["action"]) == (
-        "hard", "5.1.1", "smtp", "suppressed",
-    )  # fmt: skip
+        "hard",
+        "5.1.1",
+        "smtp",
+        "suppressed",
+    )
     assert (full["kind"], full["status"], full["action"]) == ("soft", "5.2.2", "score 0.5")
     assert policy["kind"] == "hard"
     assert "address kept" in str(policy["action"])
@@ -113,13 +116,22 @@ def test_a_returned_message_suppresses_and_the_next_campaign_skips(
 
     later = app.clock() + timedelta(hours=1)
     reports = [
-        (sent[rcpt][0], delivery_report(sent[rcpt][1], return_path=sent[rcpt][0], recipient=rcpt,
-                                        status=status, diagnostic=text, date=later))
+        (
+            sent[rcpt][0],
+            delivery_report(
+                sent[rcpt][1],
+                return_path=sent[rcpt][0],
+                recipient=rcpt,
+                status=status,
+                diagnostic=text,
+                date=later,
+            ),
+        )
         for rcpt, status, text in (
             ("ok1@example.org", "5.1.1", "550 5.1.1 <ok1@example.org>: User unknown"),
             ("ok2@example.org", "5.2.2", "552 5.2.2 <ok2@example.org>: Mailbox full"),
         )
-    ]  # fmt: skip
+    ]
     replies = asyncio.run(_returned(app, reports))
     assert all(reply.startswith("2.0.0") for reply in replies), replies
 
@@ -127,8 +139,9 @@ def test_a_returned_message_suppresses_and_the_next_campaign_skips(
     assert seen["ok1@example.org"]["attributed_by"] == "token"
     assert seen["ok1@example.org"]["source"] == "receiver"
     assert (person(cli, "ok1@example.org")["status"], person(cli, "ok2@example.org")["status"]) == (
-        "bounced", "active",
-    )  # fmt: skip
+        "bounced",
+        "active",
+    )
     assert person(cli, "ok2@example.org")["bounce_score"] == 0.5
     counts = lifecycle.status(db, campaign.slug).counts
     assert (counts["sent"], counts["bounced"]) == (2, 1)
@@ -155,19 +168,34 @@ def test_attribution_by_message_id_then_address_and_forged_tokens_ignored(
     forged = f"bounces+k1.d1.{'A' * 43}@{DOMAIN}"
 
     # a forged token in the headers is ignored; our Message-ID in the quoted headers names it
-    by_id = delivery_report(sent["ok1@example.org"], return_path=forged,
-                            recipient="ok1@example.org", status="5.1.1",
-                            diagnostic="550 5.1.1 unknown", date=app.clock())  # fmt: skip
+    by_id = delivery_report(
+        sent["ok1@example.org"],
+        return_path=forged,
+        recipient="ok1@example.org",
+        status="5.1.1",
+        diagnostic="550 5.1.1 unknown",
+        date=app.clock(),
+    )
     assert ingest.message(by_id, source="imap").recorded
     # no token, no Message-ID of ours: the failed address among recent deliveries
-    by_address = delivery_report(b"Subject: hi\r\n\r\n", return_path=forged,
-                                 recipient="OK3@example.org", status="5.2.2",
-                                 diagnostic="552 5.2.2 full", date=app.clock())  # fmt: skip
+    by_address = delivery_report(
+        b"Subject: hi\r\n\r\n",
+        return_path=forged,
+        recipient="OK3@example.org",
+        status="5.2.2",
+        diagnostic="552 5.2.2 full",
+        date=app.clock(),
+    )
     assert ingest.message(by_address, source="pop3").recorded
     # a stranger who names nobody we know: recorded without the raw message, changes nothing
-    stranger = delivery_report(b"Subject: hi\r\n\r\n", return_path=forged,
-                               recipient="who@elsewhere.example", status="5.1.1",
-                               diagnostic="550 5.1.1 unknown", date=app.clock())  # fmt: skip
+    stranger = delivery_report(
+        b"Subject: hi\r\n\r\n",
+        return_path=forged,
+        recipient="who@elsewhere.example",
+        status="5.1.1",
+        diagnostic="550 5.1.1 unknown",
+        date=app.clock(),
+    )
     assert ingest.message(stranger, source="imap").recorded
     # not a bounce at all: nothing is recorded
     assert not ingest.message(
@@ -178,8 +206,9 @@ def test_attribution_by_message_id_then_address_and_forged_tokens_ignored(
     assert seen["ok1@example.org"]["attributed_by"] == "message-id"
     assert seen["ok1@example.org"]["campaign"] == campaign.slug
     assert (seen["ok3@example.org"]["attributed_by"], seen["ok3@example.org"]["kind"]) == (
-        "address", "soft",
-    )  # fmt: skip
+        "address",
+        "soft",
+    )
     assert seen["who@elsewhere.example"]["attributed_by"] == "none"
     assert person(cli, "ok1@example.org")["status"] == "bounced"
     assert table_count(db, "bounce_event") == 3
@@ -243,8 +272,9 @@ def test_a_guessed_message_id_attributes_nothing(
 
 
 async def _dialogue(receiver: Receiver, max_bytes: int) -> dict[str, object]:
-    server = await start_inbound(receiver.rules(), "127.0.0.1", 0, hostname=DOMAIN,
-                                 max_bytes=max_bytes)  # fmt: skip
+    server = await start_inbound(
+        receiver.rules(), "127.0.0.1", 0, hostname=DOMAIN, max_bytes=max_bytes
+    )
     port = server.sockets[0].getsockname()[1]
     valid = f"bounces+{make_token(TEST_SECRET, 'bounce', 'd1')}@{DOMAIN}"
     out: dict[str, object] = {}
@@ -276,9 +306,12 @@ async def _dialogue(receiver: Receiver, max_bytes: int) -> dict[str, object]:
         except aiosmtplib.SMTPResponseException as exc:
             out["deep"] = exc.code
         _, out["not_bounce"] = await aiosmtplib.send(
-            b"From: x@y.example\r\nSubject: hello\r\n\r\nhello\r\n", sender="x@y.example",
-            recipients=[valid], hostname="127.0.0.1", port=port,
-        )  # fmt: skip
+            b"From: x@y.example\r\nSubject: hello\r\n\r\nhello\r\n",
+            sender="x@y.example",
+            recipients=[valid],
+            hostname="127.0.0.1",
+            port=port,
+        )
     return out
 
 
@@ -299,8 +332,9 @@ def test_a_flooding_peer_is_slowed_down(db: Database, db_url: str, per_minute: i
     receiver = Receiver(app.bounce_ingest(), DOMAIN, per_peer_per_minute=per_minute)
 
     async def flood() -> list[int]:
-        server = await start_inbound(receiver.rules(), "127.0.0.1", 0, hostname=DOMAIN,
-                                     max_bytes=4096)  # fmt: skip
+        server = await start_inbound(
+            receiver.rules(), "127.0.0.1", 0, hostname=DOMAIN, max_bytes=4096
+        )
         port = server.sockets[0].getsockname()[1]
         codes = []
         async with server:
@@ -330,8 +364,9 @@ def test_the_list_unsubscribe_mailto_address_unsubscribes(
 
     async def twice() -> list[str]:
         receiver = make_receiver(app)
-        server = await start_inbound(receiver.rules(), "127.0.0.1", 0, hostname=DOMAIN,
-                                     max_bytes=65536)  # fmt: skip
+        server = await start_inbound(
+            receiver.rules(), "127.0.0.1", 0, hostname=DOMAIN, max_bytes=65536
+        )
         port = server.sockets[0].getsockname()[1]
         async with server:
             mail = b"From: ok2@example.org\r\nSubject: unsubscribe\r\n\r\n\r\n"

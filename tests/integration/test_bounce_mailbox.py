@@ -29,17 +29,28 @@ def test_fetch_takes_our_bounces_and_leaves_other_mail(
 
     store = Mailstore()
     store.add(LETTER)
-    store.add(delivery_report(data, return_path=mail_from, recipient="ok1@example.org",
-                              status="5.1.1", diagnostic="550 5.1.1 User unknown",
-                              date=app.clock()))  # fmt: skip
+    store.add(
+        delivery_report(
+            data,
+            return_path=mail_from,
+            recipient="ok1@example.org",
+            status="5.1.1",
+            diagnostic="550 5.1.1 User unknown",
+            date=app.clock(),
+        )
+    )
     store.add(VACATION)
     server = ImapServer(store) if protocol == "imap" else Pop3Server(store)
     with server:
         settings = {
-            "protocol": protocol, "host": "127.0.0.1", "port": str(server.port),
-            "security": "none", "username": "bounces", "password": "s3cret-pass",
+            "protocol": protocol,
+            "host": "127.0.0.1",
+            "port": str(server.port),
+            "security": "none",
+            "username": "bounces",
+            "password": "s3cret-pass",
             "timeout": "5",
-        }  # fmt: skip
+        }
         flags = [f"--set=bounce_mailbox.{key}={value}" for key, value in settings.items()]
         result = cli(*flags, "bounces", "fetch")
         assert result.exit_code == 0, result.output
@@ -50,8 +61,9 @@ def test_fetch_takes_our_bounces_and_leaves_other_mail(
     seen = events(cli)
     assert list(seen) == ["ok1@example.org"]
     assert (seen["ok1@example.org"]["source"], seen["ok1@example.org"]["attributed_by"]) == (
-        protocol, "token",
-    )  # fmt: skip
+        protocol,
+        "token",
+    )
     assert person(cli, "ok1@example.org")["status"] == "bounced"
 
 

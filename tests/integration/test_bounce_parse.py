@@ -49,10 +49,13 @@ def test_parse_json_with_verp_attribution(tmp_path: Path, monkeypatch: pytest.Mo
     assert result.exit_code == 0, result.output
     lines = [json.loads(line) for line in result.stdout.splitlines()]
     assert lines[0] == {
-        "file": str(signed), "kind": "hard", "recipients": ["ana@example.net"], "status": "5.1.1",
+        "file": str(signed),
+        "kind": "hard",
+        "recipients": ["ana@example.net"],
+        "status": "5.1.1",
         "diagnostic": "smtp; 550 5.1.1 <ana@example.net>: Recipient address rejected: User unknown",
         "delivery": 42,
-    }  # fmt: skip
+    }
     assert lines[1]["delivery"] is None  # a forged token names nothing
     assert lines[2]["kind"] == "not_bounce"
     assert "error" in lines[2]

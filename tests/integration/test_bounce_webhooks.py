@@ -66,19 +66,30 @@ def test_signed_webhooks_of_three_providers_change_standing(
 
     # Mailgun: a permanent failure naming our Message-ID (without brackets, as Mailgun does)
     failed = {
-        "event": "failed", "severity": "permanent", "reason": "bounce",
-        "recipient": "ok1@example.org", "timestamp": 1772445000.3,
+        "event": "failed",
+        "severity": "permanent",
+        "reason": "bounce",
+        "recipient": "ok1@example.org",
+        "timestamp": 1772445000.3,
         "delivery-status": {"code": 550, "message": "5.1.1 No such user"},
         "message": {"headers": {"message-id": sent_ids["ok1@example.org"].strip("<>")}},
-    }  # fmt: skip
+    }
     with pytest.raises(WebhookAuthError):
         intake.receive("mailgun", mailgun(failed, key="key-forged"), {})
     assert table_count(db, "bounce_event") == 0
     assert intake.receive("mailgun", mailgun(failed), {}).recorded == 1
 
     # SendGrid: a spam report (a complaint)
-    body = json.dumps([{"email": "ok2@example.org", "event": "spamreport",
-                        "timestamp": 1772445000, "sg_event_id": "e1"}]).encode()  # fmt: skip
+    body = json.dumps(
+        [
+            {
+                "email": "ok2@example.org",
+                "event": "spamreport",
+                "timestamp": 1772445000,
+                "sg_event_id": "e1",
+            }
+        ]
+    ).encode()
     timestamp = str(int(datetime.now(UTC).timestamp()))
     signature = sendgrid_key.sign(timestamp.encode() + body, ec.ECDSA(hashes.SHA256()))
     headers = {
@@ -88,9 +99,15 @@ def test_signed_webhooks_of_three_providers_change_standing(
     assert intake.receive("sendgrid", body, headers).recorded == 1
 
     # Postmark: a soft bounce, behind Basic credentials
-    soft = {"RecordType": "Bounce", "Type": "SoftBounce", "TypeCode": 4096,
-            "Email": "ok3@example.org", "Details": "mailbox temporarily unavailable",
-            "BouncedAt": "2026-12-01T09:00:00Z", "MessageID": "pm-1"}  # fmt: skip
+    soft = {
+        "RecordType": "Bounce",
+        "Type": "SoftBounce",
+        "TypeCode": 4096,
+        "Email": "ok3@example.org",
+        "Details": "mailbox temporarily unavailable",
+        "BouncedAt": "2026-12-01T09:00:00Z",
+        "MessageID": "pm-1",
+    }
     body = json.dumps(soft).encode()
     auth = "Basic " + base64.b64encode(b"hooks:s3cret-pass").decode()
     with pytest.raises(WebhookAuthError):
@@ -99,12 +116,14 @@ def test_signed_webhooks_of_three_providers_change_standing(
 
     seen = events(cli)
     assert (seen["ok1@example.org"]["source"], seen["ok1@example.org"]["attributed_by"]) == (
-        "mailgun", "message-id",
-    )  # fmt: skip
+        "mailgun",
+        "message-id",
+    )
     assert seen["ok2@example.org"]["kind"] == "complaint"
     assert (seen["ok3@example.org"]["kind"], seen["ok3@example.org"]["source"]) == (
-        "soft", "postmark",
-    )  # fmt: skip
+        "soft",
+        "postmark",
+    )
     assert person(cli, "ok1@example.org")["status"] == "bounced"
     complained = person(cli, "ok2@example.org")
     assert complained["status"] == "complained"

@@ -71,15 +71,21 @@ def test_an_erased_persons_delivery_tokens_never_reach_the_next_issue(
 
     # a late hard bounce to the erased person's VERP address, and their unsubscribe+ mail
     token = verp["ok3@example.org"].removeprefix("bounces+").split("@")[0]
-    report = delivery_report(b"Subject: hi\r\n\r\n", return_path=verp["ok3@example.org"],
-                             recipient="ok3@example.org", status="5.1.1",
-                             diagnostic="550 5.1.1 unknown", date=app.clock())  # fmt: skip
+    report = delivery_report(
+        b"Subject: hi\r\n\r\n",
+        return_path=verp["ok3@example.org"],
+        recipient="ok3@example.org",
+        status="5.1.1",
+        diagnostic="550 5.1.1 unknown",
+        date=app.clock(),
+    )
     app.bounce_ingest().message(report, source="receiver", envelope_token=token)
 
     async def leave() -> str:
         receiver = make_receiver(app)
-        server = await start_inbound(receiver.rules(), "127.0.0.1", 0, hostname=DOMAIN,
-                                     max_bytes=65536)  # fmt: skip
+        server = await start_inbound(
+            receiver.rules(), "127.0.0.1", 0, hostname=DOMAIN, max_bytes=65536
+        )
         port = server.sockets[0].getsockname()[1]
         async with server:
             mail = b"From: ok3@example.org\r\nSubject: unsubscribe\r\n\r\n\r\n"

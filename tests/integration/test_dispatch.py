@@ -98,9 +98,14 @@ def test_outcomes_follow_the_table(cli: Cli, db: Database, db_url: str, tmp_path
 
     status = lifecycle.status(db, campaign.slug)
     assert status.counts == {
-        "queued": 0, "sending": 0, "sent": 2, "deferred": 1, "failed": 2, "bounced": 1,
+        "queued": 0,
+        "sending": 0,
+        "sent": 2,
+        "deferred": 1,
+        "failed": 2,
+        "bounced": 1,
         "skipped": 0,
-    }  # fmt: skip
+    }
     assert status.state == "sending"  # a deferred delivery is still open
     with db.read() as conn:
         rows = {
@@ -178,9 +183,16 @@ def test_send_wait_through_the_cli_then_status(cli: Cli, db: Database, tmp_path:
     assert len(handler.received) == 2
     status = json.loads(cli("campaign", "status", "2026-12-digest", "--json").stdout)
     assert status == {
-        "state": "sent", "total": 2, "queued": 0, "sending": 0, "sent": 2, "deferred": 0,
-        "failed": 0, "bounced": 0, "skipped": 0,
-    }  # fmt: skip
+        "state": "sent",
+        "total": 2,
+        "queued": 0,
+        "sending": 0,
+        "sent": 2,
+        "deferred": 0,
+        "failed": 0,
+        "bounced": 0,
+        "skipped": 0,
+    }
     late = cli("campaign", "pause", "2026-12-digest")
     assert late.exit_code == 2
     assert "is sent; pause works only when it is sending" in late.stderr

@@ -61,8 +61,13 @@ def states(db: Database) -> dict[str, tuple[str, str]]:
 def test_drops_timeouts_and_452_are_deferred(
     cli: Cli, db: Database, db_url: str, tmp_path: Path
 ) -> None:
-    emails = ["ok@example.org", "drop-before@example.org", "drop-after@example.org",
-              "slow@example.org", "busy452@example.org"]  # fmt: skip
+    emails = [
+        "ok@example.org",
+        "drop-before@example.org",
+        "drop-after@example.org",
+        "slow@example.org",
+        "busy452@example.org",
+    ]
     start(cli, db, tmp_path, emails)
     server = ScriptedSmtp()
 

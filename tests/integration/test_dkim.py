@@ -49,8 +49,15 @@ def test_signature_verifies_and_covers_the_unsubscribe_headers(key_file: Path) -
     assert verify(signed, signer)
     head = signed.split(b"\r\n\r\n")[0].decode()
     h = head.split("h=")[1].split(";")[0]
-    assert {"from", "to", "subject", "date", "message-id", "list-unsubscribe",
-            "list-unsubscribe-post"} <= set(h.split(":"))  # fmt: skip
+    assert {
+        "from",
+        "to",
+        "subject",
+        "date",
+        "message-id",
+        "list-unsubscribe",
+        "list-unsubscribe-post",
+    } <= set(h.split(":"))
     tampered = signed.replace(
         b"List-Unsubscribe-Post: List-Unsubscribe=One-Click", b"List-Unsubscribe-Post: x"
     )

@@ -41,9 +41,16 @@ def test_start_writes_one_row_per_active_recipient(started: int, db: Database) -
     assert started == 5  # on two lists, once each; the unconfirmed one is left out
     status = lifecycle.status(db, "2026-12-digest")
     assert status.as_json() == {
-        "state": "sending", "total": 5, "queued": 5, "sending": 0, "sent": 0,
-        "deferred": 0, "failed": 0, "bounced": 0, "skipped": 0,
-    }  # fmt: skip
+        "state": "sending",
+        "total": 5,
+        "queued": 5,
+        "sending": 0,
+        "sent": 0,
+        "deferred": 0,
+        "failed": 0,
+        "bounced": 0,
+        "skipped": 0,
+    }
     with pytest.raises(Conflict, match="is sending"):
         lifecycle.start(db, source.load_valid(SAMPLE), "again", now=T0)
 

@@ -24,9 +24,10 @@ def issue_folder(root: Path, slug: str, *, series: str, period: str, approved: b
     shutil.copytree(SAMPLE, folder)
     toml = folder / "campaign.toml"
     lines = [
-        line for line in toml.read_text(encoding="utf-8").splitlines()
+        line
+        for line in toml.read_text(encoding="utf-8").splitlines()
         if not line.startswith(("series =", "period =", "approved ="))
-    ]  # fmt: skip
+    ]
     head = f'series = "{series}"\nperiod = "{period}"\napproved = {str(approved).lower()}\n'
     toml.write_text(head + "\n".join(lines) + "\n", encoding="utf-8")
     return folder
@@ -43,9 +44,16 @@ def setup(cli: Cli, tmp_path: Path) -> Path:
     )
     people = tmp_path / "people.csv"
     lines = PEOPLE.strip().splitlines()
-    people.write_text("\n".join([lines[0]] + [f'{line.rstrip(",")},"{every}"'
-                                               if line.endswith(",") else line
-                                               for line in lines[1:]]) + "\n")  # fmt: skip
+    people.write_text(
+        "\n".join(
+            [lines[0]]
+            + [
+                f'{line.rstrip(",")},"{every}"' if line.endswith(",") else line
+                for line in lines[1:]
+            ]
+        )
+        + "\n"
+    )
     assert cli("subscribers", "import", str(people), "--list", "members").exit_code == 0
     campaigns = tmp_path / "campaigns"
     campaigns.mkdir()
@@ -123,8 +131,14 @@ def test_an_occurrence_whose_claimer_died_is_carried_out_after_a_restart(
     campaigns = setup(cli, tmp_path)
     issue_folder(campaigns, "2026-12-digest", series="digest", period="2026-12", approved=True)
     with db.write() as conn:  # claimed, then the process died before starting the issue
-        stored.claim(conn, series="digest", period_key="2026-12", planned_at=DEC.planned_at,
-                     deadline_at=DEC.deadline_at, now=PLANNED)  # fmt: skip
+        stored.claim(
+            conn,
+            series="digest",
+            period_key="2026-12",
+            planned_at=DEC.planned_at,
+            deadline_at=DEC.deadline_at,
+            now=PLANNED,
+        )
     outcomes = runner(db_url, campaigns, PLANNED + timedelta(minutes=5)).resume_pending()
     assert [(o.state, o.queued) for o in outcomes] == [("started", 6)]
     assert runner(db_url, campaigns, PLANNED + timedelta(minutes=6)).resume_pending() == []

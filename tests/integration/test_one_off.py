@@ -28,15 +28,17 @@ BELGRADE = ZoneInfo("Europe/Belgrade")
 SEND_AT = datetime(2026, 12, 10, 9, 0, tzinfo=BELGRADE)
 
 
-def one_off_folder(root: Path, slug: str, *, send_at: str | None, approved: bool,
-                   extra: str = "") -> Path:  # fmt: skip
+def one_off_folder(
+    root: Path, slug: str, *, send_at: str | None, approved: bool, extra: str = ""
+) -> Path:
     folder = root / slug
     shutil.copytree(SAMPLE, folder)
     toml = folder / "campaign.toml"
     kept = [
-        line for line in toml.read_text(encoding="utf-8").splitlines()
+        line
+        for line in toml.read_text(encoding="utf-8").splitlines()
         if not line.startswith(("series =", "period =", "approved =", "send_at =", "timezone ="))
-    ]  # fmt: skip
+    ]
     head = f"approved = {str(approved).lower()}\n" + extra
     if send_at:
         head += f'send_at = "{send_at}"\ntimezone = "Europe/Belgrade"\n'
@@ -73,8 +75,13 @@ def test_not_approved_by_its_time_it_is_missed_and_staff_are_told(
     cli: Cli, db: Database, db_url: str, tmp_path: Path
 ) -> None:
     campaigns = setup(cli, tmp_path)
-    one_off_folder(campaigns, "launch", send_at="2026-12-10T09:00", approved=False,
-                   extra='notify = ["editor@example.org"]\ndeadline = "2h"\n')  # fmt: skip
+    one_off_folder(
+        campaigns,
+        "launch",
+        send_at="2026-12-10T09:00",
+        approved=False,
+        extra='notify = ["editor@example.org"]\ndeadline = "2h"\n',
+    )
     handler = Scripted()
 
     async def main() -> list[object]:
@@ -99,8 +106,9 @@ def test_past_its_deadline_a_one_off_is_skipped_and_a_sent_campaign_is_left_alon
     cli: Cli, db: Database, db_url: str, tmp_path: Path
 ) -> None:
     campaigns = setup(cli, tmp_path)
-    one_off_folder(campaigns, "launch", send_at="2026-12-10T09:00", approved=True,
-                   extra='deadline = "2h"\n')  # fmt: skip
+    one_off_folder(
+        campaigns, "launch", send_at="2026-12-10T09:00", approved=True, extra='deadline = "2h"\n'
+    )
     sent_by_hand = one_off_folder(campaigns, "old", send_at="2026-11-01T09:00", approved=True)
     issue = source.load_valid(sent_by_hand)
     lifecycle.start(
@@ -195,8 +203,9 @@ def test_schedule_list_shows_one_offs_with_their_outcome(
     cli: Cli, db: Database, db_url: str, tmp_path: Path
 ) -> None:
     campaigns = setup(cli, tmp_path)
-    one_off_folder(campaigns, "launch", send_at="2026-12-10T09:00", approved=False,
-                   extra='deadline = "90m"\n')  # fmt: skip
+    one_off_folder(
+        campaigns, "launch", send_at="2026-12-10T09:00", approved=False, extra='deadline = "90m"\n'
+    )
     listed = cli("--set", f"paths.campaigns={campaigns}", "schedule", "list")
     assert listed.exit_code == 0, listed.output
     lines = listed.output.splitlines()

@@ -66,8 +66,14 @@ def test_workers_and_schedulers_on_postgresql(
     db = postgres_database
     truncate(db)
     monkeypatch.chdir(tmp_path)
-    cli = Cli({"MAILER_DATABASE__URL": POSTGRES_URL, "MAILER_SECRETS__KEY": TEST_SECRET,
-               "MAILER_CONFIG": "", "HOME": str(tmp_path)})  # fmt: skip
+    cli = Cli(
+        {
+            "MAILER_DATABASE__URL": POSTGRES_URL,
+            "MAILER_SECRETS__KEY": TEST_SECRET,
+            "MAILER_CONFIG": "",
+            "HOME": str(tmp_path),
+        }
+    )
     every = ";".join(
         sorted({i for item in source.load_valid(SAMPLE).items for i in item.interests})
     )
@@ -84,10 +90,10 @@ def test_workers_and_schedulers_on_postgresql(
     second = first + timedelta(seconds=10)
     series_file(campaigns, "alpha", first)
     series_file(campaigns, "beta", second)
-    issue_folder(campaigns, "issue-alpha", series="alpha", period=f"{first:%Y-%m-%d}",
-                 approved=True)  # fmt: skip
-    issue_folder(campaigns, "issue-beta", series="beta", period=f"{second:%Y-%m-%d}",
-                 approved=True)  # fmt: skip
+    issue_folder(
+        campaigns, "issue-alpha", series="alpha", period=f"{first:%Y-%m-%d}", approved=True
+    )
+    issue_folder(campaigns, "issue-beta", series="beta", period=f"{second:%Y-%m-%d}", approved=True)
 
     sink = Sink()
     port = free_port()
@@ -95,17 +101,21 @@ def test_workers_and_schedulers_on_postgresql(
     controller.start()
     env = {k: v for k, v in os.environ.items() if not k.startswith("MAILER_")}
     env.update(
-        MAILER_DATABASE__URL=POSTGRES_URL, MAILER_SECRETS__KEY=TEST_SECRET,
-        MAILER_PATHS__CAMPAIGNS=str(campaigns), MAILER_PATHS__TEMPLATES=str(REPO / "templates"),
-        MAILER_SMTP__HOST="127.0.0.1", MAILER_SMTP__PORT=str(port),
+        MAILER_DATABASE__URL=POSTGRES_URL,
+        MAILER_SECRETS__KEY=TEST_SECRET,
+        MAILER_PATHS__CAMPAIGNS=str(campaigns),
+        MAILER_PATHS__TEMPLATES=str(REPO / "templates"),
+        MAILER_SMTP__HOST="127.0.0.1",
+        MAILER_SMTP__PORT=str(port),
         MAILER_SENDING__BATCH_SIZE="20",
-    )  # fmt: skip
+    )
     processes: dict[str, subprocess.Popen[bytes]] = {}
 
     def start(name: str, *args: str) -> None:
         log = (tmp_path / f"{name}.log").open("wb")
-        processes[name] = subprocess.Popen([sys.executable, "-m", "mailer", *args], cwd=tmp_path,
-                                           env=env, stdout=log, stderr=log)  # fmt: skip
+        processes[name] = subprocess.Popen(
+            [sys.executable, "-m", "mailer", *args], cwd=tmp_path, env=env, stdout=log, stderr=log
+        )
 
     lock_held = (
         "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted"

@@ -50,9 +50,15 @@ def test_past_its_deadline_it_is_skipped_and_staff_are_told(
     campaigns = setup(cli, tmp_path)
     issue_folder(campaigns, "2027-01-digest", series="digest", period="2027-01", approved=True)
     with db.write() as conn:  # the series ran before: December happened
-        stored.claim(conn, series="digest", period_key="2026-12", state="started",
-                     planned_at=datetime(2026, 12, 1, 8), deadline_at=datetime(2026, 12, 1, 14),
-                     now=datetime(2026, 12, 1, 8))  # fmt: skip
+        stored.claim(
+            conn,
+            series="digest",
+            period_key="2026-12",
+            state="started",
+            planned_at=datetime(2026, 12, 1, 8),
+            deadline_at=datetime(2026, 12, 1, 14),
+            now=datetime(2026, 12, 1, 8),
+        )
     handler = Scripted()
 
     async def main() -> list[object]:
@@ -79,15 +85,19 @@ def test_a_live_occurrence_fires_through_apscheduler(
     campaigns = setup(cli, tmp_path)
     soon = datetime.now(UTC) + timedelta(seconds=2)
     daily = dataclasses.replace(
-        DIGEST, rule="FREQ=DAILY", time=soon.time().replace(microsecond=0), timezone="UTC",
+        DIGEST,
+        rule="FREQ=DAILY",
+        time=soon.time().replace(microsecond=0),
+        timezone="UTC",
         notify=(),
-    )  # fmt: skip
+    )
     period = f"{soon:%Y-%m-%d}"
     issue_folder(campaigns, f"{period}-daily", series="digest", period=period, approved=True)
 
     async def main() -> list[object]:
-        one = SchedulerService(App(settings_for(db_url, paths__campaigns=str(campaigns))),
-                               [daily], poll_seconds=0.2)  # fmt: skip
+        one = SchedulerService(
+            App(settings_for(db_url, paths__campaigns=str(campaigns))), [daily], poll_seconds=0.2
+        )
         stop = asyncio.Event()
         running = asyncio.create_task(one.run(stop))
         await wait_until("the occurrence to fire", lambda: one.outcomes)

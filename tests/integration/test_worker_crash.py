@@ -65,9 +65,15 @@ def test_sigkill_mid_campaign_then_restart(
 
         async def worker() -> asyncio.subprocess.Process:
             return await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "mailer", "worker", env=env, cwd=tmp_path,
-                stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
-            )  # fmt: skip
+                sys.executable,
+                "-m",
+                "mailer",
+                "worker",
+                env=env,
+                cwd=tmp_path,
+                stdout=asyncio.subprocess.DEVNULL,
+                stderr=asyncio.subprocess.PIPE,
+            )
 
         first = await worker()
         await wait_until("a third of the messages", lambda: len(server.accepted) >= RECIPIENTS // 3)

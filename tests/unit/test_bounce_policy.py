@@ -26,8 +26,10 @@ def test_policy_rejection_keeps_the_address() -> None:
 def test_complaint_unsubscribes_everywhere_and_suppresses() -> None:
     decision = decide(POLICY, ACTIVE, Kind.COMPLAINT, blocked=False, now=T0)
     assert (decision.status, decision.suppress, decision.unsubscribe_all) == (
-        "complained", "complaint", True,
-    )  # fmt: skip
+        "complained",
+        "complaint",
+        True,
+    )
 
 
 def test_a_hard_bounce_never_turns_a_complaint_into_a_bounce() -> None:
@@ -60,8 +62,10 @@ def test_ten_days_of_soft_bounces_reach_the_threshold() -> None:
     assert [d.status for d in decisions[:9]] == [None] * 9
     assert decisions[8].score == 4.5
     assert (decisions[9].score, decisions[9].status, decisions[9].suppress) == (
-        5.0, "bounced", "soft_bounce",
-    )  # fmt: skip
+        5.0,
+        "bounced",
+        "soft_bounce",
+    )
 
 
 def test_a_score_is_forgotten_after_a_quiet_week() -> None:

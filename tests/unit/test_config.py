@@ -34,10 +34,21 @@ def test_every_setting_in_the_example_has_a_comment() -> None:
 
 def test_required_keys_exist_with_their_names() -> None:
     required = {
-        "database.url", "smtp.host", "smtp.port", "smtp.security", "smtp.username",
-        "smtp.password", "sending.concurrency", "sending.rate", "sender.from", "sender.domain",
-        "bounces.domain", "web.base_url", "web.listen", "secrets.key",
-    }  # fmt: skip
+        "database.url",
+        "smtp.host",
+        "smtp.port",
+        "smtp.security",
+        "smtp.username",
+        "smtp.password",
+        "sending.concurrency",
+        "sending.rate",
+        "sender.from",
+        "sender.domain",
+        "bounces.domain",
+        "web.base_url",
+        "web.listen",
+        "secrets.key",
+    }
     assert required <= set(setting_names())
 
 

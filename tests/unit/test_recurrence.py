@@ -268,8 +268,11 @@ def test_other_rule_forms() -> None:
     assert dates("FREQ=WEEKLY;BYDAY=MO", 2) == ["2026-11-30 09:00", "2026-12-07 09:00"]
     assert dates("30 8 * * 1", 2, None) == ["2026-11-30 08:30", "2026-12-07 08:30"]  # Monday
     assert dates("0 9 * * 0", 1, None) == dates("0 9 * * 7", 1, None) == ["2026-11-29 09:00"]
-    assert dates("FREQ=DAILY;UNTIL=20261130", 9) == ["2026-11-28 09:00", "2026-11-29 09:00",
-                                                     "2026-11-30 09:00"]  # fmt: skip
+    assert dates("FREQ=DAILY;UNTIL=20261130", 9) == [
+        "2026-11-28 09:00",
+        "2026-11-29 09:00",
+        "2026-11-30 09:00",
+    ]
     # INTERVAL counts from January 2000: the same months whenever one starts looking.
     every_other = series("FREQ=MONTHLY;INTERVAL=2", zone, time(9))
     early = occurrences(every_other, after=local(zone, 2026, 1, 1), count=12)
@@ -304,8 +307,10 @@ def test_strictly_after_in_instants_not_wall_times() -> None:
         occurrences(nightly, after=datetime(2026, 1, 1), count=1)
     assert occurrences(nightly, after=START, count=0) == []
     ended = series("FREQ=DAILY;UNTIL=20260102", zone, time(9))
-    assert occurrences(ended, after=START, count=5) == [local(zone, 2026, 1, 1, 9),
-                                                        local(zone, 2026, 1, 2, 9)]  # fmt: skip
+    assert occurrences(ended, after=START, count=5) == [
+        local(zone, 2026, 1, 1, 9),
+        local(zone, 2026, 1, 2, 9),
+    ]
 
 
 def test_local_instant() -> None:
@@ -340,8 +345,13 @@ def test_schedule_next_prints_the_sample_series(run: Cli) -> None:
     assert result.output == (
         "2026-12-01T09:00:00+01:00\n2027-01-05T09:00:00+01:00\n2027-02-02T09:00:00+01:00\n"
     )
-    by_path = run("schedule", "next", str(REPO / "campaigns" / "digest.series.toml"),
-                  "--after", "2027-03-02T09:00+01:00")  # fmt: skip
+    by_path = run(
+        "schedule",
+        "next",
+        str(REPO / "campaigns" / "digest.series.toml"),
+        "--after",
+        "2027-03-02T09:00+01:00",
+    )
     assert by_path.output == "2027-04-06T09:00:00+02:00\n"
 
 

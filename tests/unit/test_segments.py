@@ -39,11 +39,15 @@ def test_the_documented_example_parses_to_its_meaning() -> None:
     assert parse_segment(text) == And(
         (
             In("country", ("GE", "AZ")),
-            Or((Compare("interest", "=", "fatherhood"),
-                Compare("interest", "=", "violence prevention"))),
+            Or(
+                (
+                    Compare("interest", "=", "fatherhood"),
+                    Compare("interest", "=", "violence prevention"),
+                )
+            ),
             Not(EN),
         )
-    )  # fmt: skip
+    )
 
 
 @pytest.mark.parametrize(
@@ -168,10 +172,39 @@ def test_mistakes_name_the_column_and_what_was_expected(text: str, column: int, 
 
 
 ALPHABET = st.sampled_from(
-    ["country", "language", "interest", "list", "status", "created", "attr", ".", " ", "=",
-     "!=", "<", ">=", "in", "not", "and", "or", "(", ")", ",", '"', "'", "\\", "GE", "sr",
-     "2026-01-05", "x y", "é", "&", "\n"]
-)  # fmt: skip
+    [
+        "country",
+        "language",
+        "interest",
+        "list",
+        "status",
+        "created",
+        "attr",
+        ".",
+        " ",
+        "=",
+        "!=",
+        "<",
+        ">=",
+        "in",
+        "not",
+        "and",
+        "or",
+        "(",
+        ")",
+        ",",
+        '"',
+        "'",
+        "\\",
+        "GE",
+        "sr",
+        "2026-01-05",
+        "x y",
+        "é",
+        "&",
+        "\n",
+    ]
+)
 
 
 @settings(max_examples=examples(300))
@@ -290,10 +323,17 @@ def test_country_and_a_missing_country() -> None:
 
 @pytest.mark.parametrize(
     ("stored", "wanted", "expected"),
-    [("sr", "sr", True), ("sr-Latn", "sr", True), ("sr-Latn-RS", "sr", True),
-     ("sr-Latn-RS", "sr-Latn", True), ("sr", "sr-Latn", False), ("srn", "sr", False),
-     ("sr-Cyrl", "sr-Latn", False), (None, "sr", False)],
-)  # fmt: skip
+    [
+        ("sr", "sr", True),
+        ("sr-Latn", "sr", True),
+        ("sr-Latn-RS", "sr", True),
+        ("sr-Latn-RS", "sr-Latn", True),
+        ("sr", "sr-Latn", False),
+        ("srn", "sr", False),
+        ("sr-Cyrl", "sr-Latn", False),
+        (None, "sr", False),
+    ],
+)
 def test_language_matches_the_tag_and_its_subtags(
     stored: str | None, wanted: str, expected: bool
 ) -> None:
@@ -321,24 +361,26 @@ def test_status_is_exact() -> None:
 
 @pytest.mark.parametrize(
     ("text", "created_at", "expected"),
-    [("created = 2026-01-05", datetime(2026, 1, 5), True),
-     ("created = 2026-01-05", datetime(2026, 1, 5, 23, 59, 59, 999999), True),
-     ("created = 2026-01-05", datetime(2026, 1, 6), False),
-     ("created < 2026-01-05", datetime(2026, 1, 4, 23, 59, 59), True),
-     ("created < 2026-01-05", datetime(2026, 1, 5), False),
-     ("created <= 2026-01-05", datetime(2026, 1, 5, 23, 59), True),
-     ("created <= 2026-01-05", datetime(2026, 1, 6), False),
-     ("created > 2026-01-05", datetime(2026, 1, 5, 23, 59), False),
-     ("created > 2026-01-05", datetime(2026, 1, 6), True),
-     ("created >= 2026-01-05", datetime(2026, 1, 5), True),
-     ("created >= 2026-01-05", datetime(2026, 1, 4, 23, 59), False),
-     ("created != 2026-01-05", datetime(2026, 1, 6), True),
-     ("created = 2026-01-05T10:00", datetime(2026, 1, 5, 10), True),
-     ("created <= 2026-01-05T10:00", datetime(2026, 1, 5, 10), True),
-     ("created > 2026-01-05T10:00", datetime(2026, 1, 5, 10), False),
-     ("created > 2026-01-05T10:00", datetime(2026, 1, 5, 10, 0, 0, 1), True),
-     ("created in (2026-01-04, 2026-01-05)", datetime(2026, 1, 5, 8), True)],
-)  # fmt: skip
+    [
+        ("created = 2026-01-05", datetime(2026, 1, 5), True),
+        ("created = 2026-01-05", datetime(2026, 1, 5, 23, 59, 59, 999999), True),
+        ("created = 2026-01-05", datetime(2026, 1, 6), False),
+        ("created < 2026-01-05", datetime(2026, 1, 4, 23, 59, 59), True),
+        ("created < 2026-01-05", datetime(2026, 1, 5), False),
+        ("created <= 2026-01-05", datetime(2026, 1, 5, 23, 59), True),
+        ("created <= 2026-01-05", datetime(2026, 1, 6), False),
+        ("created > 2026-01-05", datetime(2026, 1, 5, 23, 59), False),
+        ("created > 2026-01-05", datetime(2026, 1, 6), True),
+        ("created >= 2026-01-05", datetime(2026, 1, 5), True),
+        ("created >= 2026-01-05", datetime(2026, 1, 4, 23, 59), False),
+        ("created != 2026-01-05", datetime(2026, 1, 6), True),
+        ("created = 2026-01-05T10:00", datetime(2026, 1, 5, 10), True),
+        ("created <= 2026-01-05T10:00", datetime(2026, 1, 5, 10), True),
+        ("created > 2026-01-05T10:00", datetime(2026, 1, 5, 10), False),
+        ("created > 2026-01-05T10:00", datetime(2026, 1, 5, 10, 0, 0, 1), True),
+        ("created in (2026-01-04, 2026-01-05)", datetime(2026, 1, 5, 8), True),
+    ],
+)
 def test_created_compares_utc_days(text: str, created_at: datetime, expected: bool) -> None:
     assert holds(text, created_at=created_at) is expected
 

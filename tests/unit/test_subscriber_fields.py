@@ -45,9 +45,18 @@ def test_invalid_addresses_are_refused_with_the_field(value: str) -> None:
 
 @pytest.mark.parametrize(
     ("given", "stored"),
-    [("ge", "GE"), ("GEO", "GE"), ("Georgia", "GE"), ("Kyrgyz Republic", "KG"), ("Macedonia", "MK"),
-     ("north macedonia", "MK"), ("Belarus", "BY"), ("srb", "RS"), ("XK", "XK")],
-)  # fmt: skip
+    [
+        ("ge", "GE"),
+        ("GEO", "GE"),
+        ("Georgia", "GE"),
+        ("Kyrgyz Republic", "KG"),
+        ("Macedonia", "MK"),
+        ("north macedonia", "MK"),
+        ("Belarus", "BY"),
+        ("srb", "RS"),
+        ("XK", "XK"),
+    ],
+)
 def test_country_accepts_alpha2_alpha3_and_english_names(given: str, stored: str) -> None:
     assert normalise_country(given) == stored
 
@@ -59,9 +68,15 @@ def test_unknown_country_names_the_value() -> None:
 
 @pytest.mark.parametrize(
     ("given", "stored"),
-    [("ru", "ru"), ("sr-Latn", "sr-Latn"), ("sr_latn", "sr-Latn"), ("SR-latn-rs", "sr-Latn-RS"),
-     ("ky", "ky"), ("ka", "ka")],
-)  # fmt: skip
+    [
+        ("ru", "ru"),
+        ("sr-Latn", "sr-Latn"),
+        ("sr_latn", "sr-Latn"),
+        ("SR-latn-rs", "sr-Latn-RS"),
+        ("ky", "ky"),
+        ("ka", "ka"),
+    ],
+)
 def test_language_is_a_canonical_bcp47_tag(given: str, stored: str) -> None:
     assert normalise_language(given) == stored
 

@@ -117,11 +117,15 @@ async def public_site(
     port = smtp_port or server.sockets[0].getsockname()[1]
     app = App(
         settings_for(
-            db_url, smtp_port=port, web__base_url=BASE, sender__domain="news.example.org",
-            smtp__timeout="5", **settings,
+            db_url,
+            smtp_port=port,
+            web__base_url=BASE,
+            sender__domain="news.example.org",
+            smtp__timeout="5",
+            **settings,
         ),
         clock=clock,
-    )  # fmt: skip
+    )
     web = create_app(app)
     async with server:
         # one transport per client IP: the tests choose the visitor's address

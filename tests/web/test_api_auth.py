@@ -201,9 +201,10 @@ def test_openapi_document_and_reference_page(api: Api) -> None:
     assert spec["info"]["title"] == "mailer"
     assert spec["info"]["version"]
     assert spec["components"]["securitySchemes"]["token"] == {
-        "type": "http", "scheme": "bearer", "description": spec["components"][
-            "securitySchemes"]["token"]["description"],
-    }  # fmt: skip
+        "type": "http",
+        "scheme": "bearer",
+        "description": spec["components"]["securitySchemes"]["token"]["description"],
+    }
     create = spec["paths"]["/api/v1/subscribers"]["post"]
     assert {"401", "403", "409", "422"} <= set(create["responses"])
     assert create["responses"]["422"]["content"]["application/json"]["schema"] == {

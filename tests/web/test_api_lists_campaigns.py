@@ -38,8 +38,11 @@ def test_lists_are_listed_created_and_refused_twice(api: Api) -> None:
     assert (empty.status_code, empty.json()["field"]) == (422, "name")
     bad = api.post("/api/v1/lists", json={"name": "x" * 150})
     assert (bad.status_code, bad.json()["field"]) == (422, "list name")
-    oversized = api.post("/api/v1/lists", content=b" " * (1024 * 1024 + 1),
-                         headers={"Content-Type": "application/json"})  # fmt: skip
+    oversized = api.post(
+        "/api/v1/lists",
+        content=b" " * (1024 * 1024 + 1),
+        headers={"Content-Type": "application/json"},
+    )
     assert oversized.status_code == 413
 
 

@@ -30,8 +30,11 @@ SHARDS = 4
 @pytest.mark.fuzz
 @pytest.mark.parametrize("shard", range(SHARDS))
 def test_no_generated_request_gets_a_server_error(shard: int, tmp_path: Path) -> None:
-    app = make_app(f"sqlite:///{tmp_path / 'mailer.db'}", tmp_path,
-                   webhooks__mailgun_signing_key="key-0123456789abcdef")  # fmt: skip
+    app = make_app(
+        f"sqlite:///{tmp_path / 'mailer.db'}",
+        tmp_path,
+        webhooks__mailgun_signing_key="key-0123456789abcdef",
+    )
     add_people(app, tmp_path)
     headers = {"Authorization": f"Bearer {token_for(app)}"}
     schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", create_app(app)).include(

@@ -48,16 +48,22 @@ def test_search_refuses_bad_segments_lists_and_pages(api: Api) -> None:
 
 def test_create_read_change_and_erase_one_subscriber(api: Api) -> None:
     new: dict[str, Any] = {
-        "email": "Lena@Example.ORG", "name": "Lena", "country": "Kyrgyzstan", "language": "ky",
-        "interests": ["Youth", "research"], "attributes": {"org": "Center", "since": 2019},
+        "email": "Lena@Example.ORG",
+        "name": "Lena",
+        "country": "Kyrgyzstan",
+        "language": "ky",
+        "interests": ["Youth", "research"],
+        "attributes": {"org": "Center", "since": 2019},
         "lists": ["members"],
-    }  # fmt: skip
+    }
     created = api.post(SUBSCRIBERS, json=new)
     assert created.status_code == 201, created.text
     record = created.json()
     assert (record["email"], record["country"], record["status"]) == (
-        "Lena@example.org", "KG", "active",
-    )  # fmt: skip
+        "Lena@example.org",
+        "KG",
+        "active",
+    )
     assert record["interests"] == ["research", "youth"]
     assert record["attributes"] == {"org": "Center", "since": "2019"}
     assert record["consent"]["source"] == "api:test"
@@ -68,10 +74,17 @@ def test_create_read_change_and_erase_one_subscriber(api: Api) -> None:
     by_address = api.get(f"{SUBSCRIBERS}/lena@example.org").json()
     assert by_id == by_address == record
 
-    changed = api("PATCH", f"{SUBSCRIBERS}/{record['id']}", json={
-        "name": "Lena K.", "language": "", "interests": ["policy advocacy"],
-        "attributes": {"org": None, "role": "lead"}, "unsubscribe": ["members"],
-    })  # fmt: skip
+    changed = api(
+        "PATCH",
+        f"{SUBSCRIBERS}/{record['id']}",
+        json={
+            "name": "Lena K.",
+            "language": "",
+            "interests": ["policy advocacy"],
+            "attributes": {"org": None, "role": "lead"},
+            "unsubscribe": ["members"],
+        },
+    )
     assert changed.status_code == 200, changed.text
     after = changed.json()
     assert (after["name"], after["language"], after["country"]) == ("Lena K.", None, "KG")
@@ -96,8 +109,15 @@ def test_create_read_change_and_erase_one_subscriber(api: Api) -> None:
 
 
 def test_bad_subscriber_input_names_each_field_and_stores_nothing(api: Api) -> None:
-    bad = api.post(SUBSCRIBERS, json={"email": "not an address", "country": "Atlantis",
-                                      "language": "??", "lists": ["members"]})  # fmt: skip
+    bad = api.post(
+        SUBSCRIBERS,
+        json={
+            "email": "not an address",
+            "country": "Atlantis",
+            "language": "??",
+            "lists": ["members"],
+        },
+    )
     assert bad.status_code == 422
     body = bad.json()
     assert body["field"] == "email"
@@ -133,8 +153,10 @@ def test_bad_subscriber_input_names_each_field_and_stores_nothing(api: Api) -> N
 
 
 def test_unconfirmed_subscriber_is_confirmed_by_setting_active(api: Api) -> None:
-    made = api.post(SUBSCRIBERS, json={"email": "new@example.org", "status": "unconfirmed",
-                                       "lists": ["members"]})  # fmt: skip
+    made = api.post(
+        SUBSCRIBERS,
+        json={"email": "new@example.org", "status": "unconfirmed", "lists": ["members"]},
+    )
     assert made.json()["lists"][0]["status"] == "unconfirmed"
     confirmed = api("PATCH", f"{SUBSCRIBERS}/new@example.org", json={"status": "active"}).json()
     assert confirmed["status"] == "active"
@@ -164,8 +186,10 @@ def test_csv_import_reports_bad_rows_and_stores_good_ones(api: Api) -> None:
     assert response.status_code == 200, response.text
     report = response.json()
     assert (report["file"], report["list_name"], report["list_created"]) == (
-        "people.csv", "partners", True,
-    )  # fmt: skip
+        "people.csv",
+        "partners",
+        True,
+    )
     assert (report["created"], report["updated"], report["invalid_rows"]) == (1, 1, 2)
     assert [(p["row"], p["field"]) for p in report["invalid"]] == [(3, "email"), (5, "country")]
     assert "Narnia" in report["invalid"][1]["error"]
@@ -190,8 +214,9 @@ def test_import_refuses_oversized_unreadable_and_incomplete_uploads(api: Api) ->
     files = {"file": ("p.csv", CSV.encode(), "text/csv")}
     no_list = api.post(f"{SUBSCRIBERS}/import", files=files)
     assert (no_list.status_code, no_list.json()["field"]) == (422, "list")
-    codec = api.post(f"{SUBSCRIBERS}/import", files=files,
-                     data={"list": "members", "encoding": "base64"})  # fmt: skip
+    codec = api.post(
+        f"{SUBSCRIBERS}/import", files=files, data={"list": "members", "encoding": "base64"}
+    )
     assert (codec.status_code, codec.json()["field"]) == (422, "encoding")
     assert people.count(api.app.database, status=None) == 4
 

@@ -25,10 +25,13 @@ POSTMARK = "Basic " + base64.b64encode(b"hooks:s3cret-pass").decode()
 def sent(db_url: str, tmp_path: Path) -> tuple[Api, dict[str, str]]:
     """The sample issue sent to the four people; their Message-IDs by address."""
     app = make_app(
-        db_url, tmp_path, webhooks__mailgun_signing_key=MAILGUN_KEY,
-        webhooks__postmark_username="hooks", webhooks__postmark_password="s3cret-pass",
+        db_url,
+        tmp_path,
+        webhooks__mailgun_signing_key=MAILGUN_KEY,
+        webhooks__postmark_username="hooks",
+        webhooks__postmark_password="s3cret-pass",
         webhooks__max_body_bytes="4000",
-    )  # fmt: skip
+    )
     add_people(app, tmp_path)
     folder = Path(app.settings.paths.campaigns) / SLUG
     text = source.campaign_file(folder).read_text(encoding="utf-8")
@@ -44,11 +47,14 @@ def sent(db_url: str, tmp_path: Path) -> tuple[Api, dict[str, str]]:
 
 def failed(address: str, message_id: str) -> dict[str, Any]:
     return {
-        "event": "failed", "severity": "permanent", "reason": "bounce",
-        "recipient": address, "timestamp": 1772445000.3,
+        "event": "failed",
+        "severity": "permanent",
+        "reason": "bounce",
+        "recipient": address,
+        "timestamp": 1772445000.3,
         "delivery-status": {"code": 550, "message": "5.1.1 No such user"},
         "message": {"headers": {"message-id": message_id.strip("<>")}},
-    }  # fmt: skip
+    }
 
 
 def test_signed_webhooks_are_recorded_and_others_refused(sent: tuple[Api, dict[str, str]]) -> None:
@@ -66,31 +72,45 @@ def test_signed_webhooks_are_recorded_and_others_refused(sent: tuple[Api, dict[s
     assert replayed.status_code == 403
     assert api.get("/api/v1/subscribers/nino@example.org").json()["status"] == "bounced"
 
-    soft = {"RecordType": "Bounce", "Type": "SoftBounce", "TypeCode": 4096,
-            "Email": "ana@example.org", "Details": "mailbox temporarily unavailable",
-            "BouncedAt": "2026-12-01T09:00:00Z", "MessageID": "pm-1"}  # fmt: skip
-    wrong = api.post("/webhooks/postmark", json=soft, token=None,
-                     headers={"Authorization": "Basic aG9va3M6d3Jvbmc="})  # fmt: skip
+    soft = {
+        "RecordType": "Bounce",
+        "Type": "SoftBounce",
+        "TypeCode": 4096,
+        "Email": "ana@example.org",
+        "Details": "mailbox temporarily unavailable",
+        "BouncedAt": "2026-12-01T09:00:00Z",
+        "MessageID": "pm-1",
+    }
+    wrong = api.post(
+        "/webhooks/postmark",
+        json=soft,
+        token=None,
+        headers={"Authorization": "Basic aG9va3M6d3Jvbmc="},
+    )
     assert wrong.status_code == 401
     assert wrong.headers["www-authenticate"].startswith("Basic")
     ok = api.post("/webhooks/postmark", json=soft, token=None, headers={"Authorization": POSTMARK})
     assert ok.status_code == 200
     assert ok.json()["recorded"] == 1
 
-    unreadable = api.post("/webhooks/postmark", content=b"{not json", token=None,
-                          headers={"Authorization": POSTMARK})  # fmt: skip
+    unreadable = api.post(
+        "/webhooks/postmark", content=b"{not json", token=None, headers={"Authorization": POSTMARK}
+    )
     assert unreadable.status_code == 400
     assert "error" in unreadable.json()
-    big = api.post("/webhooks/postmark", content=b" " * 5000, token=None,
-                   headers={"Authorization": POSTMARK})  # fmt: skip
+    big = api.post(
+        "/webhooks/postmark", content=b" " * 5000, token=None, headers={"Authorization": POSTMARK}
+    )
     assert big.status_code == 413
     off = api.post("/webhooks/sendgrid", content=b"[]", token=None)
     assert off.status_code == 404
     assert api.post("/webhooks/ses", content=b"{}", token=None).status_code == 404
 
     kinds = [(b["recipient"], b["kind"], b["source"]) for b in api.get("/api/v1/bounces").json()]
-    assert sorted(kinds) == [("ana@example.org", "soft", "postmark"),
-                             ("nino@example.org", "hard", "mailgun")]  # fmt: skip
+    assert sorted(kinds) == [
+        ("ana@example.org", "soft", "postmark"),
+        ("nino@example.org", "hard", "mailgun"),
+    ]
 
 
 SENDGRID_KEY = base64.b64encode(
@@ -129,15 +149,26 @@ def test_bounce_list_filters_and_stats(sent: tuple[Api, dict[str, str]]) -> None
     api, ids = sent
     body = mailgun(failed("nino@example.org", ids["nino@example.org"]))
     assert api.post("/webhooks/mailgun", content=body, token=None).status_code == 200
-    soft = {"RecordType": "Bounce", "Type": "SoftBounce", "Email": "ana@example.org",
-            "Details": "try later", "MessageID": "pm-2"}  # fmt: skip
-    api.post("/webhooks/postmark", content=json.dumps(soft), token=None,
-             headers={"Authorization": POSTMARK})  # fmt: skip
+    soft = {
+        "RecordType": "Bounce",
+        "Type": "SoftBounce",
+        "Email": "ana@example.org",
+        "Details": "try later",
+        "MessageID": "pm-2",
+    }
+    api.post(
+        "/webhooks/postmark",
+        content=json.dumps(soft),
+        token=None,
+        headers={"Authorization": POSTMARK},
+    )
 
     (hard,) = api.get("/api/v1/bounces", params={"kind": "hard"}).json()
     assert (hard["recipient"], hard["status"], hard["campaign"]) == (
-        "nino@example.org", "5.1.1", SLUG,
-    )  # fmt: skip
+        "nino@example.org",
+        "5.1.1",
+        SLUG,
+    )
     assert hard["subscriber"] == "nino@example.org"
     assert hard["action"]
     assert len(api.get("/api/v1/bounces", params={"since": "7d"}).json()) == 2
@@ -150,9 +181,13 @@ def test_bounce_list_filters_and_stats(sent: tuple[Api, dict[str, str]]) -> None
 
     stats = api.get("/api/v1/stats").json()
     assert stats["subscribers"]["by_status"] == {
-        "unconfirmed": 0, "active": 3, "unsubscribed": 0, "bounced": 1, "complained": 0,
+        "unconfirmed": 0,
+        "active": 3,
+        "unsubscribed": 0,
+        "bounced": 1,
+        "complained": 0,
         "blocklisted": 0,
-    }  # fmt: skip
+    }
     assert stats["subscribers"]["by_country"] == {"BY": 1, "GB": 1, "RS": 1}
     assert stats["subscribers"]["by_language"] == {"en": 1, "ru": 1, "sr": 1}
     assert stats["deliveries"] == {"bounced": 1, "sent": 3}  # the hard bounce marks its delivery

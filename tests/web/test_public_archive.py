@@ -22,12 +22,16 @@ def store(db: Database, slug: str, state: str, clock: Clock) -> None:
     with db.write() as conn:
         conn.execute(
             sa.insert(campaign).values(
-                slug=slug, state=state, source=SAMPLE,
+                slug=slug,
+                state=state,
+                source=SAMPLE,
                 source_hash=hashlib.sha256(SAMPLE.encode()).hexdigest(),
-                created_at=now, updated_at=now, started_at=now,
+                created_at=now,
+                updated_at=now,
+                started_at=now,
                 finished_at=now if state == "sent" else None,
             )
-        )  # fmt: skip
+        )
 
 
 def test_the_archive_shows_sent_issues_only_without_personal_data(

@@ -39,9 +39,14 @@ def test_subscribe_confirm_change_export_unsubscribe_erase(
             form = await client.get("/subscribe?lang=ru")
             assert form.status_code == 200
             posted = await site.subscribe(
-                email="nino@example.org", name="Нино", country="GE", language="ru",
-                interests=["youth"], lists=["monthly"], source="partner-ge",
-            )  # fmt: skip
+                email="nino@example.org",
+                name="Нино",
+                country="GE",
+                language="ru",
+                interests=["youth"],
+                lists=["monthly"],
+                source="partner-ge",
+            )
             assert posted.status_code == 303
             [mail] = site.mailbox.to("nino@example.org")
             assert mail["Subject"] == "Подтвердите подписку"
@@ -70,20 +75,26 @@ def test_subscribe_confirm_change_export_unsubscribe_erase(
             changed = await client.post(
                 settings,
                 data={
-                    "name": "Нино Б.", "country": "RS", "language": "sr-Latn",
-                    "interests": ["youth", "fatherhood"], "lists": ["monthly", "events"],
+                    "name": "Нино Б.",
+                    "country": "RS",
+                    "language": "sr-Latn",
+                    "interests": ["youth", "fatherhood"],
+                    "lists": ["monthly", "events"],
                 },
-            )  # fmt: skip
+            )
             assert changed.status_code == 200
             assert "Your settings have been saved." in changed.text
             record = people.show(public_db, "nino@example.org")
             assert (record["name"], record["country"], record["language"]) == (
-                "Нино Б.", "RS", "sr-Latn",
-            )  # fmt: skip
+                "Нино Б.",
+                "RS",
+                "sr-Latn",
+            )
             assert record["interests"] == ["fatherhood", "youth"]
             assert {s["name"]: s["status"] for s in record["lists"]} == {
-                "monthly": "active", "events": "active",
-            }  # fmt: skip
+                "monthly": "active",
+                "events": "active",
+            }
 
             refused = await client.post(settings, data={"country": "Narnia", "lists": ["nope"]})
             assert refused.status_code == 422
@@ -122,9 +133,10 @@ def test_subscribe_confirm_change_export_unsubscribe_erase(
             found_leave = UNSUBSCRIBE.search(page.text)
             assert found_leave is not None
             left = await client.post(
-                found_leave[1], content=b"List-Unsubscribe=One-Click",
+                found_leave[1],
+                content=b"List-Unsubscribe=One-Click",
                 headers={"Content-Type": "application/x-www-form-urlencoded"},
-            )  # fmt: skip
+            )
             assert left.status_code == 200
             assert status(public_db) == "unsubscribed"
 
@@ -167,8 +179,9 @@ def test_an_unsubscribed_person_comes_back_through_a_new_confirmation(
             assert len(site.mailbox.to("ivan@example.org")) == 2
             await site.client.post(confirm_path(site.mailbox.messages[-1]))
             assert status(public_db) == "active"
-            lists = {s["name"]: s["status"] for s in people.show(public_db, "ivan@example.org")[
-                "lists"]}  # fmt: skip
+            lists = {
+                s["name"]: s["status"] for s in people.show(public_db, "ivan@example.org")["lists"]
+            }
             assert lists == {"monthly": "unsubscribed", "events": "active"}
 
     asyncio.run(scenario())

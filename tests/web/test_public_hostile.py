@@ -17,7 +17,7 @@ def test_a_flood_from_one_ip_is_cut_at_the_limit(public_db: Database, db_url: st
             answers = [
                 (await site.subscribe(ip="198.51.100.7", email=f"bot{i}@example.org")).status_code
                 for i in range(50)
-            ]  # fmt: skip
+            ]
             return Counter(answers)
 
     answers = asyncio.run(scenario())
@@ -31,7 +31,7 @@ def test_one_address_fifty_times_gets_one_mail(public_db: Database, db_url: str)
             answers = [
                 (await site.subscribe(ip=f"203.0.113.{i}", email="victim@example.org")).status_code
                 for i in range(50)
-            ]  # fmt: skip
+            ]
             return Counter(answers), len(site.mailbox.to("victim@example.org"))
 
     answers, mails = asyncio.run(scenario())

@@ -29,22 +29,31 @@ def pending_subscriber(db: Database, now: datetime, *, status: str = "unconfirme
             conn.execute(
                 sa.insert(subscriber)
                 .values(
-                    email="ana@example.org", email_key="ana@example.org", name="Ana",
-                    status=status, attributes={}, created_at=now, updated_at=now,
-                    consent_source="web:test", consent_at=now,
+                    email="ana@example.org",
+                    email_key="ana@example.org",
+                    name="Ana",
+                    status=status,
+                    attributes={},
+                    created_at=now,
+                    updated_at=now,
+                    consent_source="web:test",
+                    consent_at=now,
                 )
                 .returning(subscriber.c.id)
             ).scalar_one()
-        )  # fmt: skip
+        )
         list_id = conn.execute(
             sa.select(mailing_list.c.id).where(mailing_list.c.name == "monthly")
         ).scalar_one()
         conn.execute(
             sa.insert(subscription).values(
-                subscriber_id=subscriber_id, list_id=list_id, status=status,
-                created_at=now, updated_at=now,
+                subscriber_id=subscriber_id,
+                list_id=list_id,
+                status=status,
+                created_at=now,
+                updated_at=now,
             )
-        )  # fmt: skip
+        )
     return subscriber_id
 
 

@@ -117,9 +117,11 @@ def test_unknown_lists_interests_and_countries_are_named_field_by_field(
     async def scenario() -> None:
         async with public_site(db_url, Clock()) as site:
             response = await site.subscribe(
-                email="ana@example.org", lists=["monthly", "secret-staff"],
-                interests=["youth", "astrology"], country="Atlantis",
-            )  # fmt: skip
+                email="ana@example.org",
+                lists=["monthly", "secret-staff"],
+                interests=["youth", "astrology"],
+                country="Atlantis",
+            )
             none_chosen = await site.subscribe(email="ana@example.org", lists=[])
         assert response.status_code == 422
         text = unescape(response.text)
@@ -145,10 +147,17 @@ def test_signup_stores_unconfirmed_with_consent_and_mails_a_link_without_the_nam
     async def scenario() -> Mailbox:
         async with public_site(db_url, Clock()) as site:
             response = await site.subscribe(
-                ip="203.0.113.9", email="Ana@Example.ORG", name=name, country="Georgia",
-                language="ka", lists=["monthly", "events"], interests=["Youth"],
-                source="partner-site", utm_campaign="ignored", extra_field="ignored",
-            )  # fmt: skip
+                ip="203.0.113.9",
+                email="Ana@Example.ORG",
+                name=name,
+                country="Georgia",
+                language="ka",
+                lists=["monthly", "events"],
+                interests=["Youth"],
+                source="partner-site",
+                utm_campaign="ignored",
+                extra_field="ignored",
+            )
             assert response.status_code == 303
             assert response.headers["location"].startswith(CHECK)
             check = await site.client.get(response.headers["location"])
@@ -164,8 +173,9 @@ def test_signup_stores_unconfirmed_with_consent_and_mails_a_link_without_the_nam
         ("Ana@example.org", "unconfirmed", name, "web:partner-site", "203.0.113.9")
     ]
     assert list_statuses(public_db, "Ana@example.org") == {
-        "monthly": "unconfirmed", "events": "unconfirmed",
-    }  # fmt: skip
+        "monthly": "unconfirmed",
+        "events": "unconfirmed",
+    }
     [message] = mailbox.messages
     assert message["To"] == "Ana@example.org"
     assert message["Content-Language"] == "ka"
@@ -220,9 +230,10 @@ def test_oversized_and_unreadable_forms_are_refused(public_db: Database, db_url:
                 for key, value in (("email", "bob@example.org"), ("lists", "monthly"))
             )
             multipart = await site.client.post(
-                "/subscribe", content=(parts + "--b0--\r\n").encode(),
+                "/subscribe",
+                content=(parts + "--b0--\r\n").encode(),
                 headers={"Content-Type": "multipart/form-data; boundary=b0"},
-            )  # fmt: skip
+            )
             assert multipart.status_code == 415
             assert site.mailbox.to("bob@example.org") == []
 

@@ -263,8 +263,16 @@ def test_pause_resume_and_cancel_with_live_progress(app: App) -> None:
 
 
 def _snapshot(app: App) -> dict[str, object]:
-    tables = ("subscriber", "subscription", "campaign", "delivery", "bounce_event", "occurrence",
-              "staff_user", "list")  # fmt: skip
+    tables = (
+        "subscriber",
+        "subscription",
+        "campaign",
+        "delivery",
+        "bounce_event",
+        "occurrence",
+        "staff_user",
+        "list",
+    )
     with app.database.engine.connect() as conn:
         found: dict[str, object] = {
             table: conn.execute(sa.text(f'SELECT count(*) FROM "{table}"')).scalar_one()

@@ -45,9 +45,13 @@ def bounce(app: App, recipient: str, status: str, diagnostic: str, *, apply: boo
     """A report from the bounce mailbox, matched by address alone (so unverified), then applied
     by a colleague unless ``apply`` is false; returns its event id."""
     report = delivery_report(
-        b"Subject: hi\r\n\r\n", return_path="bounces@bounces.example.org", recipient=recipient,
-        status=status, diagnostic=diagnostic, date=app.clock(),
-    )  # fmt: skip
+        b"Subject: hi\r\n\r\n",
+        return_path="bounces@bounces.example.org",
+        recipient=recipient,
+        status=status,
+        diagnostic=diagnostic,
+        date=app.clock(),
+    )
     assert app.bounce_ingest().message(report, source="imap").recorded
     event_id = int(history.events(app.database, limit=1)[0]["id"])
     if apply:
@@ -212,15 +216,17 @@ def test_import_reports_bad_rows_and_export_guards_formulas(app: App) -> None:
             assert "partners_2026.csv" in text_of(response.text, "import-report")
 
             no_email = await http.post(
-                "/staff/subscribers/import", data={"csrf": csrf, "list": "partners"},
+                "/staff/subscribers/import",
+                data={"csrf": csrf, "list": "partners"},
                 files={"file": ("names.csv", b"name\nAna\n", "text/csv")},
-            )  # fmt: skip
+            )
             assert no_email.status_code == 400
             assert text_of(no_email.text, "import-error").startswith("names.csv:")
             no_list = await http.post(
-                "/staff/subscribers/import", data={"csrf": csrf, "list": ""},
+                "/staff/subscribers/import",
+                data={"csrf": csrf, "list": ""},
                 files={"file": ("people.csv", upload, "text/csv")},
-            )  # fmt: skip
+            )
             assert no_list.status_code == 400
 
             exported = await http.get("/staff/subscribers/export.csv", params={"list": "partners"})
@@ -228,9 +234,7 @@ def test_import_reports_bad_rows_and_export_guards_formulas(app: App) -> None:
             assert exported.headers["content-type"].startswith("text/csv")
             assert "attachment" in exported.headers["content-disposition"]
             rows = list(csv.DictReader(io.StringIO(exported.text)))
-            assert {row["email"] for row in rows} == {
-                "mallory@example.org", "'=1+2@example.org"
-            }  # fmt: skip
+            assert {row["email"] for row in rows} == {"mallory@example.org", "'=1+2@example.org"}
             assert {row["name"] for row in rows} == {SCRIPT_NAME, "'=SUM(A1)"}
             bad = await http.get("/staff/subscribers/export.csv", params={"segment": "country ="})
             assert bad.status_code == 400
@@ -248,9 +252,11 @@ def test_the_outbox_lists_captured_mail_and_shows_it_safely(app: App, tmp_path: 
             assert text_of(empty.text, "outbox-empty").startswith("Nothing captured yet")
             server, handler = await start_capture("127.0.0.1", 0, outbox)
             capturing = make_app(
-                app.settings.database.url, tmp_path, smtp_port=bound_port(server),
+                app.settings.database.url,
+                tmp_path,
+                smtp_port=bound_port(server),
                 web__outbox=str(outbox),
-            )  # fmt: skip
+            )
             async with server, signed_in(capturing) as (captured_http, captured_csrf):
                 sent = await captured_http.post(
                     f"/staff/campaigns/{SLUG}/test",

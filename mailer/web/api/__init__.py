@@ -69,8 +69,9 @@ def _unknown(api: APIRouter) -> APIRouter:
             )
         ]
         if allowed:
-            response = error_json(405, f"{request.method} is not allowed here; use "
-                                       f"{', '.join(allowed)}")  # fmt: skip
+            response = error_json(
+                405, f"{request.method} is not allowed here; use {', '.join(allowed)}"
+            )
             response.headers["Allow"] = ", ".join(allowed)
             return response
         return error_json(404, f"no such endpoint: {request.url.path}; see {PREFIX}/docs")

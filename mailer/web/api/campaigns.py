@@ -75,11 +75,21 @@ class Preview(BaseModel):
 
 def _summary(item: overview.Summary) -> CampaignSummary:
     return CampaignSummary(
-        slug=item.slug, state=item.state, stored=item.stored, has_folder=item.has_folder,
-        subject=item.subject, approved_by=item.approved_by, approved_at=item.approved_at,
-        send_at=item.send_at, started_at=item.started_at, finished_at=item.finished_at,
-        total=item.total, done=item.done, percent=item.percent, counts=item.counts,
-    )  # fmt: skip
+        slug=item.slug,
+        state=item.state,
+        stored=item.stored,
+        has_folder=item.has_folder,
+        subject=item.subject,
+        approved_by=item.approved_by,
+        approved_at=item.approved_at,
+        send_at=item.send_at,
+        started_at=item.started_at,
+        finished_at=item.finished_at,
+        total=item.total,
+        done=item.done,
+        percent=item.percent,
+        counts=item.counts,
+    )
 
 
 def routes(app: App, guard: Guard) -> APIRouter:
@@ -122,20 +132,23 @@ def routes(app: App, guard: Guard) -> APIRouter:
         return _summary(item if found else replace(item, has_folder=False))
 
     @router.get(
-        "/campaigns/{slug}/status", response_model=CampaignStatus,
+        "/campaigns/{slug}/status",
+        response_model=CampaignStatus,
         responses=responses(401, 403, 404),
-    )  # fmt: skip
+    )
     def status(slug: Name, token: ApiToken = read) -> CampaignStatus:
         """The stored state and deliveries by state (what `mailer status` prints); 404 for
         a campaign never started, approved or scheduled. Scope: `campaigns:read`."""
         found = lifecycle.status(app.database, slug)
-        return CampaignStatus(slug=found.slug, state=found.state, total=found.total,
-                              counts=found.counts)  # fmt: skip
+        return CampaignStatus(
+            slug=found.slug, state=found.state, total=found.total, counts=found.counts
+        )
 
     @router.get(
-        "/campaigns/{slug}/preview", response_model=Preview,
+        "/campaigns/{slug}/preview",
+        response_model=Preview,
         responses=responses(401, 403, 404, 409, 422),
-    )  # fmt: skip
+    )
     def preview(
         slug: Name,
         token: ApiToken = read,
@@ -153,31 +166,52 @@ def routes(app: App, guard: Guard) -> APIRouter:
         if email:
             record = directory.find(app.database, email)
             recipient = Recipient(
-                record["id"], record["email"], record["name"] or "", record["country"],
-                record["language"], frozenset(record["interests"]),
-            )  # fmt: skip
+                record["id"],
+                record["email"],
+                record["name"] or "",
+                record["country"],
+                record["language"],
+                frozenset(record["interests"]),
+            )
             variant, _, message = preview_as(composer, recipient)
-            return Preview(slug=slug, language=variant.key.language, variant=variant.key.name,
-                           recipient=recipient.email, subject=message.subject,
-                           html=message.html, text=message.text)  # fmt: skip
+            return Preview(
+                slug=slug,
+                language=variant.key.language,
+                variant=variant.key.name,
+                recipient=recipient.email,
+                subject=message.subject,
+                html=message.html,
+                text=message.text,
+            )
         chosen = lang or campaign.default_language
-        language = resolve_language(chosen, campaign.languages, fallback=campaign.fallback,
-                                    default="")  # fmt: skip
+        language = resolve_language(
+            chosen, campaign.languages, fallback=campaign.fallback, default=""
+        )
         if not language or language not in campaign.languages:
             raise NotFound("language in this issue", chosen)
         variant = composer.variant(composer.full_variant(language))
         message = variant.render(composer.personal_values(variant, PREVIEW_RECIPIENT))
-        return Preview(slug=slug, language=language, variant=variant.key.name, recipient=None,
-                       subject=message.subject, html=message.html, text=message.text)  # fmt: skip
+        return Preview(
+            slug=slug,
+            language=language,
+            variant=variant.key.name,
+            recipient=None,
+            subject=message.subject,
+            html=message.html,
+            text=message.text,
+        )
 
     def change(action: str) -> None:
         act = getattr(lifecycle, action)
 
         @router.post(
-            f"/campaigns/{{slug}}/{action}", response_model=StateChange,
-            responses=responses(401, 403, 404, 409), name=f"api_{action}",
-            summary=f"{action.capitalize()} a campaign", description=WHAT[action],
-        )  # fmt: skip
+            f"/campaigns/{{slug}}/{action}",
+            response_model=StateChange,
+            responses=responses(401, 403, 404, 409),
+            name=f"api_{action}",
+            summary=f"{action.capitalize()} a campaign",
+            description=WHAT[action],
+        )
         def endpoint(slug: Name, token: ApiToken = write) -> StateChange:
             return StateChange(slug=slug, state=act(app.database, slug, now=app.clock()))
 

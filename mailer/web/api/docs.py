@@ -34,22 +34,30 @@ def operations(spec: dict[str, Any], prefix: str) -> list[dict[str, Any]]:
             if op is None or not (path.startswith(prefix) or path.startswith("/webhooks/")):
                 continue
             body = op.get("requestBody", {}).get("content", {})
-            found.append({
-                "method": method.upper(), "path": path, "summary": op.get("summary", ""),
-                "description": op.get("description", ""),
-                "parameters": [
-                    {"name": p["name"], "in": p["in"], "required": p.get("required", False),
-                     "description": p.get("description", "")}
-                    for p in op.get("parameters", [])
-                ],
-                "body": ", ".join(
-                    f"{kind} {_schema_name(v.get('schema', {}))}".strip()
-                    for kind, v in body.items()
-                ),
-                "responses": {
-                    code: r.get("description", "") for code, r in op["responses"].items()
-                },
-            })  # fmt: skip
+            found.append(
+                {
+                    "method": method.upper(),
+                    "path": path,
+                    "summary": op.get("summary", ""),
+                    "description": op.get("description", ""),
+                    "parameters": [
+                        {
+                            "name": p["name"],
+                            "in": p["in"],
+                            "required": p.get("required", False),
+                            "description": p.get("description", ""),
+                        }
+                        for p in op.get("parameters", [])
+                    ],
+                    "body": ", ".join(
+                        f"{kind} {_schema_name(v.get('schema', {}))}".strip()
+                        for kind, v in body.items()
+                    ),
+                    "responses": {
+                        code: r.get("description", "") for code, r in op["responses"].items()
+                    },
+                }
+            )
     return found
 
 
@@ -62,9 +70,11 @@ def routes(prefix: str) -> APIRouter:
         spec = request.app.openapi()
         schemas = spec.get("components", {}).get("schemas", {})
         html = env.get_template("docs.html.j2").render(
-            info=spec.get("info", {}), operations=operations(spec, prefix), prefix=prefix,
+            info=spec.get("info", {}),
+            operations=operations(spec, prefix),
+            prefix=prefix,
             schemas={name: json.dumps(s, indent=1) for name, s in schemas.items()},
-        )  # fmt: skip
+        )
         return HTMLResponse(html, headers={"Content-Security-Policy": POLICY})
 
     return router

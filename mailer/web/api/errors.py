@@ -107,8 +107,9 @@ def validation_error(exc: RequestValidationError) -> JSONResponse:
     if not problems:
         return error_json(422, "the request is not valid")
     first = problems[0]
-    return error_json(422, f"{first['field']}: {first['error']}", field=first["field"],
-                      problems=problems)  # fmt: skip
+    return error_json(
+        422, f"{first['field']}: {first['error']}", field=first["field"], problems=problems
+    )
 
 
 async def read_capped(request: Request, max_bytes: int) -> bytes:

@@ -50,13 +50,18 @@ class ImportResult(BaseModel):
 
 def _result(report: ImportReport) -> ImportResult:
     return ImportResult(
-        file=report.path, list_name=report.list_name, list_created=report.list_created,
-        dry_run=report.dry_run, created=report.created, updated=report.updated,
-        unchanged=report.unchanged, suppressed=report.suppressed,
+        file=report.path,
+        list_name=report.list_name,
+        list_created=report.list_created,
+        dry_run=report.dry_run,
+        created=report.created,
+        updated=report.updated,
+        unchanged=report.unchanged,
+        suppressed=report.suppressed,
         invalid_rows=report.invalid_rows,
         invalid=[RowError(row=p.row, field=p.field, error=p.error) for p in report.invalid],
         ignored_columns=report.ignored_columns,
-    )  # fmt: skip
+    )
 
 
 def routes(app: App, guard: Guard) -> APIRouter:
@@ -64,9 +69,10 @@ def routes(app: App, guard: Guard) -> APIRouter:
     write = guard.needs("subscribers:write")
 
     @router.post(
-        "/subscribers/import", response_model=ImportResult,
+        "/subscribers/import",
+        response_model=ImportResult,
         responses=responses(401, 403, 413, 422),
-    )  # fmt: skip
+    )
     async def import_upload(
         file: Annotated[UploadFile, File(description="CSV or JSON Lines; `email` column.")],
         list_name: Annotated[Name, Form(alias="list", min_length=1)],
@@ -87,10 +93,13 @@ def routes(app: App, guard: Guard) -> APIRouter:
             raise InvalidValue("encoding", f"{encoding!r} is not a known text encoding")
         settings = app.settings.importer
         options = ImportOptions(
-            list_name=list_name.strip(), status=status, dry_run=dry_run,
-            encoding=encoding or None, batch_size=settings.batch_size,
+            list_name=list_name.strip(),
+            status=status,
+            dry_run=dry_run,
+            encoding=encoding or None,
+            batch_size=settings.batch_size,
             max_bytes=upload_cap(app.settings),
-        )  # fmt: skip
+        )
         report = await asyncio.to_thread(run_import, app, file, options)
         return _result(report)
 

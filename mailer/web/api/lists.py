@@ -36,9 +36,13 @@ class ListCreate(Strict):
 
 def _list(summary: ListSummary) -> MailingList:
     return MailingList(
-        name=summary.name, description=summary.description, created_at=summary.created_at,
-        active=summary.active, unconfirmed=summary.unconfirmed, unsubscribed=summary.unsubscribed,
-    )  # fmt: skip
+        name=summary.name,
+        description=summary.description,
+        created_at=summary.created_at,
+        active=summary.active,
+        unconfirmed=summary.unconfirmed,
+        unsubscribed=summary.unsubscribed,
+    )
 
 
 def routes(app: App, guard: Guard) -> APIRouter:
@@ -62,9 +66,11 @@ def routes(app: App, guard: Guard) -> APIRouter:
         return one(name)
 
     @router.post(
-        "/lists", status_code=201, response_model=MailingList,
+        "/lists",
+        status_code=201,
+        response_model=MailingList,
         responses=responses(401, 403, 409, 413, 422),
-    )  # fmt: skip
+    )
     def create(body: ListCreate, token: ApiToken = write) -> MailingList:
         """Create a list; a name already taken is a 409. Scope: `lists:write`."""
         use_case.add_list(app.database, body.name, description=body.description, now=app.clock())

@@ -85,8 +85,9 @@ class SubscriberCreate(Strict):
     language: Name | None = Field(None, description="BCP 47 tag, e.g. `ru`, `sr-Latn`.")
     interests: list[Name] | None = None
     attributes: dict[Name, Scalar | None] | None = None
-    lists: list[Name] = Field(default_factory=list, max_length=100,
-                              description="Existing lists to put them on.")  # fmt: skip
+    lists: list[Name] = Field(
+        default_factory=list, max_length=100, description="Existing lists to put them on."
+    )
     status: Literal["active", "unconfirmed"] = Field(
         "active", description="`unconfirmed` ones get no issue until they confirm."
     )

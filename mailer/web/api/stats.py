@@ -48,9 +48,11 @@ def routes(app: App, guard: Guard) -> APIRouter:
         return Stats(
             subscribers=SubscriberStats(
                 by_status={name: by_status.get(name, 0) for name in STATUSES},
-                by_country=by_country, by_language=by_language,
+                by_country=by_country,
+                by_language=by_language,
             ),
-            deliveries=deliveries, bounces=bounces,
-        )  # fmt: skip
+            deliveries=deliveries,
+            bounces=bounces,
+        )
 
     return router

@@ -39,11 +39,18 @@ SegmentText = Annotated[
 
 def _summary(row: dict[str, Any]) -> SubscriberSummary:
     return SubscriberSummary(
-        id=row["id"], email=row["email"], name=row["name"], country=row["country"],
-        language=row["language"], status=row["status"], interests=row["interests"],
-        attributes=dict(row["attributes"] or {}), bounce_score=row["bounce_score"],
-        created_at=_iso(row["created_at"]), updated_at=_iso(row["updated_at"]),
-    )  # fmt: skip
+        id=row["id"],
+        email=row["email"],
+        name=row["name"],
+        country=row["country"],
+        language=row["language"],
+        status=row["status"],
+        interests=row["interests"],
+        attributes=dict(row["attributes"] or {}),
+        bounce_score=row["bounce_score"],
+        created_at=_iso(row["created_at"]),
+        updated_at=_iso(row["updated_at"]),
+    )
 
 
 def _iso(value: Any) -> str | None:
@@ -69,30 +76,44 @@ def routes(app: App, guard: Guard) -> APIRouter:
 
         Scope: `subscribers:read`. A segment's syntax error is a 422 naming its column."""
         found = browse.subscriber_page(
-            app.database, segment=segment or None, list_name=list_name,
-            status=None if status == "any" else status, number=page, size=per_page,
-        )  # fmt: skip
+            app.database,
+            segment=segment or None,
+            list_name=list_name,
+            status=None if status == "any" else status,
+            number=page,
+            size=per_page,
+        )
         return SubscriberPage(
-            total=found.total, page=found.number, per_page=found.size, pages=found.pages,
+            total=found.total,
+            page=found.number,
+            per_page=found.size,
+            pages=found.pages,
             items=[_summary(row) for row in found.rows],
-        )  # fmt: skip
+        )
 
     @router.post(
-        "/subscribers", status_code=201, response_model=Subscriber,
+        "/subscribers",
+        status_code=201,
+        response_model=Subscriber,
         responses=responses(401, 403, 404, 409, 413, 422),
-    )  # fmt: skip
+    )
     def create(body: SubscriberCreate, request: Request, token: ApiToken = write) -> Any:
         """Add one subscriber, on existing lists. Scope: `subscribers:write`.
 
         An address already stored is a 409 (change it with PATCH); so is a suppressed one
         (erased, bounced, complained). The consent source is `api:<token name>`."""
-        fields = body.model_dump(include={"email", "name", "country", "language", "interests",
-                                          "attributes"})  # fmt: skip
+        fields = body.model_dump(
+            include={"email", "name", "country", "language", "interests", "attributes"}
+        )
         return directory.create(
-            app.database, fields, lists=body.lists, status=body.status,
-            source=f"api:{token.name}", ip=request.client.host if request.client else None,
+            app.database,
+            fields,
+            lists=body.lists,
+            status=body.status,
+            source=f"api:{token.name}",
+            ip=request.client.host if request.client else None,
             now=app.clock(),
-        )  # fmt: skip
+        )
 
     @router.get("/subscribers/{ref}", response_model=Subscriber, responses=responses(401, 403, 404))
     def read_one(ref: Line, token: ApiToken = read) -> Any:
@@ -102,9 +123,10 @@ def routes(app: App, guard: Guard) -> APIRouter:
         return directory.find(app.database, ref)
 
     @router.patch(
-        "/subscribers/{ref}", response_model=Subscriber,
+        "/subscribers/{ref}",
+        response_model=Subscriber,
         responses=responses(401, 403, 404, 409, 413, 422),
-    )  # fmt: skip
+    )
     def update(ref: Line, body: SubscriberUpdate, token: ApiToken = write) -> Any:
         """Change a subscriber's profile, status or lists. Scope: `subscribers:write`.
 

@@ -117,11 +117,14 @@ def routes(app: App) -> APIRouter:
 
     def add(provider: str) -> None:
         @router.post(
-            f"/webhooks/{provider}", response_model=WebhookResult, responses=DOCUMENTED,
-            name=f"webhook_{provider}", summary=f"{provider} bounce and complaint webhook",
+            f"/webhooks/{provider}",
+            response_model=WebhookResult,
+            responses=DOCUMENTED,
+            name=f"webhook_{provider}",
+            summary=f"{provider} bounce and complaint webhook",
             description=f"Set up with {SETUP[provider]}; see docs/api.md. No API token.",
             openapi_extra={"requestBody": {"content": {"application/json": {"schema": {}}}}},
-        )  # fmt: skip
+        )
         async def receive(request: Request) -> Any:
             body = await request.body()
             try:

@@ -44,17 +44,25 @@ def router(site: PublicSite) -> APIRouter:
         values = composer.personal_values(variant, ANONYMOUS)
         subscribe = f"{app.settings.web.base_url.rstrip('/')}/subscribe?lang={quote(language)}"
         values.update(
-            greeting=greeting(variant.strings, ""), name="", email="",
-            unsubscribe_url=subscribe, preferences_url=subscribe, confirm_url="",
-        )  # fmt: skip
+            greeting=greeting(variant.strings, ""),
+            name="",
+            email="",
+            unsubscribe_url=subscribe,
+            preferences_url=subscribe,
+            confirm_url="",
+        )
         return variant.render(values).html
 
     @routes.get("/archive")
     async def issues(request: Request) -> Response:
         """Every sent issue, the latest first, with a link per language."""
         found = await asyncio.to_thread(archive.sent_issues, app.database)
-        return site.page(request, "archive.html.j2", issues=found, headers={
-            "Cache-Control": "public, max-age=300"})  # fmt: skip
+        return site.page(
+            request,
+            "archive.html.j2",
+            issues=found,
+            headers={"Cache-Control": "public, max-age=300"},
+        )
 
     @routes.get("/archive/{slug}")
     async def issue(request: Request, slug: str) -> Response:
@@ -64,9 +72,11 @@ def router(site: PublicSite) -> APIRouter:
             return site.notice(request, "no_issue", status=404)
         wanted = request.query_params.get("lang") or site.language(request)
         language = resolve_language(
-            wanted[:35], campaign.languages, fallback=campaign.fallback,
+            wanted[:35],
+            campaign.languages,
+            fallback=campaign.fallback,
             default=campaign.default_language,
-        )  # fmt: skip
+        )
         key = (slug, language)
         html = rendered.get(key)
         if html is None:
@@ -78,9 +88,11 @@ def router(site: PublicSite) -> APIRouter:
             while len(rendered) > KEPT:
                 rendered.popitem(last=False)
         headers = {
-            **HEADERS, "Content-Security-Policy": ISSUE_POLICY, "Content-Language": language,
+            **HEADERS,
+            "Content-Security-Policy": ISSUE_POLICY,
+            "Content-Language": language,
             "Cache-Control": "public, max-age=300",
-        }  # fmt: skip
+        }
         return HTMLResponse(html, headers=headers)
 
     return routes

@@ -38,9 +38,13 @@ def router(site: PublicSite) -> APIRouter:
         if found is None:
             return site.invalid_link(request)
         return site.page(
-            request, "unsubscribe.html.j2", token=token, email=found.email,
-            receiving=found.receiving, link=settings_link(owner),
-        )  # fmt: skip
+            request,
+            "unsubscribe.html.j2",
+            token=token,
+            email=found.email,
+            receiving=found.receiving,
+            link=settings_link(owner),
+        )
 
     @routes.post("/u/{token}")
     async def unsubscribe(request: Request, token: str) -> Response:

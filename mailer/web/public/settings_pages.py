@@ -27,17 +27,22 @@ PAUSE = "pause"
 
 def _values(found: Profile) -> dict[str, Any]:
     return {
-        "name": found.name, "country": found.country or "", "language": found.language or "",
+        "name": found.name,
+        "country": found.country or "",
+        "language": found.language or "",
         "interests": list(found.interests),
         "lists": [name for name, status in found.lists.items() if status != "unsubscribed"],
-    }  # fmt: skip
+    }
 
 
 def _choices(posted: Form) -> Choices:
     return Choices(
-        name=posted.get("name"), country=posted.get("country"), language=posted.get("language"),
-        interests=posted.getlist("interests"), lists=posted.getlist("lists"),
-    )  # fmt: skip
+        name=posted.get("name"),
+        country=posted.get("country"),
+        language=posted.get("language"),
+        interests=posted.getlist("interests"),
+        lists=posted.getlist("lists"),
+    )
 
 
 def router(site: PublicSite) -> APIRouter:
@@ -54,17 +59,32 @@ def router(site: PublicSite) -> APIRouter:
         found = await asyncio.to_thread(preferences.profile, database, owner.id)
         return None if found is None else (owner, found)
 
-    async def show(request: Request, token: str, owner: Owner, found: Profile, *,
-                   status: int = 200, values: dict[str, Any] | None = None,
-                   errors: dict[str, str] | None = None, saved: str = "") -> Response:  # fmt: skip
+    async def show(
+        request: Request,
+        token: str,
+        owner: Owner,
+        found: Profile,
+        *,
+        status: int = 200,
+        values: dict[str, Any] | None = None,
+        errors: dict[str, str] | None = None,
+        saved: str = "",
+    ) -> Response:
         offered = await asyncio.to_thread(signup.offer, database, public_lists)
         web, key = app.settings.web, app.settings.secrets.key
         return site.page(
-            request, "preferences.html.j2", status=status, token=token, person=found,
-            offer=offered, values=values or _values(found), errors=errors or {}, saved=saved,
+            request,
+            "preferences.html.j2",
+            status=status,
+            token=token,
+            person=found,
+            offer=offered,
+            values=values or _values(found),
+            errors=errors or {},
+            saved=saved,
             countries=site.countries(site.language(request)),
             leave=unsubscribe_url(web.base_url, key, owner.id, owner.nonce),
-        )  # fmt: skip
+        )
 
     @routes.get("/preferences/{token}")
     async def preferences_page(request: Request, token: str) -> Response:
@@ -94,9 +114,12 @@ def router(site: PublicSite) -> APIRouter:
             )
         except InvalidRecord as exc:
             values = {
-                "name": choices.name, "country": choices.country, "language": choices.language,
-                "interests": list(choices.interests), "lists": list(choices.lists),
-            }  # fmt: skip
+                "name": choices.name,
+                "country": choices.country,
+                "language": choices.language,
+                "interests": list(choices.interests),
+                "lists": list(choices.lists),
+            }
             errors = {problem.field: problem.message for problem in exc.problems}
             return await show(
                 request, token, owner, found, status=422, values=values, errors=errors
@@ -119,9 +142,11 @@ def router(site: PublicSite) -> APIRouter:
         return Response(
             body.encode(),
             media_type="application/json; charset=utf-8",
-            headers={**PRIVATE,
-                     "Content-Disposition": 'attachment; filename="my-subscription-data.json"'},
-        )  # fmt: skip
+            headers={
+                **PRIVATE,
+                "Content-Disposition": 'attachment; filename="my-subscription-data.json"',
+            },
+        )
 
     @routes.get("/preferences/{token}/erase")
     async def erase_page(request: Request, token: str) -> Response:

@@ -36,10 +36,14 @@ def _public_lists(site: PublicSite) -> list[str]:
 
 def _form_values(form: signup.SignupForm) -> dict[str, Any]:
     return {
-        "email": form.email, "name": form.name, "country": form.country,
-        "language": form.language, "interests": list(form.interests),
-        "lists": list(form.lists), "source": form.source,
-    }  # fmt: skip
+        "email": form.email,
+        "name": form.name,
+        "country": form.country,
+        "language": form.language,
+        "interests": list(form.interests),
+        "lists": list(form.lists),
+        "source": form.source,
+    }
 
 
 def router(site: PublicSite) -> APIRouter:
@@ -47,15 +51,24 @@ def router(site: PublicSite) -> APIRouter:
     routes = APIRouter(route_class=site.route_class(), include_in_schema=False)
     mail = app.transactional_mail()
 
-    def form_page(request: Request, offered: signup.Offer, *, status: int = 200,
-                  values: dict[str, Any] | None = None,
-                  errors: dict[str, str] | None = None) -> Response:  # fmt: skip
+    def form_page(
+        request: Request,
+        offered: signup.Offer,
+        *,
+        status: int = 200,
+        values: dict[str, Any] | None = None,
+        errors: dict[str, str] | None = None,
+    ) -> Response:
         language = site.language(request)
         return site.page(
-            request, "subscribe.html.j2", status=status, offer=offered,
+            request,
+            "subscribe.html.j2",
+            status=status,
+            offer=offered,
             values=values or {"language": language, "lists": [], "interests": []},
-            errors=errors or {}, countries=site.countries(language),
-        )  # fmt: skip
+            errors=errors or {},
+            countries=site.countries(language),
+        )
 
     async def offer() -> signup.Offer:
         return await asyncio.to_thread(signup.offer, app.database, _public_lists(site))
@@ -83,17 +96,20 @@ def router(site: PublicSite) -> APIRouter:
         if posted.get(HONEYPOT).strip():
             return RedirectResponse(checked, status_code=303)
         form = signup.SignupForm(
-            email=posted.get("email"), name=posted.get("name"), country=posted.get("country"),
-            language=posted.get("language"), interests=posted.getlist("interests"),
-            lists=posted.getlist("lists"), source=posted.get("source"),
-        )  # fmt: skip
+            email=posted.get("email"),
+            name=posted.get("name"),
+            country=posted.get("country"),
+            language=posted.get("language"),
+            interests=posted.getlist("interests"),
+            lists=posted.getlist("lists"),
+            source=posted.get("source"),
+        )
         offered = await offer()
         try:
             valid = signup.validate(form, offered)
         except InvalidRecord as exc:
             errors = {problem.field: problem.message for problem in exc.problems}
-            return form_page(request, offered, status=422, values=_form_values(form),
-                             errors=errors)  # fmt: skip
+            return form_page(request, offered, status=422, values=_form_values(form), errors=errors)
         address = email_key(valid.email)
         if not site.per_address.hit(address):
             wait = str(site.per_address.retry_after(address))
@@ -113,8 +129,7 @@ def router(site: PublicSite) -> APIRouter:
                 sent = False
             if not sent:
                 await asyncio.to_thread(signup.confirmation_failed, app.database, due)
-                return site.notice(request, "try_later", status=503,
-                                   headers={"Retry-After": "600"})  # fmt: skip
+                return site.notice(request, "try_later", status=503, headers={"Retry-After": "600"})
             await asyncio.to_thread(signup.confirmation_sent, app.database, due, now=now)
         return RedirectResponse(checked, status_code=303)
 

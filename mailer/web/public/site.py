@@ -134,9 +134,14 @@ class PublicSite:
         return {**self.strings[DEFAULT_LANGUAGE], **self.strings.get(language, {})}
 
     def page(
-        self, request: Request, template: str, *, status: int = 200,
-        headers: dict[str, str] | None = None, **context: Any,
-    ) -> HTMLResponse:  # fmt: skip
+        self,
+        request: Request,
+        template: str,
+        *,
+        status: int = 200,
+        headers: dict[str, str] | None = None,
+        **context: Any,
+    ) -> HTMLResponse:
         language = self.language(request)
         html = self.env.get_template(template).render(
             lang=language,
@@ -149,12 +154,18 @@ class PublicSite:
         return HTMLResponse(html, status_code=status, headers={**PRIVATE, **(headers or {})})
 
     def notice(
-        self, request: Request, name: str, *, status: int = 200,
-        headers: dict[str, str] | None = None, **context: Any,
-    ) -> HTMLResponse:  # fmt: skip
+        self,
+        request: Request,
+        name: str,
+        *,
+        status: int = 200,
+        headers: dict[str, str] | None = None,
+        **context: Any,
+    ) -> HTMLResponse:
         """A page of one heading and one paragraph: ``<name>_title`` and ``<name>_body``."""
-        return self.page(request, "notice.html.j2", status=status, headers=headers,
-                         name=name, **context)  # fmt: skip
+        return self.page(
+            request, "notice.html.j2", status=status, headers=headers, name=name, **context
+        )
 
     def body_refused(self, request: Request, status: int) -> Response:
         """The page for a body refused unread (mailer/web/bodies.py): 413, 415 or 400."""

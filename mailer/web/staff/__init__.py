@@ -19,8 +19,17 @@ from mailer.web.staff import (
 from mailer.web.staff.session import SignedIn
 from mailer.web.staff.site import PREFIX, Site
 
-PARTS = (auth, dashboard, campaigns, previews, campaign_actions, imports, subscribers, bounces,
-         outbox)  # fmt: skip
+PARTS = (
+    auth,
+    dashboard,
+    campaigns,
+    previews,
+    campaign_actions,
+    imports,
+    subscribers,
+    bounces,
+    outbox,
+)
 
 
 def router(site: Site) -> APIRouter:

@@ -32,14 +32,25 @@ def routes(site: Site) -> APIRouter:
     t = site.strings["login"]
 
     def form(
-        request: Request, *, status: int = 200, error: str = "", email: str = "",
-        headers: dict[str, str] | None = None, target: str | None = None,
-    ) -> Response:  # fmt: skip
+        request: Request,
+        *,
+        status: int = 200,
+        error: str = "",
+        email: str = "",
+        headers: dict[str, str] | None = None,
+        target: str | None = None,
+    ) -> Response:
         nonce = secrets.token_urlsafe(16)
         response = site.page(
-            "login.html.j2", status=status, headers=headers, error=error, email=email,
-            next=safe_next(target or request.query_params.get("next")), csrf=nonce, session=None,
-        )  # fmt: skip
+            "login.html.j2",
+            status=status,
+            headers=headers,
+            error=error,
+            email=email,
+            next=safe_next(target or request.query_params.get("next")),
+            csrf=nonce,
+            session=None,
+        )
         set_login_cookie(site, response, nonce)
         return response
 

@@ -70,9 +70,12 @@ def routes(site: Site) -> APIRouter:
             if errors:
                 raise Conflict(t["lint_first"].format(count=len(errors)))
             lifecycle.approve(
-                site.app.database, campaign, text, by=form.session.account.email,
+                site.app.database,
+                campaign,
+                text,
+                by=form.session.account.email,
                 now=site.app.clock(),
-            )  # fmt: skip
+            )
         except MailerError as exc:
             return refused(request, form, slug, exc)
         return changed(slug, "approved")
@@ -89,11 +92,15 @@ def routes(site: Site) -> APIRouter:
             folder, campaign, text = folder_text(slug)
             forced = form.text("force_preflight") == "yes"
             lifecycle.schedule(
-                site.app.database, campaign, text, send_at=one_off.to_utc(local, zone),
-                by=form.session.account.email, now=site.app.clock(),
+                site.app.database,
+                campaign,
+                text,
+                send_at=one_off.to_utc(local, zone),
+                by=form.session.account.email,
+                now=site.app.clock(),
                 preflight=site.app.preflight().gate(folder),
                 forced_by=form.session.account.email if forced else None,
-            )  # fmt: skip
+            )
         except MailerError as exc:
             return refused(request, form, slug, exc)
         return changed(slug, "scheduled", zone)
@@ -120,8 +127,9 @@ def routes(site: Site) -> APIRouter:
             if not addresses:
                 raise InvalidValue("addresses", t["no_addresses"])
             if len(addresses) > MAX_TEST_ADDRESSES:
-                raise InvalidValue("addresses", t["too_many_addresses"].format(
-                    limit=MAX_TEST_ADDRESSES))  # fmt: skip
+                raise InvalidValue(
+                    "addresses", t["too_many_addresses"].format(limit=MAX_TEST_ADDRESSES)
+                )
             _, campaign, _ = await asyncio.to_thread(folder_text, slug)
             copies = await _send(site, campaign, addresses)
         except MailerError as exc:
@@ -145,12 +153,14 @@ async def _send(site: Site, campaign: Campaign, addresses: list[str]) -> list[Se
     relay = app.relay()
     try:
         return await send_test_copies(
-            composer, relay, addresses,
+            composer,
+            relay,
+            addresses,
             sender=campaign.sender or settings.sender.from_,
             sender_domain=settings.sender.domain,
             bounce_domain=settings.bounces.domain,
             now=app.clock(),
             dkim=app.dkim_signer(),
-        )  # fmt: skip
+        )
     finally:
         await relay.close()

@@ -135,9 +135,11 @@ def routes(site: Site) -> APIRouter:
     def campaign_list(session: SignedIn) -> Response:
         campaigns = overview.all_campaigns(site.app.database, campaigns_dir(site))
         return site.page(
-            "campaigns.html.j2", session=session, campaigns=campaigns,
+            "campaigns.html.j2",
+            session=session,
+            campaigns=campaigns,
             folder=str(campaigns_dir(site)),
-        )  # fmt: skip
+        )
 
     @router.get(f"{PREFIX}/campaigns/{{slug}}")
     def campaign_page(slug: str, request: Request, session: SignedIn) -> Response:

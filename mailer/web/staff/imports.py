@@ -25,14 +25,24 @@ def routes(site: Site) -> APIRouter:
     t = site.strings["import"]
 
     def form_page(
-        session: Session, *, code: int = 200, error: str = "", list_name: str = "",
-        status: str = "active", report: ImportReport | None = None,
-    ) -> Response:  # fmt: skip
+        session: Session,
+        *,
+        code: int = 200,
+        error: str = "",
+        list_name: str = "",
+        status: str = "active",
+        report: ImportReport | None = None,
+    ) -> Response:
         return site.page(
-            "import.html.j2", status=code, session=session, error=error, report=report,
-            lists=list_lists(site.app.database), statuses=IMPORT_STATUSES,
+            "import.html.j2",
+            status=code,
+            session=session,
+            error=error,
+            report=report,
+            lists=list_lists(site.app.database),
+            statuses=IMPORT_STATUSES,
             values={"list": list_name, "status": status},
-        )  # fmt: skip
+        )
 
     @router.get(PATH)
     def import_form(session: SignedIn) -> Response:
@@ -56,15 +66,21 @@ def routes(site: Site) -> APIRouter:
             if (upload.size or 0) > cap:
                 raise InvalidValue("file", t["too_big"].format(limit=cap))
             options = ImportOptions(
-                list_name=list_name, status=status, batch_size=settings.batch_size,
+                list_name=list_name,
+                status=status,
+                batch_size=settings.batch_size,
                 max_bytes=cap,
-            )  # fmt: skip
+            )
             report = await asyncio.to_thread(run_import, site.app, upload, options)
         except MailerError as exc:
             return await asyncio.to_thread(
-                form_page, form.session, code=400, error=str(exc), list_name=list_name,
+                form_page,
+                form.session,
+                code=400,
+                error=str(exc),
+                list_name=list_name,
                 status=status,
-            )  # fmt: skip
+            )
         return await asyncio.to_thread(
             form_page, form.session, list_name=list_name, status=status, report=report
         )

@@ -23,8 +23,16 @@ from mailer.web.staff.site import PREFIX, Site
 
 LISTED = 200
 KEY = re.compile(r"[A-Za-z0-9._,:=\\-]{1,200}")
-SHOWN_HEADERS = ("From", "To", "Subject", "Date", "Message-ID", "List-Unsubscribe",
-                 "X-Capture-Mail-From", "X-Capture-Rcpt-To")  # fmt: skip
+SHOWN_HEADERS = (
+    "From",
+    "To",
+    "Subject",
+    "Date",
+    "Message-ID",
+    "List-Unsubscribe",
+    "X-Capture-Mail-From",
+    "X-Capture-Rcpt-To",
+)
 
 
 @dataclass(frozen=True)
@@ -56,9 +64,13 @@ def _summary(key: str, message: EmailMessage) -> Captured:
     except (TypeError, ValueError):
         moment = 0.0
     return Captured(
-        key, str(message.get("From", "")), str(message.get("X-Capture-Rcpt-To", "")),
-        str(message.get("Subject", "")), str(message.get("Date", "")), moment,
-    )  # fmt: skip
+        key,
+        str(message.get("From", "")),
+        str(message.get("X-Capture-Rcpt-To", "")),
+        str(message.get("Subject", "")),
+        str(message.get("Date", "")),
+        moment,
+    )
 
 
 def captured(site: Site) -> list[Captured] | None:
@@ -100,9 +112,11 @@ def routes(site: Site) -> APIRouter:
         if not site.app.settings.web.outbox:
             return site.error(request, 404, off)
         return site.page(
-            "outbox.html.j2", session=session, messages=captured(site),
+            "outbox.html.j2",
+            session=session,
+            messages=captured(site),
             folder=site.app.settings.web.outbox,
-        )  # fmt: skip
+        )
 
     @router.get(f"{PREFIX}/outbox/{{key}}")
     def message_page(key: str, request: Request, session: SignedIn) -> Response:
@@ -111,9 +125,13 @@ def routes(site: Site) -> APIRouter:
             return site.error(request, 404, site.strings["outbox"]["gone"], back=f"{PREFIX}/outbox")
         headers = [(name, str(message.get(name))) for name in SHOWN_HEADERS if name in message]
         return site.page(
-            "message.html.j2", session=session, key=key, message_headers=headers,
-            text=_part(message, "plain"), has_html=bool(_part(message, "html")),
-        )  # fmt: skip
+            "message.html.j2",
+            session=session,
+            key=key,
+            message_headers=headers,
+            text=_part(message, "plain"),
+            has_html=bool(_part(message, "html")),
+        )
 
     @router.get(f"{PREFIX}/outbox/{{key}}/html")
     def message_body(key: str, request: Request, session: SignedIn) -> Response:

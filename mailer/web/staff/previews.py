@@ -37,9 +37,13 @@ class Preview:
 def _recipient(site: Site, email: str) -> Recipient:
     record = people.show(site.app.database, email)
     return Recipient(
-        record["id"], record["email"], record["name"] or "", record["country"],
-        record["language"], frozenset(record["interests"]),
-    )  # fmt: skip
+        record["id"],
+        record["email"],
+        record["name"] or "",
+        record["country"],
+        record["language"],
+        frozenset(record["interests"]),
+    )
 
 
 def _preview(
@@ -65,8 +69,9 @@ def render_preview(site: Site, slug: str, *, lang: str = "", email: str = "") ->
     if email:
         recipient = _recipient(site, email)
         variant, _, message = preview_as(composer, recipient)
-        return Preview(message, variant.key.name, variant.key.language, recipient,
-                       f"email={recipient.email}")  # fmt: skip
+        return Preview(
+            message, variant.key.name, variant.key.language, recipient, f"email={recipient.email}"
+        )
     chosen = lang or campaign.default_language
     language = resolve_language(chosen, campaign.languages, fallback=campaign.fallback, default="")
     if not language or language not in campaign.languages:

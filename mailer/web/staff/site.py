@@ -106,9 +106,13 @@ class Site:
         return self.app.settings.web.base_url.startswith("https://")
 
     def page(
-        self, template: str, *, status: int = 200, headers: dict[str, str] | None = None,
+        self,
+        template: str,
+        *,
+        status: int = 200,
+        headers: dict[str, str] | None = None,
         **context: Any,
-    ) -> HTMLResponse:  # fmt: skip
+    ) -> HTMLResponse:
         html = self.env.get_template(template).render(**context)
         return HTMLResponse(html, status_code=status, headers=headers)
 

@@ -60,9 +60,14 @@ def routes(site: Site) -> APIRouter:
     def subscriber_list(request: Request, session: SignedIn, page: int = 1) -> Response:
         filters = _filters(request)
         context: dict[str, Any] = {
-            "session": session, "filters": filters, "statuses": STATUSES,
-            "lists": list_lists(database), "found": None, "segment_error": None, "error": "",
-        }  # fmt: skip
+            "session": session,
+            "filters": filters,
+            "statuses": STATUSES,
+            "lists": list_lists(database),
+            "found": None,
+            "segment_error": None,
+            "error": "",
+        }
         try:
             context["found"] = browse.subscriber_page(
                 database, **_chosen(filters), number=page, size=PAGE_SIZE

@@ -74,17 +74,21 @@ def upgrade() -> None:
         batch.add_column(sa.Column("send_at", sa.DateTime(), nullable=True))
     with op.batch_alter_table("occurrence") as batch:
         batch.alter_column(
-            "series", existing_type=sa.String(length=63), type_=sa.String(length=100),
+            "series",
+            existing_type=sa.String(length=63),
+            type_=sa.String(length=100),
             existing_nullable=False,
-        )  # fmt: skip
+        )
 
 
 def downgrade() -> None:
     with op.batch_alter_table("occurrence") as batch:
         batch.alter_column(
-            "series", existing_type=sa.String(length=100), type_=sa.String(length=63),
+            "series",
+            existing_type=sa.String(length=100),
+            type_=sa.String(length=63),
             existing_nullable=False,
-        )  # fmt: skip
+        )
     with op.batch_alter_table("campaign") as batch:
         batch.drop_column("send_at")
         batch.drop_column("approved_at")
