@@ -30,7 +30,7 @@ from mailer.core.segment_parser import parse_segment
 from mailer.core.subscribers import subscriber_from_fields
 from mailer.db import Database
 from mailer.importer import import_file
-from mailer.importer.run import ImportOptions
+from mailer.importer.apply import ImportOptions
 from mailer.subscriptions.people import count
 
 SEGMENT = (
@@ -123,7 +123,7 @@ from pathlib import Path
 from mailer.app import utc_now
 from mailer.db import Database
 from mailer.importer import import_file
-from mailer.importer.run import ImportOptions
+from mailer.importer.apply import ImportOptions
 database = Database(sys.argv[1]); database.ensure_schema()
 if sys.argv[2] != "-":
     start = time.perf_counter()

@@ -40,7 +40,7 @@ from mailer.config import load_settings
 from mailer.core.subscribers import Recipient
 from mailer.db import Database
 from mailer.importer import import_file
-from mailer.importer.run import ImportOptions
+from mailer.importer.apply import ImportOptions
 from mailer.render.compile import render_layout, variant_context
 
 REPO = Path(__file__).resolve().parent.parent

@@ -8,8 +8,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from mailer.bounces.hooks import WebhookIntake
 from mailer.bounces.ingest import Ingest
+from mailer.bounces.webhook_intake import WebhookIntake
 from mailer.campaigns.preflight import Preflight
 from mailer.config import Settings
 from mailer.core.bounce_policy import BouncePolicy
@@ -17,8 +17,8 @@ from mailer.core.campaigns import Campaign
 from mailer.core.owners import Named
 from mailer.core.tokens import keyring
 from mailer.db import Database
+from mailer.dispatch.dispatcher import Dispatcher, DispatchSettings
 from mailer.dispatch.transactional import TransactionalMail
-from mailer.dispatch.worker import Dispatcher, DispatchSettings
 from mailer.render.compose import Composer
 from mailer.render.templates import TemplateSet
 from mailer.smtp.dkim import DkimSigner

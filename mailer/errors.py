@@ -7,6 +7,8 @@ statuses and exit codes are chosen only in ``mailer.web`` and ``mailer.cli``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 
 class MailerError(Exception):
     """Base of every error the service raises on purpose."""
@@ -122,3 +124,63 @@ class PreflightFailed(Conflict):
             f"{slug}: preflight found {len(failures)} failing check(s): {listed} "
             "(`mailer preflight` prints the records to publish)"
         )
+
+
+class SeriesInvalid(MailerError):
+    """A series file has errors; ``problems`` lists each with its file and key."""
+
+    def __init__(self, path: str, problems: Sequence[object]) -> None:
+        self.path = path
+        self.problems = list(problems)
+        listed = "\n".join(f"  {p}" for p in problems)
+        super().__init__(f"{path} has errors (see docs/campaigns.md, Series):\n{listed}")
+
+
+class HeaderInjection(MailerError):
+    """A header value carried a line break: it would have started a new header."""
+
+
+class BounceRefused(MailerError):
+    """A returned message refused unread (too big or too deeply nested)."""
+
+
+class MailboxError(MailerError):
+    """The bounce mailbox could not be read: ``step`` says what failed, ``reason`` what the
+    server or the network said. Messages recognised before the failure have been removed."""
+
+    def __init__(self, protocol: str, address: str, username: str, step: str, reason: str) -> None:
+        self.address = address
+        self.step = step
+        self.reason = reason
+        user = f" as {username!r}" if username else ""
+        super().__init__(f"{protocol} mailbox {address}{user}: {step}: {reason}")
+
+
+class MailboxLoginError(MailboxError):
+    """The server refused the username or password (check ``bounce_mailbox`` settings)."""
+
+
+class WebhookError(MailerError):
+    """A webhook request could not be accepted; ``provider`` names who (claims to have) sent it."""
+
+    def __init__(self, provider: str, message: str) -> None:
+        self.provider = provider
+        self.message = message
+        super().__init__(f"{provider} webhook: {message}")
+
+
+class WebhookAuthError(WebhookError):
+    """Not proven to come from the provider: bad or missing signature or credentials, a stale
+    timestamp, a replayed token, a certificate URL or topic that is not allowed (401/403)."""
+
+
+class WebhookPayloadError(WebhookError):
+    """The body cannot be read as the provider's documented format (400)."""
+
+
+class WebhookTooLarge(WebhookPayloadError):
+    """The body is over the size cap, or holds more events than allowed (413)."""
+
+
+class CertificateUnavailable(WebhookError):
+    """The SNS signing certificate could not be fetched; SNS retries, so answer 5xx."""

@@ -35,7 +35,7 @@ from mailer.core.subscribers import email_key, normalise_email
 from mailer.core.tokens import delivery_of_bounce_token
 from mailer.db import Connection, Database, links, webhooks
 from mailer.db import bounces as stored
-from mailer.errors import InvalidValue, MailerError
+from mailer.errors import BounceRefused, InvalidValue
 
 # ``mailer.core.message.message_id``; the older ``<d<id>.c<id>@…>`` could be guessed: not ours.
 # Only an exact match with the Message-ID the delivery carries counts.
@@ -43,10 +43,6 @@ OUR_MESSAGE_ID = re.compile(rb"<d([0-9]{1,12})\.[A-Za-z0-9_-]{22}@[^<>\s]{1,255}
 _NESTING = re.compile(rb"boundary\s*=|content-type\s*:\s*message/", re.IGNORECASE)
 MAX_NAMED = 1000  # names recorded from one message (a real report for one delivery names one)
 RECORDED = frozenset({Kind.HARD, Kind.SOFT, Kind.DELAYED, Kind.COMPLAINT, Kind.AUTO_REPLY})
-
-
-class BounceRefused(MailerError):
-    """A message refused unread (too big or too deeply nested)."""
 
 
 def check_size(size: int, *, max_bytes: int) -> None:

@@ -9,10 +9,10 @@ from __future__ import annotations
 import dataclasses
 import ssl
 
-from mailer.bounces.fetch import FetchResult, Mailbox, fetch
 from mailer.bounces.ingest import Ingest
 from mailer.config import BounceMailboxSettings
 from mailer.core.bounces import Kind
+from mailer.mailbox import FetchResult, Mailbox, fetch
 
 TAKEN = frozenset({Kind.HARD, Kind.SOFT, Kind.DELAYED, Kind.COMPLAINT})
 

@@ -15,10 +15,11 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from mailer.bounces.ingest import BounceRefused, Ingest
+from mailer.bounces.ingest import Ingest
 from mailer.core.owners import Named
 from mailer.core.privacy import address_tag
 from mailer.core.throttle import TokenBucket
+from mailer.errors import BounceRefused
 from mailer.smtp.inbound import InboundRules
 
 log = logging.getLogger(__name__)

@@ -12,13 +12,14 @@ import click
 
 from mailer.app import App
 from mailer.bounces import history
-from mailer.bounces.ingest import BounceRefused, check_message, check_size
+from mailer.bounces.ingest import check_message, check_size
 from mailer.bounces.mailbox import fetch_bounces, mailbox_from
 from mailer.bounces.receiver import Receiver
 from mailer.cli.root import mailer, state, stop_on_signals
 from mailer.core.bounces import Kind, classify
 from mailer.core.text import ascii_int, is_ascii_digits
 from mailer.core.tokens import delivery_of_bounce_token, keyring
+from mailer.errors import BounceRefused
 from mailer.smtp.inbound import start_inbound
 
 

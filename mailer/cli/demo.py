@@ -29,7 +29,7 @@ from mailer.core.deadlines import format_deadline
 from mailer.core.series import period_of
 from mailer.db import stats
 from mailer.importer import import_file
-from mailer.importer.run import ImportOptions
+from mailer.importer.apply import ImportOptions
 from mailer.scheduler.files import load_series
 from mailer.scheduler.recurrence import occurrences
 from mailer.scheduler.service import planned_of

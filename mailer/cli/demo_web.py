@@ -14,8 +14,8 @@ import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 
+from mailer.access import staff
 from mailer.app import App
-from mailer.subscriptions import staff
 
 STAFF_EMAIL = "staff@example.org"
 CAPTURE_PORT = 1025

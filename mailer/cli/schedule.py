@@ -11,7 +11,8 @@ from mailer.campaigns.occurrences import OneOff, occurrence_history, one_offs
 from mailer.cli.root import mailer, state
 from mailer.core import one_off
 from mailer.core.deadlines import format_deadline
-from mailer.core.series import Series, SeriesInvalid
+from mailer.core.series import Series
+from mailer.errors import SeriesInvalid
 from mailer.scheduler.files import SUFFIX, load_series, series_files, series_name
 from mailer.scheduler.recurrence import local_instant, occurrences
 

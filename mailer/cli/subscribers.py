@@ -13,7 +13,7 @@ from mailer.core.privacy import address_tag
 from mailer.core.subscribers import IMPORT_STATUSES, STATUSES, normalise_email
 from mailer.errors import ImportFileError
 from mailer.importer import ImportReport, import_file
-from mailer.importer.run import ImportOptions
+from mailer.importer.apply import ImportOptions
 from mailer.subscriptions import export as export_use_case
 from mailer.subscriptions import people
 

@@ -6,9 +6,9 @@ import json
 
 import click
 
+from mailer.access import api_tokens as use_case
 from mailer.cli.root import mailer, state
 from mailer.core.times import iso_utc
-from mailer.subscriptions import api_tokens as use_case
 
 _SCOPE_HELP = "; ".join(f"{name}: {what}" for name, what in use_case.SCOPES.items())
 

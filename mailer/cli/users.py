@@ -7,10 +7,10 @@ import sys
 
 import click
 
+from mailer.access import staff as use_case
 from mailer.cli.root import mailer, state
 from mailer.core.times import iso_utc
 from mailer.errors import InvalidValue
-from mailer.subscriptions import staff as use_case
 
 
 @mailer.group()

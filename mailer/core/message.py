@@ -16,16 +16,13 @@ from email.utils import format_datetime, parseaddr
 from functools import lru_cache
 
 from mailer.core.tokens import message_id_tag
+from mailer.errors import HeaderInjection
 
 _BREAK = re.compile(r"[\r\n\u0085\u2028\u2029\x00]")
 _ASCII_PRINTABLE = re.compile(r"[ -~]*")
 # Text that looks like an RFC 2047 encoded-word would be decoded by the reader's mail program
 # ("=?UTF-8?Q?=0A?=" becomes a line break): such text is itself encoded, so it shows as typed.
 _ENCODED_WORD_START = "=?"
-
-
-class HeaderInjection(ValueError):
-    """A header value carried a line break: it would have started a new header."""
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from mailer.core.deadlines import (
     check_notify,
 )
 from mailer.core.text import is_ascii_digits
-from mailer.errors import MailerError
+from mailer.errors import SeriesInvalid
 
 RuleKind = Literal["cron", "rrule"]
 PeriodUnit = Literal["month", "day"]
@@ -81,16 +81,6 @@ _CRON_ELEMENT: Final = re.compile(r"(\*|[a-z0-9]+(?:-[a-z0-9]+)?)(?:/(\d+))?")
 
 _MONTH_LENGTHS: Final = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 _TIME: Final = re.compile(r"\d{2}:\d{2}(:\d{2})?")
-
-
-class SeriesInvalid(MailerError):
-    """A series file has errors; ``problems`` lists each with its file and key."""
-
-    def __init__(self, path: str, problems: list[Problem]) -> None:
-        self.path = path
-        self.problems = problems
-        listed = "\n".join(f"  {p}" for p in problems)
-        super().__init__(f"{path} has errors (see docs/campaigns.md, Series):\n{listed}")
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from mailer.importer.run import ImportReport, RowProblem, import_file
+from mailer.importer.apply import ImportReport, RowProblem, import_file
 
 __all__ = ["ImportReport", "RowProblem", "import_file"]

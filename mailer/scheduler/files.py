@@ -6,7 +6,8 @@ import tomllib
 from pathlib import Path
 
 from mailer.core.campaigns import Problem
-from mailer.core.series import Series, SeriesInvalid, check_series
+from mailer.core.series import Series, check_series
+from mailer.errors import SeriesInvalid
 from mailer.scheduler.recurrence import rule_problem
 
 SUFFIX = ".series.toml"

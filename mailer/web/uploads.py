@@ -13,7 +13,7 @@ from mailer.app import App
 from mailer.config import Settings
 from mailer.errors import ImportFileError
 from mailer.importer import ImportReport, import_file
-from mailer.importer.run import ImportOptions
+from mailer.importer.apply import ImportOptions
 
 
 def upload_cap(settings: Settings) -> int:

@@ -13,10 +13,10 @@ from pathlib import Path
 import click
 import pytest
 
+from mailer.access import staff
 from mailer.cli import mailer
 from mailer.config import load_settings
 from mailer.db import Database
-from mailer.subscriptions import staff
 from tests.conftest import REPO
 
 README = (REPO / "README.md").read_text()

@@ -30,7 +30,7 @@ from mailer.config import Settings, load_settings
 from mailer.db import Database
 from mailer.errors import NotFound, StorageError
 from mailer.importer import import_file
-from mailer.importer.run import ImportOptions
+from mailer.importer.apply import ImportOptions
 from tests import waiting
 from tests.chaos.faulty_sink import FaultySink
 from tests.waiting import PATIENCE

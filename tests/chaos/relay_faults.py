@@ -16,7 +16,7 @@ from pathlib import Path
 
 from mailer.app import App
 from mailer.db import Database
-from mailer.dispatch.worker import Dispatcher
+from mailer.dispatch.dispatcher import Dispatcher
 from tests.chaos.faulty_sink import ISSUE_FAULTS, FaultySink
 from tests.chaos.harness import (
     Figures,

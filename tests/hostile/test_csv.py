@@ -24,7 +24,7 @@ import pytest
 from mailer.db import Database
 from mailer.errors import ImportFileError
 from mailer.importer import import_file
-from mailer.importer.run import ImportOptions
+from mailer.importer.apply import ImportOptions
 from tests.conftest import Cli, table_count
 
 

@@ -13,14 +13,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from mailer.bounces.fetch import (
-    FetchResult,
-    Mailbox,
-    MailboxError,
-    MailboxLoginError,
-    fetch,
-)
-from mailer.errors import InvalidValue
+from mailer.errors import InvalidValue, MailboxError, MailboxLoginError
+from mailer.mailbox import FetchResult, Mailbox, fetch
 from tests.mailstore_servers import (
     ImapServer,
     MailServer,

@@ -15,7 +15,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
 from mailer.app import App
-from mailer.bounces.hooks import WebhookIntake
+from mailer.bounces.webhook_intake import WebhookIntake
 from mailer.bounces.webhooks import WebhookAuthError
 from mailer.campaigns import lifecycle, source
 from mailer.db import Database

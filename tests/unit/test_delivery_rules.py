@@ -11,7 +11,8 @@ from email.policy import default as default_policy
 import pytest
 
 from mailer.core.delivery import Action, classify_reply, connection_lost, gives_up, next_attempt
-from mailer.core.message import HeaderInjection, MessageHeaders, build_message, message_id
+from mailer.core.message import MessageHeaders, build_message, message_id
+from mailer.errors import HeaderInjection
 
 NOW = datetime(2026, 12, 1, 9, 0)
 

@@ -18,8 +18,8 @@ import httpx
 import pytest
 import sqlalchemy as sa
 
+from mailer.access.api_tokens import SCOPES, add_token, list_tokens
 from mailer.app import App
-from mailer.subscriptions.api_tokens import SCOPES, add_token, list_tokens
 from mailer.web.app import create_app
 from tests.conftest import Cli
 from tests.web.test_staff_support import Clock, add_people, make_app

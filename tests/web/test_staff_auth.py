@@ -12,9 +12,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+from mailer.access import staff
 from mailer.app import App
 from mailer.campaigns import overview
-from mailer.subscriptions import staff
 from mailer.web.app import create_app
 from tests.conftest import Cli, table_count
 from tests.web.test_staff_support import (

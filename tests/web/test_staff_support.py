@@ -15,10 +15,10 @@ from pathlib import Path
 
 import httpx
 
+from mailer.access import staff
 from mailer.app import App
 from mailer.importer import import_file
-from mailer.importer.run import ImportOptions
-from mailer.subscriptions import staff
+from mailer.importer.apply import ImportOptions
 from mailer.web.app import create_app
 from tests.conftest import REPO, settings_for
 

@@ -10,24 +10,19 @@ setting raises ``mailer.errors.ConfigError``.
 
 from __future__ import annotations
 
-from mailer.bounces.webhooks.errors import (
+from mailer.bounces.webhooks.events import MAX_BODY_BYTES, MAX_EVENTS, WebhookEvent
+from mailer.bounces.webhooks.mailgun import ReplayCache, ReplayGuard, parse_mailgun
+from mailer.bounces.webhooks.postmark import check_basic_auth, parse_postmark
+from mailer.bounces.webhooks.sendgrid import load_public_key, parse_sendgrid
+from mailer.bounces.webhooks.ses import CertLoader, SnsSubscription, parse_ses
+from mailer.errors import (
     CertificateUnavailable,
     WebhookAuthError,
     WebhookError,
     WebhookPayloadError,
     WebhookTooLarge,
 )
-from mailer.bounces.webhooks.events import MAX_BODY_BYTES, MAX_EVENTS, WebhookEvent
-from mailer.bounces.webhooks.mailgun import ReplayCache, ReplayGuard, parse_mailgun
-from mailer.bounces.webhooks.postmark import check_basic_auth, parse_postmark
-from mailer.bounces.webhooks.sendgrid import load_public_key, parse_sendgrid
-from mailer.bounces.webhooks.ses import (
-    CertLoader,
-    SnsCertificateCache,
-    SnsSubscription,
-    check_sns_url,
-    parse_ses,
-)
+from mailer.sns.certificates import SnsCertificateCache, check_sns_url
 
 __all__ = [
     "MAX_BODY_BYTES",

@@ -9,9 +9,9 @@ from datetime import UTC, datetime
 from email.utils import parseaddr
 from typing import Any
 
-from mailer.bounces.webhooks.errors import WebhookPayloadError, WebhookTooLarge
 from mailer.core.bounces import Kind
 from mailer.core.delivery import enhanced_status
+from mailer.errors import WebhookPayloadError, WebhookTooLarge
 
 MAX_BODY_BYTES = 1_000_000
 MAX_EVENTS = 1000

@@ -15,7 +15,6 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from mailer.bounces.webhooks.errors import WebhookAuthError
 from mailer.bounces.webhooks.events import (
     MAX_BODY_BYTES,
     WebhookEvent,
@@ -32,7 +31,7 @@ from mailer.bounces.webhooks.events import (
 )
 from mailer.core.bounces import Kind
 from mailer.core.text import is_ascii_digits
-from mailer.errors import ConfigError
+from mailer.errors import ConfigError, WebhookAuthError
 
 PROVIDER = "mailgun"
 

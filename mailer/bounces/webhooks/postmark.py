@@ -15,7 +15,6 @@ from email.message import Message
 from email.policy import compat32
 from typing import Any
 
-from mailer.bounces.webhooks.errors import WebhookAuthError
 from mailer.bounces.webhooks.events import (
     MAX_BODY_BYTES,
     WebhookEvent,
@@ -32,7 +31,7 @@ from mailer.bounces.webhooks.events import (
     text,
 )
 from mailer.core.bounces import Kind
-from mailer.errors import ConfigError
+from mailer.errors import ConfigError, WebhookAuthError
 
 PROVIDER = "postmark"
 _HARD = {"HardBounce", "BadEmailAddress"}

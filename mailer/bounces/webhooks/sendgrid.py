@@ -18,7 +18,6 @@ from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from mailer.bounces.webhooks.errors import WebhookAuthError, WebhookPayloadError
 from mailer.bounces.webhooks.events import (
     MAX_BODY_BYTES,
     MAX_EVENTS,
@@ -38,7 +37,7 @@ from mailer.bounces.webhooks.events import (
 )
 from mailer.core.bounces import Kind
 from mailer.core.text import is_ascii_digits
-from mailer.errors import ConfigError
+from mailer.errors import ConfigError, WebhookAuthError, WebhookPayloadError
 
 PROVIDER = "sendgrid"
 SIGNATURE_HEADER = "X-Twilio-Email-Event-Webhook-Signature"

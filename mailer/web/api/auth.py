@@ -14,8 +14,8 @@ from typing import Any
 from fastapi import Depends, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from mailer.access.api_tokens import SCOPES, ApiToken, authenticate
 from mailer.app import App
-from mailer.subscriptions.api_tokens import SCOPES, ApiToken, authenticate
 from mailer.web.api.errors import ApiError
 
 bearer = HTTPBearer(

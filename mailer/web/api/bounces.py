@@ -9,10 +9,10 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
+from mailer.access.api_tokens import ApiToken
 from mailer.app import App
 from mailer.bounces import history
 from mailer.errors import InvalidValue
-from mailer.subscriptions.api_tokens import ApiToken
 from mailer.web.api.auth import Guard
 from mailer.web.api.errors import api_route, responses
 

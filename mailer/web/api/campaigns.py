@@ -11,6 +11,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
+from mailer.access.api_tokens import ApiToken
 from mailer.app import App
 from mailer.campaigns import lifecycle, overview
 from mailer.campaigns.preview import PREVIEW_RECIPIENT, preview_as
@@ -19,7 +20,6 @@ from mailer.core.languages import resolve_language
 from mailer.core.subscribers import Recipient
 from mailer.errors import Conflict, NotFound
 from mailer.subscriptions import directory
-from mailer.subscriptions.api_tokens import ApiToken
 from mailer.web.api.auth import Guard, require
 from mailer.web.api.errors import api_route, responses
 from mailer.web.api.models import Line, Name

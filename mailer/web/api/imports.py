@@ -13,12 +13,12 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, File, Form, UploadFile
 from pydantic import BaseModel, Field
 
+from mailer.access.api_tokens import ApiToken
 from mailer.app import App
 from mailer.core.text import text_encoding
 from mailer.errors import InvalidValue
 from mailer.importer import ImportReport
-from mailer.importer.run import ImportOptions
-from mailer.subscriptions.api_tokens import ApiToken
+from mailer.importer.apply import ImportOptions
 from mailer.web.api.auth import Guard
 from mailer.web.api.errors import api_route, responses
 from mailer.web.api.models import Name

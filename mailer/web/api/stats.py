@@ -8,10 +8,10 @@ from typing import Literal
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
+from mailer.access.api_tokens import ApiToken
 from mailer.app import App
 from mailer.core.subscribers import STATUSES
 from mailer.db import totals
-from mailer.subscriptions.api_tokens import ApiToken
 from mailer.web.api.auth import Guard
 from mailer.web.api.errors import api_route, responses
 

@@ -6,12 +6,12 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
 
+from mailer.access.api_tokens import ApiToken
 from mailer.app import App
 from mailer.core.subscribers import STATUSES
 from mailer.core.text import is_ascii_digits
 from mailer.errors import NotFound
 from mailer.subscriptions import browse, directory, people
-from mailer.subscriptions.api_tokens import ApiToken
 from mailer.web.api.auth import Guard
 from mailer.web.api.errors import api_route, responses
 from mailer.web.api.models import (

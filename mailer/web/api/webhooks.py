@@ -23,7 +23,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from mailer.app import App
-from mailer.bounces.hooks import PROVIDERS, WebhookIntake
+from mailer.bounces.webhook_intake import PROVIDERS, WebhookIntake
 from mailer.bounces.webhooks import (
     WebhookAuthError,
     WebhookError,

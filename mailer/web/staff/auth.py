@@ -14,7 +14,7 @@ import secrets
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
 
-from mailer.subscriptions import staff as accounts
+from mailer.access import staff as accounts
 from mailer.web.limits import client_key
 from mailer.web.staff.session import (
     PostedForm,

@@ -10,7 +10,7 @@ from starlette.datastructures import UploadFile
 
 from mailer.core.subscribers import IMPORT_STATUSES
 from mailer.errors import InvalidValue, MailerError
-from mailer.importer.run import ImportOptions, ImportReport
+from mailer.importer.apply import ImportOptions, ImportReport
 from mailer.subscriptions.lists import list_lists
 from mailer.web.staff.session import PostedForm, Session, SignedIn
 from mailer.web.staff.site import UPLOADS, Site

@@ -24,10 +24,10 @@ from typing import Annotated
 from fastapi import Depends, Request, Response
 from starlette.datastructures import FormData
 
+from mailer.access import staff as accounts
+from mailer.access.staff import StaffAccount
 from mailer.core.text import is_ascii_digits
 from mailer.core.tokens import key_id_of, make_token, read_token
-from mailer.subscriptions import staff as accounts
-from mailer.subscriptions.staff import StaffAccount
 from mailer.web.staff.site import PREFIX, CsrfRejected, SignedOut, Site
 
 SESSION_COOKIE = "mailer_staff"

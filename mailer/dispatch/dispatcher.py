@@ -89,9 +89,9 @@ class Dispatcher:
         self._eight_bit = await self.relay.offers_8bitmime()
         self._stop = stop
         while not stop.is_set():
-            claimed = await _patiently(self._claim, stop)
+            claimed = await retry_while_db_down(self._claim, stop)
             if not claimed:
-                await _patiently(self._complete, stop)
+                await retry_while_db_down(self._complete, stop)
                 if until_idle:
                     return
                 await _wait(stop, self.settings.poll_seconds)
@@ -101,7 +101,7 @@ class Dispatcher:
             except StorageError as exc:  # unrecorded rows come back when their leases end
                 log.warning("batch stopped: %s", exc)
                 backoff = False
-            await _patiently(self._complete, stop)
+            await retry_while_db_down(self._complete, stop)
             if backoff:
                 pauses = self.settings.relay_pause
                 pause = pauses[min(self._relay_pauses, len(pauses) - 1)]
@@ -148,7 +148,7 @@ class Dispatcher:
     async def _send_batch(self, claimed: list[Claimed]) -> bool:
         """Sends a batch; True when the relay asked to back off."""
         ids = [c.subscriber_id for c in claimed]
-        people = await _patiently(lambda: self._recipients(ids), self._stop)
+        people = await retry_while_db_down(lambda: self._recipients(ids), self._stop)
         renewing = asyncio.create_task(self._renew([c.id for c in claimed]))
         try:  # every message finishes (or fails) before the batch does: none left running
             outcomes = await asyncio.gather(
@@ -349,7 +349,7 @@ class GroupCommit:
             batch, self._pending = self._pending, []
             write = functools.partial(self._write, [item for item, _ in batch])
             try:
-                await _patiently(write, None, OUTCOME_PATIENCE)
+                await retry_while_db_down(write, None, OUTCOME_PATIENCE)
             except Exception as exc:
                 for _, done in batch:
                     done.set_exception(exc)
@@ -358,7 +358,7 @@ class GroupCommit:
                 done.set_result(None)
 
 
-async def _patiently(
+async def retry_while_db_down(
     work: Callable[[], T], stop: asyncio.Event | None, patience: float | None = None
 ) -> T:
     """``work`` in a thread, tried again while the database is unreachable (a restart);

@@ -1,0 +1,1 @@
+"""Adapter: Amazon SNS, for the SES bounce webhook (its signing certificates)."""
