@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from mailer.access.staff import password_hasher
 from mailer.bounces.ingest import Ingest
 from mailer.bounces.webhook_intake import WebhookIntake
 from mailer.campaigns.preflight import Preflight
@@ -39,6 +40,7 @@ class App:
         self.settings = settings
         self.clock = clock
         self.database = Database(settings.database.url)
+        self.password_hasher = password_hasher(settings.web.password_profile)
         self._preflight: Preflight | None = None
 
     @property

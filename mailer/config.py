@@ -129,6 +129,9 @@ class WebhooksSettings:
     max_events: int = 1000
 
 
+PASSWORD_PROFILES = ("rfc9106-low-memory", "rfc9106-high-memory", "cheapest-for-tests")
+
+
 @dataclass(frozen=True)
 class WebSettings:
     base_url: str = "http://127.0.0.1:8000"
@@ -146,6 +149,9 @@ class WebSettings:
     public_lists: str = ""
     # bearer token /metrics asks for; empty = /metrics answers only this machine's requests
     metrics_token: str = field(default="", repr=False)
+    # argon2id parameters of staff passwords: rfc9106-low-memory | rfc9106-high-memory |
+    # cheapest-for-tests (never in production: it makes guessing cheap)
+    password_profile: str = "rfc9106-low-memory"  # noqa: S105 -- a profile's name
 
 
 @dataclass(frozen=True)
@@ -498,6 +504,12 @@ def validate(settings: Settings) -> None:
         )
     if not settings.web.base_url.startswith(("http://", "https://")):
         raise ConfigError("expected an http:// or https:// URL", source=src, key="web.base_url")
+    if settings.web.password_profile not in PASSWORD_PROFILES:
+        raise ConfigError(
+            f"expected one of {', '.join(PASSWORD_PROFILES)}",
+            source=src,
+            key="web.password_profile",
+        )
     _validate_preflight(settings.preflight, src)
 
 

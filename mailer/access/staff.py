@@ -1,9 +1,9 @@
 """Staff accounts: who may sign in to the staff UI, with argon2id password hashes.
 
-A password is never stored, only its argon2id hash (argon2-cffi's ``PasswordHasher``, whose
-parameters are the RFC 9106 defaults); a hash made with older parameters is replaced at the
-next successful sign-in. An unknown address costs a verification like a known one, so the
-time taken does not tell which addresses have accounts.
+A password is never stored, only its argon2id hash (argon2-cffi's ``PasswordHasher`` with an
+RFC 9106 profile, ``web.password_profile``; ``password_hasher`` makes it); a hash made with
+other parameters is replaced at the next successful sign-in. An unknown address costs a
+verification like a known one, so the time taken does not tell which addresses have accounts.
 
 Sessions end on the server: each account keeps a "valid after" time, and a session issued at
 or before it is over. Signing out moves it to the session's own issue time, signing out
@@ -18,7 +18,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Literal
 
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from mailer.core.subscribers import email_key, normalise_email
@@ -30,7 +30,16 @@ from mailer.errors import Conflict, InvalidValue, NotFound
 MIN_PASSWORD = 12
 MAX_PASSWORD = 1024  # hashing is deliberately slow; a megabyte "password" should not be hashed
 
-_hasher = PasswordHasher()
+PROFILES = {
+    "rfc9106-low-memory": profiles.RFC_9106_LOW_MEMORY,
+    "rfc9106-high-memory": profiles.RFC_9106_HIGH_MEMORY,
+    "cheapest-for-tests": profiles.CHEAPEST,
+}
+
+
+def password_hasher(profile: str) -> PasswordHasher:
+    """The hasher of ``web.password_profile`` (a name of ``PROFILES``)."""
+    return PasswordHasher.from_parameters(PROFILES[profile])
 
 
 @dataclass(frozen=True)
@@ -76,10 +85,12 @@ def check_password(password: str) -> str:
     return password
 
 
-def add_user(database: Database, email: str, password: str, *, now: datetime) -> StaffAccount:
+def add_user(
+    database: Database, email: str, password: str, *, now: datetime, hasher: PasswordHasher
+) -> StaffAccount:
     """Create an account; an address already taken is a ``Conflict``."""
     address = staff_address(email)
-    hashed = _hasher.hash(check_password(password))
+    hashed = hasher.hash(check_password(password))
     with database.write() as conn:
         if queries.find_by_email(conn, address) is not None:
             raise Conflict(f"staff user {address!r} already exists")
@@ -137,19 +148,21 @@ def active_account(database: Database, user_id: int) -> StaffAccount | None:
     return None if user is None or user.disabled else _account(user)
 
 
-@lru_cache(maxsize=1)
-def _decoy_hash() -> str:
-    return _hasher.hash("a password nobody has: only its verification time matters")
+@lru_cache(maxsize=4)
+def _decoy_hash(hasher: PasswordHasher) -> str:
+    return hasher.hash("a password nobody has: only its verification time matters")
 
 
-def _verifies(password_hash: str, password: str) -> bool:
+def _verifies(hasher: PasswordHasher, password_hash: str, password: str) -> bool:
     try:
-        return _hasher.verify(password_hash, password)
+        return hasher.verify(password_hash, password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
 
 
-def sign_in(database: Database, email: str, password: str, *, now: datetime) -> SignIn:
+def sign_in(
+    database: Database, email: str, password: str, *, now: datetime, hasher: PasswordHasher
+) -> SignIn:
     """Check an address and password; on success record the time (and rehash if due)."""
     try:
         address = staff_address(email)
@@ -158,15 +171,15 @@ def sign_in(database: Database, email: str, password: str, *, now: datetime) -> 
     with database.read() as conn:
         user = queries.find_by_email(conn, address) if address else None
     if user is None or len(password) > MAX_PASSWORD:
-        _verifies(_decoy_hash(), password[:MAX_PASSWORD])
+        _verifies(hasher, _decoy_hash(hasher), password[:MAX_PASSWORD])
         return SignIn("wrong")
-    if not _verifies(user.password_hash, password):
+    if not _verifies(hasher, user.password_hash, password):
         return SignIn("wrong")
     if user.disabled:
         return SignIn("disabled")
     with database.write() as conn:
-        if _hasher.check_needs_rehash(user.password_hash):
-            queries.set_password_hash(conn, user.id, _hasher.hash(password))
+        if hasher.check_needs_rehash(user.password_hash):
+            queries.set_password_hash(conn, user.id, hasher.hash(password))
         queries.record_login(conn, user.id, now=now)
         signed_in = queries.find_by_id(conn, user.id)
     assert signed_in is not None

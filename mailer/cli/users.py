@@ -41,7 +41,9 @@ def users_add(ctx: click.Context, email: str, password_stdin: bool) -> None:
     address = use_case.staff_address(email)
     password = use_case.check_password(_read_password(password_stdin))
     with state(ctx).app() as app:
-        account = use_case.add_user(app.database, address, password, now=app.clock())
+        account = use_case.add_user(
+            app.database, address, password, now=app.clock(), hasher=app.password_hasher
+        )
     click.echo(f"created staff user {account.email}; sign in at /staff/login")
 
 

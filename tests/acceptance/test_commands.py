@@ -71,7 +71,10 @@ def test_demo_runs_end_to_end_on_sqlite(tmp_path: Path) -> None:
     settings = load_settings(tmp_path / "demo.toml", environ={})
     now = datetime.now(UTC).replace(tzinfo=None)
     database_of_demo = Database(settings.database.url)
-    signed_in = staff.sign_in(database_of_demo, "staff@example.org", login.group(1), now=now)
+    hasher = staff.password_hasher(settings.web.password_profile)
+    signed_in = staff.sign_in(
+        database_of_demo, "staff@example.org", login.group(1), now=now, hasher=hasher
+    )
     database_of_demo.dispose()
     assert signed_in.outcome == "ok"
     assert re.search(r"^\s+GE\s+\d+$", out, re.MULTILINE)

@@ -13,6 +13,8 @@ from mailer.smtp.dkim import DkimSigner, create_key_file
 from tests.browser.conftest import STAFF, Service, live_service
 from tests.dns_zone import SENDING_IP, good_zone, zone_server
 
+pytestmark = [pytest.mark.browser, pytest.mark.subprocess, pytest.mark.xdist_group("preflight")]
+
 SLUG = "2026-12-digest"
 SIZES = {"laptop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
 

@@ -72,7 +72,7 @@ def make_app(
 
 
 def add_staff(app: App, email: str = EMAIL, password: str = PASSWORD) -> None:
-    staff.add_user(app.database, email, password, now=app.clock())
+    staff.add_user(app.database, email, password, now=app.clock(), hasher=app.password_hasher)
 
 
 def add_people(app: App, tmp_path: Path, text: str = PEOPLE, list_name: str = "members") -> None:

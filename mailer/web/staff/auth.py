@@ -89,7 +89,12 @@ def routes(site: Site) -> APIRouter:
         if not site.login_per_ip.hit(ip):
             return too_many(site.login_per_ip.retry_after(ip))
         result = await asyncio.to_thread(
-            accounts.sign_in, site.app.database, email, password, now=site.app.clock()
+            accounts.sign_in,
+            site.app.database,
+            email,
+            password,
+            now=site.app.clock(),
+            hasher=site.app.password_hasher,
         )
         if result.outcome == "wrong":
             site.login_failures.failed(failures_key)
