@@ -21,6 +21,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from mailer.access import staff
+from mailer.app import App
+from mailer.config import load_settings
+from mailer.importer import import_file
+from mailer.importer.apply import ImportOptions
 from tests.conftest import REPO, TEST_SECRET
 from tests.network import free_port, wait_http
 from tests.waiting import PATIENCE, wait_for
@@ -91,12 +96,11 @@ def live_service(root: Path, extra_config: str = "") -> Iterator[Service]:
     shots.mkdir(parents=True, exist_ok=True)
     config = _config(root, web, smtp, extra_config)
     live = Service(root, f"http://127.0.0.1:{web}", root / "outbox", config, shots)
-    imported = live.mailer(
-        "subscribers", "import", str(REPO / "subscribers" / "example.csv"), "--list", "members"
-    )
-    assert imported.returncode in (0, 2), imported.stderr  # the example has invalid rows on purpose
-    added = live.mailer("users", "add", STAFF[0], "--password-stdin", input=STAFF[1] + "\n")
-    assert added.returncode == 0, added.stderr
+    # the data, in this process (the commands themselves are tested elsewhere)
+    with App(load_settings(config, environ={})).start() as app:
+        options = ImportOptions(list_name="members")
+        import_file(app.database, REPO / "subscribers" / "example.csv", options, now=app.clock)
+        staff.add_user(app.database, *STAFF, now=app.clock(), hasher=app.password_hasher)
     clean = {k: v for k, v in os.environ.items() if not k.startswith("MAILER_")}
     capture = subprocess.Popen(
         [
