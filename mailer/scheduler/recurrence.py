@@ -23,7 +23,8 @@ from datetime import UTC, date, datetime, timedelta
 from apscheduler.triggers.cron import CronTrigger  # type: ignore[import-untyped, unused-ignore]
 from dateutil.rrule import rrulestr  # type: ignore[import-untyped, unused-ignore]
 
-from mailer.core.series import CRON_WEEKDAYS, Series, cron_weekdays, rrule_parts
+from mailer.core.series import Series
+from mailer.core.series_rules import CRON_WEEKDAYS, cron_weekdays, rrule_parts
 from mailer.core.times import local_instant
 
 ANCHOR = date(2000, 1, 3)  # a Monday in January: where INTERVAL starts counting
