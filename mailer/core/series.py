@@ -21,8 +21,8 @@ from typing import Any, Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from mailer.core import series_rules
-from mailer.core.campaigns import Problem
 from mailer.core.deadlines import Report, check_deadline, check_notify
+from mailer.core.problems import Problem
 from mailer.core.series_rules import PeriodUnit, RuleKind, rule_kind
 from mailer.errors import SeriesInvalid
 
