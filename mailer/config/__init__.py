@@ -17,6 +17,7 @@ from mailer.config.loading import (
     read_file,
     secret_names,
     setting_names,
+    shown_settings,
 )
 from mailer.config.settings import (
     PASSWORD_PROFILES,
@@ -25,6 +26,7 @@ from mailer.config.settings import (
     BounceMailboxSettings,
     BouncesSettings,
     DatabaseSettings,
+    DkimKey,
     DkimSettings,
     ImporterSettings,
     OrganisationSettings,
@@ -39,7 +41,7 @@ from mailer.config.settings import (
     WebhooksSettings,
     WebSettings,
 )
-from mailer.config.values import is_loopback, parse_domain_rates, parse_nameserver, parse_relays
+from mailer.config.values import Relay, is_loopback, parse_nameserver
 from mailer.errors import ConfigError
 
 __all__ = [
@@ -50,11 +52,13 @@ __all__ = [
     "BouncesSettings",
     "ConfigError",
     "DatabaseSettings",
+    "DkimKey",
     "DkimSettings",
     "ImporterSettings",
     "OrganisationSettings",
     "PathsSettings",
     "PreflightSettings",
+    "Relay",
     "RenderSettings",
     "SecretsSettings",
     "SenderSettings",
@@ -66,11 +70,10 @@ __all__ = [
     "config_path",
     "is_loopback",
     "load_settings",
-    "parse_domain_rates",
     "parse_nameserver",
-    "parse_relays",
     "read_file",
     "secret_names",
     "setting_names",
+    "shown_settings",
     "validate",
 ]

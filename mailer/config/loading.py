@@ -12,11 +12,14 @@ from typing import Any
 
 from mailer.config.checks import validate
 from mailer.config.settings import Settings
-from mailer.config.values import coerce
+from mailer.config.values import read_value, shown_value
 from mailer.errors import ConfigError
 
 ENV_PREFIX = "MAILER_"
 DEFAULT_FILE = Path("mailer.toml")
+
+
+Entry = tuple[str, str, Any, str]  # section, key, value, where it came from
 
 
 def _key(f: dataclasses.Field[Any]) -> str:
@@ -24,7 +27,9 @@ def _key(f: dataclasses.Field[Any]) -> str:
 
 
 def _sections() -> dict[str, type[Any]]:
-    return {f.name: type(f.default) for f in fields(Settings) if f.name != "source"}
+    return {
+        f.name: type(f.default) for f in fields(Settings) if dataclasses.is_dataclass(f.default)
+    }
 
 
 def setting_names() -> list[str]:
@@ -45,57 +50,81 @@ def secret_names() -> set[str]:
     }
 
 
-def _apply(
-    settings: Settings, values: Mapping[str, Mapping[str, Any]], *, source: str, from_text: bool
-) -> Settings:
-    sections = _sections()
-    replaced: dict[str, Any] = {}
-    for section, entries in values.items():
-        if section not in sections:
-            raise ConfigError(
-                f"unknown section; known sections: {', '.join(sections)}",
-                source=source,
-                key=section,
-            )
-        if not isinstance(entries, Mapping):
-            raise ConfigError("expected a table of settings", source=source, key=section)
+def shown_settings(settings: Settings) -> dict[str, Any]:
+    """Every setting as ``section.key`` → its value as the file writes it (``values.shown_value``:
+    paths and relays as text, lists as lists, unset as ``""``); secrets are not masked here."""
+    shown: dict[str, Any] = {}
+    for section in _sections():
+        values = getattr(settings, section)
+        for f in fields(values):
+            shown[f"{section}.{_key(f)}"] = shown_value(getattr(values, f.name), f)
+    return shown
+
+
+def _apply(settings: Settings, entries: list[Entry], *, from_text: bool) -> Settings:
+    changes: dict[str, dict[str, Any]] = {}
+    origins = dict(settings.origins)
+    for section, key, value, source in entries:
+        _known_section(section, source)
         current = getattr(settings, section)
         by_key = {_key(f): f for f in fields(current)}
-        changes: dict[str, Any] = {}
-        for key, value in entries.items():
-            dotted = f"{section}.{key}"
-            if key not in by_key:
-                raise ConfigError(
-                    f"unknown setting; known in [{section}]: {', '.join(by_key)}",
-                    source=source,
-                    key=dotted,
-                )
-            f = by_key[key]
-            changes[f.name] = coerce(
-                value, getattr(current, f.name), source=source, key=dotted, from_text=from_text
+        dotted = f"{section}.{key}"
+        if key not in by_key:
+            raise ConfigError(
+                f"unknown setting; known in [{section}]: {', '.join(by_key)}",
+                source=source,
+                key=dotted,
             )
-        replaced[section] = dataclasses.replace(current, **changes)
-    return dataclasses.replace(settings, **replaced)
+        f = by_key[key]
+        try:
+            typed = read_value(value, f, getattr(current, f.name), from_text=from_text)
+        except ValueError as exc:
+            raise ConfigError(str(exc), source=source, key=dotted) from None
+        changes.setdefault(section, {})[f.name] = typed
+        origins[dotted] = source
+    replaced = {
+        section: dataclasses.replace(getattr(settings, section), **values)
+        for section, values in changes.items()
+    }
+    return dataclasses.replace(settings, **replaced, origins=origins)
 
 
-def _env_values(environ: Mapping[str, str]) -> dict[str, dict[str, str]]:
-    out: dict[str, dict[str, str]] = {}
+def _known_section(section: str, source: str) -> None:
+    sections = _sections()
+    if section not in sections:
+        raise ConfigError(
+            f"unknown section; known sections: {', '.join(sections)}", source=source, key=section
+        )
+
+
+def _file_entries(data: Mapping[str, Any], source: str) -> list[Entry]:
+    entries: list[Entry] = []
+    for section, table in data.items():
+        _known_section(section, source)
+        if not isinstance(table, Mapping):
+            raise ConfigError("expected a table of settings", source=source, key=section)
+        entries.extend((section, key, value, source) for key, value in table.items())
+    return entries
+
+
+def _env_entries(environ: Mapping[str, str]) -> list[Entry]:
+    entries: list[Entry] = []
     for name, value in environ.items():
         if not name.startswith(ENV_PREFIX) or "__" not in name:
             continue
         section, _, key = name[len(ENV_PREFIX) :].partition("__")
-        out.setdefault(section.lower(), {})[key.lower()] = value
-    return out
+        entries.append((section.lower(), key.lower(), value, f"environment variable {name}"))
+    return entries
 
 
-def _dotted_values(overrides: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
-    out: dict[str, dict[str, Any]] = {}
+def _flag_entries(overrides: Mapping[str, Any]) -> list[Entry]:
+    entries: list[Entry] = []
     for dotted, value in overrides.items():
         section, sep, key = dotted.partition(".")
         if not sep or not key:
             raise ConfigError("expected SECTION.KEY", source="command line", key=dotted)
-        out.setdefault(section, {})[key] = value
-    return out
+        entries.append((section, key, value, "command line"))
+    return entries
 
 
 def config_path(explicit: str | os.PathLike[str] | None, environ: Mapping[str, str]) -> Path | None:
@@ -125,19 +154,17 @@ def load_settings(
     environ: Mapping[str, str] | None = None,
     overrides: Mapping[str, Any] | None = None,
 ) -> Settings:
-    """Build the effective settings; raises ``ConfigError`` naming the key and its source."""
+    """Build the effective settings, each value typed once here; raises ``ConfigError`` naming
+    the key and where the value came from (the file, the environment variable, the flag)."""
     env = os.environ if environ is None else environ
     settings = Settings()
     chosen = config_path(path, env)
     if chosen is not None:
-        settings = _apply(settings, read_file(chosen), source=str(chosen), from_text=False)
+        entries = _file_entries(read_file(chosen), str(chosen))
+        settings = _apply(settings, entries, from_text=False)
         settings = dataclasses.replace(settings, source=str(chosen))
-    env_values = _env_values(env)
-    if env_values:
-        settings = _apply(settings, env_values, source="environment (MAILER_*__*)", from_text=True)
+    settings = _apply(settings, _env_entries(env), from_text=True)
     if overrides:
-        settings = _apply(
-            settings, _dotted_values(overrides), source="command line", from_text=True
-        )
+        settings = _apply(settings, _flag_entries(overrides), from_text=True)
     validate(settings)
     return settings

@@ -1,57 +1,70 @@
-"""Single values as the file and the environment write them: relays, rates, name servers."""
+"""Reading one setting into the type its field declares, from TOML or from text.
+
+A value comes from the TOML file (typed: a string, a number, an array) or from text (an
+environment variable or ``--set``). Scalars follow the field's default (``str``, ``int``,
+``float``, ``bool``, ``Path``); a field that needs more names its ``Reader`` in its metadata:
+
+- ``OptionalValue``: blank text means unset (``None``); the file writes ``""`` for that;
+- ``ListOf``: a TOML array, or (the old form, and the environment) one string separated by
+  commas or blanks; each element is read by a function that raises ``ValueError`` saying what
+  is wrong, and the error names the element (by position only for a secret);
+- ``MapOf``: a list whose elements are ``key=value`` pairs, read into a mapping.
+
+Readers raise ``ValueError``; the loader turns it into a ``ConfigError`` naming the key and
+where the value came from.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import ipaddress
 import re
-from typing import Any
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path, PurePath
+from typing import Any, NamedTuple
 
-from mailer.errors import ConfigError
+SEPARATORS = r"[\s,]+"  # between the elements of a list written as one string
 
 
-def is_loopback(host: str) -> bool:
-    """Whether ``host`` names this machine: ``localhost`` or a loopback address."""
-    name = host.strip().strip("[]").rstrip(".").lower()
-    if name == "localhost" or name.endswith(".localhost"):
-        return True
+class Relay(NamedTuple):
+    """One SMTP relay of ``smtp.relays``; ``weight`` shares the load among relays."""
+
+    host: str
+    port: int
+    weight: float = 1.0
+
+    def __str__(self) -> str:
+        weight = "" if self.weight == 1 else f"*{self.weight:g}"
+        return f"{self.host}:{self.port}{weight}"
+
+
+def read_relay(text: str) -> Relay:
+    """``"a.example.org:25*3"`` → host, port and weight (1 when not written)."""
+    address, _, weight_text = text.partition("*")
+    host, sep, port_text = address.strip().rpartition(":")
     try:
-        return ipaddress.ip_address(name).is_loopback
+        if not (port_text.isascii() and weight_text.isascii()):
+            raise ValueError("digits of another script")  # int('٣') would read 3
+        port, weight = int(port_text), float(weight_text or 1)
     except ValueError:
-        return False
+        port, weight = 0, 0.0
+    if not sep or not host or not 0 < port < 65536 or weight <= 0:
+        raise ValueError("expected host:port or host:port*weight")
+    return Relay(host, port, weight)
 
 
-def parse_relays(text: str) -> list[tuple[str, int, float]]:
-    """``"a.example.org:25*3, b.example.org:587"`` → hosts, ports and weights (default 1)."""
-    relays: list[tuple[str, int, float]] = []
-    for item in filter(None, (part.strip() for part in text.split(","))):
-        address, _, weight_text = item.partition("*")
-        host, sep, port_text = address.strip().rpartition(":")
-        try:
-            if not (port_text.isascii() and weight_text.isascii()):
-                raise ValueError("digits of another script")  # int('٣') would read 3
-            port, weight = int(port_text), float(weight_text or 1)
-        except ValueError:
-            port, weight = 0, 0.0
-        if not sep or not host or not 0 < port < 65536 or weight <= 0:
-            raise ValueError(f"{item!r}: expected host:port or host:port*weight")
-        relays.append((host, port, weight))
-    return relays
-
-
-def parse_domain_rates(text: str) -> dict[str, float]:
-    """``"gmail.com=10, mail.ru=5"`` → ``{"gmail.com": 10.0, "mail.ru": 5.0}`` (per second)."""
-    rates: dict[str, float] = {}
-    for item in filter(None, (part.strip() for part in text.split(","))):
-        domain, sep, value = item.partition("=")
-        domain = domain.strip().lower()
-        try:
-            rate = float(value)
-        except ValueError:
-            rate = -1.0
-        if not sep or not domain or "." not in domain or rate <= 0:
-            raise ValueError(f"{item!r}: expected domain=messages-per-second, e.g. gmail.com=10")
-        rates[domain] = rate
-    return rates
+def read_domain_rate(text: str) -> tuple[str, float]:
+    """``"gmail.com=10"`` → ``("gmail.com", 10.0)``: messages a second to that domain."""
+    domain, sep, value = text.partition("=")
+    domain = domain.strip().lower()
+    try:
+        rate = float(value)
+    except ValueError:
+        rate = -1.0
+    if not sep or not domain or "." not in domain or rate <= 0:
+        raise ValueError("expected domain=messages-per-second, e.g. gmail.com=10")
+    return domain, rate
 
 
 def parse_nameserver(text: str) -> tuple[str, int] | None:
@@ -71,63 +84,169 @@ def parse_nameserver(text: str) -> tuple[str, int] | None:
     return host, int(port_text)
 
 
-def coerce(value: Any, default: Any, *, source: str, key: str, from_text: bool) -> Any:
+def read_nameserver(text: str) -> str:
+    """A name server as written (the resolver reads it with ``parse_nameserver``)."""
+    if parse_nameserver(text) is None:
+        raise ValueError("expected host or host:port, e.g. 192.0.2.53 or [2001:db8::53]:5353")
+    return text
+
+
+def read_ip_address(text: str) -> str:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        raise ValueError("not an IPv4 or IPv6 address") from None
+    return text
+
+
+def read_text(text: str) -> str:
+    return text
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` names this machine: ``localhost`` or a loopback address."""
+    name = host.strip().strip("[]").rstrip(".").lower()
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
+@dataclass(frozen=True)
+class OptionalValue:
+    """A value that may be unset: blank text (``""`` in the file) is ``None``."""
+
+    kind: type[str] | type[Path] = str
+    secret: bool = False  # errors never show the value
+
+    def read(self, value: Any) -> Any:
+        if not isinstance(value, str):
+            got = "" if self.secret else f", got {_shown(value)}"
+            raise ValueError(f"expected {_kind_name(self.kind)}{got}")
+        if not value.strip():
+            return None
+        return Path(value) if self.kind is Path else value
+
+    def shown(self, value: Any) -> Any:
+        return "" if value is None else str(value)
+
+
+@dataclass(frozen=True)
+class ListOf:
+    """A TOML array of strings, or one string split at ``separators``; blank elements dropped."""
+
+    element: Callable[[str], Any] = read_text
+    separators: str = SEPARATORS
+    secret: bool = False  # errors name an element by its position, never its text
+
+    def read(self, value: Any) -> Any:
+        if isinstance(value, str):
+            texts = [part.strip() for part in re.split(self.separators, value) if part.strip()]
+        elif isinstance(value, list | tuple):
+            for position, item in enumerate(value, start=1):
+                if not isinstance(item, str):
+                    which = "" if self.secret else f" ({_shown(item)})"
+                    raise ValueError(f"expected a list of strings; element {position}{which}")
+            texts = [item.strip() for item in value]
+        else:
+            raise ValueError(f"expected a list of strings, got {_shown(value)}")
+        # positions as written: in an array, a blank element still counts
+        numbered = enumerate(texts, start=1)
+        return tuple(self._element(position, text) for position, text in numbered if text)
+
+    def _element(self, position: int, text: str) -> Any:
+        try:
+            return self.element(text)
+        except ValueError as exc:
+            which = f"element {position}" if self.secret else f"{text!r} (element {position})"
+            raise ValueError(f"{which}: {exc}") from None
+
+    def shown(self, value: Any) -> Any:
+        return [str(item) for item in value]
+
+
+@dataclass(frozen=True)
+class MapOf(ListOf):
+    """A list of ``key=value`` elements, read into a mapping (a later key wins)."""
+
+    def read(self, value: Any) -> Any:
+        return dict(super().read(value))
+
+    def shown(self, value: Any) -> Any:
+        return [f"{key}={number:g}" for key, number in value.items()]
+
+
+Reader = OptionalValue | ListOf
+
+
+def reader_of(field: dataclasses.Field[Any]) -> Reader | None:
+    reader = field.metadata.get("read")
+    return reader if isinstance(reader, OptionalValue | ListOf) else None
+
+
+def read_value(value: Any, field: dataclasses.Field[Any], default: Any, *, from_text: bool) -> Any:
+    """``value`` as the type ``field`` declares; raises ``ValueError`` saying what is wrong."""
+    reader = reader_of(field)
+    if reader is not None:
+        return reader.read(value)
     kind = type(default)
-    if kind is tuple:
-        return _string_list(value, source=source, key=key)
+    if isinstance(default, PurePath):
+        if not isinstance(value, str):
+            raise ValueError(f"expected a path (a string), got {_shown(value)}")
+        return Path(value)
     if from_text and isinstance(value, str):
-        text = value.strip()
-        if kind is bool:
-            lowered = text.lower()
-            if lowered in {"1", "true", "yes", "on"}:
-                return True
-            if lowered in {"0", "false", "no", "off"}:
-                return False
-            raise ConfigError(f"expected true or false, got {value!r}", source=source, key=key)
-        if kind is int:
-            try:
-                if not text.isascii():
-                    raise ValueError("digits of another script")  # int('٣') would read 3
-                return int(text)
-            except ValueError:
-                raise ConfigError(
-                    f"expected an integer, got {value!r}", source=source, key=key
-                ) from None
-        if kind is float:
-            try:
-                if not text.isascii():
-                    raise ValueError("digits of another script")
-                return float(text)
-            except ValueError:
-                raise ConfigError(
-                    f"expected a number, got {value!r}", source=source, key=key
-                ) from None
-        return value
+        return _from_text(value, kind)
     if kind is float and isinstance(value, int) and not isinstance(value, bool):
         return float(value)
     if kind is bool and not isinstance(value, bool):
-        raise ConfigError(f"expected true or false, got {value!r}", source=source, key=key)
+        raise ValueError(f"expected true or false, got {value!r}")
     if kind is int and (isinstance(value, bool) or not isinstance(value, int)):
-        raise ConfigError(f"expected an integer, got {value!r}", source=source, key=key)
+        raise ValueError(f"expected an integer, got {value!r}")
     if not isinstance(value, kind):
-        raise ConfigError(
-            f"expected {_kind_name(kind)}, got {type(value).__name__} {value!r}",
-            source=source,
-            key=key,
-        )
+        raise ValueError(f"expected {_kind_name(kind)}, got {_shown(value)}")
     return value
 
 
-def _string_list(value: Any, *, source: str, key: str) -> tuple[str, ...]:
-    """A TOML array of strings, or (environment, --set) one string separated by commas."""
-    if isinstance(value, str):
-        return tuple(part for part in re.split(r"[\s,]+", value) if part)
-    if isinstance(value, list | tuple) and all(isinstance(item, str) for item in value):
-        return tuple(item.strip() for item in value if item.strip())
-    raise ConfigError(f"expected a list of strings, got {value!r}", source=source, key=key)
+def shown_value(value: Any, field: dataclasses.Field[Any]) -> Any:
+    """``value`` as the file would write it (TOML has no null: unset is ``""``)."""
+    reader = reader_of(field)
+    if reader is not None:
+        return reader.shown(value)
+    return str(value) if isinstance(value, PurePath) else value
+
+
+def _from_text(value: str, kind: type[Any]) -> Any:
+    text = value.strip()
+    if kind is bool:
+        lowered = text.lower()
+        if lowered in {"1", "true", "yes", "on"}:
+            return True
+        if lowered in {"0", "false", "no", "off"}:
+            return False
+        raise ValueError(f"expected true or false, got {value!r}")
+    if kind in (int, float):
+        try:
+            if not text.isascii():
+                raise ValueError("digits of another script")  # int('٣') would read 3
+            return kind(text)
+        except ValueError:
+            raise ValueError(f"expected {_kind_name(kind)}, got {value!r}") from None
+    return value
 
 
 def _kind_name(kind: type[Any]) -> str:
-    return {str: "a string", int: "an integer", float: "a number", bool: "true or false"}.get(
-        kind, kind.__name__
-    )
+    names: Mapping[type[Any], str] = {
+        str: "a string",
+        int: "an integer",
+        float: "a number",
+        bool: "true or false",
+        Path: "a path (a string)",
+    }
+    return names.get(kind, kind.__name__)
+
+
+def _shown(value: Any) -> str:
+    kinds = {str: "string", int: "integer", float: "number", bool: "boolean", list: "array"}
+    return f"{kinds.get(type(value), type(value).__name__)} {value!r}"
