@@ -6,7 +6,6 @@ import os
 import socket
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 from mailer.access.staff import password_hasher
 from mailer.bounces.ingest import Ingest
@@ -46,7 +45,7 @@ class App:
     @property
     def templates(self) -> TemplateSet:
         settings = self.settings
-        return TemplateSet(Path(settings.paths.templates), max_seconds=settings.render.max_seconds)
+        return TemplateSet(settings.paths.templates, max_seconds=settings.render.max_seconds)
 
     def composer(self, campaign: Campaign) -> Composer:
         """The render plan of ``campaign`` with this installation's links, key and footer."""
@@ -66,7 +65,7 @@ class App:
     def token_keys(self) -> dict[str, str]:
         """Keys that verify signed tokens, by key id: ``secrets.key`` and ``secrets.old_keys``."""
         secrets = self.settings.secrets
-        return keyring(secrets.key, secrets.old_key_list())
+        return keyring(secrets.key, secrets.old_keys)
 
     def relay(self) -> RelayPool:
         """The relays to send through, each a pool of reused connections."""
@@ -111,10 +110,10 @@ class App:
         )
 
     def dkim_signer(self) -> DkimSigner | None:
-        dkim = self.settings.dkim
-        if not dkim.enabled:
+        key = self.settings.dkim.key
+        if key is None:
             return None
-        return DkimSigner.from_file(dkim.domain, dkim.selector, Path(dkim.private_key_file))
+        return DkimSigner.from_file(key.domain, key.selector, key.private_key_file)
 
     def preflight(self) -> Preflight:
         """DNS and message checks before a send; one per process, so its cache is shared."""

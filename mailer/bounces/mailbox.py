@@ -29,7 +29,7 @@ def mailbox_from(settings: BounceMailboxSettings, *, max_bytes: int) -> Mailbox 
         username=settings.username,
         password=settings.password,
         folder=settings.folder,
-        move_to=settings.move_to or None,
+        move_to=settings.move_to,
         max_messages=settings.max_messages,
         timeout=settings.timeout,
         max_bytes=max_bytes,

@@ -113,7 +113,7 @@ class WebhookIntake:
         raise WebhookPayloadError(provider, f"unknown provider; expected one of {PROVIDERS}")
 
     def ses_topics(self) -> list[str]:
-        return [t.strip() for t in self.settings.ses_topic_arns.split(",") if t.strip()]
+        return list(self.settings.ses_topic_arns)
 
     def configured(self) -> list[str]:
         """The providers whose settings are filled in; SES needs at least one topic ARN (SNS

@@ -8,7 +8,9 @@ from pathlib import Path
 
 from mailer.campaigns import source
 from mailer.campaigns.audience import audience
-from mailer.core.campaigns import Campaign, Problem, is_web_url
+from mailer.core.campaign_items import is_web_url
+from mailer.core.campaigns import Campaign
+from mailer.core.problems import Problem
 from mailer.core.selection import VariantKey
 from mailer.db import Database
 from mailer.db.lists import find_list_id

@@ -7,7 +7,8 @@ from datetime import datetime
 from pathlib import Path
 
 from mailer.campaigns import source
-from mailer.core.campaigns import Campaign, Problem
+from mailer.core.campaigns import Campaign
+from mailer.core.problems import Problem
 from mailer.db import Database, deliveries
 from mailer.db import campaigns as stored_campaigns
 

@@ -154,11 +154,11 @@ class Preflight:
         return Report(tuple(checks), checked_at=now)
 
     def _dkim_key(self, ask: _Asker, from_domain: str) -> tuple[Check, DkimSigner | None]:
-        dkim = self.settings.dkim
-        if not dkim.enabled:
+        dkim = self.settings.dkim.key
+        if dkim is None:
             return dkim_keys.not_configured(from_domain), None
         try:
-            signer = DkimSigner.from_file(dkim.domain, dkim.selector, Path(dkim.private_key_file))
+            signer = DkimSigner.from_file(dkim.domain, dkim.selector, dkim.private_key_file)
         except ConfigError as exc:
             return dkim_keys.unusable_key(f"dkim.private_key_file: {exc}"), None
         modulus, exponent = signer.public_numbers()
@@ -175,8 +175,8 @@ class Preflight:
     def _dkim_alignment(
         self, key_check: Check, from_domain: str, from_org: str, policy: dmarc.Policy | None
     ) -> Check:
-        dkim = self.settings.dkim
-        if not dkim.enabled:
+        dkim = self.settings.dkim.key
+        if dkim is None:
             return dkim_keys.alignment_unsigned()
         return dkim_keys.alignment_check(
             dkim_domain=dkim.domain.lower(),
@@ -189,12 +189,14 @@ class Preflight:
     def _dmarc_alignment(
         self, key_check: Check, spf: Check, from_domain: str, policy: dmarc.Policy | None
     ) -> Check:
-        dkim, bounces = self.settings.dkim, self.settings.bounces.domain.lower()
-        verifies = dkim.enabled and key_check.status != FAIL
+        dkim, bounces = self.settings.dkim.key, self.settings.bounces.domain.lower()
+        verifying = dkim if key_check.status != FAIL else None
         check = dmarc.alignment_check(
             from_domain=from_domain,
             from_org=organisational_domain(from_domain),
-            dkim=(dkim.domain.lower(), organisational_domain(dkim.domain)) if verifies else None,
+            dkim=(verifying.domain.lower(), organisational_domain(verifying.domain))
+            if verifying is not None
+            else None,
             bounce=(bounces, organisational_domain(bounces)),
             spf_passes=spf.status != FAIL,
             policy=policy,

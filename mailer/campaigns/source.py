@@ -5,7 +5,8 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
-from mailer.core.campaigns import Campaign, Problem, parse_campaign
+from mailer.core.campaigns import Campaign, parse_campaign
+from mailer.core.problems import Problem
 from mailer.errors import CampaignInvalid
 
 FILE = "campaign.toml"

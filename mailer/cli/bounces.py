@@ -39,7 +39,7 @@ def parse_command(ctx: click.Context, files: tuple[Path, ...], as_json: bool) ->
     """
     settings = state(ctx).settings()
     settings.require_secret()
-    keys = keyring(settings.secrets.key, settings.secrets.old_key_list())
+    keys = keyring(settings.secrets.key, settings.secrets.old_keys)
     logging.getLogger("flufl.bounce").setLevel(logging.CRITICAL)  # it logs its own crashes
     max_bytes = settings.bounces.max_message_bytes
     for path in files:
@@ -78,7 +78,9 @@ def parse_command(ctx: click.Context, files: tuple[Path, ...], as_json: bool) ->
             click.echo(f"{path}\t{record['kind']}\t{record['status'] or '-'}\t{who}{extra}")
 
 
-def split_listen(text: str) -> tuple[str, int]:
+def split_listen(text: str | None) -> tuple[str, int]:
+    if not text:
+        raise click.BadParameter("no address: give --listen host:port or set bounces.listen")
     host, sep, port = text.rpartition(":")
     if not sep or not is_ascii_digits(port) or not 0 <= int(port) < 65536:
         raise click.BadParameter(f"{text!r}: expected host:port, e.g. 127.0.0.1:2525")

@@ -7,7 +7,7 @@ import json
 import click
 
 from mailer.cli.root import mailer, state
-from mailer.config import secret_names, setting_names
+from mailer.config import secret_names, shown_settings
 from mailer.db.engine import hide_password
 
 
@@ -53,10 +53,7 @@ def config_show(ctx: click.Context, as_json: bool) -> None:
     settings = state(ctx).settings()
     values: dict[str, object] = {}
     secret = secret_names()
-    for name in setting_names():
-        section, key = name.split(".")
-        attribute = "from_" if key == "from" else key
-        value = getattr(getattr(settings, section), attribute)
+    for name, value in shown_settings(settings).items():
         if name in secret and value:
             value = "********"
         elif name == "database.url":
@@ -67,4 +64,6 @@ def config_show(ctx: click.Context, as_json: bool) -> None:
         return
     click.echo(f"# from {settings.source}, then MAILER_* variables and flags")
     for name, value in values.items():
-        click.echo(f"{name} = {json.dumps(value)}")
+        origin = settings.origins.get(name)
+        note = f"  # {origin}" if origin and origin != settings.source else ""
+        click.echo(f"{name} = {json.dumps(value)}{note}")

@@ -42,7 +42,7 @@ def preflight_command(ctx: click.Context, issue: str | None, as_json: bool) -> N
     """Check DKIM, SPF, DMARC and the bounce MX in DNS (and an issue's messages); print the
     records to publish. Exit 0 when nothing fails, 1 when something does, 2 for bad input."""
     settings = state(ctx).settings()
-    folder = issue_folder(Path(settings.paths.campaigns), issue) if issue else None
+    folder = issue_folder(settings.paths.campaigns, issue) if issue else None
     with state(ctx).app() as app:
         report = app.preflight().run(folder, fresh=True)
     if as_json:

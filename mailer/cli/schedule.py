@@ -12,9 +12,10 @@ from mailer.cli.root import mailer, state
 from mailer.core import one_off
 from mailer.core.deadlines import format_deadline
 from mailer.core.series import Series
+from mailer.core.times import local_instant
 from mailer.errors import SeriesInvalid
 from mailer.scheduler.files import SUFFIX, load_series, series_files, series_name
-from mailer.scheduler.recurrence import local_instant, occurrences
+from mailer.scheduler.recurrence import occurrences
 
 AFTER_HELP = (
     "Start after this ISO date or time (without an offset: in the series' zone). Default: now."

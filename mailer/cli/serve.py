@@ -12,7 +12,6 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Iterator
-from pathlib import Path
 
 import click
 import uvicorn
@@ -40,7 +39,7 @@ class _EmbeddedServer(uvicorn.Server):
 
 
 def load_all_series(app: App) -> list[Series]:
-    return [load_series(path) for path in series_files(Path(app.settings.paths.campaigns))]
+    return [load_series(path) for path in series_files(app.settings.paths.campaigns)]
 
 
 async def _web(app: App, listen: str, stop: asyncio.Event) -> None:

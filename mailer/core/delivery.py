@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-BACKOFF = (60, 300, 1800, 7200, 21600)  # seconds before attempt 2, 3, 4, 5, 6+
-GIVE_UP_AFTER = timedelta(hours=48)
+from mailer.core.waiting import BACKOFF, GIVE_UP_AFTER
+
 _ENHANCED = re.compile(r"\b([245])\.(\d{1,3})\.(\d{1,3})\b")
 
 
@@ -90,7 +90,7 @@ def connection_lost(*, in_data: bool, refused: bool = False) -> Outcome:
 
 
 def next_attempt(attempts: int, now: datetime, rng: random.Random) -> datetime:
-    """When to try again after ``attempts`` tries: exponential steps with ±20% jitter."""
+    """When to try again after ``attempts`` tries: ``BACKOFF``'s steps with ±20% jitter."""
     base = BACKOFF[min(max(attempts, 1), len(BACKOFF)) - 1]
     return now + timedelta(seconds=base * rng.uniform(0.8, 1.2))
 

@@ -14,6 +14,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Final
 from zoneinfo import ZoneInfo
 
+from mailer.core.times import local_instant
+
 PREFIX: Final = "once:"
 DEFAULT_DEADLINE: Final = timedelta(hours=6)
 
@@ -33,13 +35,10 @@ def period_key(local: datetime) -> str:
 
 
 def to_utc(local: datetime, timezone: str | None) -> datetime:
-    """A naive local ``send_at`` in ``timezone`` (UTC when None) as naive UTC.
-
-    A time skipped by a daylight-saving change is read with the offset before the change,
-    a repeated one as its first occurrence (PEP 495, fold=0).
-    """
-    zone = ZoneInfo(timezone or "UTC")
-    return local.replace(tzinfo=zone).astimezone(UTC).replace(tzinfo=None)
+    """A naive local ``send_at`` in ``timezone`` (UTC when None) as naive UTC, by the
+    daylight-saving rule of ``mailer.core.times`` (the one series follow)."""
+    instant = local_instant(local, ZoneInfo(timezone or "UTC"))
+    return instant.astimezone(UTC).replace(tzinfo=None)
 
 
 def to_local(utc: datetime, timezone: str | None) -> datetime:

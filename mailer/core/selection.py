@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from mailer.core.campaigns import Campaign, Item
+from mailer.core.campaign_items import Item
+from mailer.core.campaigns import Campaign
 from mailer.core.languages import resolve_language
 
 

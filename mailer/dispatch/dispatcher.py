@@ -27,6 +27,7 @@ from mailer.core.selection import VariantKey
 from mailer.core.subscribers import Recipient
 from mailer.core.throttle import DomainBuckets, TokenBucket
 from mailer.core.tokens import bounce_token as make_bounce_token
+from mailer.core.waiting import DATABASE_PAUSE, OUTCOME_PATIENCE, RELAY_PAUSE
 from mailer.db import Database, deliveries
 from mailer.db import bounces as bounce_queries
 from mailer.db import campaigns as stored_campaigns
@@ -37,11 +38,6 @@ from mailer.render.compose import Composer
 from mailer.smtp.dkim import DkimSigner
 from mailer.smtp.pool import RelayPool
 
-RELAY_PAUSE = (5.0, 30.0, 120.0, 600.0)
-# while the database is unreachable (a restart, a failover): seconds between tries, and how
-# long an outcome already sent is retried before its lease is given up for lost
-DATABASE_PAUSE = (0.2, 0.5, 1.0, 2.0, 5.0)
-OUTCOME_PATIENCE = 120.0
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 

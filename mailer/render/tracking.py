@@ -13,7 +13,8 @@ import html
 import re
 from collections.abc import Sequence
 
-from mailer.core.campaigns import Campaign, is_web_url
+from mailer.core.campaign_items import is_web_url
+from mailer.core.campaigns import Campaign
 from mailer.core.tracking import CLICK_FIELD, PIXEL_FIELD
 from mailer.render import markdown
 from mailer.render.personal import Placeholders

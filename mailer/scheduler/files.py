@@ -5,7 +5,7 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
-from mailer.core.campaigns import Problem
+from mailer.core.problems import Problem
 from mailer.core.series import Series, check_series
 from mailer.errors import SeriesInvalid
 from mailer.scheduler.recurrence import rule_problem

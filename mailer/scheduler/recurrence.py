@@ -3,7 +3,8 @@
 Both rule kinds first name *wall-clock* times (naive, as a calendar on the wall reads): an RRULE
 through ``dateutil.rrule`` with a DTSTART at the series' time of day, a crontab line through
 APScheduler's ``CronTrigger`` run on a UTC clock, where no daylight saving exists, so it is a
-pure calendar. Only then does ``local_instant`` apply the zone, so one rule covers both kinds:
+pure calendar. Only then does ``local_instant`` (``mailer.core.times``, the rule one-off
+campaigns follow too) apply the zone, so one rule covers both kinds:
 
 - a time that does not exist that day (clocks jump 02:00 → 03:00, the series says 02:30) fires
   as much later as the clocks jumped: 03:30 new time;
@@ -18,26 +19,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger  # type: ignore[import-untyped, unused-ignore]
 from dateutil.rrule import rrulestr  # type: ignore[import-untyped, unused-ignore]
 
-from mailer.core.series import CRON_WEEKDAYS, Series, cron_weekdays, rrule_parts
+from mailer.core.series import Series
+from mailer.core.series_rules import CRON_WEEKDAYS, cron_weekdays, rrule_parts
+from mailer.core.times import local_instant
 
 ANCHOR = date(2000, 1, 3)  # a Monday in January: where INTERVAL starts counting
 MARGIN = timedelta(days=1)  # wider than any clock change, so a shifted time is never missed
 _SECOND = timedelta(microseconds=1)  # CronTrigger rounds up to the next whole second
-
-
-def local_instant(wall: datetime, zone: ZoneInfo) -> datetime:
-    """The instant a naive local ``wall`` time names in ``zone``, by the rule of this module.
-
-    Read with ``fold=0`` a time in a gap takes the offset from before the jump, so it lands as
-    far past the gap's start as it was meant to be (02:30 → 03:30); a time in an overlap takes
-    the first of its two instants. The round trip through UTC gives the normal form.
-    """
-    return wall.replace(tzinfo=zone, fold=0).astimezone(UTC).astimezone(zone)
 
 
 def occurrences(series: Series, *, after: datetime, count: int) -> list[datetime]:

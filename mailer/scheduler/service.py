@@ -21,7 +21,6 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 from apscheduler.jobstores.base import JobLookupError
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -64,7 +63,7 @@ class SchedulerService:
     def __post_init__(self) -> None:
         self.runner = OccurrenceRunner(
             self.app.database,
-            Path(self.app.settings.paths.campaigns),
+            self.app.settings.paths.campaigns,
             self.app.composer,
             lambda: self.clock().astimezone(UTC).replace(tzinfo=None),
             self.app.preflight().gate,
@@ -129,7 +128,7 @@ class SchedulerService:
 
     async def refresh_one_offs(self) -> list[Outcome]:
         """Fire the one-offs that are due; give each future one a job at its time."""
-        campaigns_dir = Path(self.app.settings.paths.campaigns)
+        campaigns_dir = self.app.settings.paths.campaigns
         try:
             found = await asyncio.to_thread(one_offs, self.app.database, campaigns_dir)
         except Exception:

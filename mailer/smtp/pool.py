@@ -1,10 +1,11 @@
 """Several relays with weights and failover, each behind its own circuit breaker.
 
 A relay that answers 421 or refuses connections is left alone for a cool-off that grows with
-each failure (5 s up to 10 min); the message goes to the next healthy relay at once. Only when
-every relay is cooling off does the worker hear "back off". A 454 (the relay throttles its
-client, e.g. "454 Throttling failure") cools the relay off too: the message is deferred as
-DESIGN.md's table says, and the next ones do not hammer a relay that asked for fewer.
+each failure (``COOL_OFF``, 5 s up to 10 min: ``mailer.core.waiting`` explains every wait); the
+message goes to the next healthy relay at once. Only when every relay is cooling off does the
+worker hear "back off". A 454 (the relay throttles its client, e.g. "454 Throttling failure")
+cools the relay off too: the message is deferred as DESIGN.md's table says, and the next ones
+do not hammer a relay that asked for fewer.
 """
 
 from __future__ import annotations
@@ -14,9 +15,9 @@ import time
 from dataclasses import dataclass, field
 
 from mailer.core.delivery import Action, Outcome
+from mailer.core.waiting import COOL_OFF
 from mailer.smtp.relay import Relay
 
-COOL_OFF = (5.0, 30.0, 120.0, 600.0)
 THROTTLED = 454  # a relay-wide "not now", unlike 450/451/452 about one recipient
 
 

@@ -21,8 +21,8 @@ class RelaySettings:
     host: str
     port: int
     security: str = "none"  # none | starttls | tls
-    username: str = ""
-    password: str = ""
+    username: str | None = None
+    password: str | None = field(default=None, repr=False)
     timeout: float = 30.0
     max_messages_per_connection: int = 500
 

@@ -22,7 +22,7 @@ RATE_WINDOW = timedelta(minutes=1)
 FORWARDED = ("forwarded", "x-forwarded-for", "x-real-ip")
 
 
-def refusal(request: Request, token: str) -> Response | None:
+def refusal(request: Request, token: str | None) -> Response | None:
     """None when ``request`` may read the metrics, else the answer (they name campaigns).
 
     With ``web.metrics_token`` set, the request must carry it as a bearer token (401). Without

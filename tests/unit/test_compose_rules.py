@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mailer.core.campaigns import Item
+from mailer.core.campaign_items import Item
 from mailer.core.languages import direction, resolve_language, truncations
 from mailer.core.selection import select_items
 from mailer.core.tokens import key_id_of, keyring, make_token, read_token

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import tomllib
+from dataclasses import fields, is_dataclass
 from pathlib import Path
 
 import pytest
 
 from mailer.config import PLACEHOLDER_SECRET, Settings, load_settings, setting_names
+from mailer.config.values import ListOf
 from mailer.errors import ConfigError
 
 REPO = Path(__file__).resolve().parents[2]
@@ -23,6 +25,23 @@ def test_example_file_loads_and_names_every_setting() -> None:
     assert named == set(setting_names())
     # the example documents the defaults: loading it changes nothing but the source
     assert settings == Settings()
+
+
+def test_the_example_writes_every_list_as_an_array() -> None:
+    with EXAMPLE.open("rb") as handle:
+        data = tomllib.load(handle)
+    lists = {
+        f"{section.name}.{f.name}"
+        for section in fields(Settings)
+        if is_dataclass(section.default)
+        for f in fields(section.default)
+        if isinstance(f.metadata.get("read"), ListOf)
+    }
+    assert "smtp.relays" in lists
+    assert "sending.domain_rates" in lists
+    for name in lists:
+        section, key = name.split(".")
+        assert isinstance(data[section][key], list), f"{name} is not an array in the example"
 
 
 def test_every_setting_in_the_example_has_a_comment() -> None:

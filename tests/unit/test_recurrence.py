@@ -18,9 +18,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from mailer.core import one_off
 from mailer.core.deadlines import parse_deadline
-from mailer.core.series import Series, period_of, rule_kind
-from mailer.scheduler.recurrence import local_instant, next_after, occurrences, rule_problem
+from mailer.core.series import Series, period_of
+from mailer.core.series_rules import rule_kind
+from mailer.core.times import local_instant
+from mailer.scheduler.recurrence import next_after, occurrences, rule_problem
 from tests.conftest import REPO, Cli
 
 DST_ZONES = ("Europe/Belgrade", "Europe/London", "America/New_York")
@@ -141,6 +144,18 @@ def test_daily_rules_around_every_transition(zone: str, tr: Transition) -> None:
             walls = [m.time() for m in found]
             moved = (datetime.combine(day, at) + (tr.after - tr.before)).time()
             assert walls == [moved if d == day and shifted else at for d in days], (rule, at)
+
+
+@pytest.mark.parametrize(("zone", "tr"), DST_CASES)
+def test_one_offs_and_series_read_local_times_by_one_rule(zone: str, tr: Transition) -> None:
+    """A one-off's ``send_at`` and a series' wall time become the same instant: before, in and
+    after each gap or overlap, both land where the transition's offsets say."""
+    start, end = tr.window
+    walls = [start - timedelta(minutes=1), start, start + (end - start) / 2, end]
+    for wall in walls:
+        expected = tr.expected_utc(wall)
+        assert local_instant(wall, ZoneInfo(zone)).astimezone(UTC) == expected, wall
+        assert one_off.to_utc(wall, zone) == expected.replace(tzinfo=None), wall
 
 
 @pytest.mark.parametrize("zone", DST_ZONES)

@@ -77,7 +77,7 @@ def parse_mailgun(
     body: bytes,
     headers: Mapping[str, str],
     *,
-    signing_key: str,
+    signing_key: str | None,
     now: datetime,
     replay_guard: ReplayGuard,
     tolerance: timedelta = timedelta(minutes=5),

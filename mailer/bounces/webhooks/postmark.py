@@ -45,7 +45,9 @@ _POLICY = {
 # ManuallyDeactivated, Unconfirmed, SMTPApiError, InboundError … are not bounces: left out
 
 
-def check_basic_auth(headers: Mapping[str, str], *, username: str, password: str) -> None:
+def check_basic_auth(
+    headers: Mapping[str, str], *, username: str | None, password: str | None
+) -> None:
     """Refuse a request whose ``Authorization: Basic`` header is not ``username:password``."""
     if not username or not password:
         raise ConfigError(
@@ -74,8 +76,8 @@ def parse_postmark(
     body: bytes,
     headers: Mapping[str, str],
     *,
-    username: str,
-    password: str,
+    username: str | None,
+    password: str | None,
     max_bytes: int = MAX_BODY_BYTES,
 ) -> list[WebhookEvent]:
     """Check the credentials and return the bounce or complaint in one Postmark POST (none for

@@ -52,9 +52,9 @@ _DROPPED = {
 }
 
 
-def load_public_key(value: str) -> ec.EllipticCurvePublicKey:
+def load_public_key(value: str | None) -> ec.EllipticCurvePublicKey:
     """The verification key from its base64 DER form (a PEM block is accepted too)."""
-    if not value.strip():
+    if value is None or not value.strip():
         raise ConfigError("the SendGrid verification key is not set", key=_SETTING)
     try:
         if value.lstrip().startswith("-----BEGIN"):
@@ -72,7 +72,7 @@ def parse_sendgrid(
     body: bytes,
     headers: Mapping[str, str],
     *,
-    public_key: str | ec.EllipticCurvePublicKey,
+    public_key: str | ec.EllipticCurvePublicKey | None,
     now: datetime,
     tolerance: timedelta = timedelta(minutes=5),
     max_bytes: int = MAX_BODY_BYTES,
@@ -81,7 +81,11 @@ def parse_sendgrid(
     """Verify one Event Webhook POST and return its bounce, block, drop, deferral and spam
     report events (deliveries, opens, clicks … are left out)."""
     check_size(PROVIDER, body, max_bytes)
-    key = load_public_key(public_key) if isinstance(public_key, str) else public_key
+    key = (
+        public_key
+        if isinstance(public_key, ec.EllipticCurvePublicKey)
+        else load_public_key(public_key)
+    )
     signature_text = header(headers, SIGNATURE_HEADER)
     timestamp = header(headers, TIMESTAMP_HEADER)
     if not signature_text or not timestamp:

@@ -97,7 +97,7 @@ def routes(app: App, guard: Guard) -> APIRouter:
     read, write = guard.needs("campaigns:read"), guard.needs("campaigns:write")
 
     def folder(slug: str) -> Path | None:
-        return overview.folder_of(Path(app.settings.paths.campaigns), slug)
+        return overview.folder_of(app.settings.paths.campaigns, slug)
 
     def parsed(slug: str) -> Campaign:
         found = folder(slug)
@@ -114,7 +114,7 @@ def routes(app: App, guard: Guard) -> APIRouter:
         """Every campaign folder, then stored campaigns whose folder is gone; newest slug first.
 
         Scope: `campaigns:read`."""
-        found = overview.all_campaigns(app.database, Path(app.settings.paths.campaigns))
+        found = overview.all_campaigns(app.database, app.settings.paths.campaigns)
         return [_summary(item) for item in found]
 
     @router.get(

@@ -50,7 +50,7 @@ def router(site: PublicSite) -> APIRouter:
     database = app.database
     routes = APIRouter(route_class=site.route_class(), include_in_schema=False)
     max_bytes = app.settings.web.max_form_bytes
-    public_lists = [n.strip() for n in app.settings.web.public_lists.split(",") if n.strip()]
+    public_lists = app.settings.web.public_lists
 
     async def lookup(token: str) -> tuple[Owner, Profile] | None:
         owner = await site.subscriber_of("preferences", token)

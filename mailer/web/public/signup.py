@@ -29,11 +29,6 @@ log = logging.getLogger(__name__)
 HONEYPOT = "website"  # hidden from people; bots fill it in
 
 
-def _public_lists(site: PublicSite) -> list[str]:
-    text = site.app.settings.web.public_lists
-    return [name.strip() for name in text.split(",") if name.strip()]
-
-
 def _form_values(form: signup.SignupForm) -> dict[str, Any]:
     return {
         "email": form.email,
@@ -71,7 +66,9 @@ def router(site: PublicSite) -> APIRouter:
         )
 
     async def offer() -> signup.Offer:
-        return await asyncio.to_thread(signup.offer, app.database, _public_lists(site))
+        return await asyncio.to_thread(
+            signup.offer, app.database, site.app.settings.web.public_lists
+        )
 
     @routes.get("/subscribe")
     async def subscribe_form(request: Request) -> Response:

@@ -27,7 +27,7 @@ ACTIONS = ("approve", "schedule", "unschedule", "pause", "resume", "cancel")
 
 
 def campaigns_dir(site: Site) -> Path:
-    return Path(site.app.settings.paths.campaigns)
+    return site.app.settings.paths.campaigns
 
 
 def zone_or_none(name: str | None) -> str | None:

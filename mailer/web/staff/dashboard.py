@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
 
@@ -26,7 +24,7 @@ def routes(site: Site) -> APIRouter:
     @router.get(f"{PREFIX}/")
     def dashboard(session: SignedIn) -> Response:
         database = site.app.database
-        campaigns_dir = Path(site.app.settings.paths.campaigns)
+        campaigns_dir = site.app.settings.paths.campaigns
         sends = [
             {
                 "slug": item.slug,

@@ -13,7 +13,6 @@ from email import message_from_bytes
 from email.message import EmailMessage
 from email.policy import default as default_policy
 from email.utils import parsedate_to_datetime
-from pathlib import Path
 
 from fastapi import APIRouter, Request, Response
 
@@ -46,7 +45,9 @@ class Captured:
 
 
 def _box(site: Site) -> mailbox.Maildir | None:
-    folder = Path(site.app.settings.web.outbox)
+    folder = site.app.settings.web.outbox
+    if folder is None:
+        return None
     if not (folder / "cur").is_dir() and not (folder / "new").is_dir():
         return None
     return mailbox.Maildir(folder, factory=None, create=False)
