@@ -131,7 +131,37 @@ def main() -> int:
     met = found["ours"] >= GOAL_FOUND and kind["ours"] >= GOAL_KIND
     verdict = "met" if met else "NOT met"
     print(f"goal (>= {GOAL_FOUND:.0%} found, >= {GOAL_KIND:.0%} kinds): {verdict}")
-    return 0 if met else 1
+    slowest = hostile_shapes()
+    return 0 if met and slowest < HOSTILE_GOAL else 1
+
+
+HOSTILE_GOAL = 1.0  # seconds for the slowest 200 KB adversarial message (issue 14, item 5)
+
+
+def hostile_shapes() -> float:
+    """The adversarial shapes of tests/hostile/test_linear_time.py at 200 KB, against the same
+    message's size in plain prose (the baseline), wall-clock, best of three."""
+    from tests.hostile.test_linear_time import LARGE, SHAPES, plain
+
+    def best(raw: bytes) -> float:
+        times = []
+        for _ in range(3):
+            began = time.perf_counter()
+            classify(raw)
+            times.append(time.perf_counter() - began)
+        return min(times)
+
+    prose = best(plain(("The quick brown fox jumps over the lazy dog. " * 5000)[:LARGE]))
+    baseline = f"baseline: prose of that size {prose * 1000:.0f} ms"
+    print(f"\nhostile returned mail, {LARGE:,} bytes ({baseline})")
+    slowest = 0.0
+    for name, make in SHAPES.items():
+        seconds = best(make(LARGE))
+        slowest = max(slowest, seconds)
+        print(f"  {name:<34} {seconds * 1000:7.0f} ms  ratio {seconds / prose:5.1f}x")
+    verdict = "met" if slowest < HOSTILE_GOAL else "NOT met"
+    print(f"goal (slowest under {HOSTILE_GOAL:.0f} s): {verdict}, slowest {slowest * 1000:.0f} ms")
+    return slowest
 
 
 def row(label: str, tally: Tally) -> str:

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from dnslib import AAAA, MX, QTYPE, RCODE, RR, TXT, A
+from dnslib import AAAA, MX, QTYPE, RCODE, RR, TXT, A, DNSRecord
 from dnslib.server import BaseResolver, DNSHandler, DNSLogger, DNSServer
 
 from mailer.smtp.dkim import DkimSigner
@@ -123,8 +123,34 @@ def zone_server(zone: Zone) -> Iterator[ZoneServer]:
 
 
 @contextmanager
-def silent_server() -> Iterator[str]:
-    """A UDP port that receives and never answers: every question times out."""
+def silent_server() -> Iterator[SilentServer]:
+    """A UDP port that receives and never answers: every question times out. It records the
+    questions it was asked (name and type), so a test can count them."""
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
         sock.bind(("127.0.0.1", 0))
-        yield f"127.0.0.1:{sock.getsockname()[1]}"
+        sock.settimeout(0.05)
+        silent = SilentServer(f"127.0.0.1:{sock.getsockname()[1]}")
+        stop = threading.Event()
+
+        def listen() -> None:
+            while not stop.is_set():
+                try:
+                    packet = sock.recv(4096)
+                except TimeoutError:
+                    continue
+                question = DNSRecord.parse(packet).q
+                silent.questions.append((str(question.qname), QTYPE[question.qtype]))
+
+        thread = threading.Thread(target=listen, daemon=True)
+        thread.start()
+        try:
+            yield silent
+        finally:
+            stop.set()
+            thread.join()
+
+
+@dataclass
+class SilentServer:
+    address: str
+    questions: list[tuple[str, str]] = field(default_factory=list)

@@ -3,8 +3,10 @@
 Regular expressions hold the GIL: one returned message that makes a pattern backtrack over
 every start position (a 100 KB word run took 16 s) stops every page and every worker in the
 process. Each shape here is measured at 10 KB and at 200 KB; linear code takes about 20 times
-as long for 20 times the text, quadratic code 400 times. The bounds are wide (the machine is
-shared): 200 KB must take under 2 s and at most 20 times the 10 KB time (10 ms at least).
+as long for 20 times the text, quadratic code 400 times. The test compares CPU time (this
+process's, best of three), which other work on the machine does not stretch the way it does
+wall-clock time: 200 KB may take at most 40 times the 10 KB time (5 ms at least). How long the
+worst shapes take is a figure of benchmarks/bounce_corpus.py, not an assertion here.
 """
 
 from __future__ import annotations
@@ -81,18 +83,18 @@ def quiet_flufl() -> Iterator[None]:
 def best_of_three(work: Callable[[], object]) -> float:
     times = []
     for _ in range(3):
-        start = time.perf_counter()
+        start = time.process_time()
         work()
-        times.append(time.perf_counter() - start)
+        times.append(time.process_time() - start)
     return min(times)
 
 
 def assert_linear(work: Callable[[int], object]) -> None:
     small = best_of_three(lambda: work(SMALL))
     large = best_of_three(lambda: work(LARGE))
-    assert large < 2.0, f"{LARGE} bytes took {large:.2f} s ({SMALL} bytes: {small:.3f} s)"
-    assert large <= 20 * max(small, 0.01), (
-        f"{LARGE} bytes took {large:.3f} s, {large / max(small, 1e-9):.0f} times {SMALL} bytes"
+    assert large <= 40 * max(small, 0.005), (
+        f"{LARGE} bytes took {large:.3f} s of CPU, {large / max(small, 1e-9):.0f} times {SMALL} "
+        f"bytes ({small:.4f} s)"
     )
 
 

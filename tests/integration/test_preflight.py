@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -239,11 +238,11 @@ def test_a_silent_name_server_gives_warnings_naming_it(
     setup: tuple[dict[str, str], ZoneServer],
 ) -> None:
     env, _ = setup
-    with silent_server() as address:
+    with silent_server() as silent:
+        address = silent.address
         env = env | {"MAILER_PREFLIGHT__NAMESERVERS": address, "MAILER_PREFLIGHT__TIMEOUT": "0.5"}
-        started = time.monotonic()
         result = run(env, "preflight", "--json")
-        seconds = time.monotonic() - started
+        asked = {question for question in silent.questions}
     report = json.loads(result.stdout)
     assert result.exit_code == 0, result.output
     assert report["errors"] == 0
@@ -252,7 +251,7 @@ def test_a_silent_name_server_gives_warnings_naming_it(
         assert found[name]["status"] == "warn"
         assert address in found[name]["detail"]
         assert "no answer within 0.5 s" in found[name]["detail"]
-    assert seconds < 5  # the silent server is waited for once, not once per question
+    assert len(asked) == 1, asked  # the silent server is waited for once, not once per question
 
 
 def test_an_unknown_issue_is_bad_input(setup: tuple[dict[str, str], ZoneServer]) -> None:
