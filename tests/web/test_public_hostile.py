@@ -78,7 +78,7 @@ def test_line_breaks_and_encoded_words_in_the_name_reach_no_header(
     assert "bob@example.org" in message
     # no header was made ("Bcc" alone may occur inside a random token, "Bcc:" never can)
     assert "Bcc:" not in message
-    assert "bcc" not in {name.lower() for name in message_from_string(message).keys()}
+    assert "bcc" not in {name.lower() for name in message_from_string(message)}
     assert "=?utf-8?q?Bob" not in message
     with public_db.read() as conn:
         names = conn.exec_driver_sql("SELECT email, name FROM subscriber").all()
