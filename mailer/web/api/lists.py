@@ -10,9 +10,9 @@ from pydantic import BaseModel, Field
 
 from mailer.access.api_tokens import ApiToken
 from mailer.app import App
-from mailer.db.lists import ListSummary
 from mailer.errors import NotFound
 from mailer.subscriptions import lists as use_case
+from mailer.subscriptions.lists import ListSummary
 from mailer.web.api.auth import Guard
 from mailer.web.api.errors import api_route, responses
 from mailer.web.api.models import Name, Strict

@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 from mailer.access.api_tokens import ApiToken
 from mailer.app import App
 from mailer.core.subscribers import STATUSES
-from mailer.db import totals
+from mailer.reports import counts
 from mailer.web.api.auth import Guard
 from mailer.web.api.errors import api_route, responses
 
@@ -38,21 +38,15 @@ def routes(app: App, guard: Guard) -> APIRouter:
     def stats(token: ApiToken = read, status: StatusFilter = "active") -> Stats:
         """Counts for a dashboard. `status` chooses whom the country and language counts
         cover (`active` by default, `any` for everyone). Scope: `stats:read`."""
-        only = None if status == "any" else status
-        with app.database.read() as conn:
-            by_status = totals.subscribers_by(conn, "status", status=None)
-            by_country = totals.subscribers_by(conn, "country", status=only)
-            by_language = totals.subscribers_by(conn, "language", status=only)
-            deliveries = totals.deliveries_by_state(conn)
-            bounces = totals.bounces_by_kind(conn)
+        found = counts.stats(app.database, status=None if status == "any" else status)
         return Stats(
             subscribers=SubscriberStats(
-                by_status={name: by_status.get(name, 0) for name in STATUSES},
-                by_country=by_country,
-                by_language=by_language,
+                by_status=found.by_status,
+                by_country=found.by_country,
+                by_language=found.by_language,
             ),
-            deliveries=deliveries,
-            bounces=bounces,
+            deliveries=found.deliveries,
+            bounces=found.bounces,
         )
 
     return router

@@ -11,7 +11,7 @@ from mailer.bounces import history
 from mailer.campaigns import overview
 from mailer.campaigns.occurrences import one_offs
 from mailer.core import one_off
-from mailer.subscriptions import browse
+from mailer.reports import counts
 from mailer.subscriptions.lists import list_lists
 from mailer.web.staff.campaigns import preflight_panel
 from mailer.web.staff.session import SignedIn
@@ -41,7 +41,7 @@ def routes(site: Site) -> APIRouter:
             "dashboard.html.j2",
             session=session,
             campaigns=overview.all_campaigns(database, campaigns_dir),
-            statuses=browse.counts_by_status(database),
+            statuses=counts.subscribers_by_status(database),
             lists=list_lists(database),
             bounces=history.events(database, limit=RECENT_BOUNCES),
             sends=sends,
