@@ -1,7 +1,8 @@
 """``POST /webhooks/{ses,sendgrid,postmark,mailgun}``: ESP bounce and complaint webhooks.
 
-A provider's route exists only when it is configured (``WebhookIntake.configured``: SES needs
-``webhooks.ses_topic_arns``); any other ``/webhooks/`` path is a 404. No API token: each
+One route per provider of ``mailer.bounces.webhooks.PROVIDERS``, and only when it is configured
+(``WebhookIntake.providers``: SES needs ``webhooks.ses_topic_arns``); any other ``/webhooks/``
+path is a 404. No API token: each
 provider proves itself (SNS and SendGrid signatures, Mailgun's HMAC, Postmark's Basic
 credentials), checked by ``WebhookIntake``. The body is capped at ``webhooks.max_body_bytes``
 before it is read whole. Statuses: 200 recorded (or nothing to record, or a repeat ignored),
@@ -23,8 +24,11 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from mailer.app import App
-from mailer.bounces.webhook_intake import PROVIDERS, WebhookIntake
+from mailer.bounces.webhook_intake import WebhookIntake
 from mailer.bounces.webhooks import (
+    PROVIDERS,
+    Auth,
+    Provider,
     WebhookAuthError,
     WebhookError,
     WebhookPayloadError,
@@ -35,12 +39,6 @@ from mailer.errors import ConfigError, StorageError
 from mailer.web.api.errors import ErrorBody, api_route, error_json
 
 log = logging.getLogger(__name__)
-SETUP = {
-    "ses": "webhooks.ses_topic_arns: the SNS topics (ARNs) subscribed to this URL",
-    "sendgrid": "webhooks.sendgrid_public_key",
-    "postmark": "webhooks.postmark_username and webhooks.postmark_password",
-    "mailgun": "webhooks.mailgun_signing_key",
-}
 
 
 class WebhookResult(BaseModel):
@@ -55,19 +53,19 @@ class WebhookResult(BaseModel):
     )
 
 
-def _refusal(provider: str, exc: Exception) -> JSONResponse:
+def _refusal(provider: Provider, exc: Exception) -> JSONResponse:
     if isinstance(exc, WebhookTooLarge):
         return error_json(413, str(exc))
     if isinstance(exc, WebhookAuthError):
-        if provider == "postmark":  # Basic credentials: ask for them again
+        if provider.auth == Auth.BASIC:  # ask for the credentials again
             response = error_json(401, str(exc))
             response.headers["WWW-Authenticate"] = 'Basic realm="mailer webhooks"'
             return response
         return error_json(403, str(exc))
     if isinstance(exc, WebhookPayloadError):
         return error_json(400, str(exc))
-    log.error("%s webhook: %s", provider, exc)  # our side: the provider will retry
-    return error_json(503, f"{provider} webhook: cannot record now; try again later")
+    log.error("%s webhook: %s", provider.name, exc)  # our side: the provider will retry
+    return error_json(503, f"{provider.name} webhook: cannot record now; try again later")
 
 
 def confirm_sns(url: str, *, timeout: float = 5.0) -> bool:
@@ -115,27 +113,27 @@ def routes(app: App) -> APIRouter:
             duplicate=received.duplicate,
         )
 
-    def add(provider: str) -> None:
+    def add(provider: Provider) -> None:
         @router.post(
-            f"/webhooks/{provider}",
+            f"/webhooks/{provider.name}",
             response_model=WebhookResult,
             responses=DOCUMENTED,
-            name=f"webhook_{provider}",
-            summary=f"{provider} bounce and complaint webhook",
-            description=f"Set up with {SETUP[provider]}; see docs/api.md. No API token.",
+            name=f"webhook_{provider.name}",
+            summary=f"{provider.name} bounce and complaint webhook",
+            description=f"Set up with {provider.setup}; see docs/api.md. No API token.",
             openapi_extra={"requestBody": {"content": {"application/json": {"schema": {}}}}},
         )
         async def receive(request: Request) -> Any:
             body = await request.body()
             try:
-                return await asyncio.to_thread(record, provider, body, request.headers)
+                return await asyncio.to_thread(record, provider.name, body, request.headers)
             except (WebhookError, ConfigError, StorageError) as exc:
                 return _refusal(provider, exc)
 
-    configured = intake.configured()
+    configured = intake.providers()
     for provider in configured:
         add(provider)
-    off = [f"{p} (set {SETUP[p]})" for p in PROVIDERS if p not in configured]
+    off = [f"{p.name} (set {p.setup})" for p in PROVIDERS if p not in configured]
     if off:
         log.info("bounce webhooks not configured, so not served: %s", "; ".join(off))
     return router
