@@ -1,8 +1,10 @@
 """The FastAPI application ``mailer serve`` runs.
 
-Each part is a router bound to the ``App``: public pages (``web/public``), the REST API and
-the bounce webhooks (``web/api``), the staff UI (``web/staff``), open/click tracking
-(``web/tracking``); ``/healthz`` and ``/metrics`` are here. Every request passes the body guard
+Each part is a router, built once at import and shared by every app: public pages
+(``web/public``), the REST API and the bounce webhooks (``web/api``; a webhook only when
+configured), the staff UI (``web/staff``), open/click tracking (``web/tracking``); ``/healthz``
+and ``/metrics`` are here. A route reaches its ``App`` through the request
+(``web/context.py``). Every request passes the body guard
 first (``web/bodies.py``): forms take at most ``web.max_form_bytes`` and no multipart, uploads
 ``web.max_upload_bytes``; a refused body is never read.
 """
@@ -13,15 +15,17 @@ import asyncio
 import logging
 from pathlib import Path
 
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.routing import BaseRoute, Mount
 
 from mailer.app import App
 from mailer.config import Settings, is_loopback
 from mailer.errors import MailerError
 from mailer.web import api, public, staff, tracking
 from mailer.web.bodies import BodyGuard, BodyRule
+from mailer.web.context import AppDep
 from mailer.web.metrics import refusal, render_metrics
 from mailer.web.public.site import PublicSite
 from mailer.web.staff.site import PREFIX as STAFF
@@ -34,7 +38,50 @@ PROMETHEUS = "text/plain; version=0.0.4; charset=utf-8"
 STATIC = Path(__file__).parent / "static"  # CSS and the little JS there is; no build step
 
 
+# what every app serves besides its faces' routers, built once like them
+_OPERATIONS = APIRouter()
+
+
+@_OPERATIONS.get("/healthz")
+async def healthz(app: AppDep) -> JSONResponse:
+    """200 when the database answers, 503 otherwise."""
+    try:
+        await asyncio.to_thread(app.database.ping)
+    except MailerError as exc:  # the reason is for the operator's log, not for any caller
+        log.error("healthz: %s", exc)
+        body = {"status": "unavailable", "database": "storage unavailable"}
+        return JSONResponse(body, status_code=503)
+    return JSONResponse({"status": "ok", "database": "ok"})
+
+
+@_OPERATIONS.get("/metrics")
+async def metrics(request: Request, app: AppDep) -> Response:
+    refused = refusal(request, app.settings.web.metrics_token)
+    if refused is not None:
+        return refused
+    text = await asyncio.to_thread(render_metrics, app)
+    return PlainTextResponse(text, media_type=PROMETHEUS)
+
+
+_STATIC = Mount("/static", app=StaticFiles(directory=STATIC), name="static")
+
+
+def routes(settings: Settings) -> list[BaseRoute]:
+    """Every route of an app with these settings: the faces' routers, shared by every app,
+    and the webhooks these settings configure."""
+    return [
+        *public.router.routes,
+        *api.routes(settings),
+        *staff.router.routes,
+        *tracking.router.routes,
+        _STATIC,
+        *_OPERATIONS.routes,
+    ]
+
+
 def create_app(app: App) -> FastAPI:
+    """The web application serving ``app``. Cheap: the routes are built once, at import, and
+    reach ``app`` through ``request.app.state`` (``mailer/web/context.py``)."""
     web = FastAPI(
         title="mailer",
         version=api.VERSION,
@@ -43,12 +90,12 @@ def create_app(app: App) -> FastAPI:
         docs_url=None,
         redoc_url=None,
     )
+    web.router.routes.extend(routes(app.settings))  # after FastAPI's own openapi.json
     public_site, staff_site = PublicSite(app), Site(app)
-    web.include_router(public.router(public_site))
-    web.include_router(api.router(app))
-    web.include_router(staff.router(staff_site))
-    web.include_router(tracking.router(app))
-    web.mount("/static", StaticFiles(directory=STATIC), name="static")
+    web.state.mailer = app
+    web.state.public_site = public_site
+    web.state.staff_site = staff_site
+    web.state.webhook_intake = app.webhook_intake()  # one, so Mailgun's replay guard remembers
 
     def refuse(request: Request, status: int) -> Response:
         path = request.url.path
@@ -59,17 +106,6 @@ def create_app(app: App) -> FastAPI:
     form = BodyRule(app.settings.web.max_form_bytes)
     web.add_middleware(BodyGuard, rules=body_rules(app.settings), default=form, refuse=refuse)
 
-    @web.get("/healthz")
-    async def healthz() -> JSONResponse:
-        """200 when the database answers, 503 otherwise."""
-        try:
-            await asyncio.to_thread(app.database.ping)
-        except MailerError as exc:  # the reason is for the operator's log, not for any caller
-            log.error("healthz: %s", exc)
-            body = {"status": "unavailable", "database": "storage unavailable"}
-            return JSONResponse(body, status_code=503)
-        return JSONResponse({"status": "ok", "database": "ok"})
-
     token = app.settings.web.metrics_token
     if not token and not is_loopback(app.settings.web.listen.rpartition(":")[0]):
         log.warning(
@@ -78,15 +114,6 @@ def create_app(app: App) -> FastAPI:
             "remote scraper",
             app.settings.web.listen,
         )
-
-    @web.get("/metrics")
-    async def metrics(request: Request) -> Response:
-        refused = refusal(request, token)
-        if refused is not None:
-            return refused
-        text = await asyncio.to_thread(render_metrics, app)
-        return PlainTextResponse(text, media_type=PROMETHEUS)
-
     return web
 
 

@@ -17,6 +17,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from mailer.access.api_tokens import SCOPES, ApiToken, authenticate
 from mailer.app import App
 from mailer.web.api.errors import ApiError
+from mailer.web.context import the_app
 
 bearer = HTTPBearer(
     auto_error=False,
@@ -33,38 +34,33 @@ def _unauthorized(message: str, error: str | None = None) -> ApiError:
     return ApiError(401, {"error": message}, {"WWW-Authenticate": challenge})
 
 
-class Guard:
-    """Makes the dependency that checks a request's token for one scope."""
+def _token(app: App, credentials: HTTPAuthorizationCredentials | None) -> ApiToken:
+    if credentials is None:
+        raise _unauthorized("an API token is needed: send Authorization: Bearer <token>")
+    found = authenticate(app.database, credentials.credentials, now=app.clock())
+    if found is None:
+        raise _unauthorized("the API token is unknown or revoked", "invalid_token")
+    return found
 
-    def __init__(self, app: App) -> None:
-        self.app = app
 
-    def token(self, credentials: HTTPAuthorizationCredentials | None) -> ApiToken:
-        if credentials is None:
-            raise _unauthorized("an API token is needed: send Authorization: Bearer <token>")
-        found = authenticate(self.app.database, credentials.credentials, now=self.app.clock())
-        if found is None:
-            raise _unauthorized("the API token is unknown or revoked", "invalid_token")
-        return found
+def needs(scope: str) -> Any:
+    """``Depends`` on a token holding ``scope``."""
+    assert scope in SCOPES, scope
 
-    def needs(self, scope: str) -> Any:
-        """``Depends`` on a token holding ``scope``."""
-        assert scope in SCOPES, scope
+    def check(
+        request: Request, credentials: HTTPAuthorizationCredentials | None = BEARER
+    ) -> ApiToken:
+        checked = getattr(request.state, "api_token", None)  # by before_body
+        token = checked if isinstance(checked, ApiToken) else _token(the_app(request), credentials)
+        require(token, scope)
+        return token
 
-        def check(
-            request: Request, credentials: HTTPAuthorizationCredentials | None = BEARER
-        ) -> ApiToken:
-            checked = getattr(request.state, "api_token", None)  # by before_body
-            token = checked if isinstance(checked, ApiToken) else self.token(credentials)
-            require(token, scope)
-            return token
+    async def before_body(request: Request) -> None:
+        credentials = await bearer(request)
+        request.state.api_token = await asyncio.to_thread(check, request, credentials)
 
-        async def before_body(request: Request) -> None:
-            credentials = await bearer(request)
-            request.state.api_token = await asyncio.to_thread(check, request, credentials)
-
-        check.before_body = before_body  # type: ignore[attr-defined]
-        return Depends(check)
+    check.before_body = before_body  # type: ignore[attr-defined]
+    return Depends(check)
 
 
 def require(token: ApiToken, scope: str, needed_for: str = "") -> None:

@@ -61,20 +61,19 @@ def operations(spec: dict[str, Any], prefix: str) -> list[dict[str, Any]]:
     return found
 
 
-def routes(prefix: str) -> APIRouter:
-    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape())
-    router = APIRouter(include_in_schema=False)
+PREFIX = "/api/v1"  # of the whole API
+_ENV = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape())
+router = APIRouter(include_in_schema=False)
 
-    @router.get(f"{prefix}/docs")
-    def docs(request: Request) -> HTMLResponse:
-        spec = request.app.openapi()
-        schemas = spec.get("components", {}).get("schemas", {})
-        html = env.get_template("docs.html.j2").render(
-            info=spec.get("info", {}),
-            operations=operations(spec, prefix),
-            prefix=prefix,
-            schemas={name: json.dumps(s, indent=1) for name, s in schemas.items()},
-        )
-        return HTMLResponse(html, headers={"Content-Security-Policy": POLICY})
 
-    return router
+@router.get(f"{PREFIX}/docs")
+def docs(request: Request) -> HTMLResponse:
+    spec = request.app.openapi()
+    schemas = spec.get("components", {}).get("schemas", {})
+    html = _ENV.get_template("docs.html.j2").render(
+        info=spec.get("info", {}),
+        operations=operations(spec, PREFIX),
+        prefix=PREFIX,
+        schemas={name: json.dumps(s, indent=1) for name, s in schemas.items()},
+    )
+    return HTMLResponse(html, headers={"Content-Security-Policy": POLICY})

@@ -19,6 +19,7 @@ from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from pydantic import BaseModel, Field
 
+from mailer.app import App
 from mailer.core.text import ascii_int
 from mailer.errors import (
     CampaignInvalid,
@@ -33,6 +34,7 @@ from mailer.errors import (
     StorageError,
     TemplateError,
 )
+from mailer.web.context import the_app
 
 log = logging.getLogger(__name__)
 JSON_MAX_BYTES = 1024 * 1024  # a JSON request body; imports have their own cap
@@ -130,9 +132,13 @@ async def read_capped(request: Request, max_bytes: int) -> bytes:
     return request._body
 
 
-def api_route(max_body: int = JSON_MAX_BYTES) -> type[APIRoute]:
+def _json_cap(app: App) -> int:
+    return JSON_MAX_BYTES
+
+
+def api_route(max_body: Callable[[App], int] = _json_cap) -> type[APIRoute]:
     """An ``APIRoute`` answering every refusal as ``ErrorBody``, checking the token before the
-    body is read, and capping the body."""
+    body is read, and capping the body (at ``max_body`` of the request's ``App``)."""
 
     class ApiRoute(APIRoute):
         def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
@@ -144,7 +150,7 @@ def api_route(max_body: int = JSON_MAX_BYTES) -> type[APIRoute]:
                 try:
                     for check in checks:
                         await check(request)
-                    await read_capped(request, max_body)
+                    await read_capped(request, max_body(the_app(request)))
                     return await handler(request)
                 except ApiError as exc:
                     return exc.response()

@@ -9,11 +9,11 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from mailer.access.api_tokens import ApiToken
-from mailer.app import App
 from mailer.core.subscribers import STATUSES
 from mailer.reports import counts
-from mailer.web.api.auth import Guard
+from mailer.web.api.auth import needs
 from mailer.web.api.errors import api_route, responses
+from mailer.web.context import AppDep
 
 StatusFilter = Literal[(*STATUSES, "any")]  # type: ignore[valid-type]
 
@@ -30,23 +30,21 @@ class Stats(BaseModel):
     bounces: dict[str, int] = Field(description="Bounce and complaint events by kind.")
 
 
-def routes(app: App, guard: Guard) -> APIRouter:
-    router = APIRouter(route_class=api_route(), tags=["stats"])
-    read = guard.needs("stats:read")
+router = APIRouter(route_class=api_route(), tags=["stats"])
+READ = needs("stats:read")
 
-    @router.get("/stats", response_model=Stats, responses=responses(401, 403, 422))
-    def stats(token: ApiToken = read, status: StatusFilter = "active") -> Stats:
-        """Counts for a dashboard. `status` chooses whom the country and language counts
-        cover (`active` by default, `any` for everyone). Scope: `stats:read`."""
-        found = counts.stats(app.database, status=None if status == "any" else status)
-        return Stats(
-            subscribers=SubscriberStats(
-                by_status=found.by_status,
-                by_country=found.by_country,
-                by_language=found.by_language,
-            ),
-            deliveries=found.deliveries,
-            bounces=found.bounces,
-        )
 
-    return router
+@router.get("/stats", response_model=Stats, responses=responses(401, 403, 422))
+def stats(app: AppDep, token: ApiToken = READ, status: StatusFilter = "active") -> Stats:
+    """Counts for a dashboard. `status` chooses whom the country and language counts
+    cover (`active` by default, `any` for everyone). Scope: `stats:read`."""
+    found = counts.stats(app.database, status=None if status == "any" else status)
+    return Stats(
+        subscribers=SubscriberStats(
+            by_status=found.by_status,
+            by_country=found.by_country,
+            by_language=found.by_language,
+        ),
+        deliveries=found.deliveries,
+        bounces=found.bounces,
+    )

@@ -22,6 +22,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
+from starlette.routing import BaseRoute
 
 from mailer.app import App
 from mailer.bounces.webhook_intake import WebhookIntake
@@ -35,6 +36,10 @@ from mailer.bounces.webhooks import (
     WebhookTooLarge,
     check_sns_url,
 )
+from mailer.bounces.webhooks import (
+    configured as webhooks_configured,
+)
+from mailer.config import WebhooksSettings
 from mailer.errors import ConfigError, StorageError
 from mailer.web.api.errors import ErrorBody, api_route, error_json
 
@@ -91,49 +96,72 @@ DOCUMENTED: dict[int | str, dict[str, Any]] = {
 }
 
 
-def routes(app: App) -> APIRouter:
-    intake: WebhookIntake = app.webhook_intake()  # one, so Mailgun's replay guard remembers
-    cap = app.settings.webhooks.max_body_bytes
-    router = APIRouter(route_class=api_route(cap), tags=["webhooks"])
+def _cap(app: App) -> int:
+    return app.settings.webhooks.max_body_bytes
 
-    def record(provider: str, body: bytes, headers: Mapping[str, str]) -> WebhookResult:
-        """What ``WebhookIntake.receive`` did, confirming an SNS subscription it asked for."""
-        received = intake.receive(provider, body, headers)
-        confirmed = None
-        subscription = received.subscription
-        if subscription is not None and subscription.type == "SubscriptionConfirmation":
-            confirmed = confirm_sns(subscription.subscribe_url)
-        elif subscription is not None:
-            log.warning("ses webhook: SNS topic %s ended its subscription", subscription.topic_arn)
-        return WebhookResult(
-            provider=provider,
-            recorded=received.recorded,
-            actions=list(received.actions),
-            subscription_confirmed=confirmed,
-            duplicate=received.duplicate,
-        )
 
-    def add(provider: Provider) -> None:
-        @router.post(
-            f"/webhooks/{provider.name}",
-            response_model=WebhookResult,
-            responses=DOCUMENTED,
-            name=f"webhook_{provider.name}",
-            summary=f"{provider.name} bounce and complaint webhook",
-            description=f"Set up with {provider.setup}; see docs/api.md. No API token.",
-            openapi_extra={"requestBody": {"content": {"application/json": {"schema": {}}}}},
-        )
-        async def receive(request: Request) -> Any:
-            body = await request.body()
-            try:
-                return await asyncio.to_thread(record, provider.name, body, request.headers)
-            except (WebhookError, ConfigError, StorageError) as exc:
-                return _refusal(provider, exc)
+def webhook_intake(request: Request) -> WebhookIntake:
+    """The app's one intake (so Mailgun's replay guard remembers across requests)."""
+    intake = request.app.state.webhook_intake
+    assert isinstance(intake, WebhookIntake), "create_app sets state.webhook_intake"
+    return intake
 
-    configured = intake.providers()
-    for provider in configured:
-        add(provider)
+
+def record(
+    intake: WebhookIntake, provider: str, body: bytes, headers: Mapping[str, str]
+) -> WebhookResult:
+    """What ``WebhookIntake.receive`` did, confirming an SNS subscription it asked for."""
+    received = intake.receive(provider, body, headers)
+    confirmed = None
+    subscription = received.subscription
+    if subscription is not None and subscription.type == "SubscriptionConfirmation":
+        confirmed = confirm_sns(subscription.subscribe_url)
+    elif subscription is not None:
+        log.warning("ses webhook: SNS topic %s ended its subscription", subscription.topic_arn)
+    return WebhookResult(
+        provider=provider,
+        recorded=received.recorded,
+        actions=list(received.actions),
+        subscription_confirmed=confirmed,
+        duplicate=received.duplicate,
+    )
+
+
+router = APIRouter(route_class=api_route(_cap), tags=["webhooks"])
+
+
+def _add(provider: Provider) -> None:
+    @router.post(
+        f"/webhooks/{provider.name}",
+        response_model=WebhookResult,
+        responses=DOCUMENTED,
+        name=f"webhook_{provider.name}",
+        summary=f"{provider.name} bounce and complaint webhook",
+        description=f"Set up with {provider.setup}; see docs/api.md. No API token.",
+        openapi_extra={"requestBody": {"content": {"application/json": {"schema": {}}}}},
+    )
+    async def receive(request: Request) -> Any:
+        body = await request.body()
+        intake = webhook_intake(request)
+        try:
+            return await asyncio.to_thread(record, intake, provider.name, body, request.headers)
+        except (WebhookError, ConfigError, StorageError) as exc:
+            return _refusal(provider, exc)
+
+
+for _provider in PROVIDERS:
+    _add(_provider)
+_ROUTES = dict(zip((p.name for p in PROVIDERS), router.routes, strict=True))
+
+
+def owns(route: BaseRoute) -> bool:
+    return any(route is ours for ours in _ROUTES.values())
+
+
+def routes(settings: WebhooksSettings) -> list[BaseRoute]:
+    """The routes of the providers ``settings`` configure; the others are logged as off."""
+    configured = webhooks_configured(settings)
     off = [f"{p.name} (set {p.setup})" for p in PROVIDERS if p not in configured]
     if off:
         log.info("bounce webhooks not configured, so not served: %s", "; ".join(off))
-    return router
+    return [_ROUTES[provider.name] for provider in configured]

@@ -9,12 +9,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from mailer.web.public import archive, preferences, signup, unsubscribe
-from mailer.web.public.site import PublicSite
 
-
-def router(site: PublicSite) -> APIRouter:
-    """Routes of this part, bound to the site's app."""
-    routes = APIRouter()
-    for part in (signup, unsubscribe, preferences, archive):
-        routes.include_router(part.router(site))
-    return routes
+router = APIRouter()  # built once, shared by every app
+for _part in (signup, unsubscribe, preferences, archive):
+    router.include_router(_part.router)

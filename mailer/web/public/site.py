@@ -12,16 +12,17 @@ import asyncio
 import gettext
 import logging
 import tomllib
+from collections import OrderedDict
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import lru_cache
+from functools import cache, cached_property, lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import quote
 
 import pycountry
-from fastapi import Request, Response
+from fastapi import Depends, Request, Response
 from fastapi.responses import HTMLResponse
 from fastapi.routing import APIRoute
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -31,6 +32,7 @@ from mailer.core.languages import direction, truncations
 from mailer.core.owners import Owner, read_confirm, read_subscriber
 from mailer.core.subscribers import EXTRA_ALPHA2
 from mailer.core.tokens import read_token
+from mailer.dispatch.transactional import TransactionalMail
 from mailer.errors import StorageError
 from mailer.subscriptions.links import link_owner
 from mailer.web.limits import RateLimit
@@ -53,6 +55,7 @@ PRIVATE = {"Cache-Control": "no-store, private"}
 HOUR = 3600.0
 
 
+@cache  # read once per process; nothing changes them
 def _load_strings() -> dict[str, Any]:
     with (WEB / "strings" / "public.toml").open("rb") as handle:
         return tomllib.load(handle)
@@ -88,13 +91,17 @@ def countries(language: str, kosovo: str = "Kosovo") -> tuple[tuple[str, str], .
 
 @dataclass
 class PublicSite:
-    """The public pages bound to one ``App``: templates, strings and rate limits."""
+    """The public pages bound to one ``App``: templates, strings, rate limits, the confirmation
+    mail and the archive pages made so far. ``create_app`` makes one per app; a route reaches
+    it as ``PublicSiteDep``."""
 
     app: App
     strings: dict[str, Any] = field(default_factory=_load_strings)
     env: Environment = field(init=False)
     per_ip: RateLimit = field(init=False)
     per_address: RateLimit = field(init=False)
+    # sent issues rendered for the archive, by (slug, language); a sent issue never changes
+    archive_pages: OrderedDict[tuple[str, str], str] = field(default_factory=OrderedDict)
 
     def __post_init__(self) -> None:
         web = self.app.settings.web
@@ -109,6 +116,11 @@ class PublicSite:
         )
         self.env.globals["org"] = self.app.settings.organisation
         self.env.globals["autonyms"] = self.strings["languages"]
+
+    @cached_property
+    def mail(self) -> TransactionalMail:
+        """The confirmation mail, built once for the app."""
+        return self.app.transactional_mail()
 
     @property
     def languages(self) -> list[str]:
@@ -204,31 +216,39 @@ class PublicSite:
         link = f"/subscribe?lang={quote(self.language(request))}"
         return self.notice(request, "expired", status=410, link=link)
 
-    def route_class(self) -> type[APIRoute]:
-        """An ``APIRoute`` adding the security headers, answering oversized forms with 413."""
-        site = self
 
-        class PublicRoute(APIRoute):
-            def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-                handler = super().get_route_handler()
+def public_site(request: Request) -> PublicSite:
+    """The public site of the app serving ``request`` (set by ``create_app``)."""
+    site = request.app.state.public_site
+    assert isinstance(site, PublicSite), "create_app sets state.public_site"
+    return site
 
-                async def guarded(request: Request) -> Response:
-                    try:
-                        response = await handler(request)
-                    except FormTooLarge:
-                        response = site.notice(request, "too_large", status=413)
-                    except FormUnreadable:
-                        response = site.notice(request, "unreadable", status=400)
-                    except StorageError as exc:  # the database is down or failing
-                        log.error("public page %s: %s", request.url.path, exc)
-                        response = site.notice(request, "unavailable", status=503)
-                    for name, value in HEADERS.items():
-                        response.headers.setdefault(name, value)
-                    return response
 
-                return guarded
+PublicSiteDep = Annotated[PublicSite, Depends(public_site)]
 
-        return PublicRoute
+
+class PublicRoute(APIRoute):
+    """An ``APIRoute`` adding the security headers, answering oversized forms with 413."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def guarded(request: Request) -> Response:
+            site = public_site(request)
+            try:
+                response = await handler(request)
+            except FormTooLarge:
+                response = site.notice(request, "too_large", status=413)
+            except FormUnreadable:
+                response = site.notice(request, "unreadable", status=400)
+            except StorageError as exc:  # the database is down or failing
+                log.error("public page %s: %s", request.url.path, exc)
+                response = site.notice(request, "unavailable", status=503)
+            for name, value in HEADERS.items():
+                response.headers.setdefault(name, value)
+            return response
+
+        return guarded
 
 
 def client_ip(request: Request) -> str:

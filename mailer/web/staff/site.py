@@ -12,11 +12,12 @@ import tomllib
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import Request, Response
+from fastapi import Depends, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.routing import APIRoute
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -65,6 +66,7 @@ def _when(value: datetime | str | None) -> str:
     return f"{value:%Y-%m-%d %H:%M} UTC"
 
 
+@cache  # read once per process; nothing changes them
 def _strings() -> dict[str, Any]:
     with (WEB / "strings" / "staff.toml").open("rb") as handle:
         return tomllib.load(handle)
@@ -72,7 +74,8 @@ def _strings() -> dict[str, Any]:
 
 @dataclass
 class Site:
-    """The staff UI bound to one ``App``: templates, strings and login rate limits."""
+    """The staff UI bound to one ``App``: templates, strings and login rate limits.
+    ``create_app`` makes one per app; a route reaches it as ``SiteDep``."""
 
     app: App
     strings: dict[str, Any] = field(default_factory=_strings)
@@ -136,31 +139,38 @@ class Site:
         response.headers.update(HEADERS)
         return response
 
-    def route_class(self) -> type[APIRoute]:
-        """An ``APIRoute`` that answers a missing session with the login page, a bad CSRF
-        token with 403, and adds the security headers to every response."""
-        site = self
 
-        class StaffRoute(APIRoute):
-            def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-                handler = super().get_route_handler()
+def staff_site(request: Request) -> Site:
+    """The staff site of the app serving ``request`` (set by ``create_app``)."""
+    site = request.app.state.staff_site
+    assert isinstance(site, Site), "create_app sets state.staff_site"
+    return site
 
-                async def guarded(request: Request) -> Response:
-                    request.state.staff_site = site
-                    try:
-                        response = await handler(request)
-                    except SignedOut:
-                        response = RedirectResponse(login_url(request), status_code=303)
-                    except CsrfRejected:
-                        message = site.strings["errors"]["csrf"]
-                        response = site.error(request, 403, message)
-                    for name, value in HEADERS.items():
-                        response.headers.setdefault(name, value)
-                    return response
 
-                return guarded
+SiteDep = Annotated[Site, Depends(staff_site)]
 
-        return StaffRoute
+
+class StaffRoute(APIRoute):
+    """An ``APIRoute`` that answers a missing session with the login page, a bad CSRF token
+    with 403, and adds the security headers to every response."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def guarded(request: Request) -> Response:
+            site = staff_site(request)
+            try:
+                response = await handler(request)
+            except SignedOut:
+                response = RedirectResponse(login_url(request), status_code=303)
+            except CsrfRejected:
+                message = site.strings["errors"]["csrf"]
+                response = site.error(request, 403, message)
+            for name, value in HEADERS.items():
+                response.headers.setdefault(name, value)
+            return response
+
+        return guarded
 
 
 def login_url(request: Request) -> str:
