@@ -4,9 +4,13 @@ Each part is a router, built once at import and shared by every app: public page
 (``web/public``), the REST API and the bounce webhooks (``web/api``; a webhook only when
 configured), the staff UI (``web/staff``), open/click tracking (``web/tracking``); ``/healthz``
 and ``/metrics`` are here. A route reaches its ``App`` through the request
-(``web/context.py``). Every request passes the body guard
-first (``web/bodies.py``): forms take at most ``web.max_form_bytes`` and no multipart, uploads
-``web.max_upload_bytes``; a refused body is never read.
+(``web/context.py``); each face answers errors with its one handler and adds its security
+headers (``web/faces.py``).
+
+Before any route, an API request's token is checked (``TokenGate``, web/api/auth.py), then
+every request passes the body guard (``web/bodies.py``): forms take at most
+``web.max_form_bytes`` and no multipart, uploads ``web.max_upload_bytes``, API bodies 1 MiB,
+webhooks ``webhooks.max_body_bytes``; a refused body is never read.
 """
 
 from __future__ import annotations
@@ -24,8 +28,11 @@ from mailer.app import App
 from mailer.config import Settings, is_loopback
 from mailer.errors import MailerError
 from mailer.web import api, public, staff, tracking
+from mailer.web.api.auth import TokenGate
+from mailer.web.api.errors import JSON_MAX_BYTES, refused_body
 from mailer.web.bodies import BodyGuard, BodyRule
 from mailer.web.context import AppDep
+from mailer.web.faces import install
 from mailer.web.metrics import refusal, render_metrics
 from mailer.web.public.site import PublicSite
 from mailer.web.staff.site import PREFIX as STAFF
@@ -35,6 +42,8 @@ from mailer.web.uploads import upload_cap
 log = logging.getLogger(__name__)
 
 PROMETHEUS = "text/plain; version=0.0.4; charset=utf-8"
+FACES = (public.FACE, staff.FACE, api.FACE)
+API_PATHS = ("/api/", "/webhooks/")  # bodies refused there are answered in JSON
 STATIC = Path(__file__).parent / "static"  # CSS and the little JS there is; no build step
 
 
@@ -96,15 +105,19 @@ def create_app(app: App) -> FastAPI:
     web.state.public_site = public_site
     web.state.staff_site = staff_site
     web.state.webhook_intake = app.webhook_intake()  # one, so Mailgun's replay guard remembers
+    install(web, FACES)
 
-    def refuse(request: Request, status: int) -> Response:
+    def refuse(request: Request, status: int, max_bytes: int) -> Response:
         path = request.url.path
+        if path.startswith(API_PATHS):
+            return refused_body(status, max_bytes)
         if path == STAFF or path.startswith(f"{STAFF}/"):
-            return staff_site.body_refused(request, status)
-        return public_site.body_refused(request, status)
+            return staff_site.body_refused(request, status, max_bytes)
+        return public_site.body_refused(request, status, max_bytes)
 
     form = BodyRule(app.settings.web.max_form_bytes)
     web.add_middleware(BodyGuard, rules=body_rules(app.settings), default=form, refuse=refuse)
+    web.add_middleware(TokenGate, mailer=app, routes=api.FACE.routes)  # before the body guard
 
     token = app.settings.web.metrics_token
     if not token and not is_loopback(app.settings.web.listen.rpartition(":")[0]):
@@ -119,12 +132,12 @@ def create_app(app: App) -> FastAPI:
 
 def body_rules(settings: Settings) -> list[tuple[str, BodyRule | None]]:
     """Where the body guard's default (a form: ``web.max_form_bytes``, no multipart) does not
-    apply. The API and the webhooks cap bodies in their own route class (the API after the
-    token check), so they have no rule here."""
-    form = settings.web.max_form_bytes
+    apply: uploads, the API's JSON, the webhooks, the one-click unsubscribe."""
+    form, upload = settings.web.max_form_bytes, upload_cap(settings)
     return [
-        ("/api/", None),
-        ("/webhooks/", None),
-        (UPLOADS, BodyRule(upload_cap(settings), multipart=True)),
+        (f"{api.PREFIX}/subscribers/import", BodyRule(upload, multipart=True)),
+        ("/api/", BodyRule(JSON_MAX_BYTES, multipart=True)),  # a multipart body is a 422 there
+        ("/webhooks/", BodyRule(settings.webhooks.max_body_bytes, multipart=True)),
+        (UPLOADS, BodyRule(upload, multipart=True)),
         ("/u/", BodyRule(form, multipart=True)),  # RFC 8058: one-click POSTs may be multipart
     ]

@@ -24,8 +24,9 @@ from mailer.web.api import (
     subscribers,
     webhooks,
 )
-from mailer.web.api.docs import PREFIX
-from mailer.web.api.errors import error_json
+from mailer.web.api.auth import PREFIX as PREFIX
+from mailer.web.api.errors import ERRORS, answer, error_json
+from mailer.web.faces import Face
 
 OPENAPI_URL = f"{PREFIX}/openapi.json"
 VERSION = __version__
@@ -42,8 +43,9 @@ METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 # built once, shared by every app: the /api/v1 parts and the reference page
 _API = APIRouter()
 # imports before subscribers: /subscribers/import is not the subscriber "import"
-for _part in (imports, subscribers, lists, campaigns, bounces, stats):
-    _API.include_router(_part.router, prefix=PREFIX)
+_PARTS = (imports, subscribers, lists, campaigns, bounces, stats)
+for _part in _PARTS:
+    _API.include_router(_part.router)
 _API.include_router(docs.router)
 
 
@@ -79,3 +81,16 @@ async def _unknown(request: Request) -> JSONResponse:
 _UNKNOWN = APIRouter(include_in_schema=False)
 for _base in (PREFIX, "/webhooks"):
     _UNKNOWN.add_api_route(f"{_base}/{{rest:path}}", _unknown, methods=METHODS)
+
+FACE = Face(
+    name="API",
+    routes=(
+        *(route for part in _PARTS for route in part.router.routes),
+        *docs.router.routes,
+        *webhooks.router.routes,
+        *_UNKNOWN.routes,
+    ),
+    headers={},
+    errors=ERRORS,
+    answer=answer,
+)

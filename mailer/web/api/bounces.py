@@ -12,8 +12,8 @@ from pydantic import BaseModel, Field
 from mailer.access.api_tokens import ApiToken
 from mailer.bounces import history
 from mailer.errors import InvalidValue
-from mailer.web.api.auth import needs
-from mailer.web.api.errors import api_route, responses
+from mailer.web.api.auth import PREFIX, needs
+from mailer.web.api.errors import responses
 from mailer.web.context import AppDep
 
 Kind = Literal["hard", "soft", "delayed", "complaint", "auto_reply"]
@@ -54,7 +54,7 @@ def parse_since(text: str, now: datetime) -> datetime:
         raise InvalidValue("since", f"{text!r}: expected 7d, 12h or an ISO date") from None
 
 
-router = APIRouter(route_class=api_route(), tags=["bounces"])
+router = APIRouter(prefix=PREFIX, tags=["bounces"])
 READ = needs("bounces:read")
 
 

@@ -20,8 +20,8 @@ from mailer.core.languages import resolve_language
 from mailer.core.subscribers import Recipient
 from mailer.errors import Conflict, NotFound
 from mailer.subscriptions import directory
-from mailer.web.api.auth import needs, require
-from mailer.web.api.errors import api_route, responses
+from mailer.web.api.auth import PREFIX, needs, require
+from mailer.web.api.errors import responses
 from mailer.web.api.models import Line, Name
 from mailer.web.context import AppDep
 
@@ -93,7 +93,7 @@ def _summary(item: overview.Summary) -> CampaignSummary:
     )
 
 
-router = APIRouter(route_class=api_route(), tags=["campaigns"])
+router = APIRouter(prefix=PREFIX, tags=["campaigns"])
 READ, WRITE = needs("campaigns:read"), needs("campaigns:write")
 
 

@@ -14,6 +14,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from mailer.web.api.auth import PREFIX
+
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "api"
 METHODS = ("get", "post", "put", "patch", "delete")
 POLICY = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; frame-ancestors 'none'"
@@ -61,7 +63,6 @@ def operations(spec: dict[str, Any], prefix: str) -> list[dict[str, Any]]:
     return found
 
 
-PREFIX = "/api/v1"  # of the whole API
 _ENV = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape())
 router = APIRouter(include_in_schema=False)
 

@@ -14,13 +14,12 @@ from fastapi import APIRouter, File, Form, UploadFile
 from pydantic import BaseModel, Field
 
 from mailer.access.api_tokens import ApiToken
-from mailer.app import App
 from mailer.core.text import text_encoding
 from mailer.errors import InvalidValue
 from mailer.importer import ImportReport
 from mailer.importer.apply import ImportOptions
-from mailer.web.api.auth import needs
-from mailer.web.api.errors import api_route, responses
+from mailer.web.api.auth import PREFIX, needs
+from mailer.web.api.errors import responses
 from mailer.web.api.models import Name
 from mailer.web.context import AppDep
 from mailer.web.uploads import import_upload as run_import
@@ -65,11 +64,7 @@ def _result(report: ImportReport) -> ImportResult:
     )
 
 
-def _upload_cap(app: App) -> int:
-    return upload_cap(app.settings)
-
-
-router = APIRouter(route_class=api_route(_upload_cap), tags=["subscribers"])
+router = APIRouter(prefix=PREFIX, tags=["subscribers"])
 WRITE = needs("subscribers:write")
 
 

@@ -13,8 +13,8 @@ from mailer.app import App
 from mailer.errors import NotFound
 from mailer.subscriptions import lists as use_case
 from mailer.subscriptions.lists import ListSummary
-from mailer.web.api.auth import needs
-from mailer.web.api.errors import api_route, responses
+from mailer.web.api.auth import PREFIX, needs
+from mailer.web.api.errors import responses
 from mailer.web.api.models import Name, Strict
 from mailer.web.context import AppDep
 
@@ -46,7 +46,7 @@ def _list(summary: ListSummary) -> MailingList:
     )
 
 
-router = APIRouter(route_class=api_route(), tags=["lists"])
+router = APIRouter(prefix=PREFIX, tags=["lists"])
 READ, WRITE = needs("lists:read"), needs("lists:write")
 
 

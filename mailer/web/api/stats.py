@@ -11,8 +11,8 @@ from pydantic import BaseModel, Field
 from mailer.access.api_tokens import ApiToken
 from mailer.core.subscribers import STATUSES
 from mailer.reports import counts
-from mailer.web.api.auth import needs
-from mailer.web.api.errors import api_route, responses
+from mailer.web.api.auth import PREFIX, needs
+from mailer.web.api.errors import responses
 from mailer.web.context import AppDep
 
 StatusFilter = Literal[(*STATUSES, "any")]  # type: ignore[valid-type]
@@ -30,7 +30,7 @@ class Stats(BaseModel):
     bounces: dict[str, int] = Field(description="Bounce and complaint events by kind.")
 
 
-router = APIRouter(route_class=api_route(), tags=["stats"])
+router = APIRouter(prefix=PREFIX, tags=["stats"])
 READ = needs("stats:read")
 
 

@@ -11,8 +11,8 @@ from mailer.core.subscribers import STATUSES
 from mailer.core.text import is_ascii_digits
 from mailer.errors import NotFound
 from mailer.subscriptions import browse, directory, people
-from mailer.web.api.auth import needs
-from mailer.web.api.errors import api_route, responses
+from mailer.web.api.auth import PREFIX, needs
+from mailer.web.api.errors import responses
 from mailer.web.api.models import (
     Erased,
     Line,
@@ -57,7 +57,7 @@ def _iso(value: Any) -> str | None:
     return None if value is None else value.isoformat(timespec="seconds") + "Z"
 
 
-router = APIRouter(route_class=api_route(), tags=["subscribers"])
+router = APIRouter(prefix=PREFIX, tags=["subscribers"])
 READ, WRITE = needs("subscribers:read"), needs("subscribers:write")
 
 

@@ -2,12 +2,12 @@
 
 One route per provider of ``mailer.bounces.webhooks.PROVIDERS``, and only when it is configured
 (``WebhookIntake.providers``: SES needs ``webhooks.ses_topic_arns``); any other ``/webhooks/``
-path is a 404. No API token: each
-provider proves itself (SNS and SendGrid signatures, Mailgun's HMAC, Postmark's Basic
-credentials), checked by ``WebhookIntake``. The body is capped at ``webhooks.max_body_bytes``
-before it is read whole. Statuses: 200 recorded (or nothing to record, or a repeat ignored),
-400 unreadable body, 401 bad Postmark credentials, 403 bad or stale signature or a topic not
-allowed, 413 too large, 503 storage or SNS certificate unavailable (the provider retries).
+path is a 404. No API token: each provider proves itself (SNS and SendGrid signatures,
+Mailgun's HMAC, Postmark's Basic credentials), checked by ``WebhookIntake``. The body guard caps
+the body at ``webhooks.max_body_bytes`` before it is read whole. Statuses: 200 recorded (or
+nothing to record, or a repeat ignored), 400 unreadable body, 401 bad Postmark credentials, 403
+bad or stale signature or a topic not allowed, 413 too large, 503 storage or SNS certificate
+unavailable (the provider retries).
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.routing import BaseRoute
 
-from mailer.app import App
 from mailer.bounces.webhook_intake import WebhookIntake
 from mailer.bounces.webhooks import (
     PROVIDERS,
@@ -41,7 +40,7 @@ from mailer.bounces.webhooks import (
 )
 from mailer.config import WebhooksSettings
 from mailer.errors import ConfigError, StorageError
-from mailer.web.api.errors import ErrorBody, api_route, error_json
+from mailer.web.api.errors import ErrorBody, error_json
 
 log = logging.getLogger(__name__)
 
@@ -96,10 +95,6 @@ DOCUMENTED: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _cap(app: App) -> int:
-    return app.settings.webhooks.max_body_bytes
-
-
 def webhook_intake(request: Request) -> WebhookIntake:
     """The app's one intake (so Mailgun's replay guard remembers across requests)."""
     intake = request.app.state.webhook_intake
@@ -127,7 +122,7 @@ def record(
     )
 
 
-router = APIRouter(route_class=api_route(_cap), tags=["webhooks"])
+router = APIRouter(tags=["webhooks"])
 
 
 def _add(provider: Provider) -> None:

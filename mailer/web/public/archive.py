@@ -22,7 +22,7 @@ from mailer.core.languages import resolve_language
 from mailer.core.subscribers import Recipient
 from mailer.errors import MailerError
 from mailer.render.compile import greeting
-from mailer.web.public.site import HEADERS, PublicRoute, PublicSiteDep
+from mailer.web.public.site import HEADERS, PublicSiteDep
 
 ANONYMOUS = Recipient(0, "", "", None, None, frozenset())
 # message HTML: inline styles and remote images, never a script, never framed
@@ -49,7 +49,7 @@ def _render(app: App, campaign: Campaign, language: str) -> str:
     return variant.render(values).html
 
 
-router = APIRouter(route_class=PublicRoute, include_in_schema=False)
+router = APIRouter(include_in_schema=False)
 
 
 @router.get("/archive")

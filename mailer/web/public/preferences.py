@@ -21,7 +21,7 @@ from mailer.errors import InvalidRecord
 from mailer.subscriptions import preferences, signup
 from mailer.subscriptions.preferences import Choices, Profile
 from mailer.web.public.forms import Form, read_form
-from mailer.web.public.site import PRIVATE, PublicRoute, PublicSite, PublicSiteDep
+from mailer.web.public.site import PRIVATE, PublicSite, PublicSiteDep
 
 PAUSE = "pause"
 
@@ -88,7 +88,7 @@ async def _show(
     )
 
 
-router = APIRouter(route_class=PublicRoute, include_in_schema=False)
+router = APIRouter(include_in_schema=False)
 
 
 @router.get("/preferences/{token}")

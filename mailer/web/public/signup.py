@@ -23,7 +23,7 @@ from mailer.dispatch.transactional import Recipient, delivered
 from mailer.errors import InvalidRecord, MailerError
 from mailer.subscriptions import signup
 from mailer.web.public.forms import read_form
-from mailer.web.public.site import PublicRoute, PublicSite, PublicSiteDep, client_ip
+from mailer.web.public.site import PublicSite, PublicSiteDep, client_ip
 
 log = logging.getLogger(__name__)
 HONEYPOT = "website"  # hidden from people; bots fill it in
@@ -80,7 +80,7 @@ def _answer(site: PublicSite, request: Request, state: signup.Confirmation) -> R
     return None
 
 
-router = APIRouter(route_class=PublicRoute, include_in_schema=False)
+router = APIRouter(include_in_schema=False)
 
 
 @router.get("/subscribe")

@@ -13,7 +13,6 @@ import gettext
 import logging
 import tomllib
 from collections import OrderedDict
-from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache, cached_property, lru_cache
@@ -24,7 +23,6 @@ from urllib.parse import quote
 import pycountry
 from fastapi import Depends, Request, Response
 from fastapi.responses import HTMLResponse
-from fastapi.routing import APIRoute
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from mailer.app import App
@@ -179,7 +177,7 @@ class PublicSite:
             request, "notice.html.j2", status=status, headers=headers, name=name, **context
         )
 
-    def body_refused(self, request: Request, status: int) -> Response:
+    def body_refused(self, request: Request, status: int, max_bytes: int) -> Response:
         """The page for a body refused unread (mailer/web/bodies.py): 413, 415 or 400."""
         name = "too_large" if status == 413 else "unreadable"
         response = self.notice(request, name, status=status)
@@ -227,28 +225,21 @@ def public_site(request: Request) -> PublicSite:
 PublicSiteDep = Annotated[PublicSite, Depends(public_site)]
 
 
-class PublicRoute(APIRoute):
-    """An ``APIRoute`` adding the security headers, answering oversized forms with 413."""
+ERRORS = (FormTooLarge, FormUnreadable, StorageError)
 
-    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-        handler = super().get_route_handler()
 
-        async def guarded(request: Request) -> Response:
-            site = public_site(request)
-            try:
-                response = await handler(request)
-            except FormTooLarge:
-                response = site.notice(request, "too_large", status=413)
-            except FormUnreadable:
-                response = site.notice(request, "unreadable", status=400)
-            except StorageError as exc:  # the database is down or failing
-                log.error("public page %s: %s", request.url.path, exc)
-                response = site.notice(request, "unavailable", status=503)
-            for name, value in HEADERS.items():
-                response.headers.setdefault(name, value)
-            return response
-
-        return guarded
+def answer(request: Request, exc: Exception) -> Response:
+    """The public pages' answer to what one of their routes raised: a page in the visitor's
+    language (the face adds the security headers)."""
+    site = public_site(request)
+    if isinstance(exc, FormTooLarge):
+        return site.notice(request, "too_large", status=413)
+    if isinstance(exc, FormUnreadable):
+        return site.notice(request, "unreadable", status=400)
+    if isinstance(exc, StorageError):  # the database is down or failing
+        log.error("public page %s: %s", request.url.path, exc)
+        return site.notice(request, "unavailable", status=503)
+    raise exc
 
 
 def client_ip(request: Request) -> str:

@@ -18,7 +18,7 @@ from mailer.core.links import preferences_url
 from mailer.core.owners import Owner
 from mailer.subscriptions import preferences
 from mailer.web.public.forms import read_form
-from mailer.web.public.site import PublicRoute, PublicSiteDep
+from mailer.web.public.site import PublicSiteDep
 
 
 def _settings_link(app: App, owner: Owner) -> str:
@@ -26,7 +26,7 @@ def _settings_link(app: App, owner: Owner) -> str:
     return preferences_url(web.base_url, key, owner.id, owner.nonce)
 
 
-router = APIRouter(route_class=PublicRoute, include_in_schema=False)
+router = APIRouter(include_in_schema=False)
 
 
 @router.get("/u/{token}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 
+from mailer.web.faces import Face
 from mailer.web.staff import (
     auth,
     bounces,
@@ -17,7 +18,7 @@ from mailer.web.staff import (
     subscribers,
 )
 from mailer.web.staff.session import SignedIn
-from mailer.web.staff.site import PREFIX, SiteDep, StaffRoute
+from mailer.web.staff.site import ERRORS, HEADERS, PREFIX, SiteDep, answer
 
 PARTS = (
     auth,
@@ -32,7 +33,7 @@ PARTS = (
 )
 
 
-_NOT_FOUND = APIRouter(route_class=StaffRoute)
+_NOT_FOUND = APIRouter()
 
 
 @_NOT_FOUND.get(f"{PREFIX}/{{rest:path}}", include_in_schema=False)
@@ -45,3 +46,11 @@ router = APIRouter()  # built once, shared by every app
 for _part in PARTS:
     router.include_router(_part.router)
 router.include_router(_NOT_FOUND)  # last: only what nothing else matched
+
+FACE = Face(
+    name="staff pages",
+    routes=(*(route for part in PARTS for route in part.router.routes), *_NOT_FOUND.routes),
+    headers=HEADERS,
+    errors=ERRORS,
+    answer=answer,
+)

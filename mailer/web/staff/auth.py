@@ -24,9 +24,9 @@ from mailer.web.staff.session import (
     set_login_cookie,
     start_session,
 )
-from mailer.web.staff.site import LOGIN, Site, SiteDep, StaffRoute, safe_next
+from mailer.web.staff.site import LOGIN, Site, SiteDep, safe_next
 
-router = APIRouter(route_class=StaffRoute)
+router = APIRouter()
 
 
 def form(

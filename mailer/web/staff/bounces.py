@@ -15,7 +15,7 @@ from mailer.core.bounces import Kind
 from mailer.core.text import ascii_int
 from mailer.errors import Conflict, InvalidValue, MailerError, NotFound
 from mailer.web.staff.session import PostedForm, Session, SignedIn
-from mailer.web.staff.site import PREFIX, Site, SiteDep, StaffRoute
+from mailer.web.staff.site import PREFIX, Site, SiteDep
 
 KINDS = tuple(kind.value for kind in Kind if kind is not Kind.NOT_BOUNCE)
 LIMIT = 500
@@ -37,7 +37,7 @@ def parse_since(text: str, now: datetime) -> datetime | None:
     return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
 
 
-router = APIRouter(route_class=StaffRoute)
+router = APIRouter()
 
 
 def listing(site: Site, session: Session, kind: str, since: str, **shown: Any) -> Response:

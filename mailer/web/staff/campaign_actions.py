@@ -21,7 +21,7 @@ from mailer.dispatch.copies import SentCopy, send_test_copies
 from mailer.errors import Conflict, InvalidValue, MailerError, NotFound
 from mailer.web.staff.campaigns import campaigns_dir, detail_page, parse_local, zone_or_none
 from mailer.web.staff.session import Posted, PostedForm
-from mailer.web.staff.site import PREFIX, Site, SiteDep, StaffRoute
+from mailer.web.staff.site import PREFIX, Site, SiteDep
 
 MAX_TEST_ADDRESSES = 10
 DONE = {"unschedule": "unscheduled", "pause": "paused", "resume": "resumed", "cancel": "cancelled"}
@@ -35,7 +35,7 @@ def _status(exc: MailerError) -> int:
     return 400
 
 
-router = APIRouter(route_class=StaffRoute)
+router = APIRouter()
 base = f"{PREFIX}/campaigns/{{slug}}"
 
 

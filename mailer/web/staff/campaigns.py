@@ -21,7 +21,7 @@ from mailer.dispatch.copies import SentCopy
 from mailer.errors import NotFound
 from mailer.render.compose import Composer
 from mailer.web.staff.session import Session, SignedIn
-from mailer.web.staff.site import PREFIX, Site, SiteDep, StaffRoute
+from mailer.web.staff.site import PREFIX, Site, SiteDep
 
 ACTIONS = ("approve", "schedule", "unschedule", "pause", "resume", "cancel")
 
@@ -128,7 +128,7 @@ def preflight_panel(
     }
 
 
-router = APIRouter(route_class=StaffRoute)
+router = APIRouter()
 
 
 @router.get(f"{PREFIX}/campaigns")

@@ -15,12 +15,12 @@ from mailer.reports import counts
 from mailer.subscriptions.lists import list_lists
 from mailer.web.staff.campaigns import preflight_panel
 from mailer.web.staff.session import SignedIn
-from mailer.web.staff.site import PREFIX, SiteDep, StaffRoute
+from mailer.web.staff.site import PREFIX, SiteDep
 
 RECENT_BOUNCES = 10
 
 
-router = APIRouter(route_class=StaffRoute)
+router = APIRouter()
 
 
 @router.get(f"{PREFIX}/")

@@ -13,14 +13,14 @@ from mailer.errors import InvalidValue, MailerError
 from mailer.importer.apply import ImportOptions, ImportReport
 from mailer.subscriptions.lists import list_lists
 from mailer.web.staff.session import PostedForm, Session, SignedIn
-from mailer.web.staff.site import UPLOADS, Site, SiteDep, StaffRoute
+from mailer.web.staff.site import UPLOADS, Site, SiteDep
 from mailer.web.uploads import import_upload as run_import
 from mailer.web.uploads import upload_cap
 
 PATH = UPLOADS
 
 
-router = APIRouter(route_class=StaffRoute)
+router = APIRouter()
 
 
 def form_page(

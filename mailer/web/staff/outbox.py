@@ -19,7 +19,7 @@ from fastapi import APIRouter, Request, Response
 
 from mailer.web.staff.previews import message_html
 from mailer.web.staff.session import SignedIn
-from mailer.web.staff.site import PREFIX, Site, SiteDep, StaffRoute
+from mailer.web.staff.site import PREFIX, Site, SiteDep
 
 LISTED = 200
 KEY = re.compile(r"[A-Za-z0-9._,:=\\-]{1,200}")
@@ -103,7 +103,7 @@ def _part(message: EmailMessage, kind: str) -> str:
     return str(body.get_content()) if body is not None else ""
 
 
-router = APIRouter(route_class=StaffRoute)
+router = APIRouter()
 
 
 @router.get(f"{PREFIX}/outbox")

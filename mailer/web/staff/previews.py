@@ -22,7 +22,7 @@ from mailer.render.compile import RenderedMessage
 from mailer.subscriptions import people
 from mailer.web.staff.campaigns import campaigns_dir
 from mailer.web.staff.session import SignedIn
-from mailer.web.staff.site import MESSAGE_POLICY, PREFIX, Site, SiteDep, StaffRoute
+from mailer.web.staff.site import MESSAGE_POLICY, PREFIX, Site, SiteDep
 
 
 @dataclass(frozen=True)
@@ -81,7 +81,7 @@ def render_preview(site: Site, slug: str, *, lang: str = "", email: str = "") ->
     return Preview(message, variant.key.name, language, PREVIEW_RECIPIENT, f"lang={language}")
 
 
-router = APIRouter(route_class=StaffRoute)
+router = APIRouter()
 base = f"{PREFIX}/campaigns/{{slug}}"
 
 

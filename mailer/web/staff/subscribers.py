@@ -17,7 +17,7 @@ from mailer.subscriptions import browse, people
 from mailer.subscriptions.export import export
 from mailer.subscriptions.lists import list_lists
 from mailer.web.staff.session import SignedIn
-from mailer.web.staff.site import PREFIX, Site, SiteDep, StaffRoute
+from mailer.web.staff.site import PREFIX, Site, SiteDep
 
 PAGE_SIZE = 50
 CHUNK = 64 * 1024
@@ -52,7 +52,7 @@ def _chosen(filters: dict[str, str]) -> dict[str, Any]:
     }
 
 
-router = APIRouter(route_class=StaffRoute)
+router = APIRouter()
 
 
 @router.get(f"{PREFIX}/subscribers")
