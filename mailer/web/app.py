@@ -15,7 +15,6 @@ webhooks ``webhooks.max_body_bytes``; a refused body is never read.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from pathlib import Path
 
@@ -52,10 +51,10 @@ _OPERATIONS = APIRouter()
 
 
 @_OPERATIONS.get("/healthz")
-async def healthz(app: AppDep) -> JSONResponse:
+def healthz(app: AppDep) -> JSONResponse:
     """200 when the database answers, 503 otherwise."""
     try:
-        await asyncio.to_thread(app.database.ping)
+        app.database.ping()
     except MailerError as exc:  # the reason is for the operator's log, not for any caller
         log.error("healthz: %s", exc)
         body = {"status": "unavailable", "database": "storage unavailable"}
@@ -64,11 +63,11 @@ async def healthz(app: AppDep) -> JSONResponse:
 
 
 @_OPERATIONS.get("/metrics")
-async def metrics(request: Request, app: AppDep) -> Response:
+def metrics(request: Request, app: AppDep) -> Response:
     refused = refusal(request, app.settings.web.metrics_token)
     if refused is not None:
         return refused
-    text = await asyncio.to_thread(render_metrics, app)
+    text = render_metrics(app)
     return PlainTextResponse(text, media_type=PROMETHEUS)
 
 

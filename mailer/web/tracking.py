@@ -8,7 +8,6 @@ another purpose, or naming no delivery) gets one generic 404 page, whatever the 
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from pathlib import Path
 
@@ -34,22 +33,19 @@ router = APIRouter(include_in_schema=False)  # built once, shared by every app
 
 
 @router.get("/t/o/{token}.gif")
-async def open_pixel(token: str, app: AppDep) -> Response:
+def open_pixel(token: str, app: AppDep) -> Response:
     """Record an open (valid token, tracking on) and answer the 43-byte transparent GIF."""
     try:
-        await asyncio.to_thread(
-            tracking.record_open, app.database, app.token_keys(), token, now=app.clock()
-        )
+        tracking.record_open(app.database, app.token_keys(), token, now=app.clock())
     except MailerError as exc:  # the pixel still shows: a lost open is not worth an error
         log.warning("open not recorded: %s", exc)
     return Response(PIXEL, media_type="image/gif", headers=NO_STORE)
 
 
 @router.get("/t/c/{token}")
-async def click(token: str, app: AppDep) -> Response:
+def click(token: str, app: AppDep) -> Response:
     """Record a click and redirect (302) to the link looked up from the campaign."""
-    destination = await asyncio.to_thread(
-        tracking.follow_click,
+    destination = tracking.follow_click(
         app.database,
         app.token_keys(),
         token,

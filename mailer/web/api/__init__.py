@@ -59,7 +59,7 @@ def _ours(route: BaseRoute) -> bool:
     return any(route is ours for ours in _API.routes) or webhooks.owns(route)
 
 
-async def _unknown(request: Request) -> JSONResponse:
+def _unknown(request: Request) -> JSONResponse:
     """Any other path under /api/v1 or /webhooks: 404 (405 for a known path), as JSON."""
     known = [route for route in request.app.routes if _ours(route)]
     allowed = [

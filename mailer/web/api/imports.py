@@ -7,7 +7,6 @@ is the import report, with every invalid row and field.
 
 from __future__ import annotations
 
-import asyncio
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, File, Form, UploadFile
@@ -73,7 +72,7 @@ WRITE = needs("subscribers:write")
     response_model=ImportResult,
     responses=responses(401, 403, 413, 422),
 )
-async def import_upload(
+def import_upload(
     file: Annotated[UploadFile, File(description="CSV or JSON Lines; `email` column.")],
     list_name: Annotated[Name, Form(alias="list", min_length=1)],
     status: Annotated[Literal["active", "unconfirmed"], Form()] = "active",
@@ -102,5 +101,5 @@ async def import_upload(
         batch_size=settings.batch_size,
         max_bytes=upload_cap(app.settings),
     )
-    report = await asyncio.to_thread(run_import, app, file, options)
+    report = run_import(app, file, options)
     return _result(report)

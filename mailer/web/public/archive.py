@@ -9,7 +9,6 @@ its page is made once per language and kept.
 
 from __future__ import annotations
 
-import asyncio
 from urllib.parse import quote
 
 from fastapi import APIRouter, Request
@@ -30,7 +29,6 @@ ISSUE_POLICY = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src https: http: data:; "
     "frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
 )
-KEPT = 64  # rendered pages kept (issues × languages)
 
 
 def _render(app: App, campaign: Campaign, language: str) -> str:
@@ -53,9 +51,9 @@ router = APIRouter(include_in_schema=False)
 
 
 @router.get("/archive")
-async def issues(request: Request, site: PublicSiteDep) -> Response:
+def issues(request: Request, site: PublicSiteDep) -> Response:
     """Every sent issue, the latest first, with a link per language."""
-    found = await asyncio.to_thread(archive.sent_issues, site.app.database)
+    found = archive.sent_issues(site.app.database)
     return site.page(
         request,
         "archive.html.j2",
@@ -65,9 +63,9 @@ async def issues(request: Request, site: PublicSiteDep) -> Response:
 
 
 @router.get("/archive/{slug}")
-async def issue(request: Request, slug: str, site: PublicSiteDep) -> Response:
+def issue(request: Request, slug: str, site: PublicSiteDep) -> Response:
     """One sent issue in ``?lang=`` (or the browser's language)."""
-    campaign = await asyncio.to_thread(archive.sent_issue, site.app.database, slug)
+    campaign = archive.sent_issue(site.app.database, slug)
     if campaign is None:
         return site.notice(request, "no_issue", status=404)
     wanted = request.query_params.get("lang") or site.language(request)
@@ -77,16 +75,10 @@ async def issue(request: Request, slug: str, site: PublicSiteDep) -> Response:
         fallback=campaign.fallback,
         default=campaign.default_language,
     )
-    key, rendered = (slug, language), site.archive_pages
-    html = rendered.get(key)
-    if html is None:
-        try:
-            html = await asyncio.to_thread(_render, site.app, campaign, language)
-        except MailerError:  # templates changed since and no longer render it
-            return site.notice(request, "no_issue", status=404)
-        rendered[key] = html
-        while len(rendered) > KEPT:
-            rendered.popitem(last=False)
+    try:
+        html = site.archive_page(slug, language, lambda: _render(site.app, campaign, language))
+    except MailerError:  # templates changed since and no longer render it
+        return site.notice(request, "no_issue", status=404)
     headers = {
         **HEADERS,
         "Content-Security-Policy": ISSUE_POLICY,

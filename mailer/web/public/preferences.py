@@ -50,15 +50,16 @@ def _public_lists(app: App) -> list[str]:
     return [n.strip() for n in app.settings.web.public_lists.split(",") if n.strip()]
 
 
-async def _lookup(site: PublicSite, token: str) -> tuple[Owner, Profile] | None:
-    owner = await site.subscriber_of("preferences", token)
+def _lookup(site: PublicSite, token: str) -> tuple[Owner, Profile] | None:
+    """The person a preferences link names and their profile (reads the database)."""
+    owner = site.subscriber_of("preferences", token)
     if owner is None:
         return None
-    found = await asyncio.to_thread(preferences.profile, site.app.database, owner.id)
+    found = preferences.profile(site.app.database, owner.id)
     return None if found is None else (owner, found)
 
 
-async def _show(
+def _show(
     site: PublicSite,
     request: Request,
     token: str,
@@ -70,8 +71,9 @@ async def _show(
     errors: dict[str, str] | None = None,
     saved: str = "",
 ) -> Response:
+    """The preferences page (reads the lists and interests offered)."""
     app = site.app
-    offered = await asyncio.to_thread(signup.offer, app.database, _public_lists(app))
+    offered = signup.offer(app.database, _public_lists(app))
     web, key = app.settings.web, app.settings.secrets.key
     return site.page(
         request,
@@ -92,11 +94,11 @@ router = APIRouter(include_in_schema=False)
 
 
 @router.get("/preferences/{token}")
-async def preferences_page(request: Request, token: str, site: PublicSiteDep) -> Response:
-    looked = await _lookup(site, token)
+def preferences_page(request: Request, token: str, site: PublicSiteDep) -> Response:
+    looked = _lookup(site, token)
     if looked is None:
         return site.invalid_link(request)
-    return await _show(site, request, token, *looked)
+    return _show(site, request, token, *looked)
 
 
 @router.post("/preferences/{token}")
@@ -105,7 +107,7 @@ async def save(request: Request, token: str, site: PublicSiteDep) -> Response:
     app = site.app
     database = app.database
     posted = await read_form(request, app.settings.web.max_form_bytes)
-    looked = await _lookup(site, token)
+    looked = await asyncio.to_thread(_lookup, site, token)
     if looked is None:
         return site.invalid_link(request)
     owner, found = looked
@@ -113,7 +115,8 @@ async def save(request: Request, token: str, site: PublicSiteDep) -> Response:
     if posted.get("action") == PAUSE:
         await asyncio.to_thread(preferences.pause, database, found.id, now=now)
         changed = await asyncio.to_thread(preferences.profile, database, found.id)
-        return await _show(site, request, token, owner, changed or found, saved="paused")
+        shown = changed or found
+        return await asyncio.to_thread(_show, site, request, token, owner, shown, saved="paused")
     offered = await asyncio.to_thread(signup.offer, database, _public_lists(app))
     choices = _choices(posted)
     try:
@@ -129,19 +132,19 @@ async def save(request: Request, token: str, site: PublicSiteDep) -> Response:
             "lists": list(choices.lists),
         }
         errors = {problem.field: problem.message for problem in exc.problems}
-        return await _show(
-            site, request, token, owner, found, status=422, values=values, errors=errors
+        return await asyncio.to_thread(
+            _show, site, request, token, owner, found, status=422, values=values, errors=errors
         )
     if changed is None:
         return site.invalid_link(request)
-    return await _show(site, request, token, owner, changed, saved="saved")
+    return await asyncio.to_thread(_show, site, request, token, owner, changed, saved="saved")
 
 
 @router.post("/preferences/{token}/export")
 async def export(request: Request, token: str, site: PublicSiteDep) -> Response:
     """Everything held on the person, as a JSON download."""
     await read_form(request, site.app.settings.web.max_form_bytes)
-    looked = await _lookup(site, token)
+    looked = await asyncio.to_thread(_lookup, site, token)
     data = None
     if looked is not None:
         data = await asyncio.to_thread(preferences.export, site.app.database, looked[0].id)
@@ -159,9 +162,9 @@ async def export(request: Request, token: str, site: PublicSiteDep) -> Response:
 
 
 @router.get("/preferences/{token}/erase")
-async def erase_page(request: Request, token: str, site: PublicSiteDep) -> Response:
+def erase_page(request: Request, token: str, site: PublicSiteDep) -> Response:
     """The confirmation step of the erase (changes nothing)."""
-    if await _lookup(site, token) is None:
+    if _lookup(site, token) is None:
         return site.invalid_link(request)
     return site.page(request, "erase.html.j2", token=token)
 
@@ -171,7 +174,7 @@ async def erase(request: Request, token: str, site: PublicSiteDep) -> Response:
     """Without ``confirm=yes``: the confirmation step; with it: erase the person."""
     app = site.app
     posted = await read_form(request, app.settings.web.max_form_bytes)
-    looked = await _lookup(site, token)
+    looked = await asyncio.to_thread(_lookup, site, token)
     if looked is None:
         return site.invalid_link(request)
     if posted.get("confirm") != "yes":

@@ -67,8 +67,8 @@ def _form_page(
     )
 
 
-async def _offer(site: PublicSite) -> signup.Offer:
-    return await asyncio.to_thread(signup.offer, site.app.database, _public_lists(site))
+def _offer(site: PublicSite) -> signup.Offer:
+    return signup.offer(site.app.database, _public_lists(site))
 
 
 def _answer(site: PublicSite, request: Request, state: signup.Confirmation) -> Response | None:
@@ -84,13 +84,13 @@ router = APIRouter(include_in_schema=False)
 
 
 @router.get("/subscribe")
-async def subscribe_form(request: Request, site: PublicSiteDep) -> Response:
+def subscribe_form(request: Request, site: PublicSiteDep) -> Response:
     """The subscribe form."""
-    return _form_page(site, request, await _offer(site))
+    return _form_page(site, request, _offer(site))
 
 
 @router.get("/subscribe/check")
-async def check_mailbox(request: Request, site: PublicSiteDep) -> Response:
+def check_mailbox(request: Request, site: PublicSiteDep) -> Response:
     """Where every accepted form ends, whatever happened to the address."""
     return site.notice(request, "check")
 
@@ -117,7 +117,7 @@ async def subscribe(request: Request, site: PublicSiteDep) -> Response:
         lists=posted.getlist("lists"),
         source=posted.get("source"),
     )
-    offered = await _offer(site)
+    offered = await asyncio.to_thread(_offer, site)
     try:
         valid = signup.validate(form, offered)
     except InvalidRecord as exc:
@@ -149,15 +149,13 @@ async def subscribe(request: Request, site: PublicSiteDep) -> Response:
 
 
 @router.get("/confirm/{token}")
-async def confirm_page(request: Request, token: str, site: PublicSiteDep) -> Response:
+def confirm_page(request: Request, token: str, site: PublicSiteDep) -> Response:
     """A page with a button: mail scanners follow links, so a GET confirms nothing."""
-    found = await site.confirmation_of(token)
+    found = site.confirmation_of(token)
     if found is None:
         return site.invalid_link(request)
     (owner, made_at), now = found, site.app.clock()
-    state = await asyncio.to_thread(
-        signup.confirmation, site.app.database, owner.id, made_at=made_at, now=now
-    )
+    state = signup.confirmation(site.app.database, owner.id, made_at=made_at, now=now)
     return _answer(site, request, state) or site.page(request, "confirm.html.j2", token=token)
 
 
@@ -166,7 +164,7 @@ async def confirm(request: Request, token: str, site: PublicSiteDep) -> Response
     """Confirm: the subscriber becomes active, with the lists they asked for."""
     settings = site.app.settings
     await read_form(request, settings.web.max_form_bytes)
-    found = await site.confirmation_of(token)
+    found = await asyncio.to_thread(site.confirmation_of, token)
     if found is None:
         return site.invalid_link(request)
     (owner, made_at), now = found, site.app.clock()

@@ -8,11 +8,12 @@ script (the pages need none), ``X-Frame-Options: DENY``, ``Referrer-Policy: no-r
 
 from __future__ import annotations
 
-import asyncio
 import gettext
 import logging
+import threading
 import tomllib
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache, cached_property, lru_cache
@@ -51,6 +52,7 @@ HEADERS = {
 }
 PRIVATE = {"Cache-Control": "no-store, private"}
 HOUR = 3600.0
+ARCHIVE_PAGES = 64  # archive pages kept (issues × languages)
 
 
 @cache  # read once per process; nothing changes them
@@ -100,6 +102,7 @@ class PublicSite:
     per_address: RateLimit = field(init=False)
     # sent issues rendered for the archive, by (slug, language); a sent issue never changes
     archive_pages: OrderedDict[tuple[str, str], str] = field(default_factory=OrderedDict)
+    _archive_lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
         web = self.app.settings.web
@@ -192,22 +195,38 @@ class PublicSite:
         """Whether ``token`` is a valid ``purpose`` link of ours, whoever it names, if anyone."""
         return read_subscriber(read_token(self.app.token_keys(), purpose, token)) is not None
 
-    async def subscriber_of(self, purpose: str, token: str) -> Owner | None:
+    def subscriber_of(self, purpose: str, token: str) -> Owner | None:
         """The subscriber a valid ``purpose`` token names, while they still hold it (see
-        ``mailer.core.owners``); ``None`` for a bad token and for nobody (erased)."""
+        ``mailer.core.owners``); ``None`` for a bad token and for nobody (erased). Reads the
+        database."""
         named = read_subscriber(read_token(self.app.token_keys(), purpose, token))
         if named is None:
             return None
-        return await asyncio.to_thread(link_owner, self.app.database, named)
+        return link_owner(self.app.database, named)
 
-    async def confirmation_of(self, token: str) -> tuple[Owner, datetime | None] | None:
+    def confirmation_of(self, token: str) -> tuple[Owner, datetime | None] | None:
         """The subscriber a valid confirmation link names, and when it was made (``None``:
-        a link from before links said so); ``None`` for a bad token and for nobody."""
+        a link from before links said so); ``None`` for a bad token and for nobody. Reads the
+        database."""
         found = read_confirm(read_token(self.app.token_keys(), "confirm", token))
         if found is None:
             return None
-        owner = await asyncio.to_thread(link_owner, self.app.database, found[0])
+        owner = link_owner(self.app.database, found[0])
         return None if owner is None else (owner, found[1])
+
+    def archive_page(self, slug: str, language: str, render: Callable[[], str]) -> str:
+        """The archive's page of a sent issue in ``language``, made by ``render`` the first
+        time (a sent issue never changes); the last ``ARCHIVE_PAGES`` made are kept."""
+        key = (slug, language)
+        with self._archive_lock:
+            html = self.archive_pages.get(key)
+        if html is None:
+            html = render()
+            with self._archive_lock:
+                self.archive_pages[key] = html
+                while len(self.archive_pages) > ARCHIVE_PAGES:
+                    self.archive_pages.popitem(last=False)
+        return html
 
     def expired_link(self, request: Request) -> HTMLResponse:
         """A confirmation link over 7 days old: the way to a new one, in the page's language."""

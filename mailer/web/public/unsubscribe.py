@@ -30,12 +30,12 @@ router = APIRouter(include_in_schema=False)
 
 
 @router.get("/u/{token}")
-async def unsubscribe_page(request: Request, token: str, site: PublicSiteDep) -> Response:
+def unsubscribe_page(request: Request, token: str, site: PublicSiteDep) -> Response:
     """The address and one button."""
-    owner = await site.subscriber_of("unsubscribe", token)
+    owner = site.subscriber_of("unsubscribe", token)
     if owner is None:
         return site.invalid_link(request)
-    found = await asyncio.to_thread(preferences.profile, site.app.database, owner.id)
+    found = preferences.profile(site.app.database, owner.id)
     if found is None:
         return site.invalid_link(request)
     return site.page(
@@ -56,7 +56,7 @@ async def unsubscribe(request: Request, token: str, site: PublicSiteDep) -> Resp
     await read_form(request, app.settings.web.max_form_bytes)
     if not site.signed("unsubscribe", token):
         return site.invalid_link(request)
-    owner = await site.subscriber_of("unsubscribe", token)
+    owner = await asyncio.to_thread(site.subscriber_of, "unsubscribe", token)
     found = None
     if owner is not None:
         found = await asyncio.to_thread(

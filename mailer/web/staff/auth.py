@@ -55,8 +55,8 @@ def form(
 
 
 @router.get(LOGIN)
-async def login_page(request: Request, site: SiteDep) -> Response:
-    session = await asyncio.to_thread(read_session, site, request)
+def login_page(request: Request, site: SiteDep) -> Response:
+    session = read_session(site, request)
     if session is not None:
         return RedirectResponse(safe_next(request.query_params.get("next")), 303)
     return form(site, request)
@@ -113,29 +113,20 @@ async def login(request: Request, site: SiteDep) -> Response:
 
 
 @router.post("/staff/logout")
-async def logout(form: PostedForm, site: SiteDep) -> Response:
+def logout(form: PostedForm, site: SiteDep) -> Response:
     """This session ends on the server, and any older one of this person's with it."""
     session = form.session
-    await asyncio.to_thread(
-        accounts.end_sessions,
-        site.app.database,
-        session.account.id,
-        issued_up_to=session.issued_at,
-    )
+    accounts.end_sessions(site.app.database, session.account.id, issued_up_to=session.issued_at)
     response = RedirectResponse(LOGIN, status_code=303)
     end_session(site, response)
     return response
 
 
 @router.post("/staff/logout-everywhere")
-async def logout_everywhere(form: PostedForm, site: SiteDep) -> Response:
+def logout_everywhere(form: PostedForm, site: SiteDep) -> Response:
     """Every session of this person ends, in every browser."""
-    await asyncio.to_thread(
-        accounts.end_sessions,
-        site.app.database,
-        form.session.account.id,
-        issued_up_to=site.app.clock(),
-    )
+    account = form.session.account
+    accounts.end_sessions(site.app.database, account.id, issued_up_to=site.app.clock())
     response = RedirectResponse(LOGIN, status_code=303)
     end_session(site, response)
     return response

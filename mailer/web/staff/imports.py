@@ -3,8 +3,6 @@ report: created, updated, unchanged, suppressed, and every invalid row with its 
 
 from __future__ import annotations
 
-import asyncio
-
 from fastapi import APIRouter, Request, Response
 from starlette.datastructures import UploadFile
 
@@ -51,7 +49,7 @@ def import_form(session: SignedIn, site: SiteDep) -> Response:
 
 
 @router.post(PATH)
-async def import_upload(request: Request, form: PostedForm, site: SiteDep) -> Response:
+def import_upload(request: Request, form: PostedForm, site: SiteDep) -> Response:
     t = site.strings["import"]
     list_name, status = form.text("list"), form.text("status") or "active"
     upload = form.form.get("file")
@@ -72,17 +70,9 @@ async def import_upload(request: Request, form: PostedForm, site: SiteDep) -> Re
             batch_size=settings.batch_size,
             max_bytes=cap,
         )
-        report = await asyncio.to_thread(run_import, site.app, upload, options)
+        report = run_import(site.app, upload, options)
     except MailerError as exc:
-        return await asyncio.to_thread(
-            form_page,
-            site,
-            form.session,
-            code=400,
-            error=str(exc),
-            list_name=list_name,
-            status=status,
+        return form_page(
+            site, form.session, code=400, error=str(exc), list_name=list_name, status=status
         )
-    return await asyncio.to_thread(
-        form_page, site, form.session, list_name=list_name, status=status, report=report
-    )
+    return form_page(site, form.session, list_name=list_name, status=status, report=report)

@@ -139,9 +139,9 @@ def read_session(site: Site, request: Request) -> Session | None:
     return Session(account, csrf_token(site, nonce), expires_at, issued_at)
 
 
-async def signed_in(request: Request) -> Session:
+def signed_in(request: Request) -> Session:
     """A FastAPI dependency: the session, or ``SignedOut`` (the login page)."""
-    session = await asyncio.to_thread(read_session, staff_site(request), request)
+    session = read_session(staff_site(request), request)
     if session is None:
         raise SignedOut
     request.state.staff = session
@@ -150,7 +150,7 @@ async def signed_in(request: Request) -> Session:
 
 async def posted(request: Request) -> Posted:
     """A FastAPI dependency for POST routes: the form once its CSRF token is checked."""
-    session = await signed_in(request)
+    session = await asyncio.to_thread(signed_in, request)
     form = await request.form()
     sent = form.get("csrf")
     if not isinstance(sent, str) or not hmac.compare_digest(sent.encode(), session.csrf.encode()):
