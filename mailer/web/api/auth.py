@@ -82,10 +82,13 @@ class TokenGate:
         self.scoped = [(route, scope) for route in routes if (scope := scope_needed(route))]
 
     def scope_for(self, scope: Scope) -> str | None:
+        """The scope the route this request is for needs (None: not an API route, or open)."""
+        if scope["type"] != "http" or not scope["path"].startswith(f"{PREFIX}/"):
+            return None
         return next((s for route, s in self.scoped if route.matches(scope)[0] == Match.FULL), None)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        needed = self.scope_for(scope) if scope["type"] == "http" else None
+        needed = self.scope_for(scope)
         if needed is None:
             await self.app(scope, receive, send)
             return
