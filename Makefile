@@ -68,6 +68,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/send.py
 	$(BIN)/python benchmarks/ledger.py
 	$(BIN)/python benchmarks/bounce_corpus.py
+	$(BIN)/python benchmarks/create_app.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -1,6 +1,7 @@
 """ESP webhooks in: verify and parse (``webhooks``), then record through the same ingest.
 
-The web layer mounts a route only for each provider in ``configured()`` and calls
+Every provider is one entry of ``webhooks.PROVIDERS``. The web layer mounts a route only for
+each provider in ``configured()`` and calls
 ``WebhookIntake.receive`` (from a thread: SES may fetch its signing certificate); it maps
 ``WebhookAuthError`` to 401/403, ``WebhookTooLarge`` to 413, other ``WebhookPayloadError`` to
 400, ``CertificateUnavailable`` to 503 so the provider retries.
@@ -16,25 +17,24 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from mailer.bounces.ingest import Ingest
 from mailer.bounces.webhooks import (
+    PROVIDERS,
     CertLoader,
+    Provider,
     ReplayCache,
     ReplayGuard,
     SnsCertificateCache,
     SnsSubscription,
+    Verifying,
     WebhookEvent,
     WebhookPayloadError,
-    parse_mailgun,
-    parse_postmark,
-    parse_sendgrid,
-    parse_ses,
+    configured,
+    provider_named,
 )
 from mailer.config import WebhooksSettings
-
-PROVIDERS = ("ses", "sendgrid", "postmark", "mailgun")
 
 
 @dataclass(frozen=True)
@@ -71,59 +71,17 @@ class WebhookIntake:
     def parse(
         self, provider: str, body: bytes, headers: Mapping[str, str]
     ) -> list[WebhookEvent] | SnsSubscription:
-        s = self.settings
-        now = self.clock()
-        caps = {"max_bytes": s.max_body_bytes}
-        tolerance = timedelta(seconds=s.tolerance_seconds)
-        if provider == "ses":
-            return parse_ses(
-                body,
-                headers,
-                cert_loader=self.cert_loader,
-                now=now,
-                allowed_topics=self.ses_topics(),
-                max_events=s.max_events,
-                tolerance=tolerance,
-                **caps,
-            )
-        if provider == "sendgrid":
-            return parse_sendgrid(
-                body,
-                headers,
-                public_key=s.sendgrid_public_key,
-                now=now,
-                tolerance=tolerance,
-                max_events=s.max_events,
-                **caps,
-            )
-        if provider == "postmark":
-            return parse_postmark(
-                body, headers, username=s.postmark_username, password=s.postmark_password, **caps
-            )
-        if provider == "mailgun":
-            return parse_mailgun(
-                body,
-                headers,
-                signing_key=s.mailgun_signing_key,
-                now=now,
-                replay_guard=self.replay,
-                tolerance=tolerance,
-                **caps,
-            )
-        raise WebhookPayloadError(provider, f"unknown provider; expected one of {PROVIDERS}")
+        found = provider_named(provider)
+        if found is None:
+            names = tuple(p.name for p in PROVIDERS)
+            raise WebhookPayloadError(provider, f"unknown provider; expected one of {names}")
+        verifying = Verifying(self.clock(), self.cert_loader, self.replay)
+        return found.parse(body, headers, self.settings, verifying)
 
-    def ses_topics(self) -> list[str]:
-        return list(self.settings.ses_topic_arns)
+    def providers(self) -> list[Provider]:
+        """The providers whose settings are filled in (SES needs at least one topic ARN)."""
+        return configured(self.settings)
 
     def configured(self) -> list[str]:
-        """The providers whose settings are filled in; SES needs at least one topic ARN (SNS
-        signs every AWS customer's topics with the same certificates)."""
-        s = self.settings
-        found = ["ses"] if self.ses_topics() else []
-        if s.sendgrid_public_key:
-            found.append("sendgrid")
-        if s.postmark_username and s.postmark_password:
-            found.append("postmark")
-        if s.mailgun_signing_key:
-            found.append("mailgun")
-        return found
+        """The names of ``providers()``."""
+        return [provider.name for provider in self.providers()]

@@ -1,29 +1,39 @@
-"""``mailer campaign lint|preview|audience``."""
+"""``mailer campaign lint|preview|audience|send|status|pause|resume|cancel`` (``test`` is in
+``cli/sending.py``, beside the other commands that send)."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from pathlib import Path
 
 import click
 
-from mailer.campaigns import source
+from mailer.app import App
+from mailer.campaigns import lifecycle, source
 from mailer.campaigns.audience import audience
 from mailer.campaigns.lint import lint_campaign
 from mailer.campaigns.preview import preview_languages, preview_recipient
+from mailer.cli.preflight import print_report
 from mailer.cli.root import mailer, state
+from mailer.cli.sending import print_status, send_until_idle, test_command
 from mailer.core.languages import resolve_language
+from mailer.core.preflight import Report
 from mailer.core.subscribers import email_key, normalise_email
 from mailer.db.subscribers import find_recipient
 from mailer.errors import NotFound
 
 EXIT_LINT_ERRORS = 1
 _FOLDER = click.Path(path_type=Path, exists=True)
+_ISSUE_FOLDER = click.Path(path_type=Path, exists=True, file_okay=False)
 
 
 @mailer.group()
 def campaign() -> None:
     """Newsletter issues in campaigns/<slug>/."""
+
+
+campaign.add_command(test_command)
 
 
 @campaign.command("lint")
@@ -105,3 +115,89 @@ def audience_command(ctx: click.Context, path: Path, as_json: bool) -> None:
     click.echo(f"per variant ({len(report.by_variant)}):")
     for key, n in report.by_variant.most_common():
         click.echo(f"  {n:7}  {key.language:8} {', '.join(key.items)}")
+
+
+@campaign.command("send")
+@click.argument("path", type=_ISSUE_FOLDER)
+@click.option("--wait", is_flag=True, help="Send in this process until done, then print status.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Send even though campaign.toml says approved = false, or preflight fails.",
+)
+@click.pass_context
+def send_command(ctx: click.Context, path: Path, wait: bool, force: bool) -> None:
+    """Start a campaign: lint, write its ledger, and (with --wait) send it."""
+    with state(ctx).app() as app:
+        problems = [
+            p for p in lint_campaign(path, app.database, app.composer) if p.severity == "error"
+        ]
+        for problem in problems:
+            click.echo(f"error: {problem}", err=True)
+        if problems:
+            click.echo("not sent: fix the errors above (`mailer campaign lint`)", err=True)
+            ctx.exit(EXIT_LINT_ERRORS)
+        issue = source.load_valid(path)
+        if not issue.approved:
+            if not force:
+                click.echo(f"not sent: {issue.slug} is not approved (approved = false)", err=True)
+                ctx.exit(EXIT_LINT_ERRORS)
+            click.echo(f"sending {issue.slug} without approval (--force)", err=True)
+        _preflight_gate(ctx, app, path, issue.slug, force=force)
+        text = source.campaign_file(path).read_text(encoding="utf-8")
+        added = lifecycle.start(app.database, issue, text, now=app.clock())
+        click.echo(f"started {issue.slug}: {added} deliveries queued")
+        if wait:
+            sent = asyncio.run(send_until_idle(app, progress_of=issue.slug))
+            click.echo(
+                f"{sent} messages accepted by {app.settings.smtp.host}:{app.settings.smtp.port}"
+            )
+            print_status(lifecycle.status(app.database, issue.slug))
+        else:
+            click.echo("`mailer worker` or `mailer serve` sends it")
+
+
+def _preflight_gate(ctx: click.Context, app: App, path: Path, slug: str, *, force: bool) -> None:
+    """Refuse to start when preflight fails (``preflight.gate``), unless ``--force``."""
+    report = app.preflight().gate(path)
+    if report is None or not report.errors:
+        return
+    print_report(Report(tuple(report.failures)), err=True)
+    if not force:
+        click.echo(
+            f"not sent: preflight found {report.errors} failing check(s) above "
+            f"(`mailer preflight {path}`); fix them, or send anyway with --force",
+            err=True,
+        )
+        ctx.exit(EXIT_LINT_ERRORS)
+    click.echo(f"sending {slug} despite failing preflight (--force)", err=True)
+
+
+@campaign.command("status")
+@click.argument("slug")
+@click.option("--json", "as_json", is_flag=True, help="Exactly one JSON object.")
+@click.pass_context
+def status_command(ctx: click.Context, slug: str, as_json: bool) -> None:
+    """State of a campaign and its deliveries by state."""
+    with state(ctx).app() as app:
+        status = lifecycle.status(app.database, Path(slug).name)
+    if as_json:
+        click.echo(json.dumps(status.as_json()))
+    else:
+        print_status(status)
+
+
+def _lifecycle_command(name: str) -> None:
+    action = getattr(lifecycle, name)
+
+    @campaign.command(name, help=f"{name.capitalize()} a campaign.")
+    @click.argument("slug")
+    @click.pass_context
+    def command(ctx: click.Context, slug: str) -> None:
+        with state(ctx).app() as app:
+            new_state = action(app.database, Path(slug).name, now=app.clock())
+        click.echo(f"campaign {Path(slug).name} is {new_state}")
+
+
+for _name in ("pause", "resume", "cancel"):
+    _lifecycle_command(_name)

@@ -27,9 +27,9 @@ from mailer.cli.sending import print_status, relay_name, send_until_idle
 from mailer.core import one_off
 from mailer.core.deadlines import format_deadline
 from mailer.core.series import period_of
-from mailer.db import stats
 from mailer.importer import import_file
 from mailer.importer.apply import ImportOptions
+from mailer.reports import counts
 from mailer.scheduler.files import load_series
 from mailer.scheduler.recurrence import occurrences
 from mailer.scheduler.service import planned_of
@@ -118,14 +118,12 @@ def demo(
             f"importing it again: {again.created} created, {again.updated} updated, "
             f"{again.unchanged} unchanged"
         )
-        with app.database.read() as conn:
-            by_country = stats.count_by_country(conn)
-            by_interest = stats.count_by_interest(conn)
+        active = counts.active_audience(app.database)
         click.secho("== active subscribers per country", bold=True)
-        for country, n in by_country:
+        for country, n in active.by_country.items():
             click.echo(f"  {country:3} {n:5}")
         click.secho("== active subscribers per interest", bold=True)
-        for interest, n in by_interest:
+        for interest, n in active.by_interest.items():
             click.echo(f"  {interest:32} {n:5}")
         click.secho(f"== segment: {EXAMPLE_SEGMENT}", bold=True)
         click.echo(f"  {people.count(app.database, segment=EXAMPLE_SEGMENT, list_name='members')}")

@@ -1,9 +1,9 @@
-"""``mailer campaign send|status|pause|resume|cancel``, ``mailer worker``, ``mailer dev-smtp``."""
+"""``mailer campaign test``, ``mailer worker``, ``mailer dev-smtp``, and the sending loop the
+campaign commands share (``send_until_idle``)."""
 
 from __future__ import annotations
 
 import asyncio
-import json
 import sys
 from pathlib import Path
 
@@ -13,13 +13,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from mailer.app import App
 from mailer.campaigns import lifecycle, source
 from mailer.campaigns.lifecycle import Status
-from mailer.campaigns.lint import lint_campaign
 from mailer.cli import logs
-from mailer.cli.campaign import EXIT_LINT_ERRORS, campaign
-from mailer.cli.preflight import print_report
 from mailer.cli.root import mailer, state, stop_on_signals
 from mailer.core.delivery import Action
-from mailer.core.preflight import Report
 from mailer.core.subscribers import normalise_email
 from mailer.dispatch.copies import SentCopy, send_test_copies
 from mailer.smtp.capture import bound_port, start_capture
@@ -74,63 +70,7 @@ async def _show_progress(app: App, slug: str, sending: asyncio.Task[None]) -> No
             await asyncio.sleep(0.25)
 
 
-@campaign.command("send")
-@click.argument("path", type=_FOLDER)
-@click.option("--wait", is_flag=True, help="Send in this process until done, then print status.")
-@click.option(
-    "--force",
-    is_flag=True,
-    help="Send even though campaign.toml says approved = false, or preflight fails.",
-)
-@click.pass_context
-def send_command(ctx: click.Context, path: Path, wait: bool, force: bool) -> None:
-    """Start a campaign: lint, write its ledger, and (with --wait) send it."""
-    with state(ctx).app() as app:
-        problems = [
-            p for p in lint_campaign(path, app.database, app.composer) if p.severity == "error"
-        ]
-        for problem in problems:
-            click.echo(f"error: {problem}", err=True)
-        if problems:
-            click.echo("not sent: fix the errors above (`mailer campaign lint`)", err=True)
-            ctx.exit(EXIT_LINT_ERRORS)
-        issue = source.load_valid(path)
-        if not issue.approved:
-            if not force:
-                click.echo(f"not sent: {issue.slug} is not approved (approved = false)", err=True)
-                ctx.exit(EXIT_LINT_ERRORS)
-            click.echo(f"sending {issue.slug} without approval (--force)", err=True)
-        _preflight_gate(ctx, app, path, issue.slug, force=force)
-        text = source.campaign_file(path).read_text(encoding="utf-8")
-        added = lifecycle.start(app.database, issue, text, now=app.clock())
-        click.echo(f"started {issue.slug}: {added} deliveries queued")
-        if wait:
-            sent = asyncio.run(send_until_idle(app, progress_of=issue.slug))
-            click.echo(
-                f"{sent} messages accepted by {app.settings.smtp.host}:{app.settings.smtp.port}"
-            )
-            print_status(lifecycle.status(app.database, issue.slug))
-        else:
-            click.echo("`mailer worker` or `mailer serve` sends it")
-
-
-def _preflight_gate(ctx: click.Context, app: App, path: Path, slug: str, *, force: bool) -> None:
-    """Refuse to start when preflight fails (``preflight.gate``), unless ``--force``."""
-    report = app.preflight().gate(path)
-    if report is None or not report.errors:
-        return
-    print_report(Report(tuple(report.failures)), err=True)
-    if not force:
-        click.echo(
-            f"not sent: preflight found {report.errors} failing check(s) above "
-            f"(`mailer preflight {path}`); fix them, or send anyway with --force",
-            err=True,
-        )
-        ctx.exit(EXIT_LINT_ERRORS)
-    click.echo(f"sending {slug} despite failing preflight (--force)", err=True)
-
-
-@campaign.command("test")
+@click.command("test")
 @click.argument("path", type=_FOLDER)
 @click.option("--to", "addresses", multiple=True, required=True, help="Repeatable.")
 @click.pass_context
@@ -163,36 +103,6 @@ def test_command(ctx: click.Context, path: Path, addresses: tuple[str, ...]) -> 
         click.echo(f"{copy.address}\t{copy.language}\t{copy.outcome.action}\t{copy.outcome.reason}")
     if failed:
         ctx.exit(1)
-
-
-@campaign.command("status")
-@click.argument("slug")
-@click.option("--json", "as_json", is_flag=True, help="Exactly one JSON object.")
-@click.pass_context
-def status_command(ctx: click.Context, slug: str, as_json: bool) -> None:
-    """State of a campaign and its deliveries by state."""
-    with state(ctx).app() as app:
-        status = lifecycle.status(app.database, Path(slug).name)
-    if as_json:
-        click.echo(json.dumps(status.as_json()))
-    else:
-        print_status(status)
-
-
-def _lifecycle_command(name: str) -> None:
-    action = getattr(lifecycle, name)
-
-    @campaign.command(name, help=f"{name.capitalize()} a campaign.")
-    @click.argument("slug")
-    @click.pass_context
-    def command(ctx: click.Context, slug: str) -> None:
-        with state(ctx).app() as app:
-            new_state = action(app.database, Path(slug).name, now=app.clock())
-        click.echo(f"campaign {Path(slug).name} is {new_state}")
-
-
-for _name in ("pause", "resume", "cancel"):
-    _lifecycle_command(_name)
 
 
 @mailer.command()

@@ -11,3 +11,17 @@ def insert_ignore(conn: sa.Connection, table: sa.Table) -> postgresql.Insert | s
     if conn.dialect.name == "postgresql":
         return postgresql.insert(table).on_conflict_do_nothing()
     return sqlite.insert(table).on_conflict_do_nothing()
+
+
+def refresh_planner_statistics(conn: sa.Connection) -> None:
+    """Let the query planner see the subscriber tables as they are after a bulk change.
+
+    Right after a large import PostgreSQL has not analysed the tables yet (autovacuum lags), so
+    it plans segment counts for an empty table: measured 380 ms instead of 50 ms over 200,000
+    subscribers. ANALYZE samples a bounded number of rows, so it costs well under a second.
+    """
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("ANALYZE subscriber, subscriber_interest, subscription, interest")
+    else:  # a sampled ANALYZE (1,000 rows an index) took a count from 190 ms to 150 ms
+        conn.exec_driver_sql("PRAGMA analysis_limit = 1000")
+        conn.exec_driver_sql("ANALYZE")

@@ -237,6 +237,14 @@ def delete_subscriber(conn: sa.Connection, subscriber_id: int) -> None:
     conn.execute(sa.delete(subscriber).where(subscriber.c.id == subscriber_id))
 
 
+def page(
+    conn: sa.Connection, where: sa.ColumnElement[bool], *, offset: int, limit: int
+) -> list[dict[str, Any]]:
+    """Reads one page of the subscribers matching ``where``, in id order."""
+    query = sa.select(subscriber).where(where).order_by(subscriber.c.id).offset(offset).limit(limit)
+    return [dict(row._mapping) for row in conn.execute(query)]
+
+
 def iter_pages(
     conn: sa.Connection, where: sa.ColumnElement[bool] | None, *, page: int = 1000
 ) -> Iterator[list[dict[str, Any]]]:

@@ -23,9 +23,10 @@ from mailer.core.subscribers import (
     email_key,
     subscriber_from_fields,
 )
-from mailer.db import Connection, Database, stats, suppression
+from mailer.db import Connection, Database, suppression
 from mailer.db import lists as list_queries
 from mailer.db import subscribers as queries
+from mailer.db.dialect import refresh_planner_statistics
 from mailer.errors import InvalidRecord, InvalidValue
 from mailer.importer.reader import Record, open_source
 
@@ -111,7 +112,7 @@ def import_file(
                 conn.rollback()
     if report.created + report.updated >= ANALYZE_AFTER and not options.dry_run:
         with database.write() as conn:
-            stats.refresh_planner_statistics(conn)
+            refresh_planner_statistics(conn)
     return report
 
 

@@ -1,4 +1,5 @@
-"""Subscribers as the staff UI lists them: a page at a time, filtered, and counted by status."""
+"""Subscribers as the staff UI lists them: a page at a time, filtered (counts by status are in
+``mailer/reports``)."""
 
 from __future__ import annotations
 
@@ -6,10 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from mailer.core.segment_parser import parse_segment
-from mailer.core.subscribers import STATUSES
 from mailer.db import Database
-from mailer.db import subscriber_pages as queries
-from mailer.db import subscribers as subscriber_queries
+from mailer.db import subscribers as queries
 from mailer.db.segments import audience_clause, count_subscribers
 
 
@@ -42,14 +41,7 @@ def subscriber_page(
         total = count_subscribers(conn, segment=parsed, list_name=list_name, status=status)
         where = audience_clause(conn, segment=parsed, list_name=list_name, status=status)
         rows = queries.page(conn, where, offset=(number - 1) * size, limit=size)
-        interests = subscriber_queries.interests_of(conn, [row["id"] for row in rows])
+        interests = queries.interests_of(conn, [row["id"] for row in rows])
     for row in rows:
         row["interests"] = interests[row["id"]]
     return Page(rows, total, number, size)
-
-
-def counts_by_status(database: Database) -> dict[str, int]:
-    """How many subscribers have each status, every status present (0 when none)."""
-    with database.read() as conn:
-        found = queries.count_by_status(conn)
-    return {status: found.get(status, 0) for status in STATUSES}

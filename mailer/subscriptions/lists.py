@@ -7,7 +7,7 @@ from datetime import datetime
 from mailer.core.subscribers import check_text
 from mailer.db import Database
 from mailer.db import lists as queries
-from mailer.db.lists import ListSummary
+from mailer.db.lists import ListSummary as ListSummary  # what list_lists returns, for the faces
 from mailer.errors import Conflict, InvalidValue
 
 

@@ -1,27 +1,37 @@
 """The FastAPI application ``mailer serve`` runs.
 
-Each part is a router bound to the ``App``: public pages (``web/public``), the REST API and
-the bounce webhooks (``web/api``), the staff UI (``web/staff``), open/click tracking
-(``web/tracking``); ``/healthz`` and ``/metrics`` are here. Every request passes the body guard
-first (``web/bodies.py``): forms take at most ``web.max_form_bytes`` and no multipart, uploads
-``web.max_upload_bytes``; a refused body is never read.
+Each part is a router, built once at import and shared by every app: public pages
+(``web/public``), the REST API and the bounce webhooks (``web/api``; a webhook only when
+configured), the staff UI (``web/staff``), open/click tracking (``web/tracking``); ``/healthz``
+and ``/metrics`` are here. A route reaches its ``App`` through the request
+(``web/context.py``); each face answers errors with its one handler and adds its security
+headers (``web/faces.py``).
+
+Before any route, an API request's token is checked (``TokenGate``, web/api/auth.py), then
+every request passes the body guard (``web/bodies.py``): forms take at most
+``web.max_form_bytes`` and no multipart, uploads ``web.max_upload_bytes``, API bodies 1 MiB,
+webhooks ``webhooks.max_body_bytes``; a refused body is never read.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from pathlib import Path
 
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.routing import BaseRoute, Mount
 
 from mailer.app import App
 from mailer.config import Settings, is_loopback
 from mailer.errors import MailerError
 from mailer.web import api, public, staff, tracking
+from mailer.web.api.auth import TokenGate
+from mailer.web.api.errors import JSON_MAX_BYTES, refused_body
 from mailer.web.bodies import BodyGuard, BodyRule
+from mailer.web.context import AppDep
+from mailer.web.faces import install
 from mailer.web.metrics import refusal, render_metrics
 from mailer.web.public.site import PublicSite
 from mailer.web.staff.site import PREFIX as STAFF
@@ -31,10 +41,55 @@ from mailer.web.uploads import upload_cap
 log = logging.getLogger(__name__)
 
 PROMETHEUS = "text/plain; version=0.0.4; charset=utf-8"
+FACES = (public.FACE, staff.FACE, api.FACE)
+API_PATHS = ("/api/", "/webhooks/")  # bodies refused there are answered in JSON
 STATIC = Path(__file__).parent / "static"  # CSS and the little JS there is; no build step
 
 
+# what every app serves besides its faces' routers, built once like them
+_OPERATIONS = APIRouter()
+
+
+@_OPERATIONS.get("/healthz")
+def healthz(app: AppDep) -> JSONResponse:
+    """200 when the database answers, 503 otherwise."""
+    try:
+        app.database.ping()
+    except MailerError as exc:  # the reason is for the operator's log, not for any caller
+        log.error("healthz: %s", exc)
+        body = {"status": "unavailable", "database": "storage unavailable"}
+        return JSONResponse(body, status_code=503)
+    return JSONResponse({"status": "ok", "database": "ok"})
+
+
+@_OPERATIONS.get("/metrics")
+def metrics(request: Request, app: AppDep) -> Response:
+    refused = refusal(request, app.settings.web.metrics_token)
+    if refused is not None:
+        return refused
+    text = render_metrics(app)
+    return PlainTextResponse(text, media_type=PROMETHEUS)
+
+
+_STATIC = Mount("/static", app=StaticFiles(directory=STATIC), name="static")
+
+
+def routes(settings: Settings) -> list[BaseRoute]:
+    """Every route of an app with these settings: the faces' routers, shared by every app,
+    and the webhooks these settings configure."""
+    return [
+        *public.router.routes,
+        *api.routes(settings),
+        *staff.router.routes,
+        *tracking.router.routes,
+        _STATIC,
+        *_OPERATIONS.routes,
+    ]
+
+
 def create_app(app: App) -> FastAPI:
+    """The web application serving ``app``. Cheap: the routes are built once, at import, and
+    reach ``app`` through ``request.app.state`` (``mailer/web/context.py``)."""
     web = FastAPI(
         title="mailer",
         version=api.VERSION,
@@ -43,32 +98,25 @@ def create_app(app: App) -> FastAPI:
         docs_url=None,
         redoc_url=None,
     )
+    web.router.routes.extend(routes(app.settings))  # after FastAPI's own openapi.json
     public_site, staff_site = PublicSite(app), Site(app)
-    web.include_router(public.router(public_site))
-    web.include_router(api.router(app))
-    web.include_router(staff.router(staff_site))
-    web.include_router(tracking.router(app))
-    web.mount("/static", StaticFiles(directory=STATIC), name="static")
+    web.state.mailer = app
+    web.state.public_site = public_site
+    web.state.staff_site = staff_site
+    web.state.webhook_intake = app.webhook_intake()  # one, so Mailgun's replay guard remembers
+    install(web, FACES)
 
-    def refuse(request: Request, status: int) -> Response:
+    def refuse(request: Request, status: int, max_bytes: int) -> Response:
         path = request.url.path
+        if path.startswith(API_PATHS):
+            return refused_body(status, max_bytes)
         if path == STAFF or path.startswith(f"{STAFF}/"):
-            return staff_site.body_refused(request, status)
-        return public_site.body_refused(request, status)
+            return staff_site.body_refused(request, status, max_bytes)
+        return public_site.body_refused(request, status, max_bytes)
 
     form = BodyRule(app.settings.web.max_form_bytes)
     web.add_middleware(BodyGuard, rules=body_rules(app.settings), default=form, refuse=refuse)
-
-    @web.get("/healthz")
-    async def healthz() -> JSONResponse:
-        """200 when the database answers, 503 otherwise."""
-        try:
-            await asyncio.to_thread(app.database.ping)
-        except MailerError as exc:  # the reason is for the operator's log, not for any caller
-            log.error("healthz: %s", exc)
-            body = {"status": "unavailable", "database": "storage unavailable"}
-            return JSONResponse(body, status_code=503)
-        return JSONResponse({"status": "ok", "database": "ok"})
+    web.add_middleware(TokenGate, mailer=app, routes=api.FACE.routes)  # before the body guard
 
     token = app.settings.web.metrics_token
     if not token and not is_loopback(app.settings.web.listen.rpartition(":")[0]):
@@ -78,26 +126,17 @@ def create_app(app: App) -> FastAPI:
             "remote scraper",
             app.settings.web.listen,
         )
-
-    @web.get("/metrics")
-    async def metrics(request: Request) -> Response:
-        refused = refusal(request, token)
-        if refused is not None:
-            return refused
-        text = await asyncio.to_thread(render_metrics, app)
-        return PlainTextResponse(text, media_type=PROMETHEUS)
-
     return web
 
 
 def body_rules(settings: Settings) -> list[tuple[str, BodyRule | None]]:
     """Where the body guard's default (a form: ``web.max_form_bytes``, no multipart) does not
-    apply. The API and the webhooks cap bodies in their own route class (the API after the
-    token check), so they have no rule here."""
-    form = settings.web.max_form_bytes
+    apply: uploads, the API's JSON, the webhooks, the one-click unsubscribe."""
+    form, upload = settings.web.max_form_bytes, upload_cap(settings)
     return [
-        ("/api/", None),
-        ("/webhooks/", None),
-        (UPLOADS, BodyRule(upload_cap(settings), multipart=True)),
+        (f"{api.PREFIX}/subscribers/import", BodyRule(upload, multipart=True)),
+        ("/api/", BodyRule(JSON_MAX_BYTES, multipart=True)),  # a multipart body is a 422 there
+        ("/webhooks/", BodyRule(settings.webhooks.max_body_bytes, multipart=True)),
+        (UPLOADS, BodyRule(upload, multipart=True)),
         ("/u/", BodyRule(form, multipart=True)),  # RFC 8058: one-click POSTs may be multipart
     ]

@@ -9,9 +9,9 @@ ending in ``/`` covers the paths under it). A rule caps the body and says whethe
 
 A body without ``Content-Length`` is counted as the app reads it; past the cap the read stops
 (the app sees an error) and the answer is 413, whatever the app made of the error.
-``refuse(request, status)`` draws the refusal, so each part of the site answers in its own
-pages. Paths whose routes cap their bodies themselves (the API checks the token first, the
-webhooks have their own cap) have no rule.
+``refuse(request, status, max_bytes)`` draws the refusal, so each part of the site answers in
+its own way (the API in JSON). The API's token is checked before this guard
+(``web/api/auth.py``), so a stranger's upload is refused for its token, not its size.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ class BodyTooLarge(Exception):
     """Raised into the app's read once the body passes its cap."""
 
 
-Refuse = Callable[[Request, int], Response]
+Refuse = Callable[[Request, int, int], Response]  # (request, status, the cap it broke)
 
 
 class BodyGuard:
@@ -68,7 +68,7 @@ class BodyGuard:
             return
         status = _refusal(Headers(scope=scope), rule)
         if status:
-            await self.refuse(Request(scope), status)(scope, receive, send)
+            await self.refuse(Request(scope), status, rule.max_bytes)(scope, receive, send)
             return
         await self._counted(scope, receive, send, rule.max_bytes)
 
@@ -101,7 +101,7 @@ class BodyGuard:
             if not over:
                 raise
         if over and not started:
-            await self.refuse(Request(scope), 413)(scope, receive, send)
+            await self.refuse(Request(scope), 413, cap)(scope, receive, send)
 
 
 def _refusal(headers: Headers, rule: BodyRule) -> int:

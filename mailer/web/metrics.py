@@ -15,7 +15,7 @@ from fastapi.responses import PlainTextResponse, Response
 
 from mailer.app import App
 from mailer.config import is_loopback
-from mailer.db import metrics as queries
+from mailer.reports import counts
 
 RATE_WINDOW = timedelta(minutes=1)
 # a reverse proxy on this machine forwards others' requests: these headers say it did
@@ -61,34 +61,29 @@ def _family(
 
 
 def render_metrics(app: App) -> str:
-    now = app.clock()
-    with app.database.read() as conn:
-        deliveries = queries.deliveries_by_campaign(conn, since=now - timedelta(days=7))
-        sent_recently = queries.sent_in(conn, now=now, window=RATE_WINDOW)
-        bounces = queries.bounces_by_kind(conn)
-        occurrences = queries.occurrences_by_state(conn)
+    found = counts.scrape(app.database, now=app.clock(), rate_window=RATE_WINDOW)
     lines = _family(
         "mailer_deliveries",
         "gauge",
         "Deliveries per campaign and state (campaigns sending, paused, or finished this week).",
-        (({"campaign": slug, "state": state}, n) for slug, state, n in deliveries),
+        (({"campaign": slug, "state": state}, n) for slug, state, n in found.deliveries),
     )
     lines += _family(
         "mailer_send_rate",
         "gauge",
         "Messages accepted by relays per second, last minute.",
-        [({}, sent_recently / RATE_WINDOW.total_seconds())],
+        [({}, found.sent_recently / RATE_WINDOW.total_seconds())],
     )
     lines += _family(
         "mailer_bounces",
         "counter",
         "Bounce and complaint events recorded, by kind and source.",
-        (({"kind": kind, "source": source}, n) for kind, source, n in bounces),
+        (({"kind": kind, "source": source}, n) for kind, source, n in found.bounces),
     )
     lines += _family(
         "mailer_occurrences",
         "gauge",
         "Series occurrences by state.",
-        (({"series": series, "state": state}, n) for series, state, n in occurrences),
+        (({"series": series, "state": state}, n) for series, state, n in found.occurrences),
     )
     return "\n".join(lines) + "\n"

@@ -8,17 +8,16 @@ another purpose, or naming no delivery) gets one generic 404 page, whatever the 
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from pathlib import Path
 
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from mailer.app import App
 from mailer.campaigns import tracking
 from mailer.core.tracking import PIXEL
 from mailer.errors import MailerError
+from mailer.web.context import AppDep
 
 log = logging.getLogger(__name__)
 INVALID_PAGE = (Path(__file__).parent / "templates" / "tracking" / "invalid.html").read_text()
@@ -30,34 +29,29 @@ PAGE_HEADERS = {
 }
 
 
-def router(app: App) -> APIRouter:
-    routes = APIRouter(include_in_schema=False)
-    website = app.settings.organisation.website
+router = APIRouter(include_in_schema=False)  # built once, shared by every app
 
-    @routes.get("/t/o/{token}.gif")
-    async def open_pixel(token: str) -> Response:
-        """Record an open (valid token, tracking on) and answer the 43-byte transparent GIF."""
-        try:
-            await asyncio.to_thread(
-                tracking.record_open, app.database, app.token_keys(), token, now=app.clock()
-            )
-        except MailerError as exc:  # the pixel still shows: a lost open is not worth an error
-            log.warning("open not recorded: %s", exc)
-        return Response(PIXEL, media_type="image/gif", headers=NO_STORE)
 
-    @routes.get("/t/c/{token}")
-    async def click(token: str) -> Response:
-        """Record a click and redirect (302) to the link looked up from the campaign."""
-        destination = await asyncio.to_thread(
-            tracking.follow_click,
-            app.database,
-            app.token_keys(),
-            token,
-            website=website,
-            now=app.clock(),
-        )
-        if destination is None:
-            return HTMLResponse(INVALID_PAGE, status_code=404, headers=PAGE_HEADERS)
-        return RedirectResponse(destination, status_code=302, headers=NO_STORE)
+@router.get("/t/o/{token}.gif")
+def open_pixel(token: str, app: AppDep) -> Response:
+    """Record an open (valid token, tracking on) and answer the 43-byte transparent GIF."""
+    try:
+        tracking.record_open(app.database, app.token_keys(), token, now=app.clock())
+    except MailerError as exc:  # the pixel still shows: a lost open is not worth an error
+        log.warning("open not recorded: %s", exc)
+    return Response(PIXEL, media_type="image/gif", headers=NO_STORE)
 
-    return routes
+
+@router.get("/t/c/{token}")
+def click(token: str, app: AppDep) -> Response:
+    """Record a click and redirect (302) to the link looked up from the campaign."""
+    destination = tracking.follow_click(
+        app.database,
+        app.token_keys(),
+        token,
+        website=app.settings.organisation.website,
+        now=app.clock(),
+    )
+    if destination is None:
+        return HTMLResponse(INVALID_PAGE, status_code=404, headers=PAGE_HEADERS)
+    return RedirectResponse(destination, status_code=302, headers=NO_STORE)

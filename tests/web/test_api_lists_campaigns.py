@@ -46,6 +46,15 @@ def test_lists_are_listed_created_and_refused_twice(api: Api) -> None:
     assert oversized.status_code == 413
 
 
+def test_a_json_body_that_cannot_be_parsed_is_answered_in_the_api_error_shape(api: Api) -> None:
+    json_body = {"Content-Type": "application/json"}
+    for body in ("[" * 100_000 + "]" * 100_000, '{"name": ' * 50_000 + "1" + "}" * 50_000):
+        refused = api.post("/api/v1/lists", content=body.encode(), headers=json_body)
+        assert refused.status_code == 400, refused.text
+        assert refused.json() == {"error": "There was an error parsing the body"}
+    assert [item["name"] for item in api.get("/api/v1/lists").json()] == ["members"]
+
+
 def test_campaign_folders_with_their_stored_state(api: Api) -> None:
     (draft_list,) = [c for c in api.get("/api/v1/campaigns").json() if c["slug"] == SLUG]
     assert (draft_list["state"], draft_list["stored"], draft_list["total"]) == ("draft", False, 0)

@@ -29,6 +29,8 @@ from mailer.bounces.webhooks.events import (
     text,
     unix_time,
 )
+from mailer.bounces.webhooks.provider import Auth, Provider, Verifying
+from mailer.config import WebhooksSettings
 from mailer.core.bounces import Kind
 from mailer.core.text import is_ascii_digits
 from mailer.errors import ConfigError, WebhookAuthError
@@ -164,3 +166,26 @@ def _event(data: dict[str, Any]) -> WebhookEvent | None:
         policy=policy,
         provider_event_id=text(data.get("id")),
     )
+
+
+def _parse(
+    body: bytes, headers: Mapping[str, str], settings: WebhooksSettings, verifying: Verifying
+) -> list[WebhookEvent]:
+    return parse_mailgun(
+        body,
+        headers,
+        signing_key=settings.mailgun_signing_key,
+        now=verifying.now,
+        replay_guard=verifying.replay_guard,
+        tolerance=timedelta(seconds=settings.tolerance_seconds),
+        max_bytes=settings.max_body_bytes,
+    )
+
+
+WEBHOOK = Provider(
+    name=PROVIDER,
+    settings=("mailgun_signing_key",),
+    setup="webhooks.mailgun_signing_key",
+    auth=Auth.SIGNATURE,
+    parse=_parse,
+)

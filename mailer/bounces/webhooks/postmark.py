@@ -30,6 +30,8 @@ from mailer.bounces.webhooks.events import (
     status_of,
     text,
 )
+from mailer.bounces.webhooks.provider import Auth, Provider, Verifying
+from mailer.config import WebhooksSettings
 from mailer.core.bounces import Kind
 from mailer.errors import ConfigError, WebhookAuthError
 
@@ -129,3 +131,24 @@ def _original_message_id(content: str) -> str | None:
         if isinstance(inner, Message) and inner.get("Message-ID"):
             return message_id(str(inner["Message-ID"]))
     return None
+
+
+def _parse(
+    body: bytes, headers: Mapping[str, str], settings: WebhooksSettings, verifying: Verifying
+) -> list[WebhookEvent]:
+    return parse_postmark(
+        body,
+        headers,
+        username=settings.postmark_username,
+        password=settings.postmark_password,
+        max_bytes=settings.max_body_bytes,
+    )
+
+
+WEBHOOK = Provider(
+    name=PROVIDER,
+    settings=("postmark_username", "postmark_password"),
+    setup="webhooks.postmark_username and webhooks.postmark_password",
+    auth=Auth.BASIC,
+    parse=_parse,
+)

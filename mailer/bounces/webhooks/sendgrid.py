@@ -35,6 +35,8 @@ from mailer.bounces.webhooks.events import (
     text,
     unix_time,
 )
+from mailer.bounces.webhooks.provider import Auth, Provider, Verifying
+from mailer.config import WebhooksSettings
 from mailer.core.bounces import Kind
 from mailer.core.text import is_ascii_digits
 from mailer.errors import ConfigError, WebhookAuthError, WebhookPayloadError
@@ -141,3 +143,26 @@ def _event(event: dict[str, Any], index: int) -> WebhookEvent | None:
         provider_event_id=text(event.get("sg_event_id")),
         provider_message_id=text(event.get("sg_message_id")),
     )
+
+
+def _parse(
+    body: bytes, headers: Mapping[str, str], settings: WebhooksSettings, verifying: Verifying
+) -> list[WebhookEvent]:
+    return parse_sendgrid(
+        body,
+        headers,
+        public_key=settings.sendgrid_public_key,
+        now=verifying.now,
+        tolerance=timedelta(seconds=settings.tolerance_seconds),
+        max_events=settings.max_events,
+        max_bytes=settings.max_body_bytes,
+    )
+
+
+WEBHOOK = Provider(
+    name=PROVIDER,
+    settings=("sendgrid_public_key",),
+    setup="webhooks.sendgrid_public_key",
+    auth=Auth.SIGNATURE,
+    parse=_parse,
+)

@@ -44,6 +44,8 @@ from mailer.bounces.webhooks.events import (
     status_of,
     text,
 )
+from mailer.bounces.webhooks.provider import Auth, Provider, Verifying
+from mailer.config import WebhooksSettings
 from mailer.core.bounces import Kind
 from mailer.errors import (
     CertificateUnavailable,
@@ -258,3 +260,35 @@ def _message_id(mail: dict[str, Any]) -> str | None:
         if isinstance(item, dict) and str(item.get("name", "")).lower() == "message-id":
             return message_id(item.get("value"))
     return None
+
+
+def topics(settings: WebhooksSettings) -> list[str]:
+    """The SNS topics (ARNs) whose messages are accepted: ``webhooks.ses_topic_arns``."""
+    return list(settings.ses_topic_arns)
+
+
+def _parse(
+    body: bytes, headers: Mapping[str, str], settings: WebhooksSettings, verifying: Verifying
+) -> list[WebhookEvent] | SnsSubscription:
+    return parse_ses(
+        body,
+        headers,
+        cert_loader=verifying.cert_loader,
+        now=verifying.now,
+        allowed_topics=topics(settings),
+        max_events=settings.max_events,
+        tolerance=timedelta(seconds=settings.tolerance_seconds),
+        max_bytes=settings.max_body_bytes,
+    )
+
+
+# SNS signs every AWS customer's topics with the same certificates: without a topic of ours
+# listed, any AWS account could post here, so SES is configured only with one
+WEBHOOK = Provider(
+    name=PROVIDER,
+    settings=("ses_topic_arns",),
+    setup="webhooks.ses_topic_arns: the SNS topics (ARNs) subscribed to this URL",
+    auth=Auth.SIGNATURE,
+    parse=_parse,
+    ready=lambda settings: bool(topics(settings)),
+)

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
-from starlette.routing import Match
+from starlette.routing import BaseRoute, Match
 
 from mailer import __version__
-from mailer.app import App
+from mailer.config import Settings
 from mailer.web.api import (
     bounces,
     campaigns,
@@ -24,10 +24,10 @@ from mailer.web.api import (
     subscribers,
     webhooks,
 )
-from mailer.web.api.auth import Guard
-from mailer.web.api.errors import error_json
+from mailer.web.api.auth import PREFIX as PREFIX
+from mailer.web.api.errors import ERRORS, answer, error_json
+from mailer.web.faces import Face
 
-PREFIX = "/api/v1"
 OPENAPI_URL = f"{PREFIX}/openapi.json"
 VERSION = __version__
 DESCRIPTION = (
@@ -40,42 +40,57 @@ DESCRIPTION = (
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 
 
-def router(app: App) -> APIRouter:
-    """Routes of this part, bound to app."""
-    guard = Guard(app)
-    api = APIRouter()
-    # imports before subscribers: /subscribers/import is not the subscriber "import"
-    for part in (imports, subscribers, lists, campaigns, bounces, stats):
-        api.include_router(part.routes(app, guard), prefix=PREFIX)
-    api.include_router(docs.routes(PREFIX))
-    api.include_router(webhooks.routes(app))
-    api.include_router(_unknown(api))  # last: only what nothing else matched
-    return api
+# built once, shared by every app: the /api/v1 parts and the reference page
+_API = APIRouter()
+# imports before subscribers: /subscribers/import is not the subscriber "import"
+_PARTS = (imports, subscribers, lists, campaigns, bounces, stats)
+for _part in _PARTS:
+    _API.include_router(_part.router)
+_API.include_router(docs.router)
 
 
-def _unknown(api: APIRouter) -> APIRouter:
+def routes(settings: Settings) -> list[BaseRoute]:
+    """The API's routes, with the webhooks ``settings`` configure; last, the JSON 404/405 for
+    any other path under /api/v1 or /webhooks."""
+    return [*_API.routes, *webhooks.routes(settings.webhooks), *_UNKNOWN.routes]
+
+
+def _ours(route: BaseRoute) -> bool:
+    return any(route is ours for ours in _API.routes) or webhooks.owns(route)
+
+
+def _unknown(request: Request) -> JSONResponse:
     """Any other path under /api/v1 or /webhooks: 404 (405 for a known path), as JSON."""
-    router = APIRouter(include_in_schema=False)
+    known = [route for route in request.app.routes if _ours(route)]
+    allowed = [
+        method
+        for method in METHODS
+        if any(
+            route.matches({**request.scope, "method": method})[0] == Match.FULL for route in known
+        )
+    ]
+    if allowed:
+        response = error_json(
+            405, f"{request.method} is not allowed here; use {', '.join(allowed)}"
+        )
+        response.headers["Allow"] = ", ".join(allowed)
+        return response
+    return error_json(404, f"no such endpoint: {request.url.path}; see {PREFIX}/docs")
 
-    known = list(api.routes)  # before this router joins them
 
-    async def unknown(request: Request) -> JSONResponse:
-        allowed = [
-            method
-            for method in METHODS
-            if any(
-                route.matches({**request.scope, "method": method})[0] == Match.FULL
-                for route in known
-            )
-        ]
-        if allowed:
-            response = error_json(
-                405, f"{request.method} is not allowed here; use {', '.join(allowed)}"
-            )
-            response.headers["Allow"] = ", ".join(allowed)
-            return response
-        return error_json(404, f"no such endpoint: {request.url.path}; see {PREFIX}/docs")
+_UNKNOWN = APIRouter(include_in_schema=False)
+for _base in (PREFIX, "/webhooks"):
+    _UNKNOWN.add_api_route(f"{_base}/{{rest:path}}", _unknown, methods=METHODS)
 
-    for base in (PREFIX, "/webhooks"):
-        router.add_api_route(f"{base}/{{rest:path}}", unknown, methods=METHODS)
-    return router
+FACE = Face(
+    name="API",
+    routes=(
+        *(route for part in _PARTS for route in part.router.routes),
+        *docs.router.routes,
+        *webhooks.router.routes,
+        *_UNKNOWN.routes,
+    ),
+    headers={},
+    errors=ERRORS,
+    answer=answer,
+)

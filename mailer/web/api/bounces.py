@@ -10,11 +10,11 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from mailer.access.api_tokens import ApiToken
-from mailer.app import App
 from mailer.bounces import history
 from mailer.errors import InvalidValue
-from mailer.web.api.auth import Guard
-from mailer.web.api.errors import api_route, responses
+from mailer.web.api.auth import PREFIX, needs
+from mailer.web.api.errors import responses
+from mailer.web.context import AppDep
 
 Kind = Literal["hard", "soft", "delayed", "complaint", "auto_reply"]
 _AGO = re.compile(r"([0-9]{1,5})([dhm])")  # [0-9], not \d: that matches any script's digits
@@ -54,22 +54,21 @@ def parse_since(text: str, now: datetime) -> datetime:
         raise InvalidValue("since", f"{text!r}: expected 7d, 12h or an ISO date") from None
 
 
-def routes(app: App, guard: Guard) -> APIRouter:
-    router = APIRouter(route_class=api_route(), tags=["bounces"])
-    read = guard.needs("bounces:read")
+router = APIRouter(prefix=PREFIX, tags=["bounces"])
+READ = needs("bounces:read")
 
-    @router.get("/bounces", response_model=list[Bounce], responses=responses(401, 403, 422))
-    def bounces(
-        token: ApiToken = read,
-        since: Annotated[str | None, Query(max_length=40, description="7d, 12h or ISO")] = None,
-        kind: Kind | None = None,
-        limit: Annotated[int, Query(ge=1, le=10_000)] = 200,
-    ) -> list[Bounce]:
-        """Recorded bounces and complaints, newest first, with what the policy did.
 
-        Scope: `bounces:read`."""
-        moment = parse_since(since, app.clock()) if since else None
-        rows = history.events(app.database, since=moment, kind=kind, limit=limit)
-        return [Bounce(**row) for row in rows]
+@router.get("/bounces", response_model=list[Bounce], responses=responses(401, 403, 422))
+def bounces(
+    app: AppDep,
+    token: ApiToken = READ,
+    since: Annotated[str | None, Query(max_length=40, description="7d, 12h or ISO")] = None,
+    kind: Kind | None = None,
+    limit: Annotated[int, Query(ge=1, le=10_000)] = 200,
+) -> list[Bounce]:
+    """Recorded bounces and complaints, newest first, with what the policy did.
 
-    return router
+    Scope: `bounces:read`."""
+    moment = parse_since(since, app.clock()) if since else None
+    rows = history.events(app.database, since=moment, kind=kind, limit=limit)
+    return [Bounce(**row) for row in rows]

@@ -14,6 +14,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from mailer.web.api.auth import PREFIX
+
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "api"
 METHODS = ("get", "post", "put", "patch", "delete")
 POLICY = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; frame-ancestors 'none'"
@@ -61,20 +63,18 @@ def operations(spec: dict[str, Any], prefix: str) -> list[dict[str, Any]]:
     return found
 
 
-def routes(prefix: str) -> APIRouter:
-    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape())
-    router = APIRouter(include_in_schema=False)
+_ENV = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape())
+router = APIRouter(include_in_schema=False)
 
-    @router.get(f"{prefix}/docs")
-    def docs(request: Request) -> HTMLResponse:
-        spec = request.app.openapi()
-        schemas = spec.get("components", {}).get("schemas", {})
-        html = env.get_template("docs.html.j2").render(
-            info=spec.get("info", {}),
-            operations=operations(spec, prefix),
-            prefix=prefix,
-            schemas={name: json.dumps(s, indent=1) for name, s in schemas.items()},
-        )
-        return HTMLResponse(html, headers={"Content-Security-Policy": POLICY})
 
-    return router
+@router.get(f"{PREFIX}/docs")
+def docs(request: Request) -> HTMLResponse:
+    spec = request.app.openapi()
+    schemas = spec.get("components", {}).get("schemas", {})
+    html = _ENV.get_template("docs.html.j2").render(
+        info=spec.get("info", {}),
+        operations=operations(spec, PREFIX),
+        prefix=PREFIX,
+        schemas={name: json.dumps(s, indent=1) for name, s in schemas.items()},
+    )
+    return HTMLResponse(html, headers={"Content-Security-Policy": POLICY})

@@ -1,25 +1,24 @@
 """How the REST API answers a refusal: JSON ``{"error": …, "field": …}`` with the status chosen
-here from the ``mailer.errors`` class, and the ``APIRoute`` that turns every error into it.
+here from the ``mailer.errors`` class; ``answer`` is the API's one exception handler
+(``mailer/web/faces.py``).
 
 422 bad input (with the field), 404 unknown thing, 409 state conflict, 413 body too large,
-503 database down; a 500 means a bug. The route checks the token (a dependency's
-``before_body``, see web/api/auth.py) before it reads the body, then caps the body before
-parsing it.
+400 a body that cannot be read, 503 database down; a 500 means a bug. The token is checked
+before the body is read (``TokenGate`` in web/api/auth.py), then the body guard caps the body
+before it is parsed (``refused_body``).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Coroutine
 from typing import Any
 
-from fastapi import HTTPException, Request, Response
+from fastapi import Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from fastapi.routing import APIRoute
 from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException
 
-from mailer.core.text import ascii_int
 from mailer.errors import (
     CampaignInvalid,
     ConfigError,
@@ -35,7 +34,7 @@ from mailer.errors import (
 )
 
 log = logging.getLogger(__name__)
-JSON_MAX_BYTES = 1024 * 1024  # a JSON request body; imports have their own cap
+JSON_MAX_BYTES = 1024 * 1024  # a JSON request body; imports and webhooks have their own caps
 
 
 class Problem(BaseModel):
@@ -112,52 +111,29 @@ def validation_error(exc: RequestValidationError) -> JSONResponse:
     )
 
 
-async def read_capped(request: Request, max_bytes: int) -> bytes:
-    """The whole body, refused with 413 as soon as it is over ``max_bytes`` (before parsing)."""
-    declared = request.headers.get("content-length")
-    if declared is not None:
-        length = ascii_int(declared.strip())
-        if length is None:
-            raise ApiError(400, {"error": "Content-Length is not a number"})
-        if length > max_bytes:
-            raise ApiError(413, {"error": f"the body is over the {max_bytes}-byte limit"})
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > max_bytes:
-            raise ApiError(413, {"error": f"the body is over the {max_bytes}-byte limit"})
-    request._body = bytes(body)  # what FastAPI then parses (Request.body/stream/form use it)
-    return request._body
+def answer(request: Request, exc: Exception) -> Response:
+    """The API's answer to what one of its routes raised."""
+    if isinstance(exc, ApiError):
+        return exc.response()
+    if isinstance(exc, RequestValidationError):
+        return validation_error(exc)
+    if isinstance(exc, MailerError):
+        return mailer_error(exc)
+    if isinstance(exc, HTTPException):  # FastAPI's own, e.g. a body it cannot parse
+        return error_json(exc.status_code, str(exc.detail))
+    raise exc
 
 
-def api_route(max_body: int = JSON_MAX_BYTES) -> type[APIRoute]:
-    """An ``APIRoute`` answering every refusal as ``ErrorBody``, checking the token before the
-    body is read, and capping the body."""
+ERRORS = (ApiError, RequestValidationError, MailerError, HTTPException)
 
-    class ApiRoute(APIRoute):
-        def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-            handler = super().get_route_handler()
-            found = (getattr(d.call, "before_body", None) for d in self.dependant.dependencies)
-            checks = [check for check in found if check is not None]
 
-            async def answer(request: Request) -> Response:
-                try:
-                    for check in checks:
-                        await check(request)
-                    await read_capped(request, max_body)
-                    return await handler(request)
-                except ApiError as exc:
-                    return exc.response()
-                except RequestValidationError as exc:
-                    return validation_error(exc)
-                except MailerError as exc:
-                    return mailer_error(exc)
-                except HTTPException as exc:  # FastAPI's own, e.g. a body it cannot parse
-                    return error_json(exc.status_code, str(exc.detail))
-
-            return answer
-
-    return ApiRoute
+def refused_body(status: int, max_bytes: int) -> Response:
+    """A body refused by the body guard (mailer/web/bodies.py) before anything read it."""
+    if status == 413:
+        return error_json(413, f"the body is over the {max_bytes}-byte limit")
+    if status == 415:
+        return error_json(415, "multipart/form-data is not taken here")
+    return error_json(400, "Content-Length is not a number")
 
 
 def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:

@@ -7,21 +7,20 @@ is the import report, with every invalid row and field.
 
 from __future__ import annotations
 
-import asyncio
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, File, Form, UploadFile
 from pydantic import BaseModel, Field
 
 from mailer.access.api_tokens import ApiToken
-from mailer.app import App
 from mailer.core.text import text_encoding
 from mailer.errors import InvalidValue
 from mailer.importer import ImportReport
 from mailer.importer.apply import ImportOptions
-from mailer.web.api.auth import Guard
-from mailer.web.api.errors import api_route, responses
+from mailer.web.api.auth import PREFIX, needs
+from mailer.web.api.errors import responses
 from mailer.web.api.models import Name
+from mailer.web.context import AppDep
 from mailer.web.uploads import import_upload as run_import
 from mailer.web.uploads import upload_cap
 
@@ -64,43 +63,43 @@ def _result(report: ImportReport) -> ImportResult:
     )
 
 
-def routes(app: App, guard: Guard) -> APIRouter:
-    router = APIRouter(route_class=api_route(upload_cap(app.settings)), tags=["subscribers"])
-    write = guard.needs("subscribers:write")
+router = APIRouter(prefix=PREFIX, tags=["subscribers"])
+WRITE = needs("subscribers:write")
 
-    @router.post(
-        "/subscribers/import",
-        response_model=ImportResult,
-        responses=responses(401, 403, 413, 422),
+
+@router.post(
+    "/subscribers/import",
+    response_model=ImportResult,
+    responses=responses(401, 403, 413, 422),
+)
+def import_upload(
+    file: Annotated[UploadFile, File(description="CSV or JSON Lines; `email` column.")],
+    list_name: Annotated[Name, Form(alias="list", min_length=1)],
+    status: Annotated[Literal["active", "unconfirmed"], Form()] = "active",
+    dry_run: Annotated[bool, Form()] = False,
+    encoding: Annotated[str | None, Form(max_length=MAX_ENCODING)] = None,
+    token: ApiToken = WRITE,
+    *,
+    app: AppDep,
+) -> ImportResult:
+    """Import subscribers from an uploaded file into a list (created if missing), as
+    `mailer subscribers import` does. Scope: `subscribers:write`.
+
+    Columns: email (required), name, country, language, interests (`;`-separated); any
+    other column becomes an attribute. A bad row is skipped and reported with its line and
+    field; the good rows are stored. `dry_run` validates and counts, storing nothing."""
+    if not list_name.strip():
+        raise InvalidValue("list", "is empty")
+    if encoding and text_encoding(encoding) is None:
+        raise InvalidValue("encoding", f"{encoding!r} is not a known text encoding")
+    settings = app.settings.importer
+    options = ImportOptions(
+        list_name=list_name.strip(),
+        status=status,
+        dry_run=dry_run,
+        encoding=encoding or None,
+        batch_size=settings.batch_size,
+        max_bytes=upload_cap(app.settings),
     )
-    async def import_upload(
-        file: Annotated[UploadFile, File(description="CSV or JSON Lines; `email` column.")],
-        list_name: Annotated[Name, Form(alias="list", min_length=1)],
-        status: Annotated[Literal["active", "unconfirmed"], Form()] = "active",
-        dry_run: Annotated[bool, Form()] = False,
-        encoding: Annotated[str | None, Form(max_length=MAX_ENCODING)] = None,
-        token: ApiToken = write,
-    ) -> ImportResult:
-        """Import subscribers from an uploaded file into a list (created if missing), as
-        `mailer subscribers import` does. Scope: `subscribers:write`.
-
-        Columns: email (required), name, country, language, interests (`;`-separated); any
-        other column becomes an attribute. A bad row is skipped and reported with its line and
-        field; the good rows are stored. `dry_run` validates and counts, storing nothing."""
-        if not list_name.strip():
-            raise InvalidValue("list", "is empty")
-        if encoding and text_encoding(encoding) is None:
-            raise InvalidValue("encoding", f"{encoding!r} is not a known text encoding")
-        settings = app.settings.importer
-        options = ImportOptions(
-            list_name=list_name.strip(),
-            status=status,
-            dry_run=dry_run,
-            encoding=encoding or None,
-            batch_size=settings.batch_size,
-            max_bytes=upload_cap(app.settings),
-        )
-        report = await asyncio.to_thread(run_import, app, file, options)
-        return _result(report)
-
-    return router
+    report = run_import(app, file, options)
+    return _result(report)

@@ -10,12 +10,13 @@ from pydantic import BaseModel, Field
 
 from mailer.access.api_tokens import ApiToken
 from mailer.app import App
-from mailer.db.lists import ListSummary
 from mailer.errors import NotFound
 from mailer.subscriptions import lists as use_case
-from mailer.web.api.auth import Guard
-from mailer.web.api.errors import api_route, responses
+from mailer.subscriptions.lists import ListSummary
+from mailer.web.api.auth import PREFIX, needs
+from mailer.web.api.errors import responses
 from mailer.web.api.models import Name, Strict
+from mailer.web.context import AppDep
 
 
 class MailingList(BaseModel):
@@ -45,35 +46,36 @@ def _list(summary: ListSummary) -> MailingList:
     )
 
 
-def routes(app: App, guard: Guard) -> APIRouter:
-    router = APIRouter(route_class=api_route(), tags=["lists"])
-    read, write = guard.needs("lists:read"), guard.needs("lists:write")
+router = APIRouter(prefix=PREFIX, tags=["lists"])
+READ, WRITE = needs("lists:read"), needs("lists:write")
 
-    def one(name: str) -> MailingList:
-        for summary in use_case.list_lists(app.database):
-            if summary.name == name:
-                return _list(summary)
-        raise NotFound("list", name)
 
-    @router.get("/lists", response_model=list[MailingList], responses=responses(401, 403))
-    def every_list(token: ApiToken = read) -> list[MailingList]:
-        """Every list, by name, with its subscription counts. Scope: `lists:read`."""
-        return [_list(summary) for summary in use_case.list_lists(app.database)]
+def one(app: App, name: str) -> MailingList:
+    for summary in use_case.list_lists(app.database):
+        if summary.name == name:
+            return _list(summary)
+    raise NotFound("list", name)
 
-    @router.get("/lists/{name}", response_model=MailingList, responses=responses(401, 403, 404))
-    def one_list(name: Annotated[Name, Path()], token: ApiToken = read) -> MailingList:
-        """One list with its subscription counts. Scope: `lists:read`."""
-        return one(name)
 
-    @router.post(
-        "/lists",
-        status_code=201,
-        response_model=MailingList,
-        responses=responses(401, 403, 409, 413, 422),
-    )
-    def create(body: ListCreate, token: ApiToken = write) -> MailingList:
-        """Create a list; a name already taken is a 409. Scope: `lists:write`."""
-        use_case.add_list(app.database, body.name, description=body.description, now=app.clock())
-        return one(body.name.strip())
+@router.get("/lists", response_model=list[MailingList], responses=responses(401, 403))
+def every_list(app: AppDep, token: ApiToken = READ) -> list[MailingList]:
+    """Every list, by name, with its subscription counts. Scope: `lists:read`."""
+    return [_list(summary) for summary in use_case.list_lists(app.database)]
 
-    return router
+
+@router.get("/lists/{name}", response_model=MailingList, responses=responses(401, 403, 404))
+def one_list(name: Annotated[Name, Path()], app: AppDep, token: ApiToken = READ) -> MailingList:
+    """One list with its subscription counts. Scope: `lists:read`."""
+    return one(app, name)
+
+
+@router.post(
+    "/lists",
+    status_code=201,
+    response_model=MailingList,
+    responses=responses(401, 403, 409, 413, 422),
+)
+def create(body: ListCreate, app: AppDep, token: ApiToken = WRITE) -> MailingList:
+    """Create a list; a name already taken is a 409. Scope: `lists:write`."""
+    use_case.add_list(app.database, body.name, description=body.description, now=app.clock())
+    return one(app, body.name.strip())

@@ -9,11 +9,11 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from mailer.access.api_tokens import ApiToken
-from mailer.app import App
 from mailer.core.subscribers import STATUSES
-from mailer.db import totals
-from mailer.web.api.auth import Guard
-from mailer.web.api.errors import api_route, responses
+from mailer.reports import counts
+from mailer.web.api.auth import PREFIX, needs
+from mailer.web.api.errors import responses
+from mailer.web.context import AppDep
 
 StatusFilter = Literal[(*STATUSES, "any")]  # type: ignore[valid-type]
 
@@ -30,29 +30,21 @@ class Stats(BaseModel):
     bounces: dict[str, int] = Field(description="Bounce and complaint events by kind.")
 
 
-def routes(app: App, guard: Guard) -> APIRouter:
-    router = APIRouter(route_class=api_route(), tags=["stats"])
-    read = guard.needs("stats:read")
+router = APIRouter(prefix=PREFIX, tags=["stats"])
+READ = needs("stats:read")
 
-    @router.get("/stats", response_model=Stats, responses=responses(401, 403, 422))
-    def stats(token: ApiToken = read, status: StatusFilter = "active") -> Stats:
-        """Counts for a dashboard. `status` chooses whom the country and language counts
-        cover (`active` by default, `any` for everyone). Scope: `stats:read`."""
-        only = None if status == "any" else status
-        with app.database.read() as conn:
-            by_status = totals.subscribers_by(conn, "status", status=None)
-            by_country = totals.subscribers_by(conn, "country", status=only)
-            by_language = totals.subscribers_by(conn, "language", status=only)
-            deliveries = totals.deliveries_by_state(conn)
-            bounces = totals.bounces_by_kind(conn)
-        return Stats(
-            subscribers=SubscriberStats(
-                by_status={name: by_status.get(name, 0) for name in STATUSES},
-                by_country=by_country,
-                by_language=by_language,
-            ),
-            deliveries=deliveries,
-            bounces=bounces,
-        )
 
-    return router
+@router.get("/stats", response_model=Stats, responses=responses(401, 403, 422))
+def stats(app: AppDep, token: ApiToken = READ, status: StatusFilter = "active") -> Stats:
+    """Counts for a dashboard. `status` chooses whom the country and language counts
+    cover (`active` by default, `any` for everyone). Scope: `stats:read`."""
+    found = counts.stats(app.database, status=None if status == "any" else status)
+    return Stats(
+        subscribers=SubscriberStats(
+            by_status=found.by_status,
+            by_country=found.by_country,
+            by_language=found.by_language,
+        ),
+        deliveries=found.deliveries,
+        bounces=found.bounces,
+    )

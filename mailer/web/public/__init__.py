@@ -8,13 +8,19 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from mailer.web.faces import Face
 from mailer.web.public import archive, preferences, signup, unsubscribe
-from mailer.web.public.site import PublicSite
+from mailer.web.public.site import ERRORS, HEADERS, answer
 
+PARTS = (signup, unsubscribe, preferences, archive)
+router = APIRouter()  # built once, shared by every app
+for _part in PARTS:
+    router.include_router(_part.router)
 
-def router(site: PublicSite) -> APIRouter:
-    """Routes of this part, bound to the site's app."""
-    routes = APIRouter()
-    for part in (signup, unsubscribe, preferences, archive):
-        routes.include_router(part.router(site))
-    return routes
+FACE = Face(
+    name="public pages",
+    routes=tuple(route for part in PARTS for route in part.router.routes),
+    headers=HEADERS,
+    errors=ERRORS,
+    answer=answer,
+)

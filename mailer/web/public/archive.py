@@ -9,20 +9,19 @@ its page is made once per language and kept.
 
 from __future__ import annotations
 
-import asyncio
-from collections import OrderedDict
 from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+from mailer.app import App
 from mailer.campaigns import archive
 from mailer.core.campaigns import Campaign
 from mailer.core.languages import resolve_language
 from mailer.core.subscribers import Recipient
 from mailer.errors import MailerError
 from mailer.render.compile import greeting
-from mailer.web.public.site import HEADERS, PublicSite
+from mailer.web.public.site import HEADERS, PublicSiteDep
 
 ANONYMOUS = Recipient(0, "", "", None, None, frozenset())
 # message HTML: inline styles and remote images, never a script, never framed
@@ -30,69 +29,60 @@ ISSUE_POLICY = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src https: http: data:; "
     "frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
 )
-KEPT = 64  # rendered pages kept (issues × languages)
 
 
-def router(site: PublicSite) -> APIRouter:
-    app = site.app
-    routes = APIRouter(route_class=site.route_class(), include_in_schema=False)
-    rendered: OrderedDict[tuple[str, str], str] = OrderedDict()
+def _render(app: App, campaign: Campaign, language: str) -> str:
+    composer = app.composer(campaign)
+    variant = composer.variant(composer.full_variant(language))
+    values = composer.personal_values(variant, ANONYMOUS)
+    subscribe = f"{app.settings.web.base_url.rstrip('/')}/subscribe?lang={quote(language)}"
+    values.update(
+        greeting=greeting(variant.strings, ""),
+        name="",
+        email="",
+        unsubscribe_url=subscribe,
+        preferences_url=subscribe,
+        confirm_url="",
+    )
+    return variant.render(values).html
 
-    def render(campaign: Campaign, language: str) -> str:
-        composer = app.composer(campaign)
-        variant = composer.variant(composer.full_variant(language))
-        values = composer.personal_values(variant, ANONYMOUS)
-        subscribe = f"{app.settings.web.base_url.rstrip('/')}/subscribe?lang={quote(language)}"
-        values.update(
-            greeting=greeting(variant.strings, ""),
-            name="",
-            email="",
-            unsubscribe_url=subscribe,
-            preferences_url=subscribe,
-            confirm_url="",
-        )
-        return variant.render(values).html
 
-    @routes.get("/archive")
-    async def issues(request: Request) -> Response:
-        """Every sent issue, the latest first, with a link per language."""
-        found = await asyncio.to_thread(archive.sent_issues, app.database)
-        return site.page(
-            request,
-            "archive.html.j2",
-            issues=found,
-            headers={"Cache-Control": "public, max-age=300"},
-        )
+router = APIRouter(include_in_schema=False)
 
-    @routes.get("/archive/{slug}")
-    async def issue(request: Request, slug: str) -> Response:
-        """One sent issue in ``?lang=`` (or the browser's language)."""
-        campaign = await asyncio.to_thread(archive.sent_issue, app.database, slug)
-        if campaign is None:
-            return site.notice(request, "no_issue", status=404)
-        wanted = request.query_params.get("lang") or site.language(request)
-        language = resolve_language(
-            wanted[:35],
-            campaign.languages,
-            fallback=campaign.fallback,
-            default=campaign.default_language,
-        )
-        key = (slug, language)
-        html = rendered.get(key)
-        if html is None:
-            try:
-                html = await asyncio.to_thread(render, campaign, language)
-            except MailerError:  # templates changed since and no longer render it
-                return site.notice(request, "no_issue", status=404)
-            rendered[key] = html
-            while len(rendered) > KEPT:
-                rendered.popitem(last=False)
-        headers = {
-            **HEADERS,
-            "Content-Security-Policy": ISSUE_POLICY,
-            "Content-Language": language,
-            "Cache-Control": "public, max-age=300",
-        }
-        return HTMLResponse(html, headers=headers)
 
-    return routes
+@router.get("/archive")
+def issues(request: Request, site: PublicSiteDep) -> Response:
+    """Every sent issue, the latest first, with a link per language."""
+    found = archive.sent_issues(site.app.database)
+    return site.page(
+        request,
+        "archive.html.j2",
+        issues=found,
+        headers={"Cache-Control": "public, max-age=300"},
+    )
+
+
+@router.get("/archive/{slug}")
+def issue(request: Request, slug: str, site: PublicSiteDep) -> Response:
+    """One sent issue in ``?lang=`` (or the browser's language)."""
+    campaign = archive.sent_issue(site.app.database, slug)
+    if campaign is None:
+        return site.notice(request, "no_issue", status=404)
+    wanted = request.query_params.get("lang") or site.language(request)
+    language = resolve_language(
+        wanted[:35],
+        campaign.languages,
+        fallback=campaign.fallback,
+        default=campaign.default_language,
+    )
+    try:
+        html = site.archive_page(slug, language, lambda: _render(site.app, campaign, language))
+    except MailerError:  # templates changed since and no longer render it
+        return site.notice(request, "no_issue", status=404)
+    headers = {
+        **HEADERS,
+        "Content-Security-Policy": ISSUE_POLICY,
+        "Content-Language": language,
+        "Cache-Control": "public, max-age=300",
+    }
+    return HTMLResponse(html, headers=headers)

@@ -20,7 +20,7 @@ from mailer.errors import InvalidRecord
 from mailer.subscriptions import preferences, signup
 from mailer.subscriptions.preferences import Choices, Profile
 from mailer.web.public.forms import Form, read_form
-from mailer.web.public.site import PRIVATE, PublicSite
+from mailer.web.public.site import PRIVATE, PublicSite, PublicSiteDep
 
 PAUSE = "pause"
 
@@ -45,128 +45,134 @@ def _choices(posted: Form) -> Choices:
     )
 
 
-def router(site: PublicSite) -> APIRouter:
+def _lookup(site: PublicSite, token: str) -> tuple[Owner, Profile] | None:
+    """The person a preferences link names and their profile (reads the database)."""
+    owner = site.subscriber_of("preferences", token)
+    if owner is None:
+        return None
+    found = preferences.profile(site.app.database, owner.id)
+    return None if found is None else (owner, found)
+
+
+def _show(
+    site: PublicSite,
+    request: Request,
+    token: str,
+    owner: Owner,
+    found: Profile,
+    *,
+    status: int = 200,
+    values: dict[str, Any] | None = None,
+    errors: dict[str, str] | None = None,
+    saved: str = "",
+) -> Response:
+    """The preferences page (reads the lists and interests offered)."""
+    app = site.app
+    offered = signup.offer(app.database, app.settings.web.public_lists)
+    web, key = app.settings.web, app.settings.secrets.key
+    return site.page(
+        request,
+        "preferences.html.j2",
+        status=status,
+        token=token,
+        person=found,
+        offer=offered,
+        values=values or _values(found),
+        errors=errors or {},
+        saved=saved,
+        countries=site.countries(site.language(request)),
+        leave=unsubscribe_url(web.base_url, key, owner.id, owner.nonce),
+    )
+
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/preferences/{token}")
+def preferences_page(request: Request, token: str, site: PublicSiteDep) -> Response:
+    looked = _lookup(site, token)
+    if looked is None:
+        return site.invalid_link(request)
+    return _show(site, request, token, *looked)
+
+
+@router.post("/preferences/{token}")
+async def save(request: Request, token: str, site: PublicSiteDep) -> Response:
+    """Save the form, or pause (``action=pause``)."""
     app = site.app
     database = app.database
-    routes = APIRouter(route_class=site.route_class(), include_in_schema=False)
-    max_bytes = app.settings.web.max_form_bytes
-    public_lists = app.settings.web.public_lists
-
-    async def lookup(token: str) -> tuple[Owner, Profile] | None:
-        owner = await site.subscriber_of("preferences", token)
-        if owner is None:
-            return None
-        found = await asyncio.to_thread(preferences.profile, database, owner.id)
-        return None if found is None else (owner, found)
-
-    async def show(
-        request: Request,
-        token: str,
-        owner: Owner,
-        found: Profile,
-        *,
-        status: int = 200,
-        values: dict[str, Any] | None = None,
-        errors: dict[str, str] | None = None,
-        saved: str = "",
-    ) -> Response:
-        offered = await asyncio.to_thread(signup.offer, database, public_lists)
-        web, key = app.settings.web, app.settings.secrets.key
-        return site.page(
-            request,
-            "preferences.html.j2",
-            status=status,
-            token=token,
-            person=found,
-            offer=offered,
-            values=values or _values(found),
-            errors=errors or {},
-            saved=saved,
-            countries=site.countries(site.language(request)),
-            leave=unsubscribe_url(web.base_url, key, owner.id, owner.nonce),
+    posted = await read_form(request, app.settings.web.max_form_bytes)
+    looked = await asyncio.to_thread(_lookup, site, token)
+    if looked is None:
+        return site.invalid_link(request)
+    owner, found = looked
+    now = app.clock()
+    if posted.get("action") == PAUSE:
+        await asyncio.to_thread(preferences.pause, database, found.id, now=now)
+        changed = await asyncio.to_thread(preferences.profile, database, found.id)
+        shown = changed or found
+        return await asyncio.to_thread(_show, site, request, token, owner, shown, saved="paused")
+    offered = await asyncio.to_thread(signup.offer, database, app.settings.web.public_lists)
+    choices = _choices(posted)
+    try:
+        changed = await asyncio.to_thread(
+            preferences.update, database, found.id, choices, offered, now=now
         )
-
-    @routes.get("/preferences/{token}")
-    async def preferences_page(request: Request, token: str) -> Response:
-        looked = await lookup(token)
-        if looked is None:
-            return site.invalid_link(request)
-        return await show(request, token, *looked)
-
-    @routes.post("/preferences/{token}")
-    async def save(request: Request, token: str) -> Response:
-        """Save the form, or pause (``action=pause``)."""
-        posted = await read_form(request, max_bytes)
-        looked = await lookup(token)
-        if looked is None:
-            return site.invalid_link(request)
-        owner, found = looked
-        now = app.clock()
-        if posted.get("action") == PAUSE:
-            await asyncio.to_thread(preferences.pause, database, found.id, now=now)
-            changed = await asyncio.to_thread(preferences.profile, database, found.id)
-            return await show(request, token, owner, changed or found, saved="paused")
-        offered = await asyncio.to_thread(signup.offer, database, public_lists)
-        choices = _choices(posted)
-        try:
-            changed = await asyncio.to_thread(
-                preferences.update, database, found.id, choices, offered, now=now
-            )
-        except InvalidRecord as exc:
-            values = {
-                "name": choices.name,
-                "country": choices.country,
-                "language": choices.language,
-                "interests": list(choices.interests),
-                "lists": list(choices.lists),
-            }
-            errors = {problem.field: problem.message for problem in exc.problems}
-            return await show(
-                request, token, owner, found, status=422, values=values, errors=errors
-            )
-        if changed is None:
-            return site.invalid_link(request)
-        return await show(request, token, owner, changed, saved="saved")
-
-    @routes.post("/preferences/{token}/export")
-    async def export(request: Request, token: str) -> Response:
-        """Everything held on the person, as a JSON download."""
-        await read_form(request, max_bytes)
-        looked = await lookup(token)
-        data = None
-        if looked is not None:
-            data = await asyncio.to_thread(preferences.export, database, looked[0].id)
-        if data is None:
-            return site.invalid_link(request)
-        body = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-        return Response(
-            body.encode(),
-            media_type="application/json; charset=utf-8",
-            headers={
-                **PRIVATE,
-                "Content-Disposition": 'attachment; filename="my-subscription-data.json"',
-            },
+    except InvalidRecord as exc:
+        values = {
+            "name": choices.name,
+            "country": choices.country,
+            "language": choices.language,
+            "interests": list(choices.interests),
+            "lists": list(choices.lists),
+        }
+        errors = {problem.field: problem.message for problem in exc.problems}
+        return await asyncio.to_thread(
+            _show, site, request, token, owner, found, status=422, values=values, errors=errors
         )
+    if changed is None:
+        return site.invalid_link(request)
+    return await asyncio.to_thread(_show, site, request, token, owner, changed, saved="saved")
 
-    @routes.get("/preferences/{token}/erase")
-    async def erase_page(request: Request, token: str) -> Response:
-        """The confirmation step of the erase (changes nothing)."""
-        if await lookup(token) is None:
-            return site.invalid_link(request)
+
+@router.post("/preferences/{token}/export")
+async def export(request: Request, token: str, site: PublicSiteDep) -> Response:
+    """Everything held on the person, as a JSON download."""
+    await read_form(request, site.app.settings.web.max_form_bytes)
+    looked = await asyncio.to_thread(_lookup, site, token)
+    data = None
+    if looked is not None:
+        data = await asyncio.to_thread(preferences.export, site.app.database, looked[0].id)
+    if data is None:
+        return site.invalid_link(request)
+    body = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    return Response(
+        body.encode(),
+        media_type="application/json; charset=utf-8",
+        headers={
+            **PRIVATE,
+            "Content-Disposition": 'attachment; filename="my-subscription-data.json"',
+        },
+    )
+
+
+@router.get("/preferences/{token}/erase")
+def erase_page(request: Request, token: str, site: PublicSiteDep) -> Response:
+    """The confirmation step of the erase (changes nothing)."""
+    if _lookup(site, token) is None:
+        return site.invalid_link(request)
+    return site.page(request, "erase.html.j2", token=token)
+
+
+@router.post("/preferences/{token}/erase")
+async def erase(request: Request, token: str, site: PublicSiteDep) -> Response:
+    """Without ``confirm=yes``: the confirmation step; with it: erase the person."""
+    app = site.app
+    posted = await read_form(request, app.settings.web.max_form_bytes)
+    looked = await asyncio.to_thread(_lookup, site, token)
+    if looked is None:
+        return site.invalid_link(request)
+    if posted.get("confirm") != "yes":
         return site.page(request, "erase.html.j2", token=token)
-
-    @routes.post("/preferences/{token}/erase")
-    async def erase(request: Request, token: str) -> Response:
-        """Without ``confirm=yes``: the confirmation step; with it: erase the person."""
-        posted = await read_form(request, max_bytes)
-        looked = await lookup(token)
-        if looked is None:
-            return site.invalid_link(request)
-        if posted.get("confirm") != "yes":
-            return site.page(request, "erase.html.j2", token=token)
-        await asyncio.to_thread(preferences.erase, database, looked[0].id, now=app.clock())
-        return site.notice(
-            request, "erased", link=f"/subscribe?lang={quote(site.language(request))}"
-        )
-
-    return routes
+    await asyncio.to_thread(preferences.erase, app.database, looked[0].id, now=app.clock())
+    return site.notice(request, "erased", link=f"/subscribe?lang={quote(site.language(request))}")

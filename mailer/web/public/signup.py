@@ -23,7 +23,7 @@ from mailer.dispatch.transactional import Recipient, delivered
 from mailer.errors import InvalidRecord, MailerError
 from mailer.subscriptions import signup
 from mailer.web.public.forms import read_form
-from mailer.web.public.site import PublicSite, client_ip
+from mailer.web.public.site import PublicSite, PublicSiteDep, client_ip
 
 log = logging.getLogger(__name__)
 HONEYPOT = "website"  # hidden from people; bots fill it in
@@ -41,128 +41,130 @@ def _form_values(form: signup.SignupForm) -> dict[str, Any]:
     }
 
 
-def router(site: PublicSite) -> APIRouter:
-    app = site.app
-    routes = APIRouter(route_class=site.route_class(), include_in_schema=False)
-    mail = app.transactional_mail()
+def _form_page(
+    site: PublicSite,
+    request: Request,
+    offered: signup.Offer,
+    *,
+    status: int = 200,
+    values: dict[str, Any] | None = None,
+    errors: dict[str, str] | None = None,
+) -> Response:
+    language = site.language(request)
+    return site.page(
+        request,
+        "subscribe.html.j2",
+        status=status,
+        offer=offered,
+        values=values or {"language": language, "lists": [], "interests": []},
+        errors=errors or {},
+        countries=site.countries(language),
+    )
 
-    def form_page(
-        request: Request,
-        offered: signup.Offer,
-        *,
-        status: int = 200,
-        values: dict[str, Any] | None = None,
-        errors: dict[str, str] | None = None,
-    ) -> Response:
-        language = site.language(request)
-        return site.page(
-            request,
-            "subscribe.html.j2",
-            status=status,
-            offer=offered,
-            values=values or {"language": language, "lists": [], "interests": []},
-            errors=errors or {},
-            countries=site.countries(language),
-        )
 
-    async def offer() -> signup.Offer:
-        return await asyncio.to_thread(
-            signup.offer, app.database, site.app.settings.web.public_lists
-        )
+def _offer(site: PublicSite) -> signup.Offer:
+    return signup.offer(site.app.database, site.app.settings.web.public_lists)
 
-    @routes.get("/subscribe")
-    async def subscribe_form(request: Request) -> Response:
-        """The subscribe form."""
-        return form_page(request, await offer())
 
-    @routes.get("/subscribe/check")
-    async def check_mailbox(request: Request) -> Response:
-        """Where every accepted form ends, whatever happened to the address."""
-        return site.notice(request, "check")
+def _answer(site: PublicSite, request: Request, state: signup.Confirmation) -> Response | None:
+    """The page for a link that does not confirm; ``None`` when it does."""
+    if state is signup.Confirmation.REFUSED:
+        return site.invalid_link(request)
+    if state is signup.Confirmation.EXPIRED:
+        return site.expired_link(request)
+    return None
 
-    @routes.post("/subscribe")
-    async def subscribe(request: Request) -> Response:
-        """Store an unconfirmed subscriber and mail the confirmation link."""
-        secret = app.settings.secrets.key
-        ip = client_ip(request)
-        if not site.per_ip.hit(ip):
-            wait = str(site.per_ip.retry_after(ip))
-            return site.notice(request, "too_many", status=429, headers={"Retry-After": wait})
-        posted = await read_form(request, app.settings.web.max_form_bytes)
-        checked = f"/subscribe/check?lang={quote(site.language(request))}"
-        if posted.get(HONEYPOT).strip():
-            return RedirectResponse(checked, status_code=303)
-        form = signup.SignupForm(
-            email=posted.get("email"),
-            name=posted.get("name"),
-            country=posted.get("country"),
-            language=posted.get("language"),
-            interests=posted.getlist("interests"),
-            lists=posted.getlist("lists"),
-            source=posted.get("source"),
-        )
-        offered = await offer()
-        try:
-            valid = signup.validate(form, offered)
-        except InvalidRecord as exc:
-            errors = {problem.field: problem.message for problem in exc.problems}
-            return form_page(request, offered, status=422, values=_form_values(form), errors=errors)
-        address = email_key(valid.email)
-        if not site.per_address.hit(address):
-            wait = str(site.per_address.retry_after(address))
-            return site.notice(request, "too_many", status=429, headers={"Retry-After": wait})
-        now = app.clock()
-        due = await asyncio.to_thread(signup.request_signup, app.database, valid, ip=ip, now=now)
-        if due is not None:
-            language = due.language or site.language(request)
-            to = Recipient(due.subscriber_id, due.email, language, due.lists, due.link_nonce)
-            try:
-                outcome = await mail.send("confirm", to, now=now)
-                sent = delivered(outcome)
-                if not sent:  # a relay's reply may quote the address: tags stand for it
-                    log.warning("confirmation mail not sent: %s", redact(outcome.reason, secret))
-            except MailerError as exc:  # a broken template: same answer, logged
-                log.error("confirmation mail not built: %s", redact(str(exc), secret))
-                sent = False
-            if not sent:
-                await asyncio.to_thread(signup.confirmation_failed, app.database, due)
-                return site.notice(request, "try_later", status=503, headers={"Retry-After": "600"})
-            await asyncio.to_thread(signup.confirmation_sent, app.database, due, now=now)
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/subscribe")
+def subscribe_form(request: Request, site: PublicSiteDep) -> Response:
+    """The subscribe form."""
+    return _form_page(site, request, _offer(site))
+
+
+@router.get("/subscribe/check")
+def check_mailbox(request: Request, site: PublicSiteDep) -> Response:
+    """Where every accepted form ends, whatever happened to the address."""
+    return site.notice(request, "check")
+
+
+@router.post("/subscribe")
+async def subscribe(request: Request, site: PublicSiteDep) -> Response:
+    """Store an unconfirmed subscriber and mail the confirmation link."""
+    app, mail = site.app, site.mail
+    secret = app.settings.secrets.key
+    ip = client_ip(request)
+    if not site.per_ip.hit(ip):
+        wait = str(site.per_ip.retry_after(ip))
+        return site.notice(request, "too_many", status=429, headers={"Retry-After": wait})
+    posted = await read_form(request, app.settings.web.max_form_bytes)
+    checked = f"/subscribe/check?lang={quote(site.language(request))}"
+    if posted.get(HONEYPOT).strip():
         return RedirectResponse(checked, status_code=303)
+    form = signup.SignupForm(
+        email=posted.get("email"),
+        name=posted.get("name"),
+        country=posted.get("country"),
+        language=posted.get("language"),
+        interests=posted.getlist("interests"),
+        lists=posted.getlist("lists"),
+        source=posted.get("source"),
+    )
+    offered = await asyncio.to_thread(_offer, site)
+    try:
+        valid = signup.validate(form, offered)
+    except InvalidRecord as exc:
+        errors = {problem.field: problem.message for problem in exc.problems}
+        values = _form_values(form)
+        return _form_page(site, request, offered, status=422, values=values, errors=errors)
+    address = email_key(valid.email)
+    if not site.per_address.hit(address):
+        wait = str(site.per_address.retry_after(address))
+        return site.notice(request, "too_many", status=429, headers={"Retry-After": wait})
+    now = app.clock()
+    due = await asyncio.to_thread(signup.request_signup, app.database, valid, ip=ip, now=now)
+    if due is not None:
+        language = due.language or site.language(request)
+        to = Recipient(due.subscriber_id, due.email, language, due.lists, due.link_nonce)
+        try:
+            outcome = await mail.send("confirm", to, now=now)
+            sent = delivered(outcome)
+            if not sent:  # a relay's reply may quote the address: tags stand for it
+                log.warning("confirmation mail not sent: %s", redact(outcome.reason, secret))
+        except MailerError as exc:  # a broken template: same answer, logged
+            log.error("confirmation mail not built: %s", redact(str(exc), secret))
+            sent = False
+        if not sent:
+            await asyncio.to_thread(signup.confirmation_failed, app.database, due)
+            return site.notice(request, "try_later", status=503, headers={"Retry-After": "600"})
+        await asyncio.to_thread(signup.confirmation_sent, app.database, due, now=now)
+    return RedirectResponse(checked, status_code=303)
 
-    @routes.get("/confirm/{token}")
-    async def confirm_page(request: Request, token: str) -> Response:
-        """A page with a button: mail scanners follow links, so a GET confirms nothing."""
-        found = await site.confirmation_of(token)
-        if found is None:
-            return site.invalid_link(request)
-        (owner, made_at), now = found, app.clock()
-        state = await asyncio.to_thread(
-            signup.confirmation, app.database, owner.id, made_at=made_at, now=now
-        )
-        return answer(request, state) or site.page(request, "confirm.html.j2", token=token)
 
-    @routes.post("/confirm/{token}")
-    async def confirm(request: Request, token: str) -> Response:
-        """Confirm: the subscriber becomes active, with the lists they asked for."""
-        await read_form(request, app.settings.web.max_form_bytes)
-        found = await site.confirmation_of(token)
-        if found is None:
-            return site.invalid_link(request)
-        (owner, made_at), now = found, app.clock()
-        state = await asyncio.to_thread(
-            signup.confirm, app.database, owner.id, made_at=made_at, now=now
-        )
-        settings = app.settings
-        link = preferences_url(settings.web.base_url, settings.secrets.key, owner.id, owner.nonce)
-        return answer(request, state) or site.notice(request, "confirmed", link=link)
+@router.get("/confirm/{token}")
+def confirm_page(request: Request, token: str, site: PublicSiteDep) -> Response:
+    """A page with a button: mail scanners follow links, so a GET confirms nothing."""
+    found = site.confirmation_of(token)
+    if found is None:
+        return site.invalid_link(request)
+    (owner, made_at), now = found, site.app.clock()
+    state = signup.confirmation(site.app.database, owner.id, made_at=made_at, now=now)
+    return _answer(site, request, state) or site.page(request, "confirm.html.j2", token=token)
 
-    def answer(request: Request, state: signup.Confirmation) -> Response | None:
-        """The page for a link that does not confirm; ``None`` when it does."""
-        if state is signup.Confirmation.REFUSED:
-            return site.invalid_link(request)
-        if state is signup.Confirmation.EXPIRED:
-            return site.expired_link(request)
-        return None
 
-    return routes
+@router.post("/confirm/{token}")
+async def confirm(request: Request, token: str, site: PublicSiteDep) -> Response:
+    """Confirm: the subscriber becomes active, with the lists they asked for."""
+    settings = site.app.settings
+    await read_form(request, settings.web.max_form_bytes)
+    found = await asyncio.to_thread(site.confirmation_of, token)
+    if found is None:
+        return site.invalid_link(request)
+    (owner, made_at), now = found, site.app.clock()
+    state = await asyncio.to_thread(
+        signup.confirm, site.app.database, owner.id, made_at=made_at, now=now
+    )
+    link = preferences_url(settings.web.base_url, settings.secrets.key, owner.id, owner.nonce)
+    return _answer(site, request, state) or site.notice(request, "confirmed", link=link)

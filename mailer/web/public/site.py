@@ -8,22 +8,22 @@ script (the pages need none), ``X-Frame-Options: DENY``, ``Referrer-Policy: no-r
 
 from __future__ import annotations
 
-import asyncio
 import gettext
 import logging
+import threading
 import tomllib
-from collections.abc import Callable, Coroutine
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import lru_cache
+from functools import cache, cached_property, lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import quote
 
 import pycountry
-from fastapi import Request, Response
+from fastapi import Depends, Request, Response
 from fastapi.responses import HTMLResponse
-from fastapi.routing import APIRoute
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from mailer.app import App
@@ -31,6 +31,7 @@ from mailer.core.languages import direction, truncations
 from mailer.core.owners import Owner, read_confirm, read_subscriber
 from mailer.core.subscribers import EXTRA_ALPHA2
 from mailer.core.tokens import read_token
+from mailer.dispatch.transactional import TransactionalMail
 from mailer.errors import StorageError
 from mailer.subscriptions.links import link_owner
 from mailer.web.limits import RateLimit
@@ -51,8 +52,10 @@ HEADERS = {
 }
 PRIVATE = {"Cache-Control": "no-store, private"}
 HOUR = 3600.0
+ARCHIVE_PAGES = 64  # archive pages kept (issues × languages)
 
 
+@cache  # read once per process; nothing changes them
 def _load_strings() -> dict[str, Any]:
     with (WEB / "strings" / "public.toml").open("rb") as handle:
         return tomllib.load(handle)
@@ -88,13 +91,18 @@ def countries(language: str, kosovo: str = "Kosovo") -> tuple[tuple[str, str], .
 
 @dataclass
 class PublicSite:
-    """The public pages bound to one ``App``: templates, strings and rate limits."""
+    """The public pages bound to one ``App``: templates, strings, rate limits, the confirmation
+    mail and the archive pages made so far. ``create_app`` makes one per app; a route reaches
+    it as ``PublicSiteDep``."""
 
     app: App
     strings: dict[str, Any] = field(default_factory=_load_strings)
     env: Environment = field(init=False)
     per_ip: RateLimit = field(init=False)
     per_address: RateLimit = field(init=False)
+    # sent issues rendered for the archive, by (slug, language); a sent issue never changes
+    archive_pages: OrderedDict[tuple[str, str], str] = field(default_factory=OrderedDict)
+    _archive_lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
         web = self.app.settings.web
@@ -109,6 +117,11 @@ class PublicSite:
         )
         self.env.globals["org"] = self.app.settings.organisation
         self.env.globals["autonyms"] = self.strings["languages"]
+
+    @cached_property
+    def mail(self) -> TransactionalMail:
+        """The confirmation mail, built once for the app."""
+        return self.app.transactional_mail()
 
     @property
     def languages(self) -> list[str]:
@@ -167,7 +180,7 @@ class PublicSite:
             request, "notice.html.j2", status=status, headers=headers, name=name, **context
         )
 
-    def body_refused(self, request: Request, status: int) -> Response:
+    def body_refused(self, request: Request, status: int, max_bytes: int) -> Response:
         """The page for a body refused unread (mailer/web/bodies.py): 413, 415 or 400."""
         name = "too_large" if status == 413 else "unreadable"
         response = self.notice(request, name, status=status)
@@ -182,53 +195,70 @@ class PublicSite:
         """Whether ``token`` is a valid ``purpose`` link of ours, whoever it names, if anyone."""
         return read_subscriber(read_token(self.app.token_keys(), purpose, token)) is not None
 
-    async def subscriber_of(self, purpose: str, token: str) -> Owner | None:
+    def subscriber_of(self, purpose: str, token: str) -> Owner | None:
         """The subscriber a valid ``purpose`` token names, while they still hold it (see
-        ``mailer.core.owners``); ``None`` for a bad token and for nobody (erased)."""
+        ``mailer.core.owners``); ``None`` for a bad token and for nobody (erased). Reads the
+        database."""
         named = read_subscriber(read_token(self.app.token_keys(), purpose, token))
         if named is None:
             return None
-        return await asyncio.to_thread(link_owner, self.app.database, named)
+        return link_owner(self.app.database, named)
 
-    async def confirmation_of(self, token: str) -> tuple[Owner, datetime | None] | None:
+    def confirmation_of(self, token: str) -> tuple[Owner, datetime | None] | None:
         """The subscriber a valid confirmation link names, and when it was made (``None``:
-        a link from before links said so); ``None`` for a bad token and for nobody."""
+        a link from before links said so); ``None`` for a bad token and for nobody. Reads the
+        database."""
         found = read_confirm(read_token(self.app.token_keys(), "confirm", token))
         if found is None:
             return None
-        owner = await asyncio.to_thread(link_owner, self.app.database, found[0])
+        owner = link_owner(self.app.database, found[0])
         return None if owner is None else (owner, found[1])
+
+    def archive_page(self, slug: str, language: str, render: Callable[[], str]) -> str:
+        """The archive's page of a sent issue in ``language``, made by ``render`` the first
+        time (a sent issue never changes); the last ``ARCHIVE_PAGES`` made are kept."""
+        key = (slug, language)
+        with self._archive_lock:
+            html = self.archive_pages.get(key)
+        if html is None:
+            html = render()
+            with self._archive_lock:
+                self.archive_pages[key] = html
+                while len(self.archive_pages) > ARCHIVE_PAGES:
+                    self.archive_pages.popitem(last=False)
+        return html
 
     def expired_link(self, request: Request) -> HTMLResponse:
         """A confirmation link over 7 days old: the way to a new one, in the page's language."""
         link = f"/subscribe?lang={quote(self.language(request))}"
         return self.notice(request, "expired", status=410, link=link)
 
-    def route_class(self) -> type[APIRoute]:
-        """An ``APIRoute`` adding the security headers, answering oversized forms with 413."""
-        site = self
 
-        class PublicRoute(APIRoute):
-            def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-                handler = super().get_route_handler()
+def public_site(request: Request) -> PublicSite:
+    """The public site of the app serving ``request`` (set by ``create_app``)."""
+    site = request.app.state.public_site
+    assert isinstance(site, PublicSite), "create_app sets state.public_site"
+    return site
 
-                async def guarded(request: Request) -> Response:
-                    try:
-                        response = await handler(request)
-                    except FormTooLarge:
-                        response = site.notice(request, "too_large", status=413)
-                    except FormUnreadable:
-                        response = site.notice(request, "unreadable", status=400)
-                    except StorageError as exc:  # the database is down or failing
-                        log.error("public page %s: %s", request.url.path, exc)
-                        response = site.notice(request, "unavailable", status=503)
-                    for name, value in HEADERS.items():
-                        response.headers.setdefault(name, value)
-                    return response
 
-                return guarded
+PublicSiteDep = Annotated[PublicSite, Depends(public_site)]
 
-        return PublicRoute
+
+ERRORS = (FormTooLarge, FormUnreadable, StorageError)
+
+
+def answer(request: Request, exc: Exception) -> Response:
+    """The public pages' answer to what one of their routes raised: a page in the visitor's
+    language (the face adds the security headers)."""
+    site = public_site(request)
+    if isinstance(exc, FormTooLarge):
+        return site.notice(request, "too_large", status=413)
+    if isinstance(exc, FormUnreadable):
+        return site.notice(request, "unreadable", status=400)
+    if isinstance(exc, StorageError):  # the database is down or failing
+        log.error("public page %s: %s", request.url.path, exc)
+        return site.notice(request, "unavailable", status=503)
+    raise exc
 
 
 def client_ip(request: Request) -> str:

@@ -13,54 +13,55 @@ import asyncio
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from mailer.app import App
 from mailer.core.links import preferences_url
 from mailer.core.owners import Owner
 from mailer.subscriptions import preferences
 from mailer.web.public.forms import read_form
-from mailer.web.public.site import PublicSite
+from mailer.web.public.site import PublicSiteDep
 
 
-def router(site: PublicSite) -> APIRouter:
+def _settings_link(app: App, owner: Owner) -> str:
+    web, key = app.settings.web, app.settings.secrets.key
+    return preferences_url(web.base_url, key, owner.id, owner.nonce)
+
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/u/{token}")
+def unsubscribe_page(request: Request, token: str, site: PublicSiteDep) -> Response:
+    """The address and one button."""
+    owner = site.subscriber_of("unsubscribe", token)
+    if owner is None:
+        return site.invalid_link(request)
+    found = preferences.profile(site.app.database, owner.id)
+    if found is None:
+        return site.invalid_link(request)
+    return site.page(
+        request,
+        "unsubscribe.html.j2",
+        token=token,
+        email=found.email,
+        receiving=found.receiving,
+        link=_settings_link(site.app, owner),
+    )
+
+
+@router.post("/u/{token}")
+async def unsubscribe(request: Request, token: str, site: PublicSiteDep) -> Response:
+    """Unsubscribe from every list (one-click or the button); 200, no redirect. A
+    signed link of someone erased gets the same page and acts on nobody."""
     app = site.app
-    routes = APIRouter(route_class=site.route_class(), include_in_schema=False)
-
-    def settings_link(owner: Owner) -> str:
-        web, key = app.settings.web, app.settings.secrets.key
-        return preferences_url(web.base_url, key, owner.id, owner.nonce)
-
-    @routes.get("/u/{token}")
-    async def unsubscribe_page(request: Request, token: str) -> Response:
-        """The address and one button."""
-        owner = await site.subscriber_of("unsubscribe", token)
-        if owner is None:
-            return site.invalid_link(request)
-        found = await asyncio.to_thread(preferences.profile, app.database, owner.id)
-        if found is None:
-            return site.invalid_link(request)
-        return site.page(
-            request,
-            "unsubscribe.html.j2",
-            token=token,
-            email=found.email,
-            receiving=found.receiving,
-            link=settings_link(owner),
+    await read_form(request, app.settings.web.max_form_bytes)
+    if not site.signed("unsubscribe", token):
+        return site.invalid_link(request)
+    owner = await asyncio.to_thread(site.subscriber_of, "unsubscribe", token)
+    found = None
+    if owner is not None:
+        found = await asyncio.to_thread(
+            preferences.unsubscribe, app.database, owner.id, now=app.clock()
         )
-
-    @routes.post("/u/{token}")
-    async def unsubscribe(request: Request, token: str) -> Response:
-        """Unsubscribe from every list (one-click or the button); 200, no redirect. A
-        signed link of someone erased gets the same page and acts on nobody."""
-        await read_form(request, app.settings.web.max_form_bytes)
-        if not site.signed("unsubscribe", token):
-            return site.invalid_link(request)
-        owner = await site.subscriber_of("unsubscribe", token)
-        found = None
-        if owner is not None:
-            found = await asyncio.to_thread(
-                preferences.unsubscribe, app.database, owner.id, now=app.clock()
-            )
-        return site.notice(
-            request, "unsubscribed", link=settings_link(owner) if owner and found else ""
-        )
-
-    return routes
+    return site.notice(
+        request, "unsubscribed", link=_settings_link(app, owner) if owner and found else ""
+    )

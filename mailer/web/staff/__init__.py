@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 
+from mailer.web.faces import Face
 from mailer.web.staff import (
     auth,
     bounces,
@@ -17,7 +18,7 @@ from mailer.web.staff import (
     subscribers,
 )
 from mailer.web.staff.session import SignedIn
-from mailer.web.staff.site import PREFIX, Site
+from mailer.web.staff.site import ERRORS, HEADERS, PREFIX, SiteDep, answer
 
 PARTS = (
     auth,
@@ -32,21 +33,24 @@ PARTS = (
 )
 
 
-def router(site: Site) -> APIRouter:
-    """Routes of this part, bound to the site's app."""
-    staff = APIRouter()
-    for part in PARTS:
-        staff.include_router(part.routes(site))
-    staff.include_router(_not_found(site))  # last: only what nothing else matched
-    return staff
+_NOT_FOUND = APIRouter()
 
 
-def _not_found(site: Site) -> APIRouter:
+@_NOT_FOUND.get(f"{PREFIX}/{{rest:path}}", include_in_schema=False)
+def unknown(request: Request, session: SignedIn, site: SiteDep) -> Response:
     """Any other path under /staff/: the login page when signed out, else a 404 page."""
-    router = APIRouter(route_class=site.route_class())
+    return site.error(request, 404, site.strings["errors"]["not_found"])
 
-    @router.get(f"{PREFIX}/{{rest:path}}", include_in_schema=False)
-    def unknown(request: Request, session: SignedIn) -> Response:
-        return site.error(request, 404, site.strings["errors"]["not_found"])
 
-    return router
+router = APIRouter()  # built once, shared by every app
+for _part in PARTS:
+    router.include_router(_part.router)
+router.include_router(_NOT_FOUND)  # last: only what nothing else matched
+
+FACE = Face(
+    name="staff pages",
+    routes=(*(route for part in PARTS for route in part.router.routes), *_NOT_FOUND.routes),
+    headers=HEADERS,
+    errors=ERRORS,
+    answer=answer,
+)

@@ -24,115 +24,109 @@ from mailer.web.staff.session import (
     set_login_cookie,
     start_session,
 )
-from mailer.web.staff.site import LOGIN, Site, safe_next
+from mailer.web.staff.site import LOGIN, Site, SiteDep, safe_next
+
+router = APIRouter()
 
 
-def routes(site: Site) -> APIRouter:
-    router = APIRouter(route_class=site.route_class())
+def form(
+    site: Site,
+    request: Request,
+    *,
+    status: int = 200,
+    error: str = "",
+    email: str = "",
+    headers: dict[str, str] | None = None,
+    target: str | None = None,
+) -> Response:
+    nonce = secrets.token_urlsafe(16)
+    response = site.page(
+        "login.html.j2",
+        status=status,
+        headers=headers,
+        error=error,
+        email=email,
+        next=safe_next(target or request.query_params.get("next")),
+        csrf=nonce,
+        session=None,
+    )
+    set_login_cookie(site, response, nonce)
+    return response
+
+
+@router.get(LOGIN)
+def login_page(request: Request, site: SiteDep) -> Response:
+    session = read_session(site, request)
+    if session is not None:
+        return RedirectResponse(safe_next(request.query_params.get("next")), 303)
+    return form(site, request)
+
+
+@router.post(LOGIN)
+async def login(request: Request, site: SiteDep) -> Response:
     t = site.strings["login"]
+    data = await request.form()
+    if not login_form_checks(site, request, data):
+        return site.error(request, 403, site.strings["errors"]["csrf_login"])
+    email = str(data.get("email") or "").strip()
+    target = safe_next(str(data.get("next") or ""))
+    password = str(data.get("password") or "")
+    ip = client_key(request.client.host if request.client else "unknown")
+    failures_key = f"{email.casefold()} {ip}"
 
-    def form(
-        request: Request,
-        *,
-        status: int = 200,
-        error: str = "",
-        email: str = "",
-        headers: dict[str, str] | None = None,
-        target: str | None = None,
-    ) -> Response:
-        nonce = secrets.token_urlsafe(16)
-        response = site.page(
-            "login.html.j2",
-            status=status,
-            headers=headers,
-            error=error,
+    def too_many(retry: int) -> Response:
+        headers = {"Retry-After": str(retry)}
+        return form(
+            site,
+            request,
+            status=429,
+            error=t["too_many"],
             email=email,
-            next=safe_next(target or request.query_params.get("next")),
-            csrf=nonce,
-            session=None,
+            target=target,
+            headers=headers,
         )
-        set_login_cookie(site, response, nonce)
-        return response
 
-    @router.get(LOGIN)
-    async def login_page(request: Request) -> Response:
-        session = await asyncio.to_thread(read_session, site, request)
-        if session is not None:
-            return RedirectResponse(safe_next(request.query_params.get("next")), 303)
-        return form(request)
+    wait = site.login_failures.wait(failures_key)
+    if wait:
+        return too_many(wait)
+    if not site.login_per_ip.hit(ip):
+        return too_many(site.login_per_ip.retry_after(ip))
+    result = await asyncio.to_thread(
+        accounts.sign_in,
+        site.app.database,
+        email,
+        password,
+        now=site.app.clock(),
+        hasher=site.app.password_hasher,
+    )
+    if result.outcome == "wrong":
+        site.login_failures.failed(failures_key)
+    else:
+        site.login_failures.succeeded(failures_key)
+    if result.outcome == "disabled":
+        return form(site, request, status=403, error=t["disabled"], email=email, target=target)
+    if result.account is None:
+        return form(site, request, status=401, error=t["wrong"], email=email, target=target)
+    response = RedirectResponse(target, status_code=303)
+    start_session(site, response, result.account)
+    return response
 
-    @router.post(LOGIN)
-    async def login(request: Request) -> Response:
-        data = await request.form()
-        if not login_form_checks(site, request, data):
-            return site.error(request, 403, site.strings["errors"]["csrf_login"])
-        email = str(data.get("email") or "").strip()
-        target = safe_next(str(data.get("next") or ""))
-        password = str(data.get("password") or "")
-        ip = client_key(request.client.host if request.client else "unknown")
-        failures_key = f"{email.casefold()} {ip}"
 
-        def too_many(retry: int) -> Response:
-            headers = {"Retry-After": str(retry)}
-            return form(
-                request,
-                status=429,
-                error=t["too_many"],
-                email=email,
-                target=target,
-                headers=headers,
-            )
+@router.post("/staff/logout")
+def logout(form: PostedForm, site: SiteDep) -> Response:
+    """This session ends on the server, and any older one of this person's with it."""
+    session = form.session
+    accounts.end_sessions(site.app.database, session.account.id, issued_up_to=session.issued_at)
+    response = RedirectResponse(LOGIN, status_code=303)
+    end_session(site, response)
+    return response
 
-        wait = site.login_failures.wait(failures_key)
-        if wait:
-            return too_many(wait)
-        if not site.login_per_ip.hit(ip):
-            return too_many(site.login_per_ip.retry_after(ip))
-        result = await asyncio.to_thread(
-            accounts.sign_in,
-            site.app.database,
-            email,
-            password,
-            now=site.app.clock(),
-            hasher=site.app.password_hasher,
-        )
-        if result.outcome == "wrong":
-            site.login_failures.failed(failures_key)
-        else:
-            site.login_failures.succeeded(failures_key)
-        if result.outcome == "disabled":
-            return form(request, status=403, error=t["disabled"], email=email, target=target)
-        if result.account is None:
-            return form(request, status=401, error=t["wrong"], email=email, target=target)
-        response = RedirectResponse(target, status_code=303)
-        start_session(site, response, result.account)
-        return response
 
-    @router.post("/staff/logout")
-    async def logout(form: PostedForm) -> Response:
-        """This session ends on the server, and any older one of this person's with it."""
-        session = form.session
-        await asyncio.to_thread(
-            accounts.end_sessions,
-            site.app.database,
-            session.account.id,
-            issued_up_to=session.issued_at,
-        )
-        response = RedirectResponse(LOGIN, status_code=303)
-        end_session(site, response)
-        return response
-
-    @router.post("/staff/logout-everywhere")
-    async def logout_everywhere(form: PostedForm) -> Response:
-        """Every session of this person ends, in every browser."""
-        await asyncio.to_thread(
-            accounts.end_sessions,
-            site.app.database,
-            form.session.account.id,
-            issued_up_to=site.app.clock(),
-        )
-        response = RedirectResponse(LOGIN, status_code=303)
-        end_session(site, response)
-        return response
-
-    return router
+@router.post("/staff/logout-everywhere")
+def logout_everywhere(form: PostedForm, site: SiteDep) -> Response:
+    """Every session of this person ends, in every browser."""
+    account = form.session.account
+    accounts.end_sessions(site.app.database, account.id, issued_up_to=site.app.clock())
+    response = RedirectResponse(LOGIN, status_code=303)
+    end_session(site, response)
+    return response

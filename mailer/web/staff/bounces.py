@@ -15,7 +15,7 @@ from mailer.core.bounces import Kind
 from mailer.core.text import ascii_int
 from mailer.errors import Conflict, InvalidValue, MailerError, NotFound
 from mailer.web.staff.session import PostedForm, Session, SignedIn
-from mailer.web.staff.site import PREFIX, Site
+from mailer.web.staff.site import PREFIX, Site, SiteDep
 
 KINDS = tuple(kind.value for kind in Kind if kind is not Kind.NOT_BOUNCE)
 LIMIT = 500
@@ -37,58 +37,60 @@ def parse_since(text: str, now: datetime) -> datetime | None:
     return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
 
 
-def routes(site: Site) -> APIRouter:
-    router = APIRouter(route_class=site.route_class())
+router = APIRouter()
 
-    def listing(session: Session, kind: str, since: str, **shown: Any) -> Response:
-        """The list page; ``shown`` may hold a ``notice``, an ``error`` and its ``status``."""
-        kind, since = kind.strip(), since.strip()
-        status = shown.pop("status", 200)
-        context: dict[str, Any] = {"notice": "", "error": "", **shown}
-        context.update(session=session, kinds=KINDS, kind=kind, since=since, events=[])
-        context["limit"] = LIMIT
-        try:
-            if kind and kind not in KINDS:
-                raise InvalidValue("kind", f"{kind!r} is not one of {', '.join(KINDS)}")
-            moment = parse_since(since, site.app.clock())
-        except InvalidValue as exc:
-            context["error"] = str(exc)
-            return site.page("bounces.html.j2", status=400, **context)
-        context["events"] = history.events(
-            site.app.database, since=moment, kind=kind or None, limit=LIMIT
+
+def listing(site: Site, session: Session, kind: str, since: str, **shown: Any) -> Response:
+    """The list page; ``shown`` may hold a ``notice``, an ``error`` and its ``status``."""
+    kind, since = kind.strip(), since.strip()
+    status = shown.pop("status", 200)
+    context: dict[str, Any] = {"notice": "", "error": "", **shown}
+    context.update(session=session, kinds=KINDS, kind=kind, since=since, events=[])
+    context["limit"] = LIMIT
+    try:
+        if kind and kind not in KINDS:
+            raise InvalidValue("kind", f"{kind!r} is not one of {', '.join(KINDS)}")
+        moment = parse_since(since, site.app.clock())
+    except InvalidValue as exc:
+        context["error"] = str(exc)
+        return site.page("bounces.html.j2", status=400, **context)
+    context["events"] = history.events(
+        site.app.database, since=moment, kind=kind or None, limit=LIMIT
+    )
+    return site.page("bounces.html.j2", status=status, **context)
+
+
+@router.get(f"{PREFIX}/bounces")
+def bounce_list(
+    request: Request,
+    session: SignedIn,
+    kind: str = "",
+    since: str = "",
+    applied: str = "",
+    *,
+    site: SiteDep,
+) -> Response:
+    notice = ""
+    if applied.isascii() and applied.isdigit():
+        notice = site.strings["bounces"]["applied"].format(event=applied)
+    return listing(site, session, kind, since, notice=notice)
+
+
+@router.post(f"{PREFIX}/bounces/apply")
+def apply_event(request: Request, form: PostedForm, site: SiteDep) -> Response:
+    """Apply an unverified event's policy: staff decided the report is true."""
+    text = form.text("event")
+    try:
+        if not (text.isascii() and text.isdigit()):
+            raise InvalidValue("event", f"{text[:20]!r} is not a bounce event number")
+        history.apply(
+            site.app.database,
+            int(text),
+            site.app.bounce_policy(),
+            by=form.session.account.email,
+            now=site.app.clock(),
         )
-        return site.page("bounces.html.j2", status=status, **context)
-
-    @router.get(f"{PREFIX}/bounces")
-    def bounce_list(
-        request: Request,
-        session: SignedIn,
-        kind: str = "",
-        since: str = "",
-        applied: str = "",
-    ) -> Response:
-        notice = ""
-        if applied.isascii() and applied.isdigit():
-            notice = site.strings["bounces"]["applied"].format(event=applied)
-        return listing(session, kind, since, notice=notice)
-
-    @router.post(f"{PREFIX}/bounces/apply")
-    def apply_event(request: Request, form: PostedForm) -> Response:
-        """Apply an unverified event's policy: staff decided the report is true."""
-        text = form.text("event")
-        try:
-            if not (text.isascii() and text.isdigit()):
-                raise InvalidValue("event", f"{text[:20]!r} is not a bounce event number")
-            history.apply(
-                site.app.database,
-                int(text),
-                site.app.bounce_policy(),
-                by=form.session.account.email,
-                now=site.app.clock(),
-            )
-        except MailerError as exc:
-            code = 404 if isinstance(exc, NotFound) else 409 if isinstance(exc, Conflict) else 400
-            return listing(form.session, "", "", error=str(exc), status=code)
-        return RedirectResponse(f"{PREFIX}/bounces?applied={text}", status_code=303)
-
-    return router
+    except MailerError as exc:
+        code = 404 if isinstance(exc, NotFound) else 409 if isinstance(exc, Conflict) else 400
+        return listing(site, form.session, "", "", error=str(exc), status=code)
+    return RedirectResponse(f"{PREFIX}/bounces?applied={text}", status_code=303)

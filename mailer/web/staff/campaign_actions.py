@@ -21,7 +21,7 @@ from mailer.dispatch.copies import SentCopy, send_test_copies
 from mailer.errors import Conflict, InvalidValue, MailerError, NotFound
 from mailer.web.staff.campaigns import campaigns_dir, detail_page, parse_local, zone_or_none
 from mailer.web.staff.session import Posted, PostedForm
-from mailer.web.staff.site import PREFIX, Site
+from mailer.web.staff.site import PREFIX, Site, SiteDep
 
 MAX_TEST_ADDRESSES = 10
 DONE = {"unschedule": "unscheduled", "pause": "paused", "resume": "resumed", "cancel": "cancelled"}
@@ -35,110 +35,115 @@ def _status(exc: MailerError) -> int:
     return 400
 
 
-def routes(site: Site) -> APIRouter:
-    router = APIRouter(route_class=site.route_class())
-    base = f"{PREFIX}/campaigns/{{slug}}"
+router = APIRouter()
+base = f"{PREFIX}/campaigns/{{slug}}"
+
+
+def refused(site: Site, request: Request, form: Posted, slug: str, exc: MailerError) -> Response:
+    try:
+        return detail_page(site, request, form.session, slug, status=_status(exc), error=str(exc))
+    except NotFound as missing:
+        return site.error(request, 404, str(missing))
+
+
+def changed(slug: str, done: str, zone: str = "") -> Response:
+    query = f"?done={done}" + (f"&zone={quote(zone, safe='')}" if zone else "")
+    return RedirectResponse(f"{PREFIX}/campaigns/{quote(slug, safe='')}{query}", 303)
+
+
+def folder_text(site: Site, slug: str) -> tuple[Path, Campaign, str]:
+    folder = overview.folder_of(campaigns_dir(site), slug)
+    if folder is None:
+        raise NotFound("campaign folder", slug)
+    campaign, _, text = overview.load(folder)
+    if campaign is None:
+        raise Conflict(f"{slug}: campaign.toml has errors; see the lint results")
+    return folder, campaign, text
+
+
+@router.post(f"{base}/approve")
+def approve(slug: str, request: Request, form: PostedForm, site: SiteDep) -> Response:
     t = site.strings["campaign"]
-
-    def refused(request: Request, form: Posted, slug: str, exc: MailerError) -> Response:
-        try:
-            return detail_page(
-                site, request, form.session, slug, status=_status(exc), error=str(exc)
-            )
-        except NotFound as missing:
-            return site.error(request, 404, str(missing))
-
-    def changed(slug: str, done: str, zone: str = "") -> Response:
-        query = f"?done={done}" + (f"&zone={quote(zone, safe='')}" if zone else "")
-        return RedirectResponse(f"{PREFIX}/campaigns/{quote(slug, safe='')}{query}", 303)
-
-    def folder_text(slug: str) -> tuple[Path, Campaign, str]:
-        folder = overview.folder_of(campaigns_dir(site), slug)
-        if folder is None:
-            raise NotFound("campaign folder", slug)
-        campaign, _, text = overview.load(folder)
-        if campaign is None:
-            raise Conflict(f"{slug}: campaign.toml has errors; see the lint results")
-        return folder, campaign, text
-
-    @router.post(f"{base}/approve")
-    def approve(slug: str, request: Request, form: PostedForm) -> Response:
-        try:
-            folder, campaign, text = folder_text(slug)
-            problems = lint_campaign(folder, site.app.database, site.app.composer)
-            errors = [p for p in problems if p.severity == "error"]
-            if errors:
-                raise Conflict(t["lint_first"].format(count=len(errors)))
-            lifecycle.approve(
-                site.app.database,
-                campaign,
-                text,
-                by=form.session.account.email,
-                now=site.app.clock(),
-            )
-        except MailerError as exc:
-            return refused(request, form, slug, exc)
-        return changed(slug, "approved")
-
-    @router.post(f"{base}/schedule")
-    def schedule(slug: str, request: Request, form: PostedForm) -> Response:
-        zone = form.text("timezone")
-        try:
-            local = parse_local(form.text("send_at"))
-            if local is None:
-                raise InvalidValue("send_at", t["bad_time"].format(value=form.text("send_at")))
-            if zone_or_none(zone) is None:
-                raise InvalidValue("timezone", t["bad_zone"].format(value=zone))
-            folder, campaign, text = folder_text(slug)
-            forced = form.text("force_preflight") == "yes"
-            lifecycle.schedule(
-                site.app.database,
-                campaign,
-                text,
-                send_at=one_off.to_utc(local, zone),
-                by=form.session.account.email,
-                now=site.app.clock(),
-                preflight=site.app.preflight().gate(folder),
-                forced_by=form.session.account.email if forced else None,
-            )
-        except MailerError as exc:
-            return refused(request, form, slug, exc)
-        return changed(slug, "scheduled", zone)
-
-    def simple(action: str) -> None:
-        change = getattr(lifecycle, action)
-
-        @router.post(f"{base}/{action}", name=f"staff_{action}")
-        def endpoint(slug: str, request: Request, form: PostedForm) -> Response:
-            try:
-                change(site.app.database, slug, now=site.app.clock())
-            except MailerError as exc:
-                return refused(request, form, slug, exc)
-            return changed(slug, DONE[action])
-
-    for action in DONE:
-        simple(action)
-
-    @router.post(f"{base}/test")
-    async def test_send(slug: str, request: Request, form: PostedForm) -> Response:
-        raw = form.text("addresses")
-        try:
-            addresses = [normalise_email(a) for a in re.split(r"[\s,;]+", raw) if a]
-            if not addresses:
-                raise InvalidValue("addresses", t["no_addresses"])
-            if len(addresses) > MAX_TEST_ADDRESSES:
-                raise InvalidValue(
-                    "addresses", t["too_many_addresses"].format(limit=MAX_TEST_ADDRESSES)
-                )
-            _, campaign, _ = await asyncio.to_thread(folder_text, slug)
-            copies = await _send(site, campaign, addresses)
-        except MailerError as exc:
-            return await asyncio.to_thread(refused, request, form, slug, exc)
-        return await asyncio.to_thread(
-            detail_page, site, request, form.session, slug, copies=copies, addresses=raw
+    try:
+        folder, campaign, text = folder_text(site, slug)
+        problems = lint_campaign(folder, site.app.database, site.app.composer)
+        errors = [p for p in problems if p.severity == "error"]
+        if errors:
+            raise Conflict(t["lint_first"].format(count=len(errors)))
+        lifecycle.approve(
+            site.app.database,
+            campaign,
+            text,
+            by=form.session.account.email,
+            now=site.app.clock(),
         )
+    except MailerError as exc:
+        return refused(site, request, form, slug, exc)
+    return changed(slug, "approved")
 
-    return router
+
+@router.post(f"{base}/schedule")
+def schedule(slug: str, request: Request, form: PostedForm, site: SiteDep) -> Response:
+    t = site.strings["campaign"]
+    zone = form.text("timezone")
+    try:
+        local = parse_local(form.text("send_at"))
+        if local is None:
+            raise InvalidValue("send_at", t["bad_time"].format(value=form.text("send_at")))
+        if zone_or_none(zone) is None:
+            raise InvalidValue("timezone", t["bad_zone"].format(value=zone))
+        folder, campaign, text = folder_text(site, slug)
+        forced = form.text("force_preflight") == "yes"
+        lifecycle.schedule(
+            site.app.database,
+            campaign,
+            text,
+            send_at=one_off.to_utc(local, zone),
+            by=form.session.account.email,
+            now=site.app.clock(),
+            preflight=site.app.preflight().gate(folder),
+            forced_by=form.session.account.email if forced else None,
+        )
+    except MailerError as exc:
+        return refused(site, request, form, slug, exc)
+    return changed(slug, "scheduled", zone)
+
+
+def simple(action: str) -> None:
+    change = getattr(lifecycle, action)
+
+    @router.post(f"{base}/{action}", name=f"staff_{action}")
+    def endpoint(slug: str, request: Request, form: PostedForm, site: SiteDep) -> Response:
+        try:
+            change(site.app.database, slug, now=site.app.clock())
+        except MailerError as exc:
+            return refused(site, request, form, slug, exc)
+        return changed(slug, DONE[action])
+
+
+for action in DONE:
+    simple(action)
+
+
+@router.post(f"{base}/test")
+async def test_send(slug: str, request: Request, form: PostedForm, site: SiteDep) -> Response:
+    t = site.strings["campaign"]
+    raw = form.text("addresses")
+    try:
+        addresses = [normalise_email(a) for a in re.split(r"[\s,;]+", raw) if a]
+        if not addresses:
+            raise InvalidValue("addresses", t["no_addresses"])
+        if len(addresses) > MAX_TEST_ADDRESSES:
+            raise InvalidValue(
+                "addresses", t["too_many_addresses"].format(limit=MAX_TEST_ADDRESSES)
+            )
+        _, campaign, _ = await asyncio.to_thread(folder_text, site, slug)
+        copies = await _send(site, campaign, addresses)
+    except MailerError as exc:
+        return await asyncio.to_thread(refused, site, request, form, slug, exc)
+    return await asyncio.to_thread(
+        detail_page, site, request, form.session, slug, copies=copies, addresses=raw
+    )
 
 
 async def _send(site: Site, campaign: Campaign, addresses: list[str]) -> list[SentCopy]:

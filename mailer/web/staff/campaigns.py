@@ -21,7 +21,7 @@ from mailer.dispatch.copies import SentCopy
 from mailer.errors import NotFound
 from mailer.render.compose import Composer
 from mailer.web.staff.session import Session, SignedIn
-from mailer.web.staff.site import PREFIX, Site
+from mailer.web.staff.site import PREFIX, Site, SiteDep
 
 ACTIONS = ("approve", "schedule", "unschedule", "pause", "resume", "cancel")
 
@@ -128,37 +128,37 @@ def preflight_panel(
     }
 
 
-def routes(site: Site) -> APIRouter:
-    router = APIRouter(route_class=site.route_class())
+router = APIRouter()
 
-    @router.get(f"{PREFIX}/campaigns")
-    def campaign_list(session: SignedIn) -> Response:
-        campaigns = overview.all_campaigns(site.app.database, campaigns_dir(site))
-        return site.page(
-            "campaigns.html.j2",
-            session=session,
-            campaigns=campaigns,
-            folder=str(campaigns_dir(site)),
-        )
 
-    @router.get(f"{PREFIX}/campaigns/{{slug}}")
-    def campaign_page(slug: str, request: Request, session: SignedIn) -> Response:
-        try:
-            return detail_page(site, request, session, slug)
-        except NotFound as exc:
-            return site.error(request, 404, str(exc))
+@router.get(f"{PREFIX}/campaigns")
+def campaign_list(session: SignedIn, site: SiteDep) -> Response:
+    campaigns = overview.all_campaigns(site.app.database, campaigns_dir(site))
+    return site.page(
+        "campaigns.html.j2",
+        session=session,
+        campaigns=campaigns,
+        folder=str(campaigns_dir(site)),
+    )
 
-    @router.get(f"{PREFIX}/campaigns/{{slug}}/progress")
-    def progress(slug: str, session: SignedIn) -> Response:
-        """Polled by staff.js every few seconds while the page is open."""
-        summary = overview.summary(site.app.database, slug)
-        if not summary.stored and overview.folder_of(campaigns_dir(site), slug) is None:
-            return JSONResponse({"error": f"no campaign {slug!r}"}, status_code=404)
-        body = summary.progress()
-        body["at"] = f"{site.app.clock():%Y-%m-%dT%H:%M:%S}Z"
-        return JSONResponse(body)
 
-    return router
+@router.get(f"{PREFIX}/campaigns/{{slug}}")
+def campaign_page(slug: str, request: Request, session: SignedIn, site: SiteDep) -> Response:
+    try:
+        return detail_page(site, request, session, slug)
+    except NotFound as exc:
+        return site.error(request, 404, str(exc))
+
+
+@router.get(f"{PREFIX}/campaigns/{{slug}}/progress")
+def progress(slug: str, session: SignedIn, site: SiteDep) -> Response:
+    """Polled by staff.js every few seconds while the page is open."""
+    summary = overview.summary(site.app.database, slug)
+    if not summary.stored and overview.folder_of(campaigns_dir(site), slug) is None:
+        return JSONResponse({"error": f"no campaign {slug!r}"}, status_code=404)
+    body = summary.progress()
+    body["at"] = f"{site.app.clock():%Y-%m-%dT%H:%M:%S}Z"
+    return JSONResponse(body)
 
 
 def parse_local(value: str) -> datetime | None:

@@ -9,45 +9,44 @@ from mailer.bounces import history
 from mailer.campaigns import overview
 from mailer.campaigns.occurrences import one_offs
 from mailer.core import one_off
-from mailer.subscriptions import browse
+from mailer.reports import counts
 from mailer.subscriptions.lists import list_lists
 from mailer.web.staff.campaigns import preflight_panel
 from mailer.web.staff.session import SignedIn
-from mailer.web.staff.site import PREFIX, Site
+from mailer.web.staff.site import PREFIX, SiteDep
 
 RECENT_BOUNCES = 10
 
 
-def routes(site: Site) -> APIRouter:
-    router = APIRouter(route_class=site.route_class())
+router = APIRouter()
 
-    @router.get(f"{PREFIX}/")
-    def dashboard(session: SignedIn) -> Response:
-        database = site.app.database
-        campaigns_dir = site.app.settings.paths.campaigns
-        sends = [
-            {
-                "slug": item.slug,
-                "utc": item.planned.planned_at,
-                "local": one_off.to_local(item.planned.planned_at, item.timezone),
-                "timezone": item.timezone,
-                "by": item.by,
-            }
-            for item in one_offs(database, campaigns_dir)
-        ]
-        return site.page(
-            "dashboard.html.j2",
-            session=session,
-            campaigns=overview.all_campaigns(database, campaigns_dir),
-            statuses=browse.counts_by_status(database),
-            lists=list_lists(database),
-            bounces=history.events(database, limit=RECENT_BOUNCES),
-            sends=sends,
-            **preflight_panel(site, None, None),
-        )
 
-    @router.get(PREFIX, include_in_schema=False)
-    def bare(request: Request) -> Response:
-        return RedirectResponse(f"{PREFIX}/", status_code=303)
+@router.get(f"{PREFIX}/")
+def dashboard(session: SignedIn, site: SiteDep) -> Response:
+    database = site.app.database
+    campaigns_dir = site.app.settings.paths.campaigns
+    sends = [
+        {
+            "slug": item.slug,
+            "utc": item.planned.planned_at,
+            "local": one_off.to_local(item.planned.planned_at, item.timezone),
+            "timezone": item.timezone,
+            "by": item.by,
+        }
+        for item in one_offs(database, campaigns_dir)
+    ]
+    return site.page(
+        "dashboard.html.j2",
+        session=session,
+        campaigns=overview.all_campaigns(database, campaigns_dir),
+        statuses=counts.subscribers_by_status(database),
+        lists=list_lists(database),
+        bounces=history.events(database, limit=RECENT_BOUNCES),
+        sends=sends,
+        **preflight_panel(site, None, None),
+    )
 
-    return router
+
+@router.get(PREFIX, include_in_schema=False)
+def bare(request: Request) -> Response:
+    return RedirectResponse(f"{PREFIX}/", status_code=303)

@@ -3,8 +3,6 @@ report: created, updated, unchanged, suppressed, and every invalid row with its 
 
 from __future__ import annotations
 
-import asyncio
-
 from fastapi import APIRouter, Request, Response
 from starlette.datastructures import UploadFile
 
@@ -13,76 +11,68 @@ from mailer.errors import InvalidValue, MailerError
 from mailer.importer.apply import ImportOptions, ImportReport
 from mailer.subscriptions.lists import list_lists
 from mailer.web.staff.session import PostedForm, Session, SignedIn
-from mailer.web.staff.site import UPLOADS, Site
+from mailer.web.staff.site import UPLOADS, Site, SiteDep
 from mailer.web.uploads import import_upload as run_import
 from mailer.web.uploads import upload_cap
 
 PATH = UPLOADS
 
 
-def routes(site: Site) -> APIRouter:
-    router = APIRouter(route_class=site.route_class())
+router = APIRouter()
+
+
+def form_page(
+    site: Site,
+    session: Session,
+    *,
+    code: int = 200,
+    error: str = "",
+    list_name: str = "",
+    status: str = "active",
+    report: ImportReport | None = None,
+) -> Response:
+    return site.page(
+        "import.html.j2",
+        status=code,
+        session=session,
+        error=error,
+        report=report,
+        lists=list_lists(site.app.database),
+        statuses=IMPORT_STATUSES,
+        values={"list": list_name, "status": status},
+    )
+
+
+@router.get(PATH)
+def import_form(session: SignedIn, site: SiteDep) -> Response:
+    return form_page(site, session)
+
+
+@router.post(PATH)
+def import_upload(request: Request, form: PostedForm, site: SiteDep) -> Response:
     t = site.strings["import"]
-
-    def form_page(
-        session: Session,
-        *,
-        code: int = 200,
-        error: str = "",
-        list_name: str = "",
-        status: str = "active",
-        report: ImportReport | None = None,
-    ) -> Response:
-        return site.page(
-            "import.html.j2",
-            status=code,
-            session=session,
-            error=error,
-            report=report,
-            lists=list_lists(site.app.database),
-            statuses=IMPORT_STATUSES,
-            values={"list": list_name, "status": status},
+    list_name, status = form.text("list"), form.text("status") or "active"
+    upload = form.form.get("file")
+    settings = site.app.settings.importer
+    try:
+        if not list_name:
+            raise InvalidValue("list", t["no_list"])
+        if status not in IMPORT_STATUSES:
+            raise InvalidValue("status", t["bad_status"].format(choices=", ".join(IMPORT_STATUSES)))
+        if not isinstance(upload, UploadFile) or not upload.filename:
+            raise InvalidValue("file", t["no_file"])
+        cap = upload_cap(site.app.settings)
+        if (upload.size or 0) > cap:
+            raise InvalidValue("file", t["too_big"].format(limit=cap))
+        options = ImportOptions(
+            list_name=list_name,
+            status=status,
+            batch_size=settings.batch_size,
+            max_bytes=cap,
         )
-
-    @router.get(PATH)
-    def import_form(session: SignedIn) -> Response:
-        return form_page(session)
-
-    @router.post(PATH)
-    async def import_upload(request: Request, form: PostedForm) -> Response:
-        list_name, status = form.text("list"), form.text("status") or "active"
-        upload = form.form.get("file")
-        settings = site.app.settings.importer
-        try:
-            if not list_name:
-                raise InvalidValue("list", t["no_list"])
-            if status not in IMPORT_STATUSES:
-                raise InvalidValue(
-                    "status", t["bad_status"].format(choices=", ".join(IMPORT_STATUSES))
-                )
-            if not isinstance(upload, UploadFile) or not upload.filename:
-                raise InvalidValue("file", t["no_file"])
-            cap = upload_cap(site.app.settings)
-            if (upload.size or 0) > cap:
-                raise InvalidValue("file", t["too_big"].format(limit=cap))
-            options = ImportOptions(
-                list_name=list_name,
-                status=status,
-                batch_size=settings.batch_size,
-                max_bytes=cap,
-            )
-            report = await asyncio.to_thread(run_import, site.app, upload, options)
-        except MailerError as exc:
-            return await asyncio.to_thread(
-                form_page,
-                form.session,
-                code=400,
-                error=str(exc),
-                list_name=list_name,
-                status=status,
-            )
-        return await asyncio.to_thread(
-            form_page, form.session, list_name=list_name, status=status, report=report
+        report = run_import(site.app, upload, options)
+    except MailerError as exc:
+        return form_page(
+            site, form.session, code=400, error=str(exc), list_name=list_name, status=status
         )
-
-    return router
+    return form_page(site, form.session, list_name=list_name, status=status, report=report)

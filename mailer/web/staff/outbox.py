@@ -18,7 +18,7 @@ from fastapi import APIRouter, Request, Response
 
 from mailer.web.staff.previews import message_html
 from mailer.web.staff.session import SignedIn
-from mailer.web.staff.site import PREFIX, Site
+from mailer.web.staff.site import PREFIX, Site, SiteDep
 
 LISTED = 200
 KEY = re.compile(r"[A-Za-z0-9._,:=\\-]{1,200}")
@@ -104,41 +104,40 @@ def _part(message: EmailMessage, kind: str) -> str:
     return str(body.get_content()) if body is not None else ""
 
 
-def routes(site: Site) -> APIRouter:
-    router = APIRouter(route_class=site.route_class())
-    off = site.strings["outbox"]["off"]
+router = APIRouter()
 
-    @router.get(f"{PREFIX}/outbox")
-    def outbox(request: Request, session: SignedIn) -> Response:
-        if not site.app.settings.web.outbox:
-            return site.error(request, 404, off)
-        return site.page(
-            "outbox.html.j2",
-            session=session,
-            messages=captured(site),
-            folder=site.app.settings.web.outbox,
-        )
 
-    @router.get(f"{PREFIX}/outbox/{{key}}")
-    def message_page(key: str, request: Request, session: SignedIn) -> Response:
-        message = one(site, key) if site.app.settings.web.outbox else None
-        if message is None:
-            return site.error(request, 404, site.strings["outbox"]["gone"], back=f"{PREFIX}/outbox")
-        headers = [(name, str(message.get(name))) for name in SHOWN_HEADERS if name in message]
-        return site.page(
-            "message.html.j2",
-            session=session,
-            key=key,
-            message_headers=headers,
-            text=_part(message, "plain"),
-            has_html=bool(_part(message, "html")),
-        )
+@router.get(f"{PREFIX}/outbox")
+def outbox(request: Request, session: SignedIn, site: SiteDep) -> Response:
+    if not site.app.settings.web.outbox:
+        return site.error(request, 404, site.strings["outbox"]["off"])
+    return site.page(
+        "outbox.html.j2",
+        session=session,
+        messages=captured(site),
+        folder=site.app.settings.web.outbox,
+    )
 
-    @router.get(f"{PREFIX}/outbox/{{key}}/html")
-    def message_body(key: str, request: Request, session: SignedIn) -> Response:
-        message = one(site, key) if site.app.settings.web.outbox else None
-        if message is None:
-            return site.error(request, 404, site.strings["outbox"]["gone"])
-        return message_html(_part(message, "html"))
 
-    return router
+@router.get(f"{PREFIX}/outbox/{{key}}")
+def message_page(key: str, request: Request, session: SignedIn, site: SiteDep) -> Response:
+    message = one(site, key) if site.app.settings.web.outbox else None
+    if message is None:
+        return site.error(request, 404, site.strings["outbox"]["gone"], back=f"{PREFIX}/outbox")
+    headers = [(name, str(message.get(name))) for name in SHOWN_HEADERS if name in message]
+    return site.page(
+        "message.html.j2",
+        session=session,
+        key=key,
+        message_headers=headers,
+        text=_part(message, "plain"),
+        has_html=bool(_part(message, "html")),
+    )
+
+
+@router.get(f"{PREFIX}/outbox/{{key}}/html")
+def message_body(key: str, request: Request, session: SignedIn, site: SiteDep) -> Response:
+    message = one(site, key) if site.app.settings.web.outbox else None
+    if message is None:
+        return site.error(request, 404, site.strings["outbox"]["gone"])
+    return message_html(_part(message, "html"))

@@ -22,7 +22,7 @@ from mailer.render.compile import RenderedMessage
 from mailer.subscriptions import people
 from mailer.web.staff.campaigns import campaigns_dir
 from mailer.web.staff.session import SignedIn
-from mailer.web.staff.site import MESSAGE_POLICY, PREFIX, Site
+from mailer.web.staff.site import MESSAGE_POLICY, PREFIX, Site, SiteDep
 
 
 @dataclass(frozen=True)
@@ -81,37 +81,40 @@ def render_preview(site: Site, slug: str, *, lang: str = "", email: str = "") ->
     return Preview(message, variant.key.name, language, PREVIEW_RECIPIENT, f"lang={language}")
 
 
-def routes(site: Site) -> APIRouter:
-    router = APIRouter(route_class=site.route_class())
-    base = f"{PREFIX}/campaigns/{{slug}}"
+router = APIRouter()
+base = f"{PREFIX}/campaigns/{{slug}}"
 
-    @router.get(f"{base}/preview")
-    def preview_page(
-        slug: str,
-        request: Request,
-        session: SignedIn,
-        lang: str = "",
-        email: str = "",
-    ) -> Response:
-        preview = _preview(site, request, slug, lang, email, back=f"{PREFIX}/campaigns/{slug}")
-        if isinstance(preview, Response):
-            return preview
-        return site.page("preview.html.j2", session=session, slug=slug, preview=preview)
 
-    @router.get(f"{base}/preview.html")
-    def preview_html(
-        slug: str,
-        request: Request,
-        session: SignedIn,
-        lang: str = "",
-        email: str = "",
-    ) -> Response:
-        preview = _preview(site, request, slug, lang, email)
-        if isinstance(preview, Response):
-            return preview
-        return message_html(preview.message.html)
+@router.get(f"{base}/preview")
+def preview_page(
+    slug: str,
+    request: Request,
+    session: SignedIn,
+    lang: str = "",
+    email: str = "",
+    *,
+    site: SiteDep,
+) -> Response:
+    preview = _preview(site, request, slug, lang, email, back=f"{PREFIX}/campaigns/{slug}")
+    if isinstance(preview, Response):
+        return preview
+    return site.page("preview.html.j2", session=session, slug=slug, preview=preview)
 
-    return router
+
+@router.get(f"{base}/preview.html")
+def preview_html(
+    slug: str,
+    request: Request,
+    session: SignedIn,
+    lang: str = "",
+    email: str = "",
+    *,
+    site: SiteDep,
+) -> Response:
+    preview = _preview(site, request, slug, lang, email)
+    if isinstance(preview, Response):
+        return preview
+    return message_html(preview.message.html)
 
 
 def message_html(html: str) -> HTMLResponse:

@@ -28,7 +28,7 @@ from mailer.access import staff as accounts
 from mailer.access.staff import StaffAccount
 from mailer.core.text import is_ascii_digits
 from mailer.core.tokens import key_id_of, make_token, read_token
-from mailer.web.staff.site import PREFIX, CsrfRejected, SignedOut, Site
+from mailer.web.staff.site import PREFIX, CsrfRejected, SignedOut, Site, staff_site
 
 SESSION_COOKIE = "mailer_staff"
 LOGIN_COOKIE = "mailer_staff_login"
@@ -139,15 +139,9 @@ def read_session(site: Site, request: Request) -> Session | None:
     return Session(account, csrf_token(site, nonce), expires_at, issued_at)
 
 
-def _site(request: Request) -> Site:
-    site = request.state.staff_site  # set by the staff route class for every request
-    assert isinstance(site, Site)
-    return site
-
-
-async def signed_in(request: Request) -> Session:
+def signed_in(request: Request) -> Session:
     """A FastAPI dependency: the session, or ``SignedOut`` (the login page)."""
-    session = await asyncio.to_thread(read_session, _site(request), request)
+    session = read_session(staff_site(request), request)
     if session is None:
         raise SignedOut
     request.state.staff = session
@@ -156,7 +150,7 @@ async def signed_in(request: Request) -> Session:
 
 async def posted(request: Request) -> Posted:
     """A FastAPI dependency for POST routes: the form once its CSRF token is checked."""
-    session = await signed_in(request)
+    session = await asyncio.to_thread(signed_in, request)
     form = await request.form()
     sent = form.get("csrf")
     if not isinstance(sent, str) or not hmac.compare_digest(sent.encode(), session.csrf.encode()):

@@ -1,4 +1,4 @@
-"""What every staff page shares: templates, UI strings, security headers, the route class.
+"""What every staff page shares: templates, UI strings, security headers, how errors are answered.
 
 Every response under ``/staff/`` gets a strict Content-Security-Policy (no inline script, no
 framing by other sites), ``X-Frame-Options: DENY``, ``Referrer-Policy: no-referrer``,
@@ -9,21 +9,19 @@ by its own routes with a ``sandbox`` policy and shown in a sandboxed ``<iframe>`
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import Request, Response
+from fastapi import Depends, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
-from fastapi.routing import APIRoute
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from mailer.app import App
 from mailer.web.limits import FailureBackoff, RateLimit
-from mailer.web.uploads import upload_cap
 
 WEB = Path(__file__).resolve().parent.parent
 PREFIX = "/staff"
@@ -50,7 +48,7 @@ HEADERS = {
 
 
 class SignedOut(Exception):
-    """The request has no valid session: the route class answers with the login page."""
+    """The request has no valid session: the staff face answers with the login page."""
 
 
 class CsrfRejected(Exception):
@@ -65,6 +63,7 @@ def _when(value: datetime | str | None) -> str:
     return f"{value:%Y-%m-%d %H:%M} UTC"
 
 
+@cache  # read once per process; nothing changes them
 def _strings() -> dict[str, Any]:
     with (WEB / "strings" / "staff.toml").open("rb") as handle:
         return tomllib.load(handle)
@@ -72,7 +71,8 @@ def _strings() -> dict[str, Any]:
 
 @dataclass
 class Site:
-    """The staff UI bound to one ``App``: templates, strings and login rate limits."""
+    """The staff UI bound to one ``App``: templates, strings and login rate limits.
+    ``create_app`` makes one per app; a route reaches it as ``SiteDep``."""
 
     app: App
     strings: dict[str, Any] = field(default_factory=_strings)
@@ -122,45 +122,40 @@ class Site:
             "error.html.j2", status=status, message=message, session=session, **context
         )
 
-    def body_refused(self, request: Request, status: int) -> Response:
+    def body_refused(self, request: Request, status: int, max_bytes: int) -> Response:
         """The page for a body refused unread (mailer/web/bodies.py): 413, 415 or 400."""
         errors = self.strings["errors"]
         if status == 413:
-            limit = self.app.settings.web.max_form_bytes
-            if request.url.path.startswith(UPLOADS):
-                limit = upload_cap(self.app.settings)
-            message = errors["too_large"].format(limit=f"{limit:,}")
+            message = errors["too_large"].format(limit=f"{max_bytes:,}")
         else:
             message = errors["multipart"] if status == 415 else errors["unreadable"]
         response = self.error(request, status, message)
         response.headers.update(HEADERS)
         return response
 
-    def route_class(self) -> type[APIRoute]:
-        """An ``APIRoute`` that answers a missing session with the login page, a bad CSRF
-        token with 403, and adds the security headers to every response."""
-        site = self
 
-        class StaffRoute(APIRoute):
-            def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-                handler = super().get_route_handler()
+def staff_site(request: Request) -> Site:
+    """The staff site of the app serving ``request`` (set by ``create_app``)."""
+    site = request.app.state.staff_site
+    assert isinstance(site, Site), "create_app sets state.staff_site"
+    return site
 
-                async def guarded(request: Request) -> Response:
-                    request.state.staff_site = site
-                    try:
-                        response = await handler(request)
-                    except SignedOut:
-                        response = RedirectResponse(login_url(request), status_code=303)
-                    except CsrfRejected:
-                        message = site.strings["errors"]["csrf"]
-                        response = site.error(request, 403, message)
-                    for name, value in HEADERS.items():
-                        response.headers.setdefault(name, value)
-                    return response
 
-                return guarded
+SiteDep = Annotated[Site, Depends(staff_site)]
 
-        return StaffRoute
+
+ERRORS = (SignedOut, CsrfRejected)
+
+
+def answer(request: Request, exc: Exception) -> Response:
+    """The staff pages' answer to what one of their routes raised: the login page for a
+    request without a session, 403 for a bad CSRF token (the face adds the headers)."""
+    if isinstance(exc, SignedOut):
+        return RedirectResponse(login_url(request), status_code=303)
+    if isinstance(exc, CsrfRejected):
+        site = staff_site(request)
+        return site.error(request, 403, site.strings["errors"]["csrf"])
+    raise exc
 
 
 def login_url(request: Request) -> str:

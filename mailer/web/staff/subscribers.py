@@ -17,7 +17,7 @@ from mailer.subscriptions import browse, people
 from mailer.subscriptions.export import export
 from mailer.subscriptions.lists import list_lists
 from mailer.web.staff.session import SignedIn
-from mailer.web.staff.site import PREFIX, Site
+from mailer.web.staff.site import PREFIX, Site, SiteDep
 
 PAGE_SIZE = 50
 CHUNK = 64 * 1024
@@ -52,54 +52,56 @@ def _chosen(filters: dict[str, str]) -> dict[str, Any]:
     }
 
 
-def routes(site: Site) -> APIRouter:
-    router = APIRouter(route_class=site.route_class())
+router = APIRouter()
+
+
+@router.get(f"{PREFIX}/subscribers")
+def subscriber_list(
+    request: Request, session: SignedIn, page: int = 1, *, site: SiteDep
+) -> Response:
     database = site.app.database
-
-    @router.get(f"{PREFIX}/subscribers")
-    def subscriber_list(request: Request, session: SignedIn, page: int = 1) -> Response:
-        filters = _filters(request)
-        context: dict[str, Any] = {
-            "session": session,
-            "filters": filters,
-            "statuses": STATUSES,
-            "lists": list_lists(database),
-            "found": None,
-            "segment_error": None,
-            "error": "",
-        }
-        try:
-            context["found"] = browse.subscriber_page(
-                database, **_chosen(filters), number=page, size=PAGE_SIZE
-            )
-        except SegmentSyntaxError as exc:
-            context["segment_error"] = exc
-            return site.page("subscribers.html.j2", status=400, **context)
-        except (NotFound, InvalidValue) as exc:
-            context["error"] = str(exc)
-            return site.page("subscribers.html.j2", status=400, **context)
-        return site.page("subscribers.html.j2", **context)
-
-    @router.get(f"{PREFIX}/subscribers/export.csv")
-    def export_csv(request: Request, session: SignedIn) -> Response:
-        try:
-            spool = _export_file(site, _chosen(_filters(request)))
-        except MailerError as exc:
-            return site.error(request, 400, str(exc), back=f"{PREFIX}/subscribers")
-        return StreamingResponse(
-            iter(lambda: spool.read(CHUNK), b""),
-            media_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": 'attachment; filename="subscribers.csv"'},
-            background=BackgroundTask(spool.close),
+    filters = _filters(request)
+    context: dict[str, Any] = {
+        "session": session,
+        "filters": filters,
+        "statuses": STATUSES,
+        "lists": list_lists(database),
+        "found": None,
+        "segment_error": None,
+        "error": "",
+    }
+    try:
+        context["found"] = browse.subscriber_page(
+            database, **_chosen(filters), number=page, size=PAGE_SIZE
         )
+    except SegmentSyntaxError as exc:
+        context["segment_error"] = exc
+        return site.page("subscribers.html.j2", status=400, **context)
+    except (NotFound, InvalidValue) as exc:
+        context["error"] = str(exc)
+        return site.page("subscribers.html.j2", status=400, **context)
+    return site.page("subscribers.html.j2", **context)
 
-    @router.get(f"{PREFIX}/subscribers/person")
-    def person(request: Request, session: SignedIn, email: str = "") -> Response:
-        try:
-            record = people.show(database, email)
-        except (NotFound, InvalidValue) as exc:
-            status = 404 if isinstance(exc, NotFound) else 400
-            return site.error(request, status, str(exc), back=f"{PREFIX}/subscribers")
-        return site.page("person.html.j2", session=session, person=record)
 
-    return router
+@router.get(f"{PREFIX}/subscribers/export.csv")
+def export_csv(request: Request, session: SignedIn, site: SiteDep) -> Response:
+    try:
+        spool = _export_file(site, _chosen(_filters(request)))
+    except MailerError as exc:
+        return site.error(request, 400, str(exc), back=f"{PREFIX}/subscribers")
+    return StreamingResponse(
+        iter(lambda: spool.read(CHUNK), b""),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="subscribers.csv"'},
+        background=BackgroundTask(spool.close),
+    )
+
+
+@router.get(f"{PREFIX}/subscribers/person")
+def person(request: Request, session: SignedIn, email: str = "", *, site: SiteDep) -> Response:
+    try:
+        record = people.show(site.app.database, email)
+    except (NotFound, InvalidValue) as exc:
+        status = 404 if isinstance(exc, NotFound) else 400
+        return site.error(request, status, str(exc), back=f"{PREFIX}/subscribers")
+    return site.page("person.html.j2", session=session, person=record)
