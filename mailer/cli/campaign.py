@@ -1,4 +1,5 @@
-"""``mailer campaign lint|preview|audience``."""
+"""``mailer campaign lint|preview|audience``: each imports ``campaigns/SLUG`` first (a new
+revision only when its text is new), then works on the stored issue."""
 
 from __future__ import annotations
 
@@ -7,32 +8,35 @@ from pathlib import Path
 
 import click
 
-from mailer.campaigns import source
 from mailer.campaigns.audience import audience
 from mailer.campaigns.lint import lint_campaign
 from mailer.campaigns.preview import preview_languages, preview_recipient
+from mailer.cli.issue_ref import METAVAR, issue_of
 from mailer.cli.root import mailer, state
+from mailer.core.campaigns import Problem
 from mailer.core.languages import resolve_language
 from mailer.core.subscribers import email_key, normalise_email
 from mailer.db.subscribers import find_recipient
-from mailer.errors import NotFound
+from mailer.errors import CampaignInvalid, NotFound
 
 EXIT_LINT_ERRORS = 1
-_FOLDER = click.Path(path_type=Path, exists=True)
 
 
 @mailer.group()
 def campaign() -> None:
-    """Newsletter issues in campaigns/<slug>/."""
+    """Newsletter issues: stored in the database; campaigns/<slug>/ folders go in and out."""
 
 
 @campaign.command("lint")
-@click.argument("path", type=_FOLDER)
+@click.argument("reference", metavar=METAVAR)
 @click.pass_context
-def lint_command(ctx: click.Context, path: Path) -> None:
+def lint_command(ctx: click.Context, reference: str) -> None:
     """Check an issue: errors (exit 1) and warnings, each naming file and key."""
     with state(ctx).app() as app:
-        problems = lint_campaign(path, app.database, app.composer)
+        try:
+            problems = lint_campaign(issue_of(app, reference), app.database, app.composer)
+        except CampaignInvalid as exc:  # not even a document: nothing was stored
+            problems = [p for p in exc.problems if isinstance(p, Problem)]
     errors = [p for p in problems if p.severity == "error"]
     for problem in problems:
         click.echo(f"{problem.severity}: {problem}", err=problem.severity == "error")
@@ -42,17 +46,17 @@ def lint_command(ctx: click.Context, path: Path) -> None:
 
 
 @campaign.command("preview")
-@click.argument("path", type=_FOLDER)
+@click.argument("reference", metavar=METAVAR)
 @click.option("--lang", "languages", multiple=True, help="Only these languages (repeatable).")
 @click.option("--email", help="Exactly what this subscriber would receive.")
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), required=True)
 @click.pass_context
 def preview_command(
-    ctx: click.Context, path: Path, languages: tuple[str, ...], email: str | None, out: Path
+    ctx: click.Context, reference: str, languages: tuple[str, ...], email: str | None, out: Path
 ) -> None:
     """Write <name>.html, <name>.txt and <name>.eml per language, or for one subscriber."""
     with state(ctx).app() as app:
-        issue = source.load_valid(path)
+        issue = issue_of(app, reference).valid_campaign()
         composer = app.composer(issue)
         sender = issue.sender or app.settings.sender.from_
         domain, now = app.settings.sender.domain, app.clock()
@@ -79,13 +83,13 @@ def preview_command(
 
 
 @campaign.command("audience")
-@click.argument("path", type=_FOLDER)
+@click.argument("reference", metavar=METAVAR)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object.")
 @click.pass_context
-def audience_command(ctx: click.Context, path: Path, as_json: bool) -> None:
+def audience_command(ctx: click.Context, reference: str, as_json: bool) -> None:
     """Recipients per language and per variant."""
     with state(ctx).app() as app:
-        issue = source.load_valid(path)
+        issue = issue_of(app, reference).valid_campaign()
         report = audience(app.database, app.composer(issue))
     if as_json:
         record = {

@@ -11,20 +11,21 @@ import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from mailer.app import App
-from mailer.campaigns import lifecycle, source
+from mailer.campaigns import lifecycle
 from mailer.campaigns.lifecycle import Status
 from mailer.campaigns.lint import lint_campaign
 from mailer.cli import logs
 from mailer.cli.campaign import EXIT_LINT_ERRORS, campaign
+from mailer.cli.issue_ref import METAVAR, issue_of
 from mailer.cli.preflight import print_report
 from mailer.cli.root import mailer, state, stop_on_signals
 from mailer.core.delivery import Action
+from mailer.core.issue_text import IssueText
 from mailer.core.preflight import Report
 from mailer.core.subscribers import normalise_email
 from mailer.dispatch.copies import SentCopy, send_test_copies
 from mailer.smtp.capture import bound_port, start_capture
 
-_FOLDER = click.Path(path_type=Path, exists=True, file_okay=False)
 COLUMNS = ("queued", "sending", "sent", "deferred", "failed", "bounced", "skipped")
 
 
@@ -75,34 +76,38 @@ async def _show_progress(app: App, slug: str, sending: asyncio.Task[None]) -> No
 
 
 @campaign.command("send")
-@click.argument("path", type=_FOLDER)
+@click.argument("reference", metavar=METAVAR)
 @click.option("--wait", is_flag=True, help="Send in this process until done, then print status.")
 @click.option(
     "--force",
     is_flag=True,
-    help="Send even though campaign.toml says approved = false, or preflight fails.",
+    help="Send even though the issue is not approved, or preflight fails.",
 )
 @click.pass_context
-def send_command(ctx: click.Context, path: Path, wait: bool, force: bool) -> None:
+def send_command(ctx: click.Context, reference: str, wait: bool, force: bool) -> None:
     """Start a campaign: lint, write its ledger, and (with --wait) send it."""
     with state(ctx).app() as app:
+        stored = issue_of(app, reference)
         problems = [
-            p for p in lint_campaign(path, app.database, app.composer) if p.severity == "error"
+            p for p in lint_campaign(stored, app.database, app.composer) if p.severity == "error"
         ]
         for problem in problems:
             click.echo(f"error: {problem}", err=True)
         if problems:
             click.echo("not sent: fix the errors above (`mailer campaign lint`)", err=True)
             ctx.exit(EXIT_LINT_ERRORS)
-        issue = source.load_valid(path)
-        if not issue.approved:
+        issue = stored.valid_campaign()
+        if not lifecycle.approval_stands(app.database, issue.slug, stored.text):
             if not force:
-                click.echo(f"not sent: {issue.slug} is not approved (approved = false)", err=True)
+                click.echo(
+                    f"not sent: {issue.slug} is not approved (revision {stored.revision}: "
+                    "approve it in the staff UI, or with approved = true in its campaign.toml)",
+                    err=True,
+                )
                 ctx.exit(EXIT_LINT_ERRORS)
             click.echo(f"sending {issue.slug} without approval (--force)", err=True)
-        _preflight_gate(ctx, app, path, issue.slug, force=force)
-        text = source.campaign_file(path).read_text(encoding="utf-8")
-        added = lifecycle.start(app.database, issue, text, now=app.clock())
+        _preflight_gate(ctx, app, stored, reference, force=force)
+        added = lifecycle.start(app.database, issue, stored.text, now=app.clock())
         click.echo(f"started {issue.slug}: {added} deliveries queued")
         if wait:
             sent = asyncio.run(send_until_idle(app, progress_of=issue.slug))
@@ -114,31 +119,33 @@ def send_command(ctx: click.Context, path: Path, wait: bool, force: bool) -> Non
             click.echo("`mailer worker` or `mailer serve` sends it")
 
 
-def _preflight_gate(ctx: click.Context, app: App, path: Path, slug: str, *, force: bool) -> None:
+def _preflight_gate(
+    ctx: click.Context, app: App, issue: IssueText, reference: str, *, force: bool
+) -> None:
     """Refuse to start when preflight fails (``preflight.gate``), unless ``--force``."""
-    report = app.preflight().gate(path)
+    report = app.preflight().gate(issue)
     if report is None or not report.errors:
         return
     print_report(Report(tuple(report.failures)), err=True)
     if not force:
         click.echo(
             f"not sent: preflight found {report.errors} failing check(s) above "
-            f"(`mailer preflight {path}`); fix them, or send anyway with --force",
+            f"(`mailer preflight {reference}`); fix them, or send anyway with --force",
             err=True,
         )
         ctx.exit(EXIT_LINT_ERRORS)
-    click.echo(f"sending {slug} despite failing preflight (--force)", err=True)
+    click.echo(f"sending {issue.slug} despite failing preflight (--force)", err=True)
 
 
 @campaign.command("test")
-@click.argument("path", type=_FOLDER)
+@click.argument("reference", metavar=METAVAR)
 @click.option("--to", "addresses", multiple=True, required=True, help="Repeatable.")
 @click.pass_context
-def test_command(ctx: click.Context, path: Path, addresses: tuple[str, ...]) -> None:
+def test_command(ctx: click.Context, reference: str, addresses: tuple[str, ...]) -> None:
     """Send one test copy per language to each address (subject marked [TEST]; no ledger)."""
     checked = [normalise_email(address) for address in addresses]
     with state(ctx).app() as app:
-        issue = source.load_valid(path)
+        issue = issue_of(app, reference).valid_campaign()
         settings = app.settings
 
         async def main() -> list[SentCopy]:
