@@ -301,8 +301,8 @@ def issue_from(
             return stored_issue(database, reference), None
         if source.campaign_file(campaigns_dir / reference).is_file():
             folder = campaigns_dir / reference
-    if folder is None:
-        raise NotFound("issue or campaign folder", reference)
+    if folder is None:  # neither a folder nor a stored issue
+        raise NotFound("campaign folder", reference)
     imported = import_folder(database, folder, now=now)
     shown = str(source.campaign_file(folder)) if imported.outcome != "older" else ""
     return stored_issue(database, imported.slug, shown=shown), imported

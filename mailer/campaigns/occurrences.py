@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from mailer.campaigns import folders, lifecycle
+from mailer.campaigns import folders, lifecycle, source
 from mailer.campaigns.lint import lint_campaign
 from mailer.core import one_off
 from mailer.core.campaigns import Campaign
@@ -69,8 +69,9 @@ def one_offs(database: Database, campaigns_dir: Path | None = None) -> list[OneO
 
     Stored issues with ``send_at`` and no series, unless their campaign was started, sent or
     cancelled already; and campaigns staff scheduled, whose ``send_at`` wins over the issue's.
-    Folders are not read here (``campaigns_dir`` is not used): the scheduler imports them
-    first (``mailer.campaigns.folders``).
+    The scheduler imports the folders first (``mailer.campaigns.folders``); ``campaigns_dir``
+    only gives the time zone of a campaign scheduled on a staff page whose folder nobody
+    imported yet (the staff pages read folders until they read stored issues).
     """
     with database.read() as conn:
         states = stored_campaigns.states(conn)
@@ -95,6 +96,8 @@ def one_offs(database: Database, campaigns_dir: Path | None = None) -> list[OneO
         assert row.send_at is not None
         text = texts.get(row.slug)
         loaded = text.campaign if text else None
+        if text is None and campaigns_dir is not None:  # approved on a staff page, not imported
+            loaded, _ = source.load(campaigns_dir / row.slug)
         found[row.slug] = _one_off(loaded, row.send_at, row.approved_by or "staff", slug=row.slug)
     return sorted(found.values(), key=lambda item: item.planned.planned_at)
 

@@ -39,7 +39,8 @@ def to_document(data: Mapping[str, Any], *, where: str = "") -> dict[str, Any]:
 
 def _value(value: Any, where: str, depth: int) -> Any:
     if depth > MAX_DEPTH:
-        raise InvalidValue(where or "document", f"is nested more than {MAX_DEPTH} levels deep")
+        shown = where if len(where) <= 60 else f"{where[:60]}…"
+        raise InvalidValue(shown or "document", f"is nested more than {MAX_DEPTH} levels deep")
     if isinstance(value, Mapping):
         out: dict[str, Any] = {}
         for key, item in value.items():

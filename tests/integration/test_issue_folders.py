@@ -179,7 +179,7 @@ def test_commands_that_take_a_folder_import_it_then_work_on_the_stored_issue(
     assert by_slug.stdout == audience.stdout
     missing = members("campaign", "lint", "no-such-issue")
     assert missing.exit_code == 2
-    assert "no issue or campaign folder 'no-such-issue'" in missing.stderr
+    assert "no campaign folder 'no-such-issue'" in missing.stderr
     assert table_count(db, "issue") == 1
 
 
