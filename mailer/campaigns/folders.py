@@ -34,7 +34,7 @@ from mailer.core.issue_text import IssueText
 from mailer.core.issue_workflow import APPROVED_STATES, BY_FILE, STARTED_STATES, issue_state
 from mailer.db import Connection, Database, issue_comments, issues
 from mailer.db import campaigns as stored_campaigns
-from mailer.errors import CampaignInvalid, MailerError, NotFound, StaleRevision
+from mailer.errors import CampaignInvalid, Conflict, MailerError, NotFound, StaleRevision
 
 Outcome = Literal["created", "revised", "unchanged", "older"]
 
@@ -236,13 +236,14 @@ def import_all(
     database: Database, campaigns_dir: Path, *, now: datetime
 ) -> tuple[list[Imported], list[tuple[Path, MailerError]]]:
     """Import every folder under ``campaigns_dir``: what was imported, and what was refused
-    (unreadable, or changed both on disk and in the editor) with why."""
+    (unreadable, changed both on disk and in the editor, or imported by another process at the
+    same moment) with why."""
     done: list[Imported] = []
     refused: list[tuple[Path, MailerError]] = []
     for folder in source.folders(campaigns_dir):
         try:
             done.append(import_folder(database, folder, now=now))
-        except (CampaignInvalid, StaleRevision) as exc:
+        except (CampaignInvalid, Conflict) as exc:  # StaleRevision is a Conflict
             refused.append((folder, exc))
     return done, refused
 

@@ -32,6 +32,7 @@ from mailer.db import Database
 from mailer.db import campaigns as stored_campaigns
 from mailer.db import issues as stored_issues
 from mailer.db import occurrences as stored
+from mailer.errors import MailerError
 from mailer.render.compose import Composer
 
 log = logging.getLogger(__name__)
@@ -237,7 +238,11 @@ class OccurrenceRunner:
         """The folders as they are now: an edit made on disk since the last poll counts."""
         if self.campaigns_dir is None:
             return
-        _, refused = folders.import_all(self.database, self.campaigns_dir, now=self.clock())
+        try:
+            _, refused = folders.import_all(self.database, self.campaigns_dir, now=self.clock())
+        except MailerError as exc:  # the stored issues are still there to decide on
+            log.warning("folders not imported: %s", exc)
+            return
         for path, error in refused:
             log.warning("folder not imported: %s: %s", path, error)
 
