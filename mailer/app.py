@@ -19,6 +19,7 @@ from mailer.core.tokens import keyring
 from mailer.db import Database
 from mailer.dispatch.dispatcher import Dispatcher, DispatchSettings
 from mailer.dispatch.transactional import TransactionalMail
+from mailer.issues import Desk
 from mailer.render.compose import Composer
 from mailer.render.templates import TemplateSet
 from mailer.smtp.dkim import DkimSigner
@@ -125,6 +126,15 @@ class App:
                 clock=self.clock,
             )
         return self._preflight
+
+    def issue_desk(self) -> Desk:
+        """What the issue use cases (``mailer.issues``) need, from the settings."""
+        return Desk(
+            self.database,
+            self.composer,
+            four_eyes=self.settings.web.four_eyes,
+            preflight=self.preflight().gate,
+        )
 
     def bounce_policy(self) -> BouncePolicy:
         bounces = self.settings.bounces

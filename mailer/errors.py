@@ -66,6 +66,35 @@ class Conflict(MailerError):
     """The request contradicts what is stored (e.g. removing a list that still has members)."""
 
 
+class StaleRevision(Conflict):
+    """A save (or import) started from revision ``base`` of an issue, but revision ``current``
+    was saved since (by ``current_by``); nothing was stored. The web answers 412."""
+
+    def __init__(
+        self, slug: str, *, base: int, current: int, current_by: str, hint: str = ""
+    ) -> None:
+        self.slug = slug
+        self.base = base
+        self.current = current
+        self.current_by = current_by
+        message = (
+            f"issue {slug!r}: this change started from revision {base}, but revision {current} "
+            f"(saved by {current_by}) is newer; nothing was saved"
+        )
+        super().__init__(f"{message}: {hint}" if hint else message)
+
+
+class NotAllowed(MailerError):
+    """The person may not do this (their role, or four eyes: the author of a revision cannot
+    approve it); ``action`` names what was refused. The web answers 403."""
+
+    def __init__(self, action: str, who: str, reason: str) -> None:
+        self.action = action
+        self.who = who
+        self.reason = reason
+        super().__init__(f"{who} may not {action}: {reason}")
+
+
 class StorageError(MailerError):
     """The database failed or is unreachable; the message says which and why."""
 

@@ -21,6 +21,7 @@ from typing import Literal
 from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
+from mailer.core.issue_workflow import Actor, Role, check_role
 from mailer.core.subscribers import email_key, normalise_email
 from mailer.db import Database
 from mailer.db import staff_users as queries
@@ -51,6 +52,12 @@ class StaffAccount:
     last_login_at: datetime | None
     stamp: str  # changes when the password does: sessions made before a change stop working
     sessions_valid_after: datetime | None  # sessions issued at or before this are over
+    role: Role = "editor"  # editor | approver | admin (mailer.core.issue_workflow)
+
+    @property
+    def actor(self) -> Actor:
+        """Who acts in the issue use cases (``mailer.issues``)."""
+        return Actor(self.email, self.role)
 
 
 @dataclass(frozen=True)
@@ -69,6 +76,7 @@ def _account(user: StaffUser) -> StaffAccount:
         last_login_at=user.last_login_at,
         stamp=stamp,
         sessions_valid_after=user.sessions_valid_after,
+        role=check_role(user.role),
     )
 
 
@@ -86,15 +94,23 @@ def check_password(password: str) -> str:
 
 
 def add_user(
-    database: Database, email: str, password: str, *, now: datetime, hasher: PasswordHasher
+    database: Database,
+    email: str,
+    password: str,
+    *,
+    now: datetime,
+    hasher: PasswordHasher,
+    role: str = "editor",
 ) -> StaffAccount:
-    """Create an account; an address already taken is a ``Conflict``."""
+    """Create an account (an ``editor`` unless ``role`` says otherwise); an address already
+    taken is a ``Conflict``."""
     address = staff_address(email)
+    role = check_role(role)
     hashed = hasher.hash(check_password(password))
     with database.write() as conn:
         if queries.find_by_email(conn, address) is not None:
             raise Conflict(f"staff user {address!r} already exists")
-        user_id = queries.insert(conn, email=address, password_hash=hashed, now=now)
+        user_id = queries.insert(conn, email=address, password_hash=hashed, now=now, role=role)
         user = queries.find_by_id(conn, user_id)
     assert user is not None
     return _account(user)
@@ -116,6 +132,20 @@ def set_disabled(database: Database, email: str, *, disabled: bool, now: datetim
         queries.set_disabled(conn, user.id, disabled=disabled)
         if disabled:
             queries.end_sessions(conn, user.id, issued_up_to=now)
+        changed = queries.find_by_id(conn, user.id)
+    assert changed is not None
+    return _account(changed)
+
+
+def set_role(database: Database, email: str, role: str) -> StaffAccount:
+    """Give an account another role (editor, approver or admin); its sessions go on."""
+    address = staff_address(email)
+    role = check_role(role)
+    with database.write() as conn:
+        user = queries.find_by_email(conn, address)
+        if user is None:
+            raise NotFound("staff user", address)
+        queries.set_role(conn, user.id, role)
         changed = queries.find_by_id(conn, user.id)
     assert changed is not None
     return _account(changed)

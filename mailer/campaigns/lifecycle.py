@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
+from mailer.core import issue_workflow as workflow
 from mailer.core.campaign_states import transition
 from mailer.core.campaigns import Campaign
+from mailer.core.issue_documents import text_hash
 from mailer.core.preflight import Report
 from mailer.core.segment_parser import parse_segment
-from mailer.db import Database, deliveries
+from mailer.db import Connection, Database, deliveries
 from mailer.db import campaigns as stored_campaigns
+from mailer.db import issues as stored_issues
 from mailer.db.segments import audience_clause
 from mailer.errors import Conflict, InvalidValue, NotFound, PreflightFailed
 
@@ -36,7 +38,7 @@ def start(database: Database, campaign: Campaign, source: str, *, now: datetime)
     One INSERT … SELECT takes a snapshot of the audience: active subscribers on any of the
     lists who match the segment, once each however many lists they are on.
     """
-    digest = hashlib.sha256(source.encode()).hexdigest()
+    digest = source_hash(source)
     segment = parse_segment(campaign.segment) if campaign.segment else None
     with database.write() as conn:
         stored = stored_campaigns.find(conn, campaign.slug, lock=True)
@@ -58,7 +60,7 @@ def start(database: Database, campaign: Campaign, source: str, *, now: datetime)
 
 
 def source_hash(source: str) -> str:
-    return hashlib.sha256(source.encode()).hexdigest()
+    return text_hash(source)
 
 
 def approve(database: Database, campaign: Campaign, source: str, *, by: str, now: datetime) -> str:
@@ -69,35 +71,40 @@ def approve(database: Database, campaign: Campaign, source: str, *, by: str, now
     clears a schedule; a campaign already sending or finished cannot be approved.
     """
     with database.write() as conn:
-        stored = stored_campaigns.find(conn, campaign.slug, lock=True)
-        if stored is None:
-            campaign_id = stored_campaigns.insert(
-                conn,
-                slug=campaign.slug,
-                state="draft",
-                source=source,
-                source_hash=source_hash(source),
-                now=now,
-            )
-            current = "draft"
-        else:
-            campaign_id, current = stored.id, stored.state
-            if current == "scheduled":
-                current = "approved"
-                stored_campaigns.set_schedule(
-                    conn, campaign_id, send_at=None, now=now, expected="scheduled"
-                )
-        transition(campaign.slug, current, "approve")
-        stored_campaigns.set_approval(
+        record_approval(conn, campaign.slug, source, by=by, now=now)
+    return "approved"
+
+
+def record_approval(conn: Connection, slug: str, source: str, *, by: str, now: datetime) -> None:
+    """``approve`` inside the caller's transaction (the issue use cases check first)."""
+    stored = stored_campaigns.find(conn, slug, lock=True)
+    if stored is None:
+        campaign_id = stored_campaigns.insert(
             conn,
-            campaign_id,
+            slug=slug,
+            state="draft",
             source=source,
             source_hash=source_hash(source),
-            by=by,
             now=now,
-            expected=current,
         )
-    return "approved"
+        current = "draft"
+    else:
+        campaign_id, current = stored.id, stored.state
+        if current == "scheduled":
+            current = "approved"
+            stored_campaigns.set_schedule(
+                conn, campaign_id, send_at=None, now=now, expected="scheduled"
+            )
+    transition(slug, current, "approve")
+    stored_campaigns.set_approval(
+        conn,
+        campaign_id,
+        source=source,
+        source_hash=source_hash(source),
+        by=by,
+        now=now,
+        expected=current,
+    )
 
 
 def schedule(
@@ -160,15 +167,24 @@ def unschedule(database: Database, slug: str, *, now: datetime) -> str:
 
 
 def is_approved(database: Database, campaign: Campaign, source: str) -> bool:
-    """Approved in its campaign.toml (``approved = true``) or by staff, of this exact text."""
-    if campaign.approved:
-        return True
+    """Approved in its campaign.toml (``approved = true``) or by staff, of this exact text.
+
+    For a folder read from disk (the staff pages); a stored issue's file approval was
+    recorded when it was imported, so ``approval_stands`` asks the database alone."""
+    return campaign.approved or approval_stands(database, campaign.slug, source)
+
+
+def approval_stands(database: Database, slug: str, source: str) -> bool:
+    """Whether ``slug`` is approved (or scheduled) and the approval names exactly ``source``:
+    by staff, or by ``approved = true`` in the folder it was imported from."""
     with database.read() as conn:
-        stored = stored_campaigns.find(conn, campaign.slug)
-    return (
-        stored is not None
-        and stored.state in {"approved", "scheduled"}
-        and stored.source_hash == source_hash(source)
+        stored = stored_campaigns.find(conn, slug)
+        issue = stored_issues.find(conn, slug)
+    return workflow.approval_stands(
+        stored.state if stored else None,
+        stored.source_hash if stored else None,
+        issue.file_approval if issue else None,
+        source_hash(source),
     )
 
 

@@ -10,6 +10,7 @@ from mailer.campaigns import source
 from mailer.campaigns.audience import audience
 from mailer.core.campaign_items import is_web_url
 from mailer.core.campaigns import Campaign
+from mailer.core.issue_text import IssueText
 from mailer.core.problems import Problem
 from mailer.core.selection import VariantKey
 from mailer.db import Database
@@ -25,10 +26,23 @@ MERGE_FIELD = re.compile(r"\{\{|\{%|\}\}|\*\|[A-Z_]+\|\*|\[\[")
 
 
 def lint_campaign(
-    path: Path, database: Database, make_composer: Callable[[Campaign], Composer]
+    issue: Path | IssueText,
+    database: Database,
+    make_composer: Callable[[Campaign], Composer],
+    *,
+    variants: bool = True,
 ) -> list[Problem]:
-    """All problems of the campaign at ``path``; an empty list means it may be approved."""
-    campaign, problems = source.load(path)
+    """All problems of ``issue`` (a stored revision, or a folder the staff pages read); an
+    empty list means it may be approved. Without ``variants`` only the document and what the
+    database knows are checked (milliseconds: an editor's save); the audience, the template
+    and each variant's size need every variant compiled (about a second for the sample)."""
+    if isinstance(issue, Path):
+        found, problems = source.read(issue)
+        if found is None:
+            return problems
+    else:
+        found, problems = issue, list(issue.problems)
+    campaign = found.campaign
     if campaign is None:
         return problems
     problems.extend(_content_problems(campaign))
@@ -38,7 +52,7 @@ def lint_campaign(
         missing = f"no templates/{campaign.template}.mjml.j2 and .txt.j2"
         problems.append(_error(campaign, "template", missing))
         return problems
-    if any(p.severity == "error" for p in problems):
+    if not variants or any(p.severity == "error" for p in problems):
         return problems  # variants need complete content and a valid audience
     problems.extend(_variant_problems(campaign, database, composer))
     return problems

@@ -7,6 +7,10 @@ issue does not lint as ``failed``; otherwise its campaign is started (``started`
 
 One-off campaigns (``send_at`` in campaign.toml, or scheduled by staff) take the same path as
 the pseudo-series ``once:<slug>`` (see ``mailer.core.one_off``); ``one_offs`` lists them.
+
+Issues are found in the database: the series' issue of a period is the stored issue whose
+current revision names that series and period. The folders under ``paths.campaigns`` are
+imported first (``mailer.campaigns.folders``), so what fires is what is on disk at that moment.
 """
 
 from __future__ import annotations
@@ -17,14 +21,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from mailer.campaigns import lifecycle, source
+from mailer.campaigns import folders, lifecycle, source
 from mailer.campaigns.lint import lint_campaign
 from mailer.core import one_off
 from mailer.core.campaigns import Campaign
+from mailer.core.issue_text import IssueText
+from mailer.core.issue_workflow import BY_FILE
 from mailer.core.preflight import Report
 from mailer.db import Database
 from mailer.db import campaigns as stored_campaigns
+from mailer.db import issues as stored_issues
 from mailer.db import occurrences as stored
+from mailer.errors import MailerError
 from mailer.render.compose import Composer
 
 log = logging.getLogger(__name__)
@@ -57,26 +65,40 @@ class OneOff:
     by: str  # "campaign.toml" or the staff member who scheduled it
 
 
-def one_offs(database: Database, campaigns_dir: Path) -> list[OneOff]:
+def one_offs(database: Database, campaigns_dir: Path | None = None) -> list[OneOff]:
     """Every one-off send still to be carried out, by planned time.
 
-    Folders with ``send_at`` and no series, unless their campaign was started, sent or
-    cancelled already; and campaigns staff scheduled, whose ``send_at`` wins over the file's.
+    Stored issues with ``send_at`` and no series, unless their campaign was started, sent or
+    cancelled already; and campaigns staff scheduled, whose ``send_at`` wins over the issue's.
+    The scheduler imports the folders first (``mailer.campaigns.folders``); ``campaigns_dir``
+    only gives the time zone of a campaign scheduled on a staff page whose folder nobody
+    imported yet (the staff pages read folders until they read stored issues).
     """
     with database.read() as conn:
         states = stored_campaigns.states(conn)
         scheduled = stored_campaigns.scheduled(conn)
+        candidates = [
+            slug
+            for slug in stored_issues.one_off_slugs(conn)
+            if states.get(slug, "draft") in {"draft", "approved", "scheduled"}
+        ]
+        texts = {
+            slug: stored_issues.read_text(conn, slug)
+            for slug in {*candidates, *(row.slug for row in scheduled)}
+        }
     found: dict[str, OneOff] = {}
-    for _, issue in source.one_off_issues(campaigns_dir):
-        if states.get(issue.slug, "draft") not in {"draft", "approved", "scheduled"}:
+    for slug in candidates:
+        text = texts.get(slug)
+        issue = text.campaign if text else None
+        if issue is None or not issue.send_at or "series" in issue.extra:
             continue
-        assert issue.send_at is not None
-        found[issue.slug] = _one_off(
-            issue, one_off.to_utc(issue.send_at, issue.timezone), "campaign.toml"
-        )
+        found[slug] = _one_off(issue, one_off.to_utc(issue.send_at, issue.timezone), BY_FILE)
     for row in scheduled:
         assert row.send_at is not None
-        loaded, _ = source.load(campaigns_dir / row.slug)
+        text = texts.get(row.slug)
+        loaded = text.campaign if text else None
+        if text is None and campaigns_dir is not None:  # approved on a staff page, not imported
+            loaded, _ = source.load(campaigns_dir / row.slug)
         found[row.slug] = _one_off(loaded, row.send_at, row.approved_by or "staff", slug=row.slug)
     return sorted(found.values(), key=lambda item: item.planned.planned_at)
 
@@ -93,11 +115,12 @@ def _one_off(issue: Campaign | None, planned_at: datetime, by: str, *, slug: str
 @dataclass
 class OccurrenceRunner:
     database: Database
-    campaigns_dir: Path
+    # folders imported before an occurrence looks for its issue (None: the database only)
+    campaigns_dir: Path | None
     make_composer: Callable[[Campaign], Composer]
     clock: Callable[[], datetime]
     # the preflight gate (``Preflight.gate``): a report to pass, or None when the gate is off
-    preflight: Callable[[Path], Report | None] | None = None
+    preflight: Callable[[IssueText], Report | None] | None = None
 
     def fire(self, planned: Planned) -> Outcome | None:
         """Claim and carry out ``planned``; None when it was claimed before (nothing done)."""
@@ -153,19 +176,23 @@ class OccurrenceRunner:
         series, period = planned.series, planned.period
         if self.clock() > planned.deadline_at:
             return Outcome(series, period, "skipped", "past its deadline")
+        self._import_folders()
         slug = one_off.slug_of(series)
         if slug is None:
-            issues = source.issues_for(self.campaigns_dir, series, period)
+            issues = self._issues_of(series, period)
         else:
-            folder = self.campaigns_dir / slug
-            found, _ = source.load(folder)
-            if found is None:
-                detail = f"{slug}: its folder is gone or does not parse (mailer campaign lint)"
+            found = self._stored(slug)
+            if found is None or found.campaign is None:
+                detail = f"{slug}: no stored issue, or it does not parse (mailer campaign lint)"
                 return Outcome(series, period, "failed", detail, slug)
-            issues = [(folder, found)]
-        approved = [(path, issue) for path, issue in issues if self._approved(path, issue)]
+            issues = [found]
+        approved = [
+            issue
+            for issue in issues
+            if lifecycle.approval_stands(self.database, issue.slug, issue.text)
+        ]
         if not approved:
-            drafts = ", ".join(issue.slug for _, issue in issues) or "none"
+            drafts = ", ".join(issue.slug for issue in issues) or "none"
             what = (
                 f"{slug} was not approved by its send time"
                 if slug
@@ -173,9 +200,11 @@ class OccurrenceRunner:
             )
             return Outcome(series, period, "missed", what, slug)
         if len(approved) > 1:
-            names = ", ".join(issue.slug for _, issue in approved)
+            names = ", ".join(issue.slug for issue in approved)
             return Outcome(series, period, "failed", f"more than one approved issue: {names}")
-        path, issue = approved[0]
+        issue = approved[0]
+        campaign = issue.campaign
+        assert campaign is not None
         with self.database.read() as conn:
             already = stored_campaigns.find(conn, issue.slug)
         if already is not None and already.state not in {"draft", "approved", "scheduled"}:
@@ -184,7 +213,7 @@ class OccurrenceRunner:
             )
         errors = [
             p
-            for p in lint_campaign(path, self.database, self.make_composer)
+            for p in lint_campaign(issue, self.database, self.make_composer)
             if p.severity == "error"
         ]
         if errors:
@@ -192,11 +221,10 @@ class OccurrenceRunner:
             return Outcome(
                 series, period, "failed", f"{issue.slug} does not lint: {listed}", issue.slug
             )
-        text = source.campaign_file(path).read_text(encoding="utf-8")
-        refused = self._preflight_refuses(path, issue, text)
+        refused = self._preflight_refuses(issue)
         if refused:
             return Outcome(series, period, "failed", refused, issue.slug)
-        queued = lifecycle.start(self.database, issue, text, now=self.clock())
+        queued = lifecycle.start(self.database, campaign, issue.text, now=self.clock())
         return Outcome(
             series,
             period,
@@ -206,10 +234,40 @@ class OccurrenceRunner:
             queued,
         )
 
-    def _preflight_refuses(self, path: Path, issue: Campaign, text: str) -> str:
+    def _import_folders(self) -> None:
+        """The folders as they are now: an edit made on disk since the last poll counts."""
+        if self.campaigns_dir is None:
+            return
+        try:
+            _, refused = folders.import_all(self.database, self.campaigns_dir, now=self.clock())
+        except MailerError as exc:  # the stored issues are still there to decide on
+            log.warning("folders not imported: %s", exc)
+            return
+        for path, error in refused:
+            log.warning("folder not imported: %s: %s", path, error)
+
+    def _issues_of(self, series: str, period: str) -> list[IssueText]:
+        """The stored issues that join ``series`` for ``period`` and parse."""
+        with self.database.read() as conn:
+            slugs = stored_issues.slugs_of_period(conn, series, period)
+        found = [self._stored(slug) for slug in slugs]
+        return [
+            issue
+            for issue in found
+            if issue is not None
+            and issue.campaign is not None
+            and str(issue.campaign.extra.get("series")) == series
+            and str(issue.campaign.extra.get("period")) == period
+        ]
+
+    def _stored(self, slug: str) -> IssueText | None:
+        with self.database.read() as conn:
+            return stored_issues.read_text(conn, slug)
+
+    def _preflight_refuses(self, issue: IssueText) -> str:
         """Why preflight stops this send ("" when it passes, is off, or an approver forced
         this exact text through when scheduling it)."""
-        report = self.preflight(path) if self.preflight is not None else None
+        report = self.preflight(issue) if self.preflight is not None else None
         if report is None or not report.errors:
             return ""
         with self.database.read() as conn:
@@ -217,7 +275,7 @@ class OccurrenceRunner:
         if (
             stored is not None
             and stored.preflight_forced_by
-            and (stored.source_hash == lifecycle.source_hash(text))
+            and (stored.source_hash == lifecycle.source_hash(issue.text))
         ):
             forced_by, listed = stored.preflight_forced_by, "; ".join(report.summary())
             message = "%s goes out despite failing preflight (%s decided): %s"
@@ -225,10 +283,6 @@ class OccurrenceRunner:
             return ""
         listed = "; ".join(report.summary())
         return f"{issue.slug} fails preflight: {listed} (`mailer preflight {issue.slug}`)"
-
-    def _approved(self, path: Path, issue: Campaign) -> bool:
-        text = source.campaign_file(path).read_text(encoding="utf-8")
-        return lifecycle.is_approved(self.database, issue, text)
 
     @staticmethod
     def _told(outcome: Outcome) -> Outcome:

@@ -10,7 +10,6 @@ needed it are warnings naming it, never errors, so a network without DNS cannot 
 
 from __future__ import annotations
 
-import hashlib
 import ipaddress
 import threading
 from collections.abc import Callable
@@ -24,6 +23,7 @@ from mailer.campaigns.preflight_message import message_checks
 from mailer.config import Settings
 from mailer.core import dkim_keys, dmarc
 from mailer.core.campaigns import Campaign
+from mailer.core.issue_text import IssueText
 from mailer.core.preflight import FAIL, PASS, WARN, Answer, Check, Report, is_reserved
 from mailer.core.preflight_message import bounce_mx_check, from_check
 from mailer.core.spf_check import spf_check
@@ -93,33 +93,46 @@ class Preflight:
             return gate == "on"
         return not (is_reserved(domain_of(sender)) or is_reserved(self.settings.bounces.domain))
 
-    def gate(self, folder: Path) -> Report | None:
-        """The report send and scheduling of ``folder`` must pass; None when the gate is off."""
-        campaign, _ = source.load(folder)
-        if not self.gate_applies(self.sender_of(campaign)):
+    def gate(self, issue: IssueText | Path) -> Report | None:
+        """The report send and scheduling of ``issue`` must pass; None when the gate is off."""
+        found = _issue(issue)
+        if not self.gate_applies(self.sender_of(found.campaign if found else None)):
             return None
-        return self.run(folder)
+        return self.run(found or issue)
 
     def run(
-        self, folder: Path | None = None, *, fresh: bool = False, composer: Composer | None = None
+        self,
+        issue: IssueText | Path | None = None,
+        *,
+        fresh: bool = False,
+        composer: Composer | None = None,
     ) -> Report:
-        """Every check; with ``folder``, the issue's ``message.*`` checks too (composed by
-        ``composer`` when the caller has one with its variants compiled already)."""
-        key = (str(folder or ""), _text_of(folder))
+        """Every check; with ``issue`` (a stored revision, or a folder the staff pages read),
+        its ``message.*`` checks too (composed by ``composer`` when the caller has one with its
+        variants compiled already)."""
+        found = _issue(issue)
+        name = str(issue) if isinstance(issue, Path) else (found.slug if found else "")
+        key = (name, found.hash if found else "")
         now = self.clock()
         with self._lock:
             kept = self._cache.get(key)
         if kept is not None and kept[0] > now and not fresh:
             return kept[1]
-        report = self._run(folder, now, composer)
+        report = self._run(issue, found, now, composer)
         expires = now + timedelta(seconds=self.settings.preflight.cache_seconds)
         with self._lock:
             self._cache[key] = (expires, report)
         return report
 
-    def _run(self, folder: Path | None, now: datetime, composer: Composer | None) -> Report:
+    def _run(
+        self,
+        issue: IssueText | Path | None,
+        found: IssueText | None,
+        now: datetime,
+        composer: Composer | None,
+    ) -> Report:
         settings = self.settings
-        campaign = source.load(folder)[0] if folder is not None else None
+        campaign = found.campaign if found else None
         sender = self.sender_of(campaign)
         from_domain = domain_of(sender)
         from_org = organisational_domain(from_domain)
@@ -139,11 +152,11 @@ class Preflight:
         checks = [key_check, self._dkim_alignment(key_check, from_domain, from_org, policy)]
         checks += [spf, record, self._dmarc_alignment(key_check, spf, from_domain, policy)]
         checks.append(bounce_mx_check(settings.bounces.domain, ask, receiver_host=self._mx_host()))
-        if folder is None:
+        if issue is None:
             checks.append(from_check(sender))
         else:
             checks += message_checks(
-                folder,
+                found,
                 composer or (self.make_composer(campaign) if campaign else None),
                 campaign=campaign,
                 sender=sender,
@@ -220,12 +233,8 @@ class Preflight:
         return f"mail.{organisational_domain(self.settings.bounces.domain)}"
 
 
-def _text_of(folder: Path | None) -> str:
-    """A hash of the issue's campaign.toml, so an edit is checked afresh."""
-    if folder is None:
-        return ""
-    try:
-        data = source.campaign_file(folder).read_bytes()
-    except OSError:
-        return ""
-    return hashlib.sha256(data).hexdigest()
+def _issue(issue: IssueText | Path | None) -> IssueText | None:
+    """A stored revision as it is; a folder read from disk (None when it does not read)."""
+    if isinstance(issue, Path):
+        return source.read(issue)[0]
+    return issue

@@ -4,13 +4,12 @@ DKIM is configured) and hand the bytes and sizes to the rules of ``core.prefligh
 from __future__ import annotations
 
 from datetime import datetime
-from pathlib import Path
 
-from mailer.campaigns import source
 from mailer.campaigns.lint import html_size
 from mailer.campaigns.preview import PREVIEW_RECIPIENT
 from mailer.core import preflight_message as rules
 from mailer.core.campaigns import Campaign
+from mailer.core.issue_text import IssueText
 from mailer.core.message import build_message, campaign_headers
 from mailer.core.preflight import Check
 from mailer.errors import MailerError
@@ -18,8 +17,8 @@ from mailer.render.compose import Composer
 from mailer.smtp.dkim import DkimSigner
 
 
-def _text_problems(folder: Path) -> list[str]:
-    _, problems = source.load(folder)
+def _text_problems(issue: IssueText | None) -> list[str]:
+    problems = issue.problems if issue else []
     return [
         f"{p.key}: {p.message}"
         for p in problems
@@ -28,7 +27,7 @@ def _text_problems(folder: Path) -> list[str]:
 
 
 def message_checks(
-    folder: Path,
+    issue: IssueText | None,
     composer: Composer | None,
     *,
     campaign: Campaign | None,
@@ -39,7 +38,7 @@ def message_checks(
 ) -> list[Check]:
     """``composer`` composes the issue (None when its campaign.toml does not parse)."""
     checks = [rules.from_check(sender)]
-    problems = _text_problems(folder)
+    problems = _text_problems(issue)
     if campaign is None or composer is None:
         checks.append(rules.languages_check((), problems or ["campaign.toml does not parse"]))
         return checks

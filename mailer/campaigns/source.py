@@ -1,13 +1,20 @@
-"""Reading a campaign folder: ``campaigns/<slug>/campaign.toml``; the slug is the folder name."""
+"""Reading a campaign folder: ``campaigns/<slug>/campaign.toml``; the slug is the folder name.
+
+A folder is an import and export format (``mailer.campaigns.folders``): what an issue says is
+its stored revision. ``read`` turns a folder into the same ``IssueText`` a revision gives (as
+revision 0, not stored), through the same document form, so both parse alike.
+"""
 
 from __future__ import annotations
 
 import tomllib
 from pathlib import Path
 
-from mailer.core.campaigns import Campaign, parse_campaign
+from mailer.core.campaigns import Campaign
+from mailer.core.issue_documents import check_size, to_document
+from mailer.core.issue_text import IssueText, issue_text
 from mailer.core.problems import Problem
-from mailer.errors import CampaignInvalid
+from mailer.errors import CampaignInvalid, InvalidValue
 
 FILE = "campaign.toml"
 
@@ -16,22 +23,38 @@ def campaign_file(path: Path) -> Path:
     return path / FILE if path.is_dir() or path.suffix != ".toml" else path
 
 
-def load(path: Path) -> tuple[Campaign | None, list[Problem]]:
-    """The campaign in ``path`` (a folder or its campaign.toml) and every problem found."""
+def read(path: Path) -> tuple[IssueText | None, list[Problem]]:
+    """The issue in ``path`` (a folder or its campaign.toml) as revision 0, and every problem
+    found; None when the file cannot be read as a document at all."""
     file = campaign_file(path)
     shown = str(file)
+
+    def refused(message: str, key: str = "") -> tuple[IssueText | None, list[Problem]]:
+        return None, [Problem("error", shown, key, message)]
+
     try:
-        with file.open("rb") as handle:
-            data = tomllib.load(handle)
+        text = check_size(file.read_text(encoding="utf-8"), shown)
+        document = to_document(tomllib.loads(text))
     except FileNotFoundError:
-        return None, [
-            Problem("error", shown, "", "not found: a campaign is a folder with campaign.toml")
-        ]
+        return refused("not found: a campaign is a folder with campaign.toml")
+    except UnicodeDecodeError:
+        return refused("not UTF-8 text: save the file as UTF-8")
     except tomllib.TOMLDecodeError as exc:
-        return None, [Problem("error", shown, "", f"not valid TOML: {exc}")]
+        return refused(f"not valid TOML: {exc}")
+    except RecursionError:
+        return refused("not valid TOML: nested too deeply")
+    except InvalidValue as exc:
+        return refused(exc.message, "" if exc.field == shown else exc.field)
     except OSError as exc:
-        return None, [Problem("error", shown, "", f"cannot read: {exc.strerror}")]
-    return parse_campaign(file.parent.name, data, shown)
+        return refused(f"cannot read: {exc.strerror}")
+    found = issue_text(file.parent.name, 0, text, document, shown)
+    return found, list(found.problems)
+
+
+def load(path: Path) -> tuple[Campaign | None, list[Problem]]:
+    """The campaign in ``path`` (a folder or its campaign.toml) and every problem found."""
+    found, problems = read(path)
+    return (found.campaign if found else None), problems
 
 
 def load_valid(path: Path) -> Campaign:
@@ -43,26 +66,6 @@ def load_valid(path: Path) -> Campaign:
     return campaign
 
 
-def issues_for(campaigns_dir: Path, series: str, period: str) -> list[tuple[Path, Campaign]]:
-    """The issue folders under ``campaigns_dir`` that join ``series`` for ``period``.
-
-    Folders that do not parse are left out here (``mailer campaign lint`` names their errors).
-    """
-    found = []
-    for file in sorted(campaigns_dir.glob(f"*/{FILE}")):
-        campaign, _ = load(file.parent)
-        if campaign is None:
-            continue
-        if campaign.extra.get("series") == series and str(campaign.extra.get("period")) == period:
-            found.append((file.parent, campaign))
-    return found
-
-
-def one_off_issues(campaigns_dir: Path) -> list[tuple[Path, Campaign]]:
-    """Issue folders with ``send_at`` that belong to no series (sent once at that time)."""
-    found = []
-    for file in sorted(campaigns_dir.glob(f"*/{FILE}")):
-        campaign, _ = load(file.parent)
-        if campaign is not None and campaign.send_at and "series" not in campaign.extra:
-            found.append((file.parent, campaign))
-    return found
+def folders(campaigns_dir: Path) -> list[Path]:
+    """The issue folders (``<slug>/campaign.toml``) under ``campaigns_dir``, by name."""
+    return sorted(file.parent for file in campaigns_dir.glob(f"*/{FILE}"))

@@ -1,5 +1,6 @@
 """``mailer campaign lint|preview|audience|send|status|pause|resume|cancel`` (``test`` is in
-``cli/sending.py``, beside the other commands that send)."""
+``cli/sending.py``, beside the other commands that send). Each taking ``campaigns/SLUG``
+imports it first (a new revision only when its text is new), then works on the stored issue."""
 
 from __future__ import annotations
 
@@ -10,39 +11,40 @@ from pathlib import Path
 import click
 
 from mailer.app import App
-from mailer.campaigns import lifecycle, source
+from mailer.campaigns import lifecycle
 from mailer.campaigns.audience import audience
 from mailer.campaigns.lint import lint_campaign
 from mailer.campaigns.preview import preview_languages, preview_recipient
+from mailer.cli.issue_ref import METAVAR, issue_of
 from mailer.cli.preflight import print_report
 from mailer.cli.root import mailer, state
 from mailer.cli.sending import print_status, send_until_idle, test_command
+from mailer.core.issue_text import IssueText
 from mailer.core.languages import resolve_language
 from mailer.core.preflight import Report
+from mailer.core.problems import Problem
 from mailer.core.subscribers import email_key, normalise_email
 from mailer.db.subscribers import find_recipient
-from mailer.errors import NotFound
+from mailer.errors import CampaignInvalid, NotFound
 
 EXIT_LINT_ERRORS = 1
-_FOLDER = click.Path(path_type=Path, exists=True)
-_ISSUE_FOLDER = click.Path(path_type=Path, exists=True, file_okay=False)
 
 
 @mailer.group()
 def campaign() -> None:
-    """Newsletter issues in campaigns/<slug>/."""
-
-
-campaign.add_command(test_command)
+    """Newsletter issues: stored in the database; campaigns/<slug>/ folders go in and out."""
 
 
 @campaign.command("lint")
-@click.argument("path", type=_FOLDER)
+@click.argument("reference", metavar=METAVAR)
 @click.pass_context
-def lint_command(ctx: click.Context, path: Path) -> None:
+def lint_command(ctx: click.Context, reference: str) -> None:
     """Check an issue: errors (exit 1) and warnings, each naming file and key."""
     with state(ctx).app() as app:
-        problems = lint_campaign(path, app.database, app.composer)
+        try:
+            problems = lint_campaign(issue_of(app, reference), app.database, app.composer)
+        except CampaignInvalid as exc:  # not even a document: nothing was stored
+            problems = [p for p in exc.problems if isinstance(p, Problem)]
     errors = [p for p in problems if p.severity == "error"]
     for problem in problems:
         click.echo(f"{problem.severity}: {problem}", err=problem.severity == "error")
@@ -52,17 +54,17 @@ def lint_command(ctx: click.Context, path: Path) -> None:
 
 
 @campaign.command("preview")
-@click.argument("path", type=_FOLDER)
+@click.argument("reference", metavar=METAVAR)
 @click.option("--lang", "languages", multiple=True, help="Only these languages (repeatable).")
 @click.option("--email", help="Exactly what this subscriber would receive.")
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), required=True)
 @click.pass_context
 def preview_command(
-    ctx: click.Context, path: Path, languages: tuple[str, ...], email: str | None, out: Path
+    ctx: click.Context, reference: str, languages: tuple[str, ...], email: str | None, out: Path
 ) -> None:
     """Write <name>.html, <name>.txt and <name>.eml per language, or for one subscriber."""
     with state(ctx).app() as app:
-        issue = source.load_valid(path)
+        issue = issue_of(app, reference).valid_campaign()
         composer = app.composer(issue)
         sender = issue.sender or app.settings.sender.from_
         domain, now = app.settings.sender.domain, app.clock()
@@ -89,13 +91,13 @@ def preview_command(
 
 
 @campaign.command("audience")
-@click.argument("path", type=_FOLDER)
+@click.argument("reference", metavar=METAVAR)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object.")
 @click.pass_context
-def audience_command(ctx: click.Context, path: Path, as_json: bool) -> None:
+def audience_command(ctx: click.Context, reference: str, as_json: bool) -> None:
     """Recipients per language and per variant."""
     with state(ctx).app() as app:
-        issue = source.load_valid(path)
+        issue = issue_of(app, reference).valid_campaign()
         report = audience(app.database, app.composer(issue))
     if as_json:
         record = {
@@ -118,34 +120,38 @@ def audience_command(ctx: click.Context, path: Path, as_json: bool) -> None:
 
 
 @campaign.command("send")
-@click.argument("path", type=_ISSUE_FOLDER)
+@click.argument("reference", metavar=METAVAR)
 @click.option("--wait", is_flag=True, help="Send in this process until done, then print status.")
 @click.option(
     "--force",
     is_flag=True,
-    help="Send even though campaign.toml says approved = false, or preflight fails.",
+    help="Send even though the issue is not approved, or preflight fails.",
 )
 @click.pass_context
-def send_command(ctx: click.Context, path: Path, wait: bool, force: bool) -> None:
+def send_command(ctx: click.Context, reference: str, wait: bool, force: bool) -> None:
     """Start a campaign: lint, write its ledger, and (with --wait) send it."""
     with state(ctx).app() as app:
+        stored = issue_of(app, reference)
         problems = [
-            p for p in lint_campaign(path, app.database, app.composer) if p.severity == "error"
+            p for p in lint_campaign(stored, app.database, app.composer) if p.severity == "error"
         ]
         for problem in problems:
             click.echo(f"error: {problem}", err=True)
         if problems:
             click.echo("not sent: fix the errors above (`mailer campaign lint`)", err=True)
             ctx.exit(EXIT_LINT_ERRORS)
-        issue = source.load_valid(path)
-        if not issue.approved:
+        issue = stored.valid_campaign()
+        if not lifecycle.approval_stands(app.database, issue.slug, stored.text):
             if not force:
-                click.echo(f"not sent: {issue.slug} is not approved (approved = false)", err=True)
+                click.echo(
+                    f"not sent: {issue.slug} is not approved (revision {stored.revision}: "
+                    "approve it in the staff UI, or with approved = true in its campaign.toml)",
+                    err=True,
+                )
                 ctx.exit(EXIT_LINT_ERRORS)
             click.echo(f"sending {issue.slug} without approval (--force)", err=True)
-        _preflight_gate(ctx, app, path, issue.slug, force=force)
-        text = source.campaign_file(path).read_text(encoding="utf-8")
-        added = lifecycle.start(app.database, issue, text, now=app.clock())
+        _preflight_gate(ctx, app, stored, reference, force=force)
+        added = lifecycle.start(app.database, issue, stored.text, now=app.clock())
         click.echo(f"started {issue.slug}: {added} deliveries queued")
         if wait:
             sent = asyncio.run(send_until_idle(app, progress_of=issue.slug))
@@ -157,20 +163,22 @@ def send_command(ctx: click.Context, path: Path, wait: bool, force: bool) -> Non
             click.echo("`mailer worker` or `mailer serve` sends it")
 
 
-def _preflight_gate(ctx: click.Context, app: App, path: Path, slug: str, *, force: bool) -> None:
+def _preflight_gate(
+    ctx: click.Context, app: App, issue: IssueText, reference: str, *, force: bool
+) -> None:
     """Refuse to start when preflight fails (``preflight.gate``), unless ``--force``."""
-    report = app.preflight().gate(path)
+    report = app.preflight().gate(issue)
     if report is None or not report.errors:
         return
     print_report(Report(tuple(report.failures)), err=True)
     if not force:
         click.echo(
             f"not sent: preflight found {report.errors} failing check(s) above "
-            f"(`mailer preflight {path}`); fix them, or send anyway with --force",
+            f"(`mailer preflight {reference}`); fix them, or send anyway with --force",
             err=True,
         )
         ctx.exit(EXIT_LINT_ERRORS)
-    click.echo(f"sending {slug} despite failing preflight (--force)", err=True)
+    click.echo(f"sending {issue.slug} despite failing preflight (--force)", err=True)
 
 
 @campaign.command("status")
@@ -201,3 +209,6 @@ def _lifecycle_command(name: str) -> None:
 
 for _name in ("pause", "resume", "cancel"):
     _lifecycle_command(_name)
+
+
+campaign.add_command(test_command)

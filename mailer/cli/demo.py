@@ -15,7 +15,7 @@ import click
 from mailer.app import App
 from mailer.bounces import history
 from mailer.bounces.simulate import delivery_report
-from mailer.campaigns import lifecycle, source
+from mailer.campaigns import folders, lifecycle, source
 from mailer.campaigns.audience import audience
 from mailer.campaigns.lint import lint_campaign
 from mailer.campaigns.occurrences import OccurrenceRunner, one_offs
@@ -155,13 +155,18 @@ def demo(
 
 
 def _compose(app: App, campaign_path: Path, preview: Path) -> None:
+    click.secho(f"== import {campaign_path} (the staff UI's editor shows it)", bold=True)
+    imported = folders.import_folder(app.database, campaign_path, now=app.clock())
+    click.echo(f"  {imported.describe()}")
+    shown = str(source.campaign_file(campaign_path))
+    stored = folders.stored_issue(app.database, imported.slug, shown=shown)
     click.secho(f"== lint {campaign_path}", bold=True)
-    problems = lint_campaign(campaign_path, app.database, app.composer)
+    problems = lint_campaign(stored, app.database, app.composer)
     for problem in problems:
         click.echo(f"  {problem.severity}: {problem}")
     errors = sum(p.severity == "error" for p in problems)
     click.echo(f"  {errors} error(s), {len(problems) - errors} warning(s)")
-    issue = source.load_valid(campaign_path)
+    issue = stored.valid_campaign()
     composer = app.composer(issue)
     click.secho(f"== previews in {preview}/", bold=True)
     sender = issue.sender or app.settings.sender.from_
@@ -277,7 +282,8 @@ def _one_off(app: App, issue_path: Path, scratch: Path) -> None:
         encoding="utf-8",
     )
     runner = OccurrenceRunner(app.database, scratch, app.composer, app.clock)
-    for item in one_offs(app.database, scratch):
+    folders.import_all(app.database, scratch, now=app.clock())
+    for item in one_offs(app.database):
         outcome = runner.fire(item.planned)
         assert outcome is not None
         click.secho(

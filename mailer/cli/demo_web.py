@@ -55,7 +55,14 @@ def write_config(
 
 
 def add_staff(app: App) -> str:
-    """A staff account for the demo with a new random password, which is returned."""
+    """A staff account (an admin) for the demo with a new random password, which is returned."""
     password = secrets.token_urlsafe(12)
-    staff.add_user(app.database, STAFF_EMAIL, password, now=app.clock(), hasher=app.password_hasher)
+    staff.add_user(
+        app.database,
+        STAFF_EMAIL,
+        password,
+        now=app.clock(),
+        hasher=app.password_hasher,
+        role="admin",
+    )
     return password

@@ -7,23 +7,14 @@ from pathlib import Path
 
 import click
 
+from mailer.cli.issue_ref import issue_of
 from mailer.cli.root import EXIT_BAD_INPUT, mailer, state
 from mailer.core.dkim_keys import key_name
 from mailer.core.preflight import Report, txt_record
-from mailer.errors import NotFound
 from mailer.smtp.dkim import create_key_file
 
 EXIT_FAILING = 1
 MARKS = {"pass": "pass", "warn": "WARN", "fail": "FAIL"}
-
-
-def issue_folder(campaigns_dir: Path, reference: str) -> Path:
-    """``campaigns/SLUG`` (a folder) or a bare ``SLUG`` under ``paths.campaigns``."""
-    given = Path(reference)
-    for folder in (given, campaigns_dir / given.name):
-        if (folder / "campaign.toml").is_file():
-            return folder
-    raise NotFound("campaign folder", reference)
 
 
 def print_report(report: Report, *, err: bool = False) -> None:
@@ -41,10 +32,9 @@ def print_report(report: Report, *, err: bool = False) -> None:
 def preflight_command(ctx: click.Context, issue: str | None, as_json: bool) -> None:
     """Check DKIM, SPF, DMARC and the bounce MX in DNS (and an issue's messages); print the
     records to publish. Exit 0 when nothing fails, 1 when something does, 2 for bad input."""
-    settings = state(ctx).settings()
-    folder = issue_folder(settings.paths.campaigns, issue) if issue else None
     with state(ctx).app() as app:
-        report = app.preflight().run(folder, fresh=True)
+        stored = issue_of(app, issue) if issue else None
+        report = app.preflight().run(stored, fresh=True)
     if as_json:
         click.echo(json.dumps(report.as_json(), ensure_ascii=False))
     else:

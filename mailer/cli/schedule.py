@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from mailer.campaigns.folders import import_all
 from mailer.campaigns.occurrences import OneOff, occurrence_history, one_offs
 from mailer.cli.root import mailer, state
 from mailer.core import one_off
@@ -51,8 +52,11 @@ def list_command(ctx: click.Context, after: str | None) -> None:
     campaigns = Path(state(ctx).settings().paths.campaigns)
     files = series_files(campaigns)
     _list_series(ctx, campaigns, files, after)
-    with state(ctx).app(require_secret=False) as app:  # reads only
-        pending = one_offs(app.database, campaigns)
+    with state(ctx).app(require_secret=False) as app:  # imports folders, as the scheduler does
+        _, refused = import_all(app.database, campaigns, now=app.clock())
+        pending = one_offs(app.database)
+    for folder, error in refused:
+        click.echo(f"warning: {folder} not imported: {error}", err=True)
     if pending:
         click.echo(
             "\none-off\tscheduled by\tdeadline\tsend at (local)\tsend at (UTC)\tlast outcome"

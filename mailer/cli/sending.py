@@ -1,5 +1,5 @@
-"""``mailer campaign test``, ``mailer worker``, ``mailer dev-smtp``, and the sending loop the
-campaign commands share (``send_until_idle``)."""
+"""``mailer campaign test`` (``cli/campaign.py`` registers it), ``mailer worker``,
+``mailer dev-smtp``, and what the sending commands share."""
 
 from __future__ import annotations
 
@@ -11,16 +11,16 @@ import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from mailer.app import App
-from mailer.campaigns import lifecycle, source
+from mailer.campaigns import lifecycle
 from mailer.campaigns.lifecycle import Status
 from mailer.cli import logs
+from mailer.cli.issue_ref import METAVAR, issue_of
 from mailer.cli.root import mailer, state, stop_on_signals
 from mailer.core.delivery import Action
 from mailer.core.subscribers import normalise_email
 from mailer.dispatch.copies import SentCopy, send_test_copies
 from mailer.smtp.capture import bound_port, start_capture
 
-_FOLDER = click.Path(path_type=Path, exists=True, file_okay=False)
 COLUMNS = ("queued", "sending", "sent", "deferred", "failed", "bounced", "skipped")
 
 
@@ -71,14 +71,14 @@ async def _show_progress(app: App, slug: str, sending: asyncio.Task[None]) -> No
 
 
 @click.command("test")
-@click.argument("path", type=_FOLDER)
+@click.argument("reference", metavar=METAVAR)
 @click.option("--to", "addresses", multiple=True, required=True, help="Repeatable.")
 @click.pass_context
-def test_command(ctx: click.Context, path: Path, addresses: tuple[str, ...]) -> None:
+def test_command(ctx: click.Context, reference: str, addresses: tuple[str, ...]) -> None:
     """Send one test copy per language to each address (subject marked [TEST]; no ledger)."""
     checked = [normalise_email(address) for address in addresses]
     with state(ctx).app() as app:
-        issue = source.load_valid(path)
+        issue = issue_of(app, reference).valid_campaign()
         settings = app.settings
 
         async def main() -> list[SentCopy]:

@@ -2,8 +2,9 @@
 
 ``serve`` runs the web app (health and metrics until the web issue fills it), the scheduler
 (leading, or waiting as a standby on PostgreSQL), a dispatch worker, the bounce receiver when
-``bounces.listen`` is set and the bounce mailbox when ``bounce_mailbox.protocol`` is. SIGTERM
-or Ctrl-C: messages in flight finish, leases are let go, then it exits.
+``bounces.listen`` is set and the bounce mailbox when ``bounce_mailbox.protocol`` is. Both
+import the issue folders under ``paths.campaigns`` first (the scheduler again at every poll).
+SIGTERM or Ctrl-C: messages in flight finish, leases are let go, then it exits.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import uvicorn
 
 from mailer.app import App
 from mailer.bounces.mailbox import fetch_bounces, mailbox_from
+from mailer.campaigns.folders import import_all
 from mailer.cli import logs
 from mailer.cli.bounces import make_receiver, split_listen
 from mailer.cli.root import mailer, state, stop_on_signals
@@ -40,6 +42,17 @@ class _EmbeddedServer(uvicorn.Server):
 
 def load_all_series(app: App) -> list[Series]:
     return [load_series(path) for path in series_files(app.settings.paths.campaigns)]
+
+
+def import_folders(app: App) -> None:
+    """Import the issue folders under ``paths.campaigns`` (new text only) before serving; the
+    scheduler imports them again at every poll."""
+    done, refused = import_all(app.database, app.settings.paths.campaigns, now=app.clock())
+    for imported in done:
+        if imported.changed:
+            log.info("issue folder imported", extra={"detail": imported.describe()})
+    for folder, error in refused:
+        log.warning("issue folder not imported", extra={"folder": str(folder), "error": str(error)})
 
 
 async def _web(app: App, listen: str, stop: asyncio.Event) -> None:
@@ -104,6 +117,7 @@ def serve(ctx: click.Context, listen: str | None, no_worker: bool, no_scheduler:
     app = state(ctx).app()
     logs.configure(key=app.settings.secrets.key)
     series = [] if no_scheduler else load_all_series(app)
+    import_folders(app)
 
     async def main() -> None:
         stop = stop_on_signals()
@@ -132,6 +146,7 @@ def scheduler(ctx: click.Context) -> None:
     app = state(ctx).app()
     logs.configure(key=app.settings.secrets.key)
     series = load_all_series(app)
+    import_folders(app)
     if not series:
         log.info(
             "no *.series.toml yet; scheduling one-off sends only",

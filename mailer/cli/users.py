@@ -1,4 +1,4 @@
-"""``mailer users add|list|disable|enable|sign-out``: accounts of the staff web UI."""
+"""``mailer users add|list|role|disable|enable|sign-out``: accounts of the staff web UI."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import click
 
 from mailer.access import staff as use_case
 from mailer.cli.root import mailer, state
+from mailer.core.issue_workflow import ROLES
 from mailer.core.times import iso_utc
 from mailer.errors import InvalidValue
 
@@ -30,28 +31,53 @@ def _read_password(from_stdin: bool) -> str:
     return password
 
 
+ROLE_HELP = (
+    "editor: drafts issues and submits them for review; approver: also approves, sends back, "
+    "schedules and sends; admin: also manages staff accounts and settings."
+)
+
+
 @users.command("add")
 @click.argument("email")
 @click.option(
     "--password-stdin", is_flag=True, help="Read the password from the first line of stdin."
 )
+@click.option(
+    "--role", type=click.Choice(ROLES), default="editor", show_default=True, help=ROLE_HELP
+)
 @click.pass_context
-def users_add(ctx: click.Context, email: str, password_stdin: bool) -> None:
+def users_add(ctx: click.Context, email: str, password_stdin: bool, role: str) -> None:
     """Create a staff account; asks for the password twice (at least 12 characters)."""
     address = use_case.staff_address(email)
     password = use_case.check_password(_read_password(password_stdin))
     with state(ctx).app() as app:
         account = use_case.add_user(
-            app.database, address, password, now=app.clock(), hasher=app.password_hasher
+            app.database,
+            address,
+            password,
+            now=app.clock(),
+            hasher=app.password_hasher,
+            role=role,
         )
-    click.echo(f"created staff user {account.email}; sign in at /staff/login")
+    click.echo(f"created staff user {account.email} ({account.role}); sign in at /staff/login")
+
+
+@users.command("role")
+@click.argument("email")
+@click.argument("role", type=click.Choice(ROLES))
+@click.pass_context
+def users_role(ctx: click.Context, email: str, role: str) -> None:
+    """Give an account another role: editor, approver or admin."""
+    with state(ctx).app() as app:
+        account = use_case.set_role(app.database, email, role)
+    click.echo(f"staff user {account.email} is now {account.role}")
 
 
 @users.command("list")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
 @click.pass_context
 def users_list(ctx: click.Context, as_json: bool) -> None:
-    """Every staff account, whether it may sign in and when it last did."""
+    """Every staff account, whether it may sign in, when it last did, and its role."""
     with state(ctx).app() as app:
         accounts = use_case.list_users(app.database)
     for account in accounts:
@@ -60,13 +86,14 @@ def users_list(ctx: click.Context, as_json: bool) -> None:
         if as_json:
             record = {
                 "email": account.email,
+                "role": account.role,
                 "status": status,
                 "created_at": iso_utc(account.created_at),
                 "last_login_at": last,
             }
             click.echo(json.dumps(record))
         else:
-            click.echo(f"{account.email}\t{status}\tlast sign-in {last or 'never'}")
+            click.echo(f"{account.email}\t{status}\tlast sign-in {last or 'never'}\t{account.role}")
     if not accounts and not as_json:
         click.echo("no staff users yet; create one with `mailer users add EMAIL`", err=True)
 

@@ -189,6 +189,8 @@ class WebSettings:
     # argon2id parameters of staff passwords: rfc9106-low-memory | rfc9106-high-memory |
     # cheapest-for-tests (never in production: it makes guessing cheap)
     password_profile: str = "rfc9106-low-memory"  # noqa: S105 -- a profile's name
+    # whoever saved a revision of an issue cannot approve it; false for a one-person office
+    four_eyes: bool = True
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ class StaffUser:
     created_at: datetime
     last_login_at: datetime | None
     sessions_valid_after: datetime | None
+    role: str = "editor"  # editor | approver | admin
 
 
 _COLUMNS = (
@@ -30,6 +31,7 @@ _COLUMNS = (
     staff_user.c.created_at,
     staff_user.c.last_login_at,
     staff_user.c.sessions_valid_after,
+    staff_user.c.role,
 )
 
 
@@ -53,14 +55,21 @@ def all_users(conn: sa.Connection) -> list[StaffUser]:
     return [StaffUser(**row._mapping) for row in rows]
 
 
-def insert(conn: sa.Connection, *, email: str, password_hash: str, now: datetime) -> int:
+def insert(
+    conn: sa.Connection, *, email: str, password_hash: str, now: datetime, role: str = "editor"
+) -> int:
     """Writes a new staff user; the unique address makes a concurrent duplicate fail."""
     statement = (
         sa.insert(staff_user)
-        .values(email=email, password_hash=password_hash, disabled=False, created_at=now)
+        .values(email=email, password_hash=password_hash, disabled=False, created_at=now, role=role)
         .returning(staff_user.c.id)
     )
     return int(conn.execute(statement).scalar_one())
+
+
+def set_role(conn: sa.Connection, user_id: int, role: str) -> None:
+    """Writes the user's role (editor | approver | admin)."""
+    conn.execute(sa.update(staff_user).where(staff_user.c.id == user_id).values(role=role))
 
 
 def set_disabled(conn: sa.Connection, user_id: int, *, disabled: bool) -> None:

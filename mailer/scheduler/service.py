@@ -8,6 +8,8 @@ busy or asleep still fires an occurrence inside its deadline once, and never one
 On taking the lead (at start, or when the leader died) it catches up: occurrences claimed
 but never carried out are resumed; an occurrence still inside its deadline is fired now; the
 latest one past its deadline, if nobody recorded it, is recorded as skipped.
+Every poll imports the folders under ``paths.campaigns`` first (a new revision only for a new
+text), so series and one-offs find their issues in the database, however they were written.
 One-off campaigns (``send_at``, or scheduled by staff) are looked up again at every poll: each
 gets a ``DateTrigger`` job of its own and fires through the same ``OccurrenceRunner.fire``;
 one already due when found fires at once (recorded as skipped when past its deadline).
@@ -27,6 +29,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.date import DateTrigger
 
 from mailer.app import App
+from mailer.campaigns.folders import import_all
 from mailer.campaigns.occurrences import OccurrenceRunner, OneOff, Outcome, Planned, one_offs
 from mailer.core.notices import build_notice
 from mailer.core.privacy import address_tag
@@ -72,6 +75,7 @@ class SchedulerService:
         self._scheduler: AsyncIOScheduler | None = None
         self._fired: set[tuple[str, str]] = set()  # one-offs this process has handed on
         self._one_off_jobs: dict[str, Planned] = {}
+        self._told_folders: set[tuple[str, str]] = set()  # import refusals already logged
 
     async def run(self, stop: asyncio.Event) -> None:
         """Wait as a standby until this process leads, lead until ``stop`` or the lock is lost."""
@@ -126,11 +130,22 @@ class SchedulerService:
         done.extend(await self.refresh_one_offs())
         return done
 
-    async def refresh_one_offs(self) -> list[Outcome]:
-        """Fire the one-offs that are due; give each future one a job at its time."""
+    def import_folders(self) -> None:
+        """Import the folders under ``paths.campaigns`` (a new revision only for a new text);
+        a folder that cannot be imported is logged once for each reason."""
         campaigns_dir = self.app.settings.paths.campaigns
+        _, refused = import_all(self.app.database, campaigns_dir, now=self.app.clock())
+        for path, error in refused:
+            if (str(path), str(error)) not in self._told_folders:
+                self._told_folders.add((str(path), str(error)))
+                log.warning("folder not imported", extra={"folder": str(path), "error": str(error)})
+
+    async def refresh_one_offs(self) -> list[Outcome]:
+        """Import the folders, fire the one-offs that are due; give each future one a job at
+        its time."""
         try:
-            found = await asyncio.to_thread(one_offs, self.app.database, campaigns_dir)
+            await asyncio.to_thread(self.import_folders)
+            found = await asyncio.to_thread(one_offs, self.app.database)
         except Exception:
             log.exception("cannot list one-off campaigns")
             return []

@@ -13,7 +13,9 @@ from pathlib import Path
 import click
 import pytest
 
+from mailer import issues
 from mailer.access import staff
+from mailer.app import App
 from mailer.cli import mailer
 from mailer.config import load_settings
 from mailer.db import Database
@@ -75,8 +77,18 @@ def test_demo_runs_end_to_end_on_sqlite(tmp_path: Path) -> None:
     signed_in = staff.sign_in(
         database_of_demo, "staff@example.org", login.group(1), now=now, hasher=hasher
     )
-    database_of_demo.dispose()
     assert signed_in.outcome == "ok"
+    assert signed_in.account is not None
+    assert signed_in.account.role == "admin"
+    # the sample issue is stored, as the staff UI's editor reads it
+    desk = App(settings).issue_desk()
+    assert "2026-12-digest" in [found.slug for found in issues.list_issues(desk)]
+    stored = issues.get_issue(desk, "2026-12-digest")
+    assert stored.state == "sent"
+    assert stored.document["languages"] == ["en", "ru", "ka", "sr"]
+    assert [p for p in stored.problems if p.severity == "error"] == []
+    desk.database.dispose()
+    database_of_demo.dispose()
     assert re.search(r"^\s+GE\s+\d+$", out, re.MULTILINE)
     assert re.search(r"^\s+fatherhood\s+\d+$", out, re.MULTILINE)
     lines = out.splitlines()

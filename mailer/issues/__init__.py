@@ -1,0 +1,124 @@
+"""Newsletter issues as staff edit them: stored in the database, every save a revision.
+
+An issue is its slug, its revisions (1, 2, 3 …; the whole document, its campaign.toml text,
+author, time, an optional message; never changed or deleted), its comments and its state.
+The *document* is the campaign.toml data with exactly the file's keys (``docs/campaigns.md``),
+JSON-able: the API sends and receives it as JSON. ``docs/architecture-issues.md`` says why the
+database holds issues and how they relate to campaigns (the sending record).
+
+Every function takes a ``Desk`` (``App.issue_desk()``: database, composer factory for lint,
+``web.four_eyes``, the preflight gate) and, where a person acts, ``by``: an ``Actor`` (a
+staff account's address and role: ``StaffAccount.actor``). ``now`` is naive UTC.
+
+Reading
+  ``list_issues(desk) -> list[IssueSummary]``          slug, state, revision, subject, author
+  ``get_issue(desk, slug) -> IssueView``               slug, state, revision, document, problems
+                                                       (``as_json()``: what the API returns)
+  ``check_issue(desk, slug, n=None) -> list[Problem]`` every lint check, variants included
+  ``campaign_text(desk, slug, n=None) -> IssueText``   the one path to what an issue says:
+                                                       its text and the ``Campaign`` it parses to
+  ``revisions(desk, slug) -> list[RevisionInfo]``      history, newest first
+  ``revision(desk, slug, n) -> Revision``              one revision in full
+  ``diff(desk, slug, a, b) -> list[Change]``           per field and language (``Change.before``,
+                                                       ``.after``, ``.language``, ``.kind``);
+  ``html_table(change, before=, after=) -> str``       difflib's side-by-side table, escaped
+  ``comments(desk, slug, n=None) -> list[Comment]``    comments and review steps, oldest first
+
+Writing (``StaleRevision`` carries the current revision when ``base_revision`` is not it, and
+nothing is stored; a draft with lint problems saves and ``Saved.problems`` lists them;
+``Saved.returned_to_draft`` says an approved issue became a draft again)
+  ``create_issue(desk, slug, document, *, by, now, message=None) -> Saved``
+  ``save(desk, slug, document, *, base_revision, by, now, message=None) -> Saved``
+  ``restore(desk, slug, n, *, by, now, base_revision=None) -> Saved``   a new revision
+  ``to_toml(document, original_text=None) -> str``     the campaign.toml text (tomlkit keeps
+                                                       the comments and order of the original)
+
+Review (``NotAllowed`` when the role does not allow it, or four eyes refuse: whoever saved a
+revision cannot approve it while ``web.four_eyes`` is true)
+  ``submit_for_review(desk, slug, *, by, now, revision=None) -> "in_review"``
+  ``approve(desk, slug, revision, *, by, now) -> "approved"``
+  ``send_back(desk, slug, *, by, comment, now) -> "draft"``
+  ``comment(desk, slug, body, *, by, now, revision=None) -> Comment``
+  ``schedule(desk, slug, *, send_at, by, now, force_preflight=False) -> "scheduled"``
+
+Folders (``mailer campaign import|export``; ``mailer.campaigns.folders``)
+  ``import_folder(database, path, *, now, by="campaign.toml", force=False) -> Imported``
+  ``export_issue(database, slug, directory, *, revision=None) -> (Path, int)``
+
+States: draft → in_review → approved → scheduled → sending → sent (or paused, cancelled,
+failed). Roles, ranked: editor (drafts, submits), approver (approves, sends back, schedules),
+admin (staff accounts and settings). Scheduling needs lint clean and every language complete
+(``IssueView.missing`` lists what each language lacks).
+"""
+
+from __future__ import annotations
+
+from mailer.campaigns.folders import Imported, export_issue, import_folder
+from mailer.core.issue_diff import Change, html_table
+from mailer.core.issue_text import IssueText
+from mailer.core.issue_workflow import ROLES, Actor
+from mailer.issues.desk import (
+    Comment,
+    Desk,
+    IssueSummary,
+    IssueView,
+    Revision,
+    RevisionInfo,
+    Saved,
+)
+from mailer.issues.review import (
+    approve,
+    comment,
+    comments,
+    schedule,
+    send_back,
+    submit_for_review,
+)
+from mailer.issues.store import (
+    campaign_text,
+    check_issue,
+    create_issue,
+    diff,
+    get_issue,
+    list_issues,
+    restore,
+    revision,
+    revisions,
+    save,
+)
+from mailer.issues.toml_text import to_toml
+
+__all__ = [
+    "ROLES",
+    "Actor",
+    "Change",
+    "Comment",
+    "Desk",
+    "Imported",
+    "IssueSummary",
+    "IssueText",
+    "IssueView",
+    "Revision",
+    "RevisionInfo",
+    "Saved",
+    "approve",
+    "campaign_text",
+    "check_issue",
+    "comment",
+    "comments",
+    "create_issue",
+    "diff",
+    "export_issue",
+    "get_issue",
+    "html_table",
+    "import_folder",
+    "list_issues",
+    "restore",
+    "revision",
+    "revisions",
+    "save",
+    "schedule",
+    "send_back",
+    "submit_for_review",
+    "to_toml",
+]
