@@ -69,7 +69,8 @@ class App:
         return keyring(secrets.key, secrets.old_key_list())
 
     def relay(self) -> RelayPool:
-        """The relays to send through, each a pool of reused connections."""
+        """The relays to send through, each a pool of reused connections; ``async with
+        app.relay() as relay:`` closes every connection when the block ends."""
         smtp = self.settings.smtp
         return RelayPool.of(
             [

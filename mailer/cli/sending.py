@@ -42,15 +42,12 @@ async def send_until_idle(app: App, *, progress_of: str | None = None) -> int:
 
     With ``progress_of`` (a slug) and a terminal, a progress bar follows that campaign.
     """
-    relay = app.relay()
-    dispatcher = app.dispatcher(relay)
-    sending = asyncio.create_task(dispatcher.run(asyncio.Event(), until_idle=True))
-    try:
+    async with app.relay() as relay:
+        dispatcher = app.dispatcher(relay)
+        sending = asyncio.create_task(dispatcher.run(asyncio.Event(), until_idle=True))
         if progress_of is not None and sys.stdout.isatty():
             await _show_progress(app, progress_of, sending)
         await sending
-    finally:
-        await relay.close()
     return dispatcher.sent
 
 
@@ -142,8 +139,7 @@ def test_command(ctx: click.Context, path: Path, addresses: tuple[str, ...]) -> 
         settings = app.settings
 
         async def main() -> list[SentCopy]:
-            relay = app.relay()
-            try:
+            async with app.relay() as relay:
                 return await send_test_copies(
                     app.composer(issue),
                     relay,
@@ -154,8 +150,6 @@ def test_command(ctx: click.Context, path: Path, addresses: tuple[str, ...]) -> 
                     now=app.clock(),
                     dkim=app.dkim_signer(),
                 )
-            finally:
-                await relay.close()
 
         copies = asyncio.run(main())
     failed = [c for c in copies if c.outcome.action != Action.SENT]
@@ -204,11 +198,8 @@ def worker(ctx: click.Context) -> None:
 
     async def main() -> None:
         stop = stop_on_signals()
-        relay = app.relay()
-        try:
+        async with app.relay() as relay:
             await app.dispatcher(relay).run(stop)
-        finally:
-            await relay.close()
 
     with app:
         click.echo(

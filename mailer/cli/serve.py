@@ -56,11 +56,8 @@ async def _web(app: App, listen: str, stop: asyncio.Event) -> None:
 
 
 async def _worker(app: App, stop: asyncio.Event) -> None:
-    relay = app.relay()
-    try:
+    async with app.relay() as relay:
         await app.dispatcher(relay).run(stop)
-    finally:
-        await relay.close()
 
 
 async def _receiver(app: App, stop: asyncio.Event) -> None:

@@ -111,11 +111,8 @@ class TransactionalMail:
     async def send(self, kind: str, to: Recipient, *, now: datetime) -> Outcome:
         """Send one message; the outcome says whether the relay took it (``Action.SENT``)."""
         data = self.message(kind, to, now=now)
-        pool = self.relay()
-        try:
+        async with self.relay() as pool:
             return await pool.send(f"bounces@{self.bounce_domain}", to.email, data)
-        finally:
-            await pool.close()
 
 
 def delivered(outcome: Outcome) -> bool:

@@ -244,25 +244,23 @@ class SchedulerService:
             f"\n\n  {outcome.detail}\n\nNothing was sent for it. `mailer schedule list` shows "
             "every series and one-off send and its last outcome.\n"
         )
-        relay = self.app.relay()
         try:
-            for number, address in enumerate(notify):
-                data = build_notice(
-                    sender=settings.sender.from_,
-                    to=address,
-                    subject=subject,
-                    text=text,
-                    date=self.app.clock(),
-                    message_id=f"<notice.{name}.{outcome.period.replace(':', '')}.{number}"
-                    f"@{settings.sender.domain}>",
-                )
-                result = await relay.send(f"bounces@{settings.bounces.domain}", address, data)
-                to = address_tag(settings.secrets.key, address)
-                log.info("staff told", extra={"to": to, "result": result.action.value})
+            async with self.app.relay() as relay:
+                for number, address in enumerate(notify):
+                    data = build_notice(
+                        sender=settings.sender.from_,
+                        to=address,
+                        subject=subject,
+                        text=text,
+                        date=self.app.clock(),
+                        message_id=f"<notice.{name}.{outcome.period.replace(':', '')}.{number}"
+                        f"@{settings.sender.domain}>",
+                    )
+                    result = await relay.send(f"bounces@{settings.bounces.domain}", address, data)
+                    to = address_tag(settings.secrets.key, address)
+                    log.info("staff told", extra={"to": to, "result": result.action.value})
         except Exception:
             log.exception("could not tell staff", extra={"series": name})
-        finally:
-            await relay.close()
 
 
 async def _wait(stop: asyncio.Event, seconds: float) -> None:

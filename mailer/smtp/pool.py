@@ -12,6 +12,7 @@ from __future__ import annotations
 import random
 import time
 from dataclasses import dataclass, field
+from types import TracebackType
 
 from mailer.core.delivery import Action, Outcome
 from mailer.smtp.relay import Relay
@@ -69,5 +70,18 @@ class RelayPool:
         return last or Outcome(Action.RELAY_BACKOFF, None, None, "every relay is cooling off")
 
     async def close(self) -> None:
+        """Quit every idle connection; the pool stays usable (a later send opens new ones)."""
         for member in self.members:
             await member.relay.close()
+
+    async def __aenter__(self) -> RelayPool:
+        return self
+
+    async def __aexit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        """``async with app.relay() as relay:``: no connection outlives the block."""
+        await self.close()

@@ -150,8 +150,7 @@ async def _send(site: Site, campaign: Campaign, addresses: list[str]) -> list[Se
             composer.variant(composer.full_variant(language))
 
     await asyncio.to_thread(compile_variants)
-    relay = app.relay()
-    try:
+    async with app.relay() as relay:
         return await send_test_copies(
             composer,
             relay,
@@ -162,5 +161,3 @@ async def _send(site: Site, campaign: Campaign, addresses: list[str]) -> list[Se
             now=app.clock(),
             dkim=app.dkim_signer(),
         )
-    finally:
-        await relay.close()
