@@ -6,6 +6,7 @@ import os
 import socket
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from functools import cached_property
 from pathlib import Path
 
 from mailer.access.staff import password_hasher
@@ -34,31 +35,37 @@ def utc_now() -> datetime:
 
 
 class App:
-    """What a command needs: the settings, the database and the clock (the only fake in tests)."""
+    """What a command needs: the settings, the database and the clock (the only fake in tests).
+
+    What stays the same for the whole process is built once, on first use: the template set
+    (its Jinja environment and compiled templates), the DKIM signer (its key file read once),
+    the bounce policy and the organisation's footer values.
+    """
 
     def __init__(self, settings: Settings, *, clock: Callable[[], datetime] = utc_now) -> None:
         self.settings = settings
         self.clock = clock
         self.database = Database(settings.database.url)
         self.password_hasher = password_hasher(settings.web.password_profile)
+        organisation = settings.organisation
+        self.organisation = {
+            "name": organisation.name,
+            "address": organisation.address,
+            "website": organisation.website,
+        }
         self._preflight: Preflight | None = None
 
-    @property
+    @cached_property
     def templates(self) -> TemplateSet:
         settings = self.settings
         return TemplateSet(Path(settings.paths.templates), max_seconds=settings.render.max_seconds)
 
     def composer(self, campaign: Campaign) -> Composer:
         """The render plan of ``campaign`` with this installation's links, key and footer."""
-        organisation = self.settings.organisation
         return Composer(
             campaign=campaign,
             templates=self.templates,
-            organisation={
-                "name": organisation.name,
-                "address": organisation.address,
-                "website": organisation.website,
-            },
+            organisation=self.organisation,
             base_url=self.settings.web.base_url,
             secret_key=self.settings.secrets.key,
         )
@@ -94,15 +101,10 @@ class App:
 
     def transactional_mail(self) -> TransactionalMail:
         """System mail (``templates/system/``: the double opt-in confirmation) via ``relay()``."""
-        organisation = self.settings.organisation
         return TransactionalMail(
             templates=self.templates,
             relay=self.relay,
-            organisation={
-                "name": organisation.name,
-                "address": organisation.address,
-                "website": organisation.website,
-            },
+            organisation=self.organisation,
             base_url=self.settings.web.base_url,
             secret_key=self.settings.secrets.key,
             sender=self.settings.sender.from_,
@@ -112,6 +114,11 @@ class App:
         )
 
     def dkim_signer(self) -> DkimSigner | None:
+        """The signer of ``[dkim]`` (None when it is off); its key file is read once."""
+        return self._dkim_signer
+
+    @cached_property
+    def _dkim_signer(self) -> DkimSigner | None:
         dkim = self.settings.dkim
         if not dkim.enabled:
             return None
@@ -129,6 +136,10 @@ class App:
         return self._preflight
 
     def bounce_policy(self) -> BouncePolicy:
+        return self._bounce_policy
+
+    @cached_property
+    def _bounce_policy(self) -> BouncePolicy:
         bounces = self.settings.bounces
         return BouncePolicy(
             soft_score=bounces.soft_score,
