@@ -17,6 +17,7 @@ from mailer.config import Settings
 from mailer.core.bounce_policy import BouncePolicy
 from mailer.core.campaigns import Campaign
 from mailer.core.owners import Named
+from mailer.core.times import aware_utc
 from mailer.core.tokens import keyring
 from mailer.db import Database
 from mailer.dispatch.dispatcher import Dispatcher, DispatchSettings
@@ -166,7 +167,9 @@ class App:
         return unsubscribe_delivery(self.database, named, now=self.clock())
 
     def webhook_intake(self) -> WebhookIntake:
-        return WebhookIntake(self.bounce_ingest(), self.settings.webhooks)
+        return WebhookIntake(
+            self.bounce_ingest(), self.settings.webhooks, clock=lambda: aware_utc(self.clock())
+        )
 
     def dispatcher(self, relay: RelayPool, *, name: str = "") -> Dispatcher:
         """A sending loop; ``name`` tells apart several in one process (host:pid otherwise)."""

@@ -13,6 +13,7 @@ from mailer.core import preflight_message as rules
 from mailer.core.campaigns import Campaign
 from mailer.core.message import build_message, campaign_headers
 from mailer.core.preflight import Check
+from mailer.core.times import epoch_seconds
 from mailer.errors import MailerError
 from mailer.render.compose import Composer
 from mailer.smtp.dkim import DkimSigner
@@ -55,7 +56,7 @@ def message_checks(
         return [*checks, rules.not_built(f"the issue does not compose: {exc}")]
     checks.append(rules.size_check(sizes))
     if signer is not None:
-        message = signer.sign(message, timestamp=int(now.timestamp()))
+        message = signer.sign(message, timestamp=epoch_seconds(now))
     checks.append(rules.unsubscribe_check(message, signed=signer is not None))
     return checks
 

@@ -123,14 +123,15 @@ def receive_command(ctx: click.Context, listen: str | None) -> None:
         asyncio.run(main())
 
 
-def parse_since(text: str | None) -> datetime | None:
-    """``7d``, ``12h`` or an ISO 8601 date/time (UTC when it has no offset)."""
+def parse_since(text: str | None, now: datetime) -> datetime | None:
+    """``7d``, ``12h`` (before ``now``, naive UTC) or an ISO 8601 date/time (UTC when it has no
+    offset)."""
     if not text:
         return None
     units = {"d": "days", "h": "hours", "m": "minutes"}
     amount = ascii_int(text[:-1])
     if amount is not None and text[-1] in units:
-        return datetime.now(UTC).replace(tzinfo=None) - timedelta(**{units[text[-1]]: amount})
+        return now - timedelta(**{units[text[-1]]: amount})
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
@@ -178,8 +179,8 @@ def list_command(
     person it names (an address-only match, or a name beside the one a VERP token vouches
     for). `mailer bounces apply ID` applies it.
     """
-    moment = parse_since(since)
     with state(ctx).app() as app:
+        moment = parse_since(since, app.clock())
         rows = history.events(app.database, since=moment, kind=kind, limit=limit)
     for row in rows:
         if as_json:

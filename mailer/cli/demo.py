@@ -6,7 +6,7 @@ import asyncio
 import dataclasses
 import shutil
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from email import message_from_bytes
 from pathlib import Path
 
@@ -27,6 +27,7 @@ from mailer.cli.sending import print_status, relay_name, send_until_idle
 from mailer.core import one_off
 from mailer.core.deadlines import format_deadline
 from mailer.core.series import period_of
+from mailer.core.times import aware_utc
 from mailer.db import stats
 from mailer.importer import import_file
 from mailer.importer.apply import ImportOptions
@@ -229,7 +230,7 @@ def _occurrence(app: App, campaign_path: Path, scratch: Path) -> int:
         f"{series.timezone}, deadline {deadline}",
         bold=True,
     )
-    upcoming = occurrences(series, after=datetime.now(UTC), count=3)
+    upcoming = occurrences(series, after=aware_utc(app.clock()), count=3)
     click.echo("  next: " + ", ".join(moment.isoformat() for moment in upcoming))
     # the demo approves a copy of the issue (the real one stays a draft) and does not wait for
     # the occurrence of its period: it fires it now, with its deadline counted from now

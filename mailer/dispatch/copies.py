@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -10,6 +9,7 @@ from mailer.core.campaigns import Campaign
 from mailer.core.delivery import Outcome
 from mailer.core.message import build_message, campaign_headers
 from mailer.core.subscribers import Recipient
+from mailer.core.times import epoch_seconds
 from mailer.render.compose import Composer
 from mailer.smtp.dkim import DkimSigner
 from mailer.smtp.pool import RelayPool
@@ -49,7 +49,7 @@ async def send_test_copies(
                 name="",
                 email=address,
                 subject=TEST_MARK + message.subject,
-                message_id=f"<test.{campaign.slug}.{language}.{number}.{int(time.time())}"
+                message_id=f"<test.{campaign.slug}.{language}.{number}.{epoch_seconds(now)}"
                 f"@{sender_domain}>",
                 date=now,
                 unsubscribe_url=values["unsubscribe_url"],
@@ -64,7 +64,7 @@ async def send_test_copies(
                 headers, text=message.text, html=message.html, boundary=f"=_test{number}{language}"
             )
             if dkim is not None:
-                data = dkim.sign(data, timestamp=int(time.time()))
+                data = dkim.sign(data, timestamp=epoch_seconds(now))
             outcome = await relay.send(f"bounces@{bounce_domain}", address, data)
             copies.append(SentCopy(address, language, outcome))
     return copies

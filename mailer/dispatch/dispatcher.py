@@ -26,6 +26,7 @@ from mailer.core.message import build_message, campaign_headers, message_id
 from mailer.core.selection import VariantKey
 from mailer.core.subscribers import Recipient
 from mailer.core.throttle import DomainBuckets, TokenBucket
+from mailer.core.times import epoch_seconds
 from mailer.core.tokens import bounce_token as make_bounce_token
 from mailer.db import Database, deliveries
 from mailer.db import bounces as bounce_queries
@@ -190,6 +191,7 @@ class Dispatcher:
             await self._commits.submit(self._settle(claimed, outcome, None, None))
             return outcome
         envelope_from = f"bounces+{bounce_token}@{self.settings.bounce_domain}"
+        # rate buckets measure durations: time.monotonic, not the clock of dates
         wait = self._domains.take(recipient.email, time.monotonic())
         if self._bucket is not None:
             wait = max(wait, self._bucket.take(time.monotonic()))
@@ -213,14 +215,14 @@ class Dispatcher:
         campaign, composer = self._campaign(claimed.campaign_id)
         variant, values, rendered = composer.compose(recipient, claimed.id)
         bounce_token = make_bounce_token(self.settings.secret_key, claimed.id, recipient.link_nonce)
-        domain = self.settings.sender_domain
+        domain, now = self.settings.sender_domain, self.clock()
         headers = campaign_headers(
             sender=campaign.sender or self.settings.default_sender,
             name=recipient.name,
             email=recipient.email,
             subject=rendered.subject,
             message_id=message_id(self.settings.secret_key, claimed.id, domain),
-            date=self.clock(),
+            date=now,
             unsubscribe_url=values["unsubscribe_url"],
             unsubscribe_mailto=f"mailto:unsubscribe+{bounce_token}@{self.settings.bounce_domain}",
             list_name=campaign.lists[0],
@@ -237,7 +239,7 @@ class Dispatcher:
             eight_bit=self._eight_bit,
         )
         if self.settings.dkim is not None:
-            data = self.settings.dkim.sign(data, timestamp=int(time.time()))
+            data = self.settings.dkim.sign(data, timestamp=epoch_seconds(now))
         return data, headers.message_id, variant.key, bounce_token
 
     def _settle(
@@ -364,7 +366,7 @@ async def retry_while_db_down(
     """``work`` in a thread, tried again while the database is unreachable (a restart);
     gives up when ``stop`` is set or after ``patience`` seconds, raising the last error.
     """
-    began, tries = time.monotonic(), 0
+    began, tries = time.monotonic(), 0  # patience is a duration, not a date
     while True:
         try:
             return await asyncio.to_thread(work)

@@ -10,7 +10,6 @@ SMTP connection between signups.
 from __future__ import annotations
 
 import secrets
-import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -19,6 +18,7 @@ from mailer.core.delivery import Action, Outcome
 from mailer.core.links import preferences_url, unsubscribe_url
 from mailer.core.message import MessageHeaders, build_message
 from mailer.core.owners import confirm_subject
+from mailer.core.times import epoch_seconds
 from mailer.core.tokens import make_token
 from mailer.render.compile import compile_system_message
 from mailer.render.personal import PersonalTemplate
@@ -105,7 +105,7 @@ class TransactionalMail:
             boundary=f"=_{secrets.token_hex(12)}",
         )
         if self.dkim is not None:
-            data = self.dkim.sign(data, timestamp=int(time.time()))
+            data = self.dkim.sign(data, timestamp=epoch_seconds(now))
         return data
 
     async def send(self, kind: str, to: Recipient, *, now: datetime) -> Outcome:

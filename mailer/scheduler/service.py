@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -32,6 +32,7 @@ from mailer.campaigns.occurrences import OccurrenceRunner, OneOff, Outcome, Plan
 from mailer.core.notices import build_notice
 from mailer.core.privacy import address_tag
 from mailer.core.series import Series, period_of
+from mailer.core.times import aware_utc
 from mailer.db import occurrences as stored
 from mailer.db.leader import Leadership
 from mailer.scheduler.recurrence import occurrences
@@ -57,7 +58,6 @@ class SchedulerService:
     app: App
     series: Sequence[Series]
     poll_seconds: float = 5.0
-    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))  # aware
     outcomes: list[Outcome] = field(default_factory=list)
     leading: asyncio.Event = field(default_factory=asyncio.Event)
 
@@ -66,13 +66,17 @@ class SchedulerService:
             self.app.database,
             Path(self.app.settings.paths.campaigns),
             self.app.composer,
-            lambda: self.clock().astimezone(UTC).replace(tzinfo=None),
+            lambda: self.clock().replace(tzinfo=None),  # naive UTC, as stored
             self.app.preflight().gate,
         )
         self.leadership = Leadership(self.app.database)
         self._scheduler: AsyncIOScheduler | None = None
         self._fired: set[tuple[str, str]] = set()  # one-offs this process has handed on
         self._one_off_jobs: dict[str, Planned] = {}
+
+    def clock(self) -> datetime:
+        """Now, aware in UTC, from the app's clock (the only one: a test moves it for all)."""
+        return aware_utc(self.app.clock())
 
     async def run(self, stop: asyncio.Event) -> None:
         """Wait as a standby until this process leads, lead until ``stop`` or the lock is lost."""

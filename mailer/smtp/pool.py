@@ -58,6 +58,7 @@ class RelayPool:
         self, sender: str, recipient: str, message: bytes, *, eight_bit: bool = False
     ) -> Outcome:
         last: Outcome | None = None
+        # cool-offs are durations: time.monotonic, not App.clock (a date)
         for member in self.order(time.monotonic()):
             outcome = await member.relay.send(sender, recipient, message, eight_bit=eight_bit)
             if outcome.action != Action.RELAY_BACKOFF and outcome.code != THROTTLED:
