@@ -23,6 +23,7 @@ from mailer.db import Database
 from mailer.dispatch.dispatcher import Dispatcher, DispatchSettings
 from mailer.dispatch.transactional import TransactionalMail
 from mailer.render.compose import Composer
+from mailer.render.outgoing import MessageBuilder
 from mailer.render.templates import TemplateSet
 from mailer.smtp.dkim import DkimSigner
 from mailer.smtp.pool import RelayPool
@@ -71,6 +72,17 @@ class App:
             secret_key=self.settings.secrets.key,
         )
 
+    @cached_property
+    def message_builder(self) -> MessageBuilder:
+        """Builds every outgoing message (issue, test copy, preview, system mail, notice)."""
+        settings = self.settings
+        return MessageBuilder(
+            sender_domain=settings.sender.domain,
+            bounce_domain=settings.bounces.domain,
+            secret_key=settings.secrets.key,
+            signer=self.dkim_signer,
+        )
+
     def token_keys(self) -> dict[str, str]:
         """Keys that verify signed tokens, by key id: ``secrets.key`` and ``secrets.old_keys``."""
         secrets = self.settings.secrets
@@ -102,16 +114,15 @@ class App:
 
     def transactional_mail(self) -> TransactionalMail:
         """System mail (``templates/system/``: the double opt-in confirmation) via ``relay()``."""
+        self.dkim_signer()  # a DKIM key that cannot be read stops the web app at its start
         return TransactionalMail(
             templates=self.templates,
             relay=self.relay,
+            builder=self.message_builder,
             organisation=self.organisation,
             base_url=self.settings.web.base_url,
             secret_key=self.settings.secrets.key,
             sender=self.settings.sender.from_,
-            sender_domain=self.settings.sender.domain,
-            bounce_domain=self.settings.bounces.domain,
-            dkim=self.dkim_signer(),
         )
 
     def dkim_signer(self) -> DkimSigner | None:
@@ -132,6 +143,7 @@ class App:
                 self.settings,
                 database=self.database,
                 make_composer=self.composer,
+                builder=self.message_builder,
                 clock=self.clock,
             )
         return self._preflight
@@ -174,23 +186,21 @@ class App:
     def dispatcher(self, relay: RelayPool, *, name: str = "") -> Dispatcher:
         """A sending loop; ``name`` tells apart several in one process (host:pid otherwise)."""
         settings = self.settings
+        self.dkim_signer()  # a DKIM key that cannot be read stops the worker before any claim
         return Dispatcher(
             database=self.database,
             relay=relay,
             settings=DispatchSettings(
                 worker=f"{socket.gethostname()}:{os.getpid()}{name}",
                 default_sender=settings.sender.from_,
-                sender_domain=settings.sender.domain,
-                bounce_domain=settings.bounces.domain,
-                secret_key=settings.secrets.key,
                 rate=settings.sending.rate,
                 domain_rates=settings.sending.domain_limits(),
                 batch_size=settings.sending.batch_size,
                 lease_seconds=settings.sending.lease_seconds,
-                dkim=self.dkim_signer(),
                 bounce_policy=self.bounce_policy(),
             ),
             composer_for=self.composer,
+            builder=self.message_builder,
             clock=self.clock,
         )
 

@@ -54,15 +54,14 @@ def preview_command(
     with state(ctx).app() as app:
         issue = source.load_valid(path)
         composer = app.composer(issue)
-        sender = issue.sender or app.settings.sender.from_
-        domain, now = app.settings.sender.domain, app.clock()
+        builder, sender, now = app.message_builder, app.settings.sender.from_, app.clock()
         if email:
             with app.database.read() as conn:
                 recipient = find_recipient(conn, email_key(normalise_email(email)))
             if recipient is None:
                 raise NotFound("subscriber", email)
             key, files = preview_recipient(
-                composer, out, recipient, sender=sender, domain=domain, now=now
+                composer, out, recipient, builder=builder, default_sender=sender, now=now
             )
             click.echo(f"{email}: variant {key.name}")
         else:
@@ -73,7 +72,9 @@ def preview_command(
             unknown = [lang for lang in chosen if lang not in issue.languages]
             if unknown:
                 raise NotFound("language in this issue", ", ".join(unknown))
-            files = preview_languages(composer, out, chosen, sender=sender, domain=domain, now=now)
+            files = preview_languages(
+                composer, out, chosen, builder=builder, default_sender=sender, now=now
+            )
     for file in files:
         click.echo(str(file))
 

@@ -167,13 +167,12 @@ def _compose(app: App, campaign_path: Path, preview: Path) -> None:
     issue = source.load_valid(campaign_path)
     composer = app.composer(issue)
     click.secho(f"== previews in {preview}/", bold=True)
-    sender = issue.sender or app.settings.sender.from_
     files = preview_languages(
         composer,
         preview,
         list(issue.languages),
-        sender=sender,
-        domain=app.settings.sender.domain,
+        builder=app.message_builder,
+        default_sender=app.settings.sender.from_,
         now=app.clock(),
     )
     click.echo("  " + " ".join(sorted(f.name for f in files)))

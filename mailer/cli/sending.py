@@ -144,11 +144,9 @@ def test_command(ctx: click.Context, path: Path, addresses: tuple[str, ...]) -> 
                     app.composer(issue),
                     relay,
                     checked,
-                    sender=issue.sender or settings.sender.from_,
-                    sender_domain=settings.sender.domain,
-                    bounce_domain=settings.bounces.domain,
+                    builder=app.message_builder,
+                    default_sender=settings.sender.from_,
                     now=app.clock(),
-                    dkim=app.dkim_signer(),
                 )
 
         copies = asyncio.run(main())

@@ -29,12 +29,13 @@ from apscheduler.triggers.date import DateTrigger
 
 from mailer.app import App
 from mailer.campaigns.occurrences import OccurrenceRunner, OneOff, Outcome, Planned, one_offs
-from mailer.core.notices import build_notice
 from mailer.core.privacy import address_tag
 from mailer.core.series import Series, period_of
+from mailer.core.subscribers import Recipient
 from mailer.core.times import aware_utc
 from mailer.db import occurrences as stored
 from mailer.db.leader import Leadership
+from mailer.render.outgoing import Letter, Masthead, PlainText, Stream
 from mailer.scheduler.recurrence import occurrences
 
 log = logging.getLogger(__name__)
@@ -248,19 +249,17 @@ class SchedulerService:
             f"\n\n  {outcome.detail}\n\nNothing was sent for it. `mailer schedule list` shows "
             "every series and one-off send and its last outcome.\n"
         )
+        notice, masthead = PlainText(subject, text), Masthead(settings.sender.from_, "", "")
         try:
             async with self.app.relay() as relay:
                 for number, address in enumerate(notify):
-                    data = build_notice(
-                        sender=settings.sender.from_,
-                        to=address,
-                        subject=subject,
-                        text=text,
-                        date=self.app.clock(),
-                        message_id=f"<notice.{name}.{outcome.period.replace(':', '')}.{number}"
-                        f"@{settings.sender.domain}>",
+                    staff = Recipient(0, address, "", None, None, frozenset())
+                    ref = f"{name}.{outcome.period.replace(':', '')}.{number}"
+                    letter = Letter(
+                        Stream.NOTICE, masthead, staff, notice, self.app.clock(), {}, ref=ref
                     )
-                    result = await relay.send(f"bounces@{settings.bounces.domain}", address, data)
+                    built = self.app.message_builder.build(letter)
+                    result = await relay.send(built.envelope_from, address, built.data)
                     to = address_tag(settings.secrets.key, address)
                     log.info("staff told", extra={"to": to, "result": result.action.value})
         except Exception:

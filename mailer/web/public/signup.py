@@ -19,7 +19,7 @@ from fastapi.responses import RedirectResponse, Response
 from mailer.core.links import preferences_url
 from mailer.core.privacy import redact
 from mailer.core.subscribers import email_key
-from mailer.dispatch.transactional import Recipient, delivered
+from mailer.dispatch.transactional import Addressee, delivered
 from mailer.errors import InvalidRecord, MailerError
 from mailer.subscriptions import signup
 from mailer.web.public.forms import read_form
@@ -118,7 +118,7 @@ def router(site: PublicSite) -> APIRouter:
         due = await asyncio.to_thread(signup.request_signup, app.database, valid, ip=ip, now=now)
         if due is not None:
             language = due.language or site.language(request)
-            to = Recipient(due.subscriber_id, due.email, language, due.lists, due.link_nonce)
+            to = Addressee(due.subscriber_id, due.email, language, due.lists, due.link_nonce)
             try:
                 outcome = await mail.send("confirm", to, now=now)
                 sent = delivered(outcome)

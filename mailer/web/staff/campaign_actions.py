@@ -155,9 +155,7 @@ async def _send(site: Site, campaign: Campaign, addresses: list[str]) -> list[Se
             composer,
             relay,
             addresses,
-            sender=campaign.sender or settings.sender.from_,
-            sender_domain=settings.sender.domain,
-            bounce_domain=settings.bounces.domain,
+            builder=app.message_builder,
+            default_sender=settings.sender.from_,
             now=app.clock(),
-            dkim=app.dkim_signer(),
         )
