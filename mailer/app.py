@@ -113,11 +113,15 @@ class App:
         )
 
     def transactional_mail(self) -> TransactionalMail:
-        """System mail (``templates/system/``: the double opt-in confirmation) via ``relay()``."""
+        """System mail (``templates/system/``: the double opt-in confirmation), one per app."""
         self.dkim_signer()  # a DKIM key that cannot be read stops the web app at its start
+        return self._transactional_mail
+
+    @cached_property
+    def _transactional_mail(self) -> TransactionalMail:
         return TransactionalMail(
             templates=self.templates,
-            relay=self.relay,
+            relay=self.relay(),
             builder=self.message_builder,
             organisation=self.organisation,
             base_url=self.settings.web.base_url,

@@ -3,14 +3,15 @@
 Each message is compiled once per (kind, language, lists) from ``templates/system/`` and kept;
 per recipient only the links are filled in. The subscriber's name is never put into these
 messages (neither the body nor the To header): the address may not be theirs yet.
-A message goes through a fresh relay pool that is closed afterwards, so a web process holds no
-SMTP connection between signups.
+One relay pool serves every message of the process (its relays, TLS context and cool-offs are
+made once); its connections are closed after each message, so a web process holds no SMTP
+connection between signups.
 """
 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -62,7 +63,7 @@ class TransactionalMail:
     """Builds and sends system messages with this installation's settings."""
 
     templates: TemplateSet
-    relay: Callable[[], RelayPool]
+    relay: RelayPool
     builder: MessageBuilder
     organisation: Mapping[str, str]
     base_url: str
@@ -112,8 +113,10 @@ class TransactionalMail:
     async def send(self, kind: str, to: Addressee, *, now: datetime) -> Outcome:
         """Send one message; the outcome says whether the relay took it (``Action.SENT``)."""
         data = self.message(kind, to, now=now)
-        async with self.relay() as pool:
-            return await pool.send(f"bounces@{self.builder.bounce_domain}", to.email, data)
+        try:
+            return await self.relay.send(f"bounces@{self.builder.bounce_domain}", to.email, data)
+        finally:
+            await self.relay.close()  # the pool stays; its idle connections do not
 
 
 def delivered(outcome: Outcome) -> bool:

@@ -10,14 +10,16 @@ from email.message import EmailMessage
 from email.policy import default as default_policy
 from pathlib import Path
 
-from aiosmtpd.smtp import SMTP
+from aiosmtpd.smtp import SMTP, Envelope, Session
 
 from mailer.app import App
 from mailer.campaigns import lifecycle, source
 from mailer.campaigns.preview import preview_recipient
+from mailer.core.delivery import Action
 from mailer.core.subscribers import email_key
 from mailer.db import Database
 from mailer.db.subscribers import find_recipient
+from mailer.dispatch.transactional import Addressee
 from tests.conftest import Cli, settings_for
 from tests.integration.test_dispatch import PEOPLE, SAMPLE, Scripted
 
@@ -88,3 +90,37 @@ def test_a_preview_is_the_delivered_message_but_for_personal_headers(
     assert parts(preview) == parts(delivered)
     assert "DKIM-Signature" not in preview  # shown or saved, never sent: not signed
     assert "/u/" in str(delivered["List-Unsubscribe"])
+
+
+class Counting(Scripted):
+    """Counts the sessions that ended with QUIT."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.quits = 0
+
+    async def handle_QUIT(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        self.quits += 1
+        return "221 Bye"
+
+
+def test_system_mail_keeps_no_connection_between_messages(db_url: str) -> None:
+    """One pool for the app's system mail, but every message's connection is closed after it:
+    a web process holds no SMTP connection between two signups."""
+    handler = Counting()
+
+    async def scenario() -> None:
+        loop = asyncio.get_running_loop()
+        server = await loop.create_server(lambda: SMTP(handler), "127.0.0.1", 0)
+        port = server.sockets[0].getsockname()[1]
+        app = App(settings_for(db_url, smtp_port=port), clock=lambda: THEN)
+        async with server:
+            for number in (1, 2):
+                to = Addressee(number, f"p{number}@example.org", "en", ("members",), "nonce")
+                outcome = await app.transactional_mail().send("confirm", to, now=THEN)
+                assert outcome.action == Action.SENT
+                assert handler.quits == number  # closed before the next one is sent
+        app.close()
+
+    asyncio.run(scenario())
+    assert [to for _, to, _ in handler.received] == [["p1@example.org"], ["p2@example.org"]]
