@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import socket
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from functools import cached_property
 from pathlib import Path
 
 from mailer.access.staff import password_hasher
 from mailer.bounces.ingest import Ingest
+from mailer.bounces.receiver import Receiver
 from mailer.bounces.webhook_intake import WebhookIntake
 from mailer.campaigns.preflight import Preflight
 from mailer.config import Settings
@@ -20,14 +22,18 @@ from mailer.core.owners import Named
 from mailer.core.times import aware_utc
 from mailer.core.tokens import keyring
 from mailer.db import Database
+from mailer.dispatch import copies, notices
+from mailer.dispatch.copies import SentCopy
 from mailer.dispatch.dispatcher import Dispatcher, DispatchSettings
-from mailer.dispatch.transactional import TransactionalMail
+from mailer.dispatch.transactional import Addressee, TransactionalMail
 from mailer.render.compose import Composer
-from mailer.render.outgoing import MessageBuilder
+from mailer.render.outgoing import MessageBuilder, PlainText
 from mailer.render.templates import TemplateSet
 from mailer.smtp.dkim import DkimSigner
 from mailer.smtp.pool import RelayPool
 from mailer.smtp.relay import Relay, RelaySettings
+from mailer.subscriptions import signup
+from mailer.subscriptions.signup import ConfirmationDue, Signup
 from mailer.subscriptions.unsubscribe import unsubscribe_delivery
 
 
@@ -206,6 +212,82 @@ class App:
             composer_for=self.composer,
             builder=self.message_builder,
             clock=self.clock,
+        )
+
+    # The flows that span use cases: a face (web route, command, scheduler job) calls one.
+
+    async def subscribe(self, form: Signup, *, ip: str | None, language: str) -> bool:
+        """The public form: store the signup and mail the confirmation (``signup.subscribe``);
+        ``language`` is the page's, for an address that has none yet. False: try again later."""
+        mail, now = self.transactional_mail(), self.clock()
+
+        async def confirm(due: ConfirmationDue) -> bool:
+            language_of_mail = due.language or language
+            to = Addressee(
+                due.subscriber_id, due.email, language_of_mail, due.lists, due.link_nonce
+            )
+            return await mail.deliver("confirm", to, now=now)
+
+        return await signup.subscribe(
+            self.database, form, ip=ip, now=now, send_confirmation=confirm
+        )
+
+    async def send_test_copies(self, campaign: Campaign, addresses: list[str]) -> list[SentCopy]:
+        """One copy of each language of ``campaign`` to each address, subject marked [TEST]."""
+        async with self.relay() as relay:
+            return await copies.send_test_copies(
+                self.composer(campaign),
+                relay,
+                addresses,
+                builder=self.message_builder,
+                default_sender=self.settings.sender.from_,
+                now=self.clock(),
+            )
+
+    async def tell_staff(
+        self, addresses: Sequence[str], subject: str, text: str, *, about: str, ref: str
+    ) -> None:
+        """A plain-text notice to staff; ``about`` and ``ref`` name what it concerns (see
+        ``notices.tell_staff``). A failure is logged, never raised."""
+        async with self.relay() as relay:
+            await notices.tell_staff(
+                relay,
+                self.message_builder,
+                addresses,
+                PlainText(subject, text),
+                sender=self.settings.sender.from_,
+                about=about,
+                ref=ref,
+                now=self.clock(),
+                log_key=self.settings.secrets.key,
+            )
+
+    async def send_until(self, stop: asyncio.Event) -> None:
+        """A worker: send whatever is due until ``stop``; messages in flight finish first."""
+        async with self.relay() as relay:
+            await self.dispatcher(relay).run(stop)
+
+    async def send_until_idle(
+        self, *, watch: Callable[[asyncio.Task[None]], Awaitable[None]] | None = None
+    ) -> int:
+        """Send everything due in this process; returns how many messages were accepted.
+        ``watch`` (a progress bar) runs beside the sending until the sending is done."""
+        async with self.relay() as relay:
+            dispatcher = self.dispatcher(relay)
+            sending = asyncio.create_task(dispatcher.run(asyncio.Event(), until_idle=True))
+            if watch is not None:
+                await watch(sending)
+            await sending
+        return dispatcher.sent
+
+    def bounce_receiver(self) -> Receiver:
+        """The bounce domain's SMTP receiver: bounces, and ``unsubscribe+<token>@`` mail."""
+        bounces = self.settings.bounces
+        return Receiver(
+            self.bounce_ingest(),
+            bounces.domain,
+            bounces.per_peer_per_minute,
+            unsubscribe=self.unsubscribe_by_mail,
         )
 
     def start(self, *, migrate: bool = True) -> App:

@@ -10,11 +10,9 @@ from pathlib import Path
 
 import click
 
-from mailer.app import App
 from mailer.bounces import history
 from mailer.bounces.ingest import check_message, check_size
 from mailer.bounces.mailbox import fetch_bounces, mailbox_from
-from mailer.bounces.receiver import Receiver
 from mailer.cli.root import mailer, state, stop_on_signals
 from mailer.core.bounces import Kind, classify
 from mailer.core.text import ascii_int, is_ascii_digits
@@ -85,16 +83,6 @@ def split_listen(text: str) -> tuple[str, int]:
     return host.strip("[]") or "127.0.0.1", int(port)
 
 
-def make_receiver(app: App) -> Receiver:
-    bounces_settings = app.settings.bounces
-    return Receiver(
-        app.bounce_ingest(),
-        bounces_settings.domain,
-        bounces_settings.per_peer_per_minute,
-        unsubscribe=app.unsubscribe_by_mail,
-    )
-
-
 @bounces.command("receive")
 @click.option("--listen", help="host:port to listen on (default: bounces.listen).")
 @click.pass_context
@@ -106,7 +94,7 @@ def receive_command(ctx: click.Context, listen: str | None) -> None:
     """
     with state(ctx).app() as app:
         host, port = split_listen(listen or app.settings.bounces.listen)
-        receiver = make_receiver(app)
+        receiver = app.bounce_receiver()
         limit = app.settings.bounces.max_message_bytes
 
         async def main() -> None:

@@ -21,9 +21,8 @@ from mailer.campaigns.lint import lint_campaign
 from mailer.campaigns.occurrences import OccurrenceRunner, one_offs
 from mailer.campaigns.preview import preview_languages
 from mailer.cli import demo_web
-from mailer.cli.bounces import make_receiver
 from mailer.cli.root import CliState, mailer, state
-from mailer.cli.sending import print_status, relay_name, send_until_idle
+from mailer.cli.sending import print_status, relay_name
 from mailer.core import one_off
 from mailer.core.deadlines import format_deadline
 from mailer.core.series import period_of
@@ -207,7 +206,7 @@ def _send(cli: CliState, campaign_path: Path, outbox: Path) -> None:
                     bold=True,
                 )
                 started = time.perf_counter()
-                sent = await send_until_idle(app)
+                sent = await app.send_until_idle()
                 seconds = time.perf_counter() - started
                 print_status(lifecycle.status(app.database, issue.slug))
         click.echo(f"  {sent} of {queued} sent in {seconds:.1f} s")
@@ -300,7 +299,7 @@ def _bounce(cli: CliState, outbox: Path) -> None:
 
     async def main() -> list[tuple[str, str]]:
         with cli.app(require_secret=False) as app:
-            receiver = make_receiver(app)
+            receiver = app.bounce_receiver()
             server = await start_inbound(
                 receiver.rules(), "127.0.0.1", 0, hostname=receiver.domain, max_bytes=1 << 20
             )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
+from functools import partial
 from pathlib import Path
 
 import click
@@ -21,7 +22,6 @@ from mailer.cli.root import mailer, state, stop_on_signals
 from mailer.core.delivery import Action
 from mailer.core.preflight import Report
 from mailer.core.subscribers import normalise_email
-from mailer.dispatch.copies import SentCopy, send_test_copies
 from mailer.smtp.capture import bound_port, start_capture
 
 _FOLDER = click.Path(path_type=Path, exists=True, file_okay=False)
@@ -35,20 +35,6 @@ def relay_name(app: App) -> str:
 def print_status(status: Status) -> None:
     click.echo(f"campaign {status.slug}: {status.state}, {status.total} deliveries")
     click.echo("  " + "  ".join(f"{name} {status.counts[name]}" for name in COLUMNS))
-
-
-async def send_until_idle(app: App, *, progress_of: str | None = None) -> int:
-    """Send everything due in this process; returns how many messages were accepted.
-
-    With ``progress_of`` (a slug) and a terminal, a progress bar follows that campaign.
-    """
-    async with app.relay() as relay:
-        dispatcher = app.dispatcher(relay)
-        sending = asyncio.create_task(dispatcher.run(asyncio.Event(), until_idle=True))
-        if progress_of is not None and sys.stdout.isatty():
-            await _show_progress(app, progress_of, sending)
-        await sending
-    return dispatcher.sent
 
 
 async def _show_progress(app: App, slug: str, sending: asyncio.Task[None]) -> None:
@@ -102,7 +88,9 @@ def send_command(ctx: click.Context, path: Path, wait: bool, force: bool) -> Non
         added = lifecycle.start(app.database, issue, text, now=app.clock())
         click.echo(f"started {issue.slug}: {added} deliveries queued")
         if wait:
-            sent = asyncio.run(send_until_idle(app, progress_of=issue.slug))
+            # on a terminal, a progress bar follows the campaign while it is sent
+            watch = partial(_show_progress, app, issue.slug) if sys.stdout.isatty() else None
+            sent = asyncio.run(app.send_until_idle(watch=watch))
             click.echo(
                 f"{sent} messages accepted by {app.settings.smtp.host}:{app.settings.smtp.port}"
             )
@@ -135,21 +123,7 @@ def test_command(ctx: click.Context, path: Path, addresses: tuple[str, ...]) -> 
     """Send one test copy per language to each address (subject marked [TEST]; no ledger)."""
     checked = [normalise_email(address) for address in addresses]
     with state(ctx).app() as app:
-        issue = source.load_valid(path)
-        settings = app.settings
-
-        async def main() -> list[SentCopy]:
-            async with app.relay() as relay:
-                return await send_test_copies(
-                    app.composer(issue),
-                    relay,
-                    checked,
-                    builder=app.message_builder,
-                    default_sender=settings.sender.from_,
-                    now=app.clock(),
-                )
-
-        copies = asyncio.run(main())
+        copies = asyncio.run(app.send_test_copies(source.load_valid(path), checked))
     failed = [c for c in copies if c.outcome.action != Action.SENT]
     for copy in copies:
         click.echo(f"{copy.address}\t{copy.language}\t{copy.outcome.action}\t{copy.outcome.reason}")
@@ -195,9 +169,7 @@ def worker(ctx: click.Context) -> None:
     logs.configure(key=app.settings.secrets.key)  # JSON lines on stderr, as `mailer serve`
 
     async def main() -> None:
-        stop = stop_on_signals()
-        async with app.relay() as relay:
-            await app.dispatcher(relay).run(stop)
+        await app.send_until(stop_on_signals())
 
     with app:
         click.echo(

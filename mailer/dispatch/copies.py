@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -31,12 +32,15 @@ async def send_test_copies(
 ) -> list[SentCopy]:
     """Every language of ``composer.campaign`` to every address, subject marked ``[TEST]``."""
     campaign = composer.campaign
+    keys = [composer.full_variant(language) for language in campaign.languages]
+    for key in keys:  # MJML and CSS inlining are slow: compiled in a thread, not in the loop
+        await asyncio.to_thread(composer.variant, key)
     masthead = Masthead.of(campaign, default_sender)
     copies = []
     for number, address in enumerate(addresses):
         recipient = Recipient(0, address, "", None, None, frozenset())
-        for language in campaign.languages:
-            variant = composer.variant(composer.full_variant(language))
+        for key in keys:
+            language, variant = key.language, composer.variant(key)
             values = composer.personal_values(variant, recipient)
             ref = f"{campaign.slug}.{language}.{number}.{epoch_seconds(now)}"
             letter = Letter(Stream.TEST, masthead, recipient, variant, now, values, ref=ref)

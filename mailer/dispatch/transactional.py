@@ -10,6 +10,7 @@ connection between signups.
 
 from __future__ import annotations
 
+import logging
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -18,13 +19,17 @@ from datetime import datetime
 from mailer.core.delivery import Action, Outcome
 from mailer.core.links import preferences_url, unsubscribe_url
 from mailer.core.owners import confirm_subject
+from mailer.core.privacy import redact
 from mailer.core.subscribers import Recipient
 from mailer.core.tokens import make_token
+from mailer.errors import MailerError
 from mailer.render.compile import RenderedMessage, compile_system_message
 from mailer.render.outgoing import Letter, Masthead, MessageBuilder, Stream
 from mailer.render.personal import PersonalTemplate
 from mailer.render.templates import TemplateSet
 from mailer.smtp.pool import RelayPool
+
+log = logging.getLogger(__name__)
 
 
 def confirm_url(base_url: str, key: str, subscriber_id: int, nonce: str, made_at: datetime) -> str:
@@ -109,6 +114,18 @@ class TransactionalMail:
             ref=f"s{person}.{secrets.token_hex(8)}",
         )
         return self.builder.build(letter).data
+
+    async def deliver(self, kind: str, to: Addressee, *, now: datetime) -> bool:
+        """Send one message; True when the relay took it. Why not is logged, with tags for
+        the addresses (a relay's reply may quote one)."""
+        try:
+            outcome = await self.send(kind, to, now=now)
+        except MailerError as exc:  # a broken template
+            log.error("%s mail not built: %s", kind, redact(str(exc), self.secret_key))
+            return False
+        if not delivered(outcome):
+            log.warning("%s mail not sent: %s", kind, redact(outcome.reason, self.secret_key))
+        return delivered(outcome)
 
     async def send(self, kind: str, to: Addressee, *, now: datetime) -> Outcome:
         """Send one message; the outcome says whether the relay took it (``Action.SENT``)."""

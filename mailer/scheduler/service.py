@@ -29,13 +29,11 @@ from apscheduler.triggers.date import DateTrigger
 
 from mailer.app import App
 from mailer.campaigns.occurrences import OccurrenceRunner, OneOff, Outcome, Planned, one_offs
-from mailer.core.privacy import address_tag
+from mailer.core.notices import missed_notice
 from mailer.core.series import Series, period_of
-from mailer.core.subscribers import Recipient
 from mailer.core.times import aware_utc
 from mailer.db import occurrences as stored
 from mailer.db.leader import Leadership
-from mailer.render.outgoing import Letter, Masthead, PlainText, Stream
 from mailer.scheduler.recurrence import occurrences
 
 log = logging.getLogger(__name__)
@@ -242,28 +240,9 @@ class SchedulerService:
         return [outcome]
 
     async def _notify(self, name: str, notify: Sequence[str], outcome: Outcome, what: str) -> None:
-        settings = self.app.settings
-        subject = f"[mailer] {name} {outcome.period}: {outcome.state}"
-        text = (
-            f"{what[:1].upper()}{what[1:]} was {outcome.state}:"
-            f"\n\n  {outcome.detail}\n\nNothing was sent for it. `mailer schedule list` shows "
-            "every series and one-off send and its last outcome.\n"
-        )
-        notice, masthead = PlainText(subject, text), Masthead(settings.sender.from_, "", "")
-        try:
-            async with self.app.relay() as relay:
-                for number, address in enumerate(notify):
-                    staff = Recipient(0, address, "", None, None, frozenset())
-                    ref = f"{name}.{outcome.period.replace(':', '')}.{number}"
-                    letter = Letter(
-                        Stream.NOTICE, masthead, staff, notice, self.app.clock(), {}, ref=ref
-                    )
-                    built = self.app.message_builder.build(letter)
-                    result = await relay.send(built.envelope_from, address, built.data)
-                    to = address_tag(settings.secrets.key, address)
-                    log.info("staff told", extra={"to": to, "result": result.action.value})
-        except Exception:
-            log.exception("could not tell staff", extra={"series": name})
+        subject, text = missed_notice(name, outcome.period, outcome.state, outcome.detail, what)
+        ref = f"{name}.{outcome.period.replace(':', '')}"
+        await self.app.tell_staff(notify, subject, text, about=name, ref=ref)
 
 
 async def _wait(stop: asyncio.Event, seconds: float) -> None:

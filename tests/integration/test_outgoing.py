@@ -63,8 +63,8 @@ def test_a_preview_is_the_delivered_message_but_for_personal_headers(
             dkim__private_key_file=str(key_file),
         )
         app = App(settings, clock=lambda: THEN)
-        async with server, app.relay() as relay:
-            await app.dispatcher(relay).run(asyncio.Event(), until_idle=True)
+        async with server:
+            await app.send_until_idle()
         return app
 
     app = asyncio.run(send())

@@ -9,7 +9,6 @@ the visitor is asked to try again later (503) and nothing of the attempt is kept
 from __future__ import annotations
 
 import asyncio
-import logging
 from typing import Any
 from urllib.parse import quote
 
@@ -17,15 +16,12 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from mailer.core.links import preferences_url
-from mailer.core.privacy import redact
 from mailer.core.subscribers import email_key
-from mailer.dispatch.transactional import Addressee, delivered
-from mailer.errors import InvalidRecord, MailerError
+from mailer.errors import InvalidRecord
 from mailer.subscriptions import signup
 from mailer.web.public.forms import read_form
 from mailer.web.public.site import PublicSite, client_ip
 
-log = logging.getLogger(__name__)
 HONEYPOT = "website"  # hidden from people; bots fill it in
 
 
@@ -49,7 +45,7 @@ def _form_values(form: signup.SignupForm) -> dict[str, Any]:
 def router(site: PublicSite) -> APIRouter:
     app = site.app
     routes = APIRouter(route_class=site.route_class(), include_in_schema=False)
-    mail = app.transactional_mail()
+    app.transactional_mail()  # made now: a DKIM key that cannot be read stops the app at start
 
     def form_page(
         request: Request,
@@ -86,7 +82,6 @@ def router(site: PublicSite) -> APIRouter:
     @routes.post("/subscribe")
     async def subscribe(request: Request) -> Response:
         """Store an unconfirmed subscriber and mail the confirmation link."""
-        secret = app.settings.secrets.key
         ip = client_ip(request)
         if not site.per_ip.hit(ip):
             wait = str(site.per_ip.retry_after(ip))
@@ -114,23 +109,8 @@ def router(site: PublicSite) -> APIRouter:
         if not site.per_address.hit(address):
             wait = str(site.per_address.retry_after(address))
             return site.notice(request, "too_many", status=429, headers={"Retry-After": wait})
-        now = app.clock()
-        due = await asyncio.to_thread(signup.request_signup, app.database, valid, ip=ip, now=now)
-        if due is not None:
-            language = due.language or site.language(request)
-            to = Addressee(due.subscriber_id, due.email, language, due.lists, due.link_nonce)
-            try:
-                outcome = await mail.send("confirm", to, now=now)
-                sent = delivered(outcome)
-                if not sent:  # a relay's reply may quote the address: tags stand for it
-                    log.warning("confirmation mail not sent: %s", redact(outcome.reason, secret))
-            except MailerError as exc:  # a broken template: same answer, logged
-                log.error("confirmation mail not built: %s", redact(str(exc), secret))
-                sent = False
-            if not sent:
-                await asyncio.to_thread(signup.confirmation_failed, app.database, due)
-                return site.notice(request, "try_later", status=503, headers={"Retry-After": "600"})
-            await asyncio.to_thread(signup.confirmation_sent, app.database, due, now=now)
+        if not await app.subscribe(valid, ip=ip, language=site.language(request)):
+            return site.notice(request, "try_later", status=503, headers={"Retry-After": "600"})
         return RedirectResponse(checked, status_code=303)
 
     @routes.get("/confirm/{token}")

@@ -17,7 +17,6 @@ from mailer.campaigns.lint import lint_campaign
 from mailer.core import one_off
 from mailer.core.campaigns import Campaign
 from mailer.core.subscribers import normalise_email
-from mailer.dispatch.copies import SentCopy, send_test_copies
 from mailer.errors import Conflict, InvalidValue, MailerError, NotFound
 from mailer.web.staff.campaigns import campaigns_dir, detail_page, parse_local, zone_or_none
 from mailer.web.staff.session import Posted, PostedForm
@@ -131,7 +130,7 @@ def routes(site: Site) -> APIRouter:
                     "addresses", t["too_many_addresses"].format(limit=MAX_TEST_ADDRESSES)
                 )
             _, campaign, _ = await asyncio.to_thread(folder_text, slug)
-            copies = await _send(site, campaign, addresses)
+            copies = await site.app.send_test_copies(campaign, addresses)
         except MailerError as exc:
             return await asyncio.to_thread(refused, request, form, slug, exc)
         return await asyncio.to_thread(
@@ -139,23 +138,3 @@ def routes(site: Site) -> APIRouter:
         )
 
     return router
-
-
-async def _send(site: Site, campaign: Campaign, addresses: list[str]) -> list[SentCopy]:
-    app, settings = site.app, site.app.settings
-    composer = app.composer(campaign)
-
-    def compile_variants() -> None:  # MJML and CSS inlining are slow: not in the event loop
-        for language in campaign.languages:
-            composer.variant(composer.full_variant(language))
-
-    await asyncio.to_thread(compile_variants)
-    async with app.relay() as relay:
-        return await send_test_copies(
-            composer,
-            relay,
-            addresses,
-            builder=app.message_builder,
-            default_sender=settings.sender.from_,
-            now=app.clock(),
-        )
