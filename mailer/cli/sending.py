@@ -25,16 +25,11 @@ from mailer.core.subscribers import normalise_email
 from mailer.smtp.capture import bound_port, start_capture
 
 _FOLDER = click.Path(path_type=Path, exists=True, file_okay=False)
-COLUMNS = ("queued", "sending", "sent", "deferred", "failed", "bounced", "skipped")
-
-
-def relay_name(app: App) -> str:
-    return f"{app.settings.smtp.host}:{app.settings.smtp.port}"
 
 
 def print_status(status: Status) -> None:
-    click.echo(f"campaign {status.slug}: {status.state}, {status.total} deliveries")
-    click.echo("  " + "  ".join(f"{name} {status.counts[name]}" for name in COLUMNS))
+    for line in status.lines():
+        click.echo(line)
 
 
 async def _show_progress(app: App, slug: str, sending: asyncio.Task[None]) -> None:
