@@ -47,7 +47,9 @@ class App:
 
     What stays the same for the whole process is built once, on first use: the template set
     (its Jinja environment and compiled templates), the DKIM signer (its key file read once),
-    the bounce policy and the organisation's footer values.
+    the message builder, the bounce policy, the organisation's footer values and the relay pool
+    of system mail. Last come the flows that span use cases (sign-up, test copies, notices to
+    staff, sending, the bounce receiver): a web route, a command or a scheduler job calls one.
     """
 
     def __init__(self, settings: Settings, *, clock: Callable[[], datetime] = utc_now) -> None:
