@@ -133,12 +133,11 @@ def start_campaign(app: App, tmp: Path, slug: str) -> int:
 
 
 async def send(app: App) -> tuple[int, float]:
-    relay = app.relay()
-    dispatcher = app.dispatcher(relay)
-    started = time.perf_counter()
-    await dispatcher.run(asyncio.Event(), until_idle=True)
-    seconds = time.perf_counter() - started
-    await relay.close()
+    async with app.relay() as relay:
+        dispatcher = app.dispatcher(relay)
+        started = time.perf_counter()
+        await dispatcher.run(asyncio.Event(), until_idle=True)
+        seconds = time.perf_counter() - started
     return dispatcher.sent, seconds
 
 

@@ -2,29 +2,38 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import socket
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime, timedelta
+from functools import cached_property
 
 from mailer.access.staff import password_hasher
 from mailer.bounces.ingest import Ingest
+from mailer.bounces.receiver import Receiver
 from mailer.bounces.webhook_intake import WebhookIntake
 from mailer.campaigns.preflight import Preflight
 from mailer.config import Settings
 from mailer.core.bounce_policy import BouncePolicy
 from mailer.core.campaigns import Campaign
 from mailer.core.owners import Named
+from mailer.core.times import aware_utc
 from mailer.core.tokens import keyring
 from mailer.db import Database
+from mailer.dispatch import copies, notices
+from mailer.dispatch.copies import SentCopy
 from mailer.dispatch.dispatcher import Dispatcher, DispatchSettings
-from mailer.dispatch.transactional import TransactionalMail
+from mailer.dispatch.transactional import Addressee, TransactionalMail
 from mailer.issues import Desk
 from mailer.render.compose import Composer
+from mailer.render.outgoing import MessageBuilder, PlainText
 from mailer.render.templates import TemplateSet
 from mailer.smtp.dkim import DkimSigner
 from mailer.smtp.pool import RelayPool
 from mailer.smtp.relay import Relay, RelaySettings
+from mailer.subscriptions import signup
+from mailer.subscriptions.signup import ConfirmationDue, Signup
 from mailer.subscriptions.unsubscribe import unsubscribe_delivery
 
 
@@ -34,33 +43,52 @@ def utc_now() -> datetime:
 
 
 class App:
-    """What a command needs: the settings, the database and the clock (the only fake in tests)."""
+    """What a command needs: the settings, the database and the clock (the only fake in tests).
+
+    What stays the same for the whole process is built once, on first use: the template set
+    (its Jinja environment and compiled templates), the DKIM signer (its key file read once),
+    the message builder, the bounce policy, the organisation's footer values and the relay pool
+    of system mail. Last come the flows that span use cases (sign-up, test copies, notices to
+    staff, sending, the bounce receiver): a web route, a command or a scheduler job calls one.
+    """
 
     def __init__(self, settings: Settings, *, clock: Callable[[], datetime] = utc_now) -> None:
         self.settings = settings
         self.clock = clock
         self.database = Database(settings.database.url)
         self.password_hasher = password_hasher(settings.web.password_profile)
+        organisation = settings.organisation
+        self.organisation = {
+            "name": organisation.name,
+            "address": organisation.address,
+            "website": organisation.website,
+        }
         self._preflight: Preflight | None = None
 
-    @property
+    @cached_property
     def templates(self) -> TemplateSet:
         settings = self.settings
         return TemplateSet(settings.paths.templates, max_seconds=settings.render.max_seconds)
 
     def composer(self, campaign: Campaign) -> Composer:
         """The render plan of ``campaign`` with this installation's links, key and footer."""
-        organisation = self.settings.organisation
         return Composer(
             campaign=campaign,
             templates=self.templates,
-            organisation={
-                "name": organisation.name,
-                "address": organisation.address,
-                "website": organisation.website,
-            },
+            organisation=self.organisation,
             base_url=self.settings.web.base_url,
             secret_key=self.settings.secrets.key,
+        )
+
+    @cached_property
+    def message_builder(self) -> MessageBuilder:
+        """Builds every outgoing message (issue, test copy, preview, system mail, notice)."""
+        settings = self.settings
+        return MessageBuilder(
+            sender_domain=settings.sender.domain,
+            bounce_domain=settings.bounces.domain,
+            secret_key=settings.secrets.key,
+            signer=self.dkim_signer,
         )
 
     def token_keys(self) -> dict[str, str]:
@@ -69,7 +97,8 @@ class App:
         return keyring(secrets.key, secrets.old_keys)
 
     def relay(self) -> RelayPool:
-        """The relays to send through, each a pool of reused connections."""
+        """The relays to send through, each a pool of reused connections; ``async with
+        app.relay() as relay:`` closes every connection when the block ends."""
         smtp = self.settings.smtp
         return RelayPool.of(
             [
@@ -92,25 +121,28 @@ class App:
         )
 
     def transactional_mail(self) -> TransactionalMail:
-        """System mail (``templates/system/``: the double opt-in confirmation) via ``relay()``."""
-        organisation = self.settings.organisation
+        """System mail (``templates/system/``: the double opt-in confirmation), one per app."""
+        self.dkim_signer()  # a DKIM key that cannot be read stops the web app at its start
+        return self._transactional_mail
+
+    @cached_property
+    def _transactional_mail(self) -> TransactionalMail:
         return TransactionalMail(
             templates=self.templates,
-            relay=self.relay,
-            organisation={
-                "name": organisation.name,
-                "address": organisation.address,
-                "website": organisation.website,
-            },
+            relay=self.relay(),
+            builder=self.message_builder,
+            organisation=self.organisation,
             base_url=self.settings.web.base_url,
             secret_key=self.settings.secrets.key,
             sender=self.settings.sender.from_,
-            sender_domain=self.settings.sender.domain,
-            bounce_domain=self.settings.bounces.domain,
-            dkim=self.dkim_signer(),
         )
 
     def dkim_signer(self) -> DkimSigner | None:
+        """The signer of ``[dkim]`` (None when it is off); its key file is read once."""
+        return self._dkim_signer
+
+    @cached_property
+    def _dkim_signer(self) -> DkimSigner | None:
         key = self.settings.dkim.key
         if key is None:
             return None
@@ -123,6 +155,7 @@ class App:
                 self.settings,
                 database=self.database,
                 make_composer=self.composer,
+                builder=self.message_builder,
                 clock=self.clock,
             )
         return self._preflight
@@ -137,6 +170,10 @@ class App:
         )
 
     def bounce_policy(self) -> BouncePolicy:
+        return self._bounce_policy
+
+    @cached_property
+    def _bounce_policy(self) -> BouncePolicy:
         bounces = self.settings.bounces
         return BouncePolicy(
             soft_score=bounces.soft_score,
@@ -163,29 +200,105 @@ class App:
         return unsubscribe_delivery(self.database, named, now=self.clock())
 
     def webhook_intake(self) -> WebhookIntake:
-        return WebhookIntake(self.bounce_ingest(), self.settings.webhooks)
+        return WebhookIntake(
+            self.bounce_ingest(), self.settings.webhooks, clock=lambda: aware_utc(self.clock())
+        )
 
     def dispatcher(self, relay: RelayPool, *, name: str = "") -> Dispatcher:
         """A sending loop; ``name`` tells apart several in one process (host:pid otherwise)."""
         settings = self.settings
+        self.dkim_signer()  # a DKIM key that cannot be read stops the worker before any claim
         return Dispatcher(
             database=self.database,
             relay=relay,
             settings=DispatchSettings(
                 worker=f"{socket.gethostname()}:{os.getpid()}{name}",
                 default_sender=settings.sender.from_,
-                sender_domain=settings.sender.domain,
-                bounce_domain=settings.bounces.domain,
-                secret_key=settings.secrets.key,
                 rate=settings.sending.rate,
                 domain_rates=settings.sending.domain_limits(),
                 batch_size=settings.sending.batch_size,
                 lease_seconds=settings.sending.lease_seconds,
-                dkim=self.dkim_signer(),
                 bounce_policy=self.bounce_policy(),
             ),
             composer_for=self.composer,
+            builder=self.message_builder,
             clock=self.clock,
+        )
+
+    # The flows that span use cases: a face (web route, command, scheduler job) calls one.
+
+    async def subscribe(self, form: Signup, *, ip: str | None, language: str) -> bool:
+        """The public form: store the signup and mail the confirmation (``signup.subscribe``);
+        ``language`` is the page's, for an address that has none yet. False: try again later."""
+        mail, now = self.transactional_mail(), self.clock()
+
+        async def confirm(due: ConfirmationDue) -> bool:
+            language_of_mail = due.language or language
+            to = Addressee(
+                due.subscriber_id, due.email, language_of_mail, due.lists, due.link_nonce
+            )
+            return await mail.deliver("confirm", to, now=now)
+
+        return await signup.subscribe(
+            self.database, form, ip=ip, now=now, send_confirmation=confirm
+        )
+
+    async def send_test_copies(self, campaign: Campaign, addresses: list[str]) -> list[SentCopy]:
+        """One copy of each language of ``campaign`` to each address, subject marked [TEST]."""
+        async with self.relay() as relay:
+            return await copies.send_test_copies(
+                self.composer(campaign),
+                relay,
+                addresses,
+                builder=self.message_builder,
+                default_sender=self.settings.sender.from_,
+                now=self.clock(),
+            )
+
+    async def tell_staff(
+        self, addresses: Sequence[str], subject: str, text: str, *, about: str, ref: str
+    ) -> None:
+        """A plain-text notice to staff; ``about`` and ``ref`` name what it concerns (see
+        ``notices.tell_staff``). A failure is logged, never raised."""
+        async with self.relay() as relay:
+            await notices.tell_staff(
+                relay,
+                self.message_builder,
+                addresses,
+                PlainText(subject, text),
+                sender=self.settings.sender.from_,
+                about=about,
+                ref=ref,
+                now=self.clock(),
+                log_key=self.settings.secrets.key,
+            )
+
+    async def send_until(self, stop: asyncio.Event) -> None:
+        """A worker: send whatever is due until ``stop``; messages in flight finish first."""
+        async with self.relay() as relay:
+            await self.dispatcher(relay).run(stop)
+
+    async def send_until_idle(
+        self, *, watch: Callable[[asyncio.Task[None]], Awaitable[None]] | None = None
+    ) -> int:
+        """Send everything due in this process; returns how many messages were accepted.
+        ``watch`` (a progress bar) runs beside the sending until the sending is done."""
+        async with self.relay() as relay:
+            dispatcher = self.dispatcher(relay)
+            sending = asyncio.create_task(dispatcher.run(asyncio.Event(), until_idle=True))
+            if watch is not None:
+                await watch(sending)
+            await sending
+        return dispatcher.sent
+
+    def bounce_receiver(self) -> Receiver:
+        """The bounce domain's SMTP receiver: bounces, and ``unsubscribe+<token>@`` mail."""
+        bounces = self.settings.bounces
+        return Receiver(
+            self.bounce_ingest(),
+            bounces.domain,
+            bounces.per_peer_per_minute,
+            unsubscribe=self.unsubscribe_by_mail,
         )
 
     def start(self, *, migrate: bool = True) -> App:

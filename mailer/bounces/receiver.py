@@ -67,6 +67,7 @@ class Receiver:
         self._peers[peer] = bucket
         while len(self._peers) > MAX_PEERS:
             self._peers.popitem(last=False)
+        # a rate bucket measures durations: time.monotonic, not App.clock (a date)
         if bucket.take(time.monotonic()) > 0:
             return "450 4.7.1 Too many messages from your address, try again later"
         return None

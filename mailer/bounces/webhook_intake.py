@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 
 from mailer.bounces.ingest import Ingest
 from mailer.bounces.webhooks import (
@@ -53,9 +53,9 @@ class Received:
 class WebhookIntake:
     ingest: Ingest
     settings: WebhooksSettings
+    clock: Callable[[], datetime]  # aware UTC; the app's clock (``App.webhook_intake``)
     cert_loader: CertLoader = field(default_factory=SnsCertificateCache)
     replay: ReplayGuard = field(default_factory=ReplayCache)
-    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))  # aware
 
     def receive(self, provider: str, body: bytes, headers: Mapping[str, str]) -> Received:
         """Verify, parse and record one request; raises a ``WebhookError`` on refusal."""

@@ -31,6 +31,11 @@ class Status:
     def as_json(self) -> dict[str, object]:
         return {"state": self.state, "total": self.total, **self.counts}
 
+    def lines(self) -> list[str]:
+        """The state and the deliveries by state, as ``mailer campaign status`` prints them."""
+        counts = "  ".join(f"{name} {n}" for name, n in self.counts.items())  # every state
+        return [f"campaign {self.slug}: {self.state}, {self.total} deliveries", f"  {counts}"]
+
 
 def start(database: Database, campaign: Campaign, source: str, *, now: datetime) -> int:
     """Freeze the source, set the campaign ``sending`` and write its ledger; returns its rows.

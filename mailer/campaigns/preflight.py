@@ -32,6 +32,7 @@ from mailer.dns.psl import organisational_domain
 from mailer.dns.resolver import Resolver
 from mailer.errors import ConfigError, DnsError
 from mailer.render.compose import Composer
+from mailer.render.outgoing import MessageBuilder
 from mailer.smtp.dkim import DkimSigner
 
 
@@ -73,11 +74,13 @@ class Preflight:
         *,
         database: Database,
         make_composer: Callable[[Campaign], Composer],
+        builder: MessageBuilder,
         clock: Callable[[], datetime],
     ) -> None:
         self.settings = settings
         self.database = database
         self.make_composer = make_composer
+        self.builder = builder
         self.clock = clock
         self._cache: dict[tuple[str, str], tuple[datetime, Report]] = {}
         self._lock = threading.Lock()
@@ -160,7 +163,7 @@ class Preflight:
                 composer or (self.make_composer(campaign) if campaign else None),
                 campaign=campaign,
                 sender=sender,
-                bounce_domain=settings.bounces.domain,
+                builder=self.builder,
                 signer=signer,
                 now=now,
             )

@@ -10,10 +10,10 @@ from mailer.campaigns.preview import PREVIEW_RECIPIENT
 from mailer.core import preflight_message as rules
 from mailer.core.campaigns import Campaign
 from mailer.core.issue_text import IssueText
-from mailer.core.message import build_message, campaign_headers
 from mailer.core.preflight import Check
 from mailer.errors import MailerError
 from mailer.render.compose import Composer
+from mailer.render.outgoing import Letter, Masthead, MessageBuilder, Stream
 from mailer.smtp.dkim import DkimSigner
 
 
@@ -32,11 +32,12 @@ def message_checks(
     *,
     campaign: Campaign | None,
     sender: str,
-    bounce_domain: str,
+    builder: MessageBuilder,
     signer: DkimSigner | None,
     now: datetime,
 ) -> list[Check]:
-    """``composer`` composes the issue (None when its campaign.toml does not parse)."""
+    """``composer`` composes the issue (None when its campaign.toml does not parse); the
+    message is built as the sender builds it, signed by ``signer`` when there is one."""
     checks = [rules.from_check(sender)]
     problems = _text_problems(issue)
     if campaign is None or composer is None:
@@ -49,37 +50,21 @@ def message_checks(
         # a variant shows some of the items: the one with all of them is each language's largest
         keys = [composer.full_variant(language) for language in campaign.languages]
         sizes = [(key.language, html_size(composer, key)) for key in keys]
-        message = _one_message(composer, sender, bounce_domain, now)
+        message = _one_message(composer, builder.signed_by(signer), sender, now)
     except MailerError as exc:
         return [*checks, rules.not_built(f"the issue does not compose: {exc}")]
     checks.append(rules.size_check(sizes))
-    if signer is not None:
-        message = signer.sign(message, timestamp=int(now.timestamp()))
     checks.append(rules.unsubscribe_check(message, signed=signer is not None))
     return checks
 
 
-def _one_message(composer: Composer, sender: str, bounce_domain: str, now: datetime) -> bytes:
-    """The first language's message, built by the sender's own builder."""
+def _one_message(composer: Composer, builder: MessageBuilder, sender: str, now: datetime) -> bytes:
+    """The first language's message to the preview recipient, built by the sender's builder."""
     campaign = composer.campaign
-    language = campaign.default_language
-    variant = composer.variant(composer.full_variant(language))
+    variant = composer.variant(composer.full_variant(campaign.default_language))
     values = composer.personal_values(variant, PREVIEW_RECIPIENT)
-    rendered = variant.render(values)
-    domain = sender.rpartition("@")[2].strip("> ") or "example.invalid"
-    headers = campaign_headers(
-        sender=sender,
-        name="",
-        email=PREVIEW_RECIPIENT.email,
-        subject=rendered.subject,
-        message_id=f"<preflight.{campaign.slug}@{domain}>",
-        date=now,
-        unsubscribe_url=values["unsubscribe_url"],
-        unsubscribe_mailto=f"mailto:unsubscribe@{bounce_domain}",
-        list_name=campaign.lists[0] if campaign.lists else "list",
-        slug=campaign.slug,
-        language=language,
-        stream="preflight",
-        domain=domain,
+    masthead = Masthead.of(campaign, sender)
+    letter = Letter(
+        Stream.PREFLIGHT, masthead, PREVIEW_RECIPIENT, variant, now, values, ref=campaign.slug
     )
-    return build_message(headers, text=rendered.text, html=rendered.html, boundary="=_preflight")
+    return builder.build(letter).data

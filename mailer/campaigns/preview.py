@@ -7,11 +7,11 @@ from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
-from mailer.core.message import build_message, campaign_headers
 from mailer.core.selection import VariantKey
 from mailer.core.subscribers import Recipient
 from mailer.render.compile import CompiledVariant, RenderedMessage
 from mailer.render.compose import Composer
+from mailer.render.outgoing import Built, Letter, Masthead, MessageBuilder, Stream
 
 # Subscriber id 0 names nobody: the links of a preview answer 404 (the invalid-link page).
 PREVIEW_RECIPIENT = Recipient(0, "preview@example.invalid", "", None, None, frozenset())
@@ -26,43 +26,32 @@ def preview_as(
     return composer.compose(replace(person, id=PREVIEW_RECIPIENT.id))
 
 
-def _write(
-    out: Path,
-    name: str,
+def preview_message(
     composer: Composer,
-    variant: CompiledVariant,
-    message: RenderedMessage,
-    recipient: Recipient,
-    values: dict[str, str],
+    builder: MessageBuilder,
+    person: Recipient,
+    key: VariantKey,
     *,
-    sender: str,
-    domain: str,
+    default_sender: str,
     now: datetime,
-) -> list[Path]:
+    name: str,
+) -> Built:
+    """The message ``person`` gets in variant ``key``, from the sender's own builder, with the
+    links of the preview recipient (see ``preview_as``); ``name`` tells previews apart."""
+    person = replace(person, id=PREVIEW_RECIPIENT.id)
+    variant = composer.variant(key)
+    values = composer.personal_values(variant, person)
+    masthead = Masthead.of(composer.campaign, default_sender)
+    ref = f"{composer.campaign.slug}.{name}"
+    return builder.build(Letter(Stream.PREVIEW, masthead, person, variant, now, values, ref=ref))
+
+
+def _write(out: Path, name: str, built: Built) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     html, text, eml = out / f"{name}.html", out / f"{name}.txt", out / f"{name}.eml"
-    html.write_text(message.html, encoding="utf-8")
-    text.write_text(message.text, encoding="utf-8")
-    campaign = composer.campaign
-    headers = campaign_headers(
-        sender=sender,
-        name=recipient.name,
-        email=recipient.email,
-        subject=message.subject,
-        message_id=f"<preview.{campaign.slug}.{name}@{domain}>",
-        date=now,
-        unsubscribe_url=values["unsubscribe_url"],
-        unsubscribe_mailto=f"mailto:unsubscribe@{domain}",
-        list_name=campaign.lists[0],
-        slug=campaign.slug,
-        language=variant.key.language,
-        stream="preview",
-        domain=domain,
-    )
-    # the same bytes a subscriber gets, built by the sender's own builder
-    eml.write_bytes(
-        build_message(headers, text=message.text, html=message.html, boundary="=_preview")
-    )
+    html.write_text(built.content.html, encoding="utf-8")
+    text.write_text(built.content.text, encoding="utf-8")
+    eml.write_bytes(built.data)  # the bytes a subscriber gets, but for the preview's links
     return [html, text, eml]
 
 
@@ -71,28 +60,24 @@ def preview_languages(
     out: Path,
     languages: list[str],
     *,
-    sender: str,
-    domain: str,
+    builder: MessageBuilder,
+    default_sender: str,
     now: datetime,
 ) -> list[Path]:
     """``<lang>.html/.txt/.eml`` per language, with every item of the issue."""
     written: list[Path] = []
     for language in languages:
-        variant = composer.variant(composer.full_variant(language))
-        values = composer.personal_values(variant, PREVIEW_RECIPIENT)
-        message = variant.render(values)
-        written += _write(
-            out,
-            language,
+        key = composer.full_variant(language)
+        built = preview_message(
             composer,
-            variant,
-            message,
+            builder,
             PREVIEW_RECIPIENT,
-            values,
-            sender=sender,
-            domain=domain,
+            key,
+            default_sender=default_sender,
             now=now,
+            name=language,
         )
+        written += _write(out, language, built)
     return written
 
 
@@ -101,24 +86,15 @@ def preview_recipient(
     out: Path,
     recipient: Recipient,
     *,
-    sender: str,
-    domain: str,
+    builder: MessageBuilder,
+    default_sender: str,
     now: datetime,
 ) -> tuple[VariantKey, list[Path]]:
     """The files for one subscriber as they would receive the issue, but for the links
     that act on them (see ``preview_as``)."""
-    variant, values, message = preview_as(composer, recipient)
+    key = composer.variant_key(recipient)
     name = re.sub(r"[^A-Za-z0-9._-]", "_", recipient.email)
-    files = _write(
-        out,
-        name,
-        composer,
-        variant,
-        message,
-        recipient,
-        values,
-        sender=sender,
-        domain=domain,
-        now=now,
+    built = preview_message(
+        composer, builder, recipient, key, default_sender=default_sender, now=now, name=name
     )
-    return variant.key, files
+    return key, _write(out, name, built)

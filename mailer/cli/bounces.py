@@ -10,11 +10,9 @@ from pathlib import Path
 
 import click
 
-from mailer.app import App
 from mailer.bounces import history
 from mailer.bounces.ingest import check_message, check_size
 from mailer.bounces.mailbox import fetch_bounces, mailbox_from
-from mailer.bounces.receiver import Receiver
 from mailer.cli.root import mailer, state, stop_on_signals
 from mailer.core.bounces import Kind, classify
 from mailer.core.text import ascii_int, is_ascii_digits
@@ -87,16 +85,6 @@ def split_listen(text: str | None) -> tuple[str, int]:
     return host.strip("[]") or "127.0.0.1", int(port)
 
 
-def make_receiver(app: App) -> Receiver:
-    bounces_settings = app.settings.bounces
-    return Receiver(
-        app.bounce_ingest(),
-        bounces_settings.domain,
-        bounces_settings.per_peer_per_minute,
-        unsubscribe=app.unsubscribe_by_mail,
-    )
-
-
 @bounces.command("receive")
 @click.option("--listen", help="host:port to listen on (default: bounces.listen).")
 @click.pass_context
@@ -108,7 +96,7 @@ def receive_command(ctx: click.Context, listen: str | None) -> None:
     """
     with state(ctx).app() as app:
         host, port = split_listen(listen or app.settings.bounces.listen)
-        receiver = make_receiver(app)
+        receiver = app.bounce_receiver()
         limit = app.settings.bounces.max_message_bytes
 
         async def main() -> None:
@@ -125,14 +113,15 @@ def receive_command(ctx: click.Context, listen: str | None) -> None:
         asyncio.run(main())
 
 
-def parse_since(text: str | None) -> datetime | None:
-    """``7d``, ``12h`` or an ISO 8601 date/time (UTC when it has no offset)."""
+def parse_since(text: str | None, now: datetime) -> datetime | None:
+    """``7d``, ``12h`` (before ``now``, naive UTC) or an ISO 8601 date/time (UTC when it has no
+    offset)."""
     if not text:
         return None
     units = {"d": "days", "h": "hours", "m": "minutes"}
     amount = ascii_int(text[:-1])
     if amount is not None and text[-1] in units:
-        return datetime.now(UTC).replace(tzinfo=None) - timedelta(**{units[text[-1]]: amount})
+        return now - timedelta(**{units[text[-1]]: amount})
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
@@ -180,8 +169,8 @@ def list_command(
     person it names (an address-only match, or a name beside the one a VERP token vouches
     for). `mailer bounces apply ID` applies it.
     """
-    moment = parse_since(since)
     with state(ctx).app() as app:
+        moment = parse_since(since, app.clock())
         rows = history.events(app.database, since=moment, kind=kind, limit=limit)
     for row in rows:
         if as_json:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sys
+from functools import partial
 from pathlib import Path
 
 import click
@@ -18,7 +20,7 @@ from mailer.campaigns.preview import preview_languages, preview_recipient
 from mailer.cli.issue_ref import METAVAR, issue_of
 from mailer.cli.preflight import print_report
 from mailer.cli.root import mailer, state
-from mailer.cli.sending import print_status, send_until_idle, test_command
+from mailer.cli.sending import print_status, show_progress, test_command
 from mailer.core.issue_text import IssueText
 from mailer.core.languages import resolve_language
 from mailer.core.preflight import Report
@@ -66,15 +68,14 @@ def preview_command(
     with state(ctx).app() as app:
         issue = issue_of(app, reference).valid_campaign()
         composer = app.composer(issue)
-        sender = issue.sender or app.settings.sender.from_
-        domain, now = app.settings.sender.domain, app.clock()
+        builder, sender, now = app.message_builder, app.settings.sender.from_, app.clock()
         if email:
             with app.database.read() as conn:
                 recipient = find_recipient(conn, email_key(normalise_email(email)))
             if recipient is None:
                 raise NotFound("subscriber", email)
             key, files = preview_recipient(
-                composer, out, recipient, sender=sender, domain=domain, now=now
+                composer, out, recipient, builder=builder, default_sender=sender, now=now
             )
             click.echo(f"{email}: variant {key.name}")
         else:
@@ -85,7 +86,9 @@ def preview_command(
             unknown = [lang for lang in chosen if lang not in issue.languages]
             if unknown:
                 raise NotFound("language in this issue", ", ".join(unknown))
-            files = preview_languages(composer, out, chosen, sender=sender, domain=domain, now=now)
+            files = preview_languages(
+                composer, out, chosen, builder=builder, default_sender=sender, now=now
+            )
     for file in files:
         click.echo(str(file))
 
@@ -154,7 +157,9 @@ def send_command(ctx: click.Context, reference: str, wait: bool, force: bool) ->
         added = lifecycle.start(app.database, issue, stored.text, now=app.clock())
         click.echo(f"started {issue.slug}: {added} deliveries queued")
         if wait:
-            sent = asyncio.run(send_until_idle(app, progress_of=issue.slug))
+            # on a terminal, a progress bar follows the campaign while it is sent
+            watch = partial(show_progress, app, issue.slug) if sys.stdout.isatty() else None
+            sent = asyncio.run(app.send_until_idle(watch=watch))
             click.echo(
                 f"{sent} messages accepted by {app.settings.smtp.host}:{app.settings.smtp.port}"
             )

@@ -7,13 +7,14 @@ from pathlib import Path
 
 import click
 
+from mailer.app import utc_now
 from mailer.campaigns.folders import import_all
 from mailer.campaigns.occurrences import OneOff, occurrence_history, one_offs
 from mailer.cli.root import mailer, state
 from mailer.core import one_off
 from mailer.core.deadlines import format_deadline
 from mailer.core.series import Series
-from mailer.core.times import local_instant
+from mailer.core.times import aware_utc, local_instant
 from mailer.errors import SeriesInvalid
 from mailer.scheduler.files import SUFFIX, load_series, series_files, series_name
 from mailer.scheduler.recurrence import occurrences
@@ -138,7 +139,7 @@ def _series_path(ctx: click.Context, ref: str) -> Path:
 
 def _after(series: Series, text: str | None) -> datetime:
     if text is None:
-        return datetime.now(UTC)
+        return aware_utc(utc_now())  # the clock an App gets; nothing else is opened here
     try:
         moment = datetime.fromisoformat(text.strip())
     except ValueError:

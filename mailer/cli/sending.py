@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import asyncio
-import sys
 from pathlib import Path
 
 import click
@@ -18,39 +17,16 @@ from mailer.cli.issue_ref import METAVAR, issue_of
 from mailer.cli.root import mailer, state, stop_on_signals
 from mailer.core.delivery import Action
 from mailer.core.subscribers import normalise_email
-from mailer.dispatch.copies import SentCopy, send_test_copies
 from mailer.smtp.capture import bound_port, start_capture
-
-COLUMNS = ("queued", "sending", "sent", "deferred", "failed", "bounced", "skipped")
-
-
-def relay_name(app: App) -> str:
-    return f"{app.settings.smtp.host}:{app.settings.smtp.port}"
 
 
 def print_status(status: Status) -> None:
-    click.echo(f"campaign {status.slug}: {status.state}, {status.total} deliveries")
-    click.echo("  " + "  ".join(f"{name} {status.counts[name]}" for name in COLUMNS))
+    for line in status.lines():
+        click.echo(line)
 
 
-async def send_until_idle(app: App, *, progress_of: str | None = None) -> int:
-    """Send everything due in this process; returns how many messages were accepted.
-
-    With ``progress_of`` (a slug) and a terminal, a progress bar follows that campaign.
-    """
-    relay = app.relay()
-    dispatcher = app.dispatcher(relay)
-    sending = asyncio.create_task(dispatcher.run(asyncio.Event(), until_idle=True))
-    try:
-        if progress_of is not None and sys.stdout.isatty():
-            await _show_progress(app, progress_of, sending)
-        await sending
-    finally:
-        await relay.close()
-    return dispatcher.sent
-
-
-async def _show_progress(app: App, slug: str, sending: asyncio.Task[None]) -> None:
+async def show_progress(app: App, slug: str, sending: asyncio.Task[None]) -> None:
+    """A progress bar following ``slug`` until ``sending`` is done (for a terminal)."""
     with Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
@@ -67,7 +43,7 @@ async def _show_progress(app: App, slug: str, sending: asyncio.Task[None]) -> No
             progress.update(task, total=status.total, completed=done, detail=detail)
             if sending.done():
                 return
-            await asyncio.sleep(0.25)
+            await asyncio.sleep(0.25)  # how often the bar is redrawn, not a wait for an event
 
 
 @click.command("test")
@@ -79,25 +55,7 @@ def test_command(ctx: click.Context, reference: str, addresses: tuple[str, ...])
     checked = [normalise_email(address) for address in addresses]
     with state(ctx).app() as app:
         issue = issue_of(app, reference).valid_campaign()
-        settings = app.settings
-
-        async def main() -> list[SentCopy]:
-            relay = app.relay()
-            try:
-                return await send_test_copies(
-                    app.composer(issue),
-                    relay,
-                    checked,
-                    sender=issue.sender or settings.sender.from_,
-                    sender_domain=settings.sender.domain,
-                    bounce_domain=settings.bounces.domain,
-                    now=app.clock(),
-                    dkim=app.dkim_signer(),
-                )
-            finally:
-                await relay.close()
-
-        copies = asyncio.run(main())
+        copies = asyncio.run(app.send_test_copies(issue, checked))
     failed = [c for c in copies if c.outcome.action != Action.SENT]
     for copy in copies:
         click.echo(f"{copy.address}\t{copy.language}\t{copy.outcome.action}\t{copy.outcome.reason}")
@@ -113,12 +71,7 @@ def worker(ctx: click.Context) -> None:
     logs.configure(key=app.settings.secrets.key)  # JSON lines on stderr, as `mailer serve`
 
     async def main() -> None:
-        stop = stop_on_signals()
-        relay = app.relay()
-        try:
-            await app.dispatcher(relay).run(stop)
-        finally:
-            await relay.close()
+        await app.send_until(stop_on_signals())
 
     with app:
         click.echo(

@@ -21,7 +21,7 @@ from mailer.app import App
 from mailer.bounces.mailbox import fetch_bounces, mailbox_from
 from mailer.campaigns.folders import import_all
 from mailer.cli import logs
-from mailer.cli.bounces import make_receiver, split_listen
+from mailer.cli.bounces import split_listen
 from mailer.cli.root import mailer, state, stop_on_signals
 from mailer.core.series import Series
 from mailer.scheduler.files import load_series, series_files
@@ -67,17 +67,9 @@ async def _web(app: App, listen: str, stop: asyncio.Event) -> None:
     await serving
 
 
-async def _worker(app: App, stop: asyncio.Event) -> None:
-    relay = app.relay()
-    try:
-        await app.dispatcher(relay).run(stop)
-    finally:
-        await relay.close()
-
-
 async def _receiver(app: App, stop: asyncio.Event) -> None:
     host, port = split_listen(app.settings.bounces.listen)
-    receiver = make_receiver(app)
+    receiver = app.bounce_receiver()
     server = await start_inbound(
         receiver.rules(),
         host,
@@ -123,7 +115,7 @@ def serve(ctx: click.Context, listen: str | None, no_worker: bool, no_scheduler:
         stop = stop_on_signals()
         parts = [_web(app, listen or app.settings.web.listen, stop), _mailbox(app, stop)]
         if not no_worker:
-            parts.append(_worker(app, stop))
+            parts.append(app.send_until(stop))
         if not no_scheduler:  # series, and one-off sends even when there is no series
             parts.append(SchedulerService(app, series).run(stop))
         if app.settings.bounces.listen:

@@ -29,3 +29,15 @@ def build_notice(
         "Content-Transfer-Encoding: base64",
     ]
     return "\r\n".join(lines).encode("ascii") + b"\r\n\r\n" + body
+
+
+def missed_notice(name: str, period: str, state: str, detail: str, what: str) -> tuple[str, str]:
+    """Subject and text telling staff that ``what`` (an occurrence, a one-off send) was
+    ``state`` (skipped, missed, failed) and why."""
+    subject = f"[mailer] {name} {period}: {state}"
+    text = (
+        f"{what[:1].upper()}{what[1:]} was {state}:"
+        f"\n\n  {detail}\n\nNothing was sent for it. `mailer schedule list` shows "
+        "every series and one-off send and its last outcome.\n"
+    )
+    return subject, text

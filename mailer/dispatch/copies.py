@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import time
+import asyncio
 from dataclasses import dataclass
 from datetime import datetime
 
-from mailer.core.campaigns import Campaign
 from mailer.core.delivery import Outcome
-from mailer.core.message import build_message, campaign_headers
 from mailer.core.subscribers import Recipient
+from mailer.core.times import epoch_seconds
 from mailer.render.compose import Composer
-from mailer.smtp.dkim import DkimSigner
+from mailer.render.outgoing import Letter, Masthead, MessageBuilder, Stream
 from mailer.smtp.pool import RelayPool
-
-TEST_MARK = "[TEST] "
 
 
 @dataclass(frozen=True)
@@ -29,42 +26,25 @@ async def send_test_copies(
     relay: RelayPool,
     addresses: list[str],
     *,
-    sender: str,
-    sender_domain: str,
-    bounce_domain: str,
+    builder: MessageBuilder,
+    default_sender: str,
     now: datetime,
-    dkim: DkimSigner | None = None,
 ) -> list[SentCopy]:
     """Every language of ``composer.campaign`` to every address, subject marked ``[TEST]``."""
-    campaign: Campaign = composer.campaign
+    campaign = composer.campaign
+    keys = [composer.full_variant(language) for language in campaign.languages]
+    for key in keys:  # MJML and CSS inlining are slow: compiled in a thread, not in the loop
+        await asyncio.to_thread(composer.variant, key)
+    masthead = Masthead.of(campaign, default_sender)
     copies = []
     for number, address in enumerate(addresses):
         recipient = Recipient(0, address, "", None, None, frozenset())
-        for language in campaign.languages:
-            variant = composer.variant(composer.full_variant(language))
+        for key in keys:
+            language, variant = key.language, composer.variant(key)
             values = composer.personal_values(variant, recipient)
-            message = variant.render(values)
-            headers = campaign_headers(
-                sender=sender,
-                name="",
-                email=address,
-                subject=TEST_MARK + message.subject,
-                message_id=f"<test.{campaign.slug}.{language}.{number}.{int(time.time())}"
-                f"@{sender_domain}>",
-                date=now,
-                unsubscribe_url=values["unsubscribe_url"],
-                unsubscribe_mailto=f"mailto:unsubscribe@{bounce_domain}",
-                list_name=campaign.lists[0],
-                slug=campaign.slug,
-                language=language,
-                stream="test",
-                domain=sender_domain,
-            )
-            data = build_message(
-                headers, text=message.text, html=message.html, boundary=f"=_test{number}{language}"
-            )
-            if dkim is not None:
-                data = dkim.sign(data, timestamp=int(time.time()))
-            outcome = await relay.send(f"bounces@{bounce_domain}", address, data)
+            ref = f"{campaign.slug}.{language}.{number}.{epoch_seconds(now)}"
+            letter = Letter(Stream.TEST, masthead, recipient, variant, now, values, ref=ref)
+            built = builder.build(letter)
+            outcome = await relay.send(built.envelope_from, address, built.data)
             copies.append(SentCopy(address, language, outcome))
     return copies

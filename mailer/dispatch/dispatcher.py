@@ -22,11 +22,9 @@ from mailer.core.bounce_policy import BouncePolicy
 from mailer.core.bounces import Kind
 from mailer.core.campaigns import Campaign, parse_campaign
 from mailer.core.delivery import Action, Outcome, gives_up, next_attempt
-from mailer.core.message import build_message, campaign_headers, message_id
 from mailer.core.selection import VariantKey
 from mailer.core.subscribers import Recipient
 from mailer.core.throttle import DomainBuckets, TokenBucket
-from mailer.core.tokens import bounce_token as make_bounce_token
 from mailer.core.waiting import DATABASE_PAUSE, OUTCOME_PATIENCE, RELAY_PAUSE
 from mailer.db import Database, deliveries
 from mailer.db import bounces as bounce_queries
@@ -35,7 +33,7 @@ from mailer.db import subscribers as subscriber_queries
 from mailer.db.deliveries import Claimed
 from mailer.errors import CampaignInvalid, MailerError, StorageError
 from mailer.render.compose import Composer
-from mailer.smtp.dkim import DkimSigner
+from mailer.render.outgoing import Built, Letter, Masthead, MessageBuilder, Stream
 from mailer.smtp.pool import RelayPool
 
 log = logging.getLogger(__name__)
@@ -46,15 +44,11 @@ T = TypeVar("T")
 class DispatchSettings:
     worker: str
     default_sender: str
-    sender_domain: str
-    bounce_domain: str
-    secret_key: str
     batch_size: int = 100
     lease_seconds: int = 60
     poll_seconds: float = 1.0
     rate: float = 0.0  # messages a second, all relays together; 0 = unlimited
     domain_rates: dict[str, float] = field(default_factory=dict)
-    dkim: DkimSigner | None = None
     bounce_policy: BouncePolicy = field(default_factory=BouncePolicy)
     relay_pause: tuple[float, ...] = RELAY_PAUSE  # seconds to wait after a relay says back off
 
@@ -65,10 +59,11 @@ class Dispatcher:
     relay: RelayPool
     settings: DispatchSettings
     composer_for: Callable[[Campaign], Composer]
+    builder: MessageBuilder
     clock: Callable[[], datetime]
     rng: random.Random = field(default_factory=random.Random)
     sent: int = 0
-    _campaigns: dict[int, tuple[Campaign, Composer]] = field(default_factory=dict)
+    _campaigns: dict[int, tuple[Masthead, Composer]] = field(default_factory=dict)
     _relay_pauses: int = 0
     _bucket: TokenBucket | None = None
     _eight_bit: bool = False
@@ -128,7 +123,8 @@ class Dispatcher:
         with self.database.write() as conn:
             deliveries.complete_finished(conn, now=self.clock())
 
-    def _campaign(self, campaign_id: int) -> tuple[Campaign, Composer]:
+    def _campaign(self, campaign_id: int) -> tuple[Masthead, Composer]:
+        """What every message of the campaign shares, and its render plan: made once."""
         found = self._campaigns.get(campaign_id)
         if found is None:
             with self.database.read() as conn:
@@ -137,7 +133,8 @@ class Dispatcher:
             campaign, problems = parse_campaign(stored.slug, tomllib.loads(stored.source), shown)
             if campaign is None:
                 raise CampaignInvalid(shown, list(problems))
-            found = (campaign, self.composer_for(campaign))
+            masthead = Masthead.of(campaign, self.settings.default_sender)
+            found = (masthead, self.composer_for(campaign))
             self._campaigns[campaign_id] = found
         return found
 
@@ -178,14 +175,14 @@ class Dispatcher:
             await self._commits.submit(self._settle(claimed, outcome, None, None))
             return outcome
         try:
-            data, mid, key, bounce_token = self._compose(claimed, recipient)
+            built, key = self._compose(claimed, recipient)
         except StorageError:
             raise  # the database, not the message: the row comes back when its lease ends
         except (MailerError, ValueError) as exc:  # a broken template or source fails its rows
             outcome = Outcome(Action.FAILED, None, None, f"cannot compose the message: {exc}")
             await self._commits.submit(self._settle(claimed, outcome, None, None))
             return outcome
-        envelope_from = f"bounces+{bounce_token}@{self.settings.bounce_domain}"
+        # rate buckets measure durations: time.monotonic, not the clock of dates
         wait = self._domains.take(recipient.email, time.monotonic())
         if self._bucket is not None:
             wait = max(wait, self._bucket.take(time.monotonic()))
@@ -195,46 +192,27 @@ class Dispatcher:
             await asyncio.to_thread(self._release, claimed.id)
             return Outcome(Action.DEFERRED, None, None, "released on shutdown")
         outcome = await self.relay.send(
-            envelope_from, recipient.email, data, eight_bit=self._eight_bit
+            built.envelope_from, recipient.email, built.data, eight_bit=self._eight_bit
         )
-        await self._commits.submit(self._settle(claimed, outcome, mid, key))
+        await self._commits.submit(self._settle(claimed, outcome, built.message_id, key))
         if outcome.action == Action.SENT:
             self.sent += 1
         return outcome
 
-    def _compose(
-        self, claimed: Claimed, recipient: Recipient
-    ) -> tuple[bytes, str, VariantKey, str]:
-        """The message bytes, its Message-ID, its variant and the VERP token."""
-        campaign, composer = self._campaign(claimed.campaign_id)
-        variant, values, rendered = composer.compose(recipient, claimed.id)
-        bounce_token = make_bounce_token(self.settings.secret_key, claimed.id, recipient.link_nonce)
-        domain = self.settings.sender_domain
-        headers = campaign_headers(
-            sender=campaign.sender or self.settings.default_sender,
-            name=recipient.name,
-            email=recipient.email,
-            subject=rendered.subject,
-            message_id=message_id(self.settings.secret_key, claimed.id, domain),
-            date=self.clock(),
-            unsubscribe_url=values["unsubscribe_url"],
-            unsubscribe_mailto=f"mailto:unsubscribe+{bounce_token}@{self.settings.bounce_domain}",
-            list_name=campaign.lists[0],
-            slug=campaign.slug,
-            language=variant.key.language,
-            stream="newsletter",
-            domain=domain,
+    def _compose(self, claimed: Claimed, recipient: Recipient) -> tuple[Built, VariantKey]:
+        """The message (bytes, Message-ID, VERP envelope) and its variant."""
+        masthead, composer = self._campaign(claimed.campaign_id)
+        variant = composer.variant(composer.variant_key(recipient))
+        letter = Letter(
+            Stream.NEWSLETTER,
+            masthead,
+            recipient,
+            variant,
+            self.clock(),
+            composer.personal_values(variant, recipient, claimed.id),
+            delivery_id=claimed.id,
         )
-        data = build_message(
-            headers,
-            text=rendered.text,
-            html=rendered.html,
-            boundary=f"=_{bounce_token[-22:]}",
-            eight_bit=self._eight_bit,
-        )
-        if self.settings.dkim is not None:
-            data = self.settings.dkim.sign(data, timestamp=int(time.time()))
-        return data, headers.message_id, variant.key, bounce_token
+        return self.builder.build(letter, eight_bit=self._eight_bit), variant.key
 
     def _settle(
         self, claimed: Claimed, outcome: Outcome, mid: str | None, key: VariantKey | None
@@ -360,7 +338,7 @@ async def retry_while_db_down(
     """``work`` in a thread, tried again while the database is unreachable (a restart);
     gives up when ``stop`` is set or after ``patience`` seconds, raising the last error.
     """
-    began, tries = time.monotonic(), 0
+    began, tries = time.monotonic(), 0  # patience is a duration, not a date
     while True:
         try:
             return await asyncio.to_thread(work)

@@ -3,30 +3,33 @@
 Each message is compiled once per (kind, language, lists) from ``templates/system/`` and kept;
 per recipient only the links are filled in. The subscriber's name is never put into these
 messages (neither the body nor the To header): the address may not be theirs yet.
-A message goes through a fresh relay pool that is closed afterwards, so a web process holds no
-SMTP connection between signups.
+One relay pool serves every message of the process (its relays, TLS context and cool-offs are
+made once); its connections are closed after each message, so a web process holds no SMTP
+connection between signups.
 """
 
 from __future__ import annotations
 
+import logging
 import secrets
-import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from mailer.core.delivery import Action, Outcome
 from mailer.core.links import preferences_url, unsubscribe_url
-from mailer.core.message import MessageHeaders, build_message
 from mailer.core.owners import confirm_subject
+from mailer.core.privacy import redact
+from mailer.core.subscribers import Recipient
 from mailer.core.tokens import make_token
-from mailer.render.compile import compile_system_message
+from mailer.errors import MailerError
+from mailer.render.compile import RenderedMessage, compile_system_message
+from mailer.render.outgoing import Letter, Masthead, MessageBuilder, Stream
 from mailer.render.personal import PersonalTemplate
 from mailer.render.templates import TemplateSet
-from mailer.smtp.dkim import DkimSigner
 from mailer.smtp.pool import RelayPool
 
-_Compiled = tuple[str, PersonalTemplate, PersonalTemplate]
+log = logging.getLogger(__name__)
 
 
 def confirm_url(base_url: str, key: str, subscriber_id: int, nonce: str, made_at: datetime) -> str:
@@ -37,7 +40,9 @@ def confirm_url(base_url: str, key: str, subscriber_id: int, nonce: str, made_at
 
 
 @dataclass(frozen=True)
-class Recipient:
+class Addressee:
+    """Whom system mail goes to: an address that may not be the person's yet."""
+
     subscriber_id: int
     email: str
     language: str
@@ -45,77 +50,90 @@ class Recipient:
     link_nonce: str  # the subscriber's (mailer.core.owners)
 
 
+@dataclass(frozen=True)
+class SystemMessage:
+    """A system message compiled for one (kind, language, lists): the links remain to fill."""
+
+    subject: str
+    html: PersonalTemplate
+    text: PersonalTemplate
+    language: str
+
+    def render(self, values: Mapping[str, str]) -> RenderedMessage:
+        return RenderedMessage(self.subject, self.html.render(values), self.text.render(values))
+
+
 @dataclass
 class TransactionalMail:
     """Builds and sends system messages with this installation's settings."""
 
     templates: TemplateSet
-    relay: Callable[[], RelayPool]
+    relay: RelayPool
+    builder: MessageBuilder
     organisation: Mapping[str, str]
     base_url: str
     secret_key: str
     sender: str
-    sender_domain: str
-    bounce_domain: str
-    dkim: DkimSigner | None = None
-    _compiled: dict[tuple[str, str, tuple[str, ...]], _Compiled] = field(default_factory=dict)
+    _compiled: dict[tuple[str, str, tuple[str, ...]], SystemMessage] = field(default_factory=dict)
 
-    def compiled(self, kind: str, language: str, lists: tuple[str, ...]) -> _Compiled:
+    def compiled(self, kind: str, language: str, lists: tuple[str, ...]) -> SystemMessage:
         key = (kind, language, lists)
         found = self._compiled.get(key)
         if found is None:
-            found = compile_system_message(
+            subject, html, text = compile_system_message(
                 self.templates, kind, language, organisation=self.organisation, lists=list(lists)
             )
+            found = SystemMessage(subject, html, text, language)
             if len(self._compiled) > 256:  # languages × list choices: keep it bounded
                 self._compiled.clear()
             self._compiled[key] = found
         return found
 
-    def message(self, kind: str, to: Recipient, *, now: datetime) -> bytes:
+    def message(self, kind: str, to: Addressee, *, now: datetime) -> bytes:
         """The bytes of one ``confirm`` or ``welcome`` message to ``to``."""
-        subject, html, text = self.compiled(kind, to.language, to.lists)
+        compiled = self.compiled(kind, to.language, to.lists)
         strings = self.templates.strings(to.language)
         base, key, person, nonce = self.base_url, self.secret_key, to.subscriber_id, to.link_nonce
-        leave = unsubscribe_url(base, key, person, nonce)
         values = {
             "greeting": strings.get("greeting", ""),
             "name": "",
             "email": to.email,
-            "unsubscribe_url": leave,
+            "unsubscribe_url": unsubscribe_url(base, key, person, nonce),
             "preferences_url": preferences_url(base, key, person, nonce),
             "confirm_url": confirm_url(base, key, person, nonce, now),
         }
-        headers = MessageHeaders(
-            sender=self.sender,
-            to=to.email,
-            subject=subject,
-            message_id=f"<{kind}.s{to.subscriber_id}.{secrets.token_hex(8)}@{self.sender_domain}>",
-            date=now,
-            list_unsubscribe_url=leave,
-            list_unsubscribe_mailto=f"mailto:unsubscribe@{self.bounce_domain}",
-            list_id=f"<{(to.lists or ('newsletter',))[0]}.{self.sender_domain}>",
-            feedback_id=f"{kind}:{to.language}:system:{self.sender_domain}",
-            language=to.language,
+        masthead = Masthead(self.sender, (to.lists or ("newsletter",))[0], kind)
+        nobody_named = Recipient(person, to.email, "", None, to.language, frozenset(), nonce)
+        letter = Letter(
+            Stream(kind),
+            masthead,
+            nobody_named,
+            compiled,
+            now,
+            values,
+            ref=f"s{person}.{secrets.token_hex(8)}",
         )
-        data = build_message(
-            headers,
-            text=text.render(values),
-            html=html.render(values),
-            boundary=f"=_{secrets.token_hex(12)}",
-        )
-        if self.dkim is not None:
-            data = self.dkim.sign(data, timestamp=int(time.time()))
-        return data
+        return self.builder.build(letter).data
 
-    async def send(self, kind: str, to: Recipient, *, now: datetime) -> Outcome:
+    async def deliver(self, kind: str, to: Addressee, *, now: datetime) -> bool:
+        """Send one message; True when the relay took it. Why not is logged, with tags for
+        the addresses (a relay's reply may quote one)."""
+        try:
+            outcome = await self.send(kind, to, now=now)
+        except MailerError as exc:  # a broken template
+            log.error("%s mail not built: %s", kind, redact(str(exc), self.secret_key))
+            return False
+        if not delivered(outcome):
+            log.warning("%s mail not sent: %s", kind, redact(outcome.reason, self.secret_key))
+        return delivered(outcome)
+
+    async def send(self, kind: str, to: Addressee, *, now: datetime) -> Outcome:
         """Send one message; the outcome says whether the relay took it (``Action.SENT``)."""
         data = self.message(kind, to, now=now)
-        pool = self.relay()
         try:
-            return await pool.send(f"bounces@{self.bounce_domain}", to.email, data)
+            return await self.relay.send(f"bounces@{self.builder.bounce_domain}", to.email, data)
         finally:
-            await pool.close()
+            await self.relay.close()  # the pool stays; its idle connections do not
 
 
 def delivered(outcome: Outcome) -> bool:

@@ -46,6 +46,10 @@ class CompiledVariant:
     # with tracking on, the links this variant shows: (field, position, destination)
     clicks: tuple[tuple[str, int, str], ...] = ()
 
+    @property
+    def language(self) -> str:
+        return self.key.language
+
     def render(self, values: Mapping[str, str]) -> RenderedMessage:
         return RenderedMessage(self.subject, self.html.render(values), self.text.render(values))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from markupsafe import Markup, escape
@@ -22,7 +23,7 @@ class Composer:
 
     campaign: Campaign
     templates: TemplateSet
-    organisation: dict[str, str]
+    organisation: Mapping[str, str]
     base_url: str
     secret_key: str
     compiled: dict[VariantKey, CompiledVariant] = field(default_factory=dict)

@@ -161,7 +161,7 @@ class CappedSandbox(ImmutableSandboxedEnvironment):
         self,
         *args: Any,
         max_seconds: float = DEFAULT_MAX_SECONDS,
-        clock: Callable[[], float] = time.monotonic,
+        clock: Callable[[], float] = time.monotonic,  # a render's duration, not a date
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)

@@ -41,7 +41,7 @@ class TemplateSet:
         directory: Path,
         *,
         max_seconds: float = DEFAULT_MAX_SECONDS,
-        clock: Callable[[], float] = time.monotonic,
+        clock: Callable[[], float] = time.monotonic,  # a render's duration, not a date
     ) -> None:
         self.directory = directory
         self.max_seconds = max_seconds  # wall-clock limit of one render (render.max_seconds)

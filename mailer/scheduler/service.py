@@ -20,7 +20,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -31,9 +31,9 @@ from apscheduler.triggers.date import DateTrigger
 from mailer.app import App
 from mailer.campaigns.folders import import_all
 from mailer.campaigns.occurrences import OccurrenceRunner, OneOff, Outcome, Planned, one_offs
-from mailer.core.notices import build_notice
-from mailer.core.privacy import address_tag
+from mailer.core.notices import missed_notice
 from mailer.core.series import Series, period_of
+from mailer.core.times import aware_utc
 from mailer.db import occurrences as stored
 from mailer.db.leader import Leadership
 from mailer.scheduler.recurrence import occurrences
@@ -59,7 +59,6 @@ class SchedulerService:
     app: App
     series: Sequence[Series]
     poll_seconds: float = 5.0
-    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))  # aware
     outcomes: list[Outcome] = field(default_factory=list)
     leading: asyncio.Event = field(default_factory=asyncio.Event)
 
@@ -68,7 +67,7 @@ class SchedulerService:
             self.app.database,
             self.app.settings.paths.campaigns,
             self.app.composer,
-            lambda: self.clock().astimezone(UTC).replace(tzinfo=None),
+            lambda: self.clock().replace(tzinfo=None),  # naive UTC, as stored
             self.app.preflight().gate,
         )
         self.leadership = Leadership(self.app.database)
@@ -76,6 +75,10 @@ class SchedulerService:
         self._fired: set[tuple[str, str]] = set()  # one-offs this process has handed on
         self._one_off_jobs: dict[str, Planned] = {}
         self._told_folders: set[tuple[str, str]] = set()  # import refusals already logged
+
+    def clock(self) -> datetime:
+        """Now, aware in UTC, from the app's clock (the only one: a test moves it for all)."""
+        return aware_utc(self.app.clock())
 
     async def run(self, stop: asyncio.Event) -> None:
         """Wait as a standby until this process leads, lead until ``stop`` or the lock is lost."""
@@ -251,32 +254,9 @@ class SchedulerService:
         return [outcome]
 
     async def _notify(self, name: str, notify: Sequence[str], outcome: Outcome, what: str) -> None:
-        settings = self.app.settings
-        subject = f"[mailer] {name} {outcome.period}: {outcome.state}"
-        text = (
-            f"{what[:1].upper()}{what[1:]} was {outcome.state}:"
-            f"\n\n  {outcome.detail}\n\nNothing was sent for it. `mailer schedule list` shows "
-            "every series and one-off send and its last outcome.\n"
-        )
-        relay = self.app.relay()
-        try:
-            for number, address in enumerate(notify):
-                data = build_notice(
-                    sender=settings.sender.from_,
-                    to=address,
-                    subject=subject,
-                    text=text,
-                    date=self.app.clock(),
-                    message_id=f"<notice.{name}.{outcome.period.replace(':', '')}.{number}"
-                    f"@{settings.sender.domain}>",
-                )
-                result = await relay.send(f"bounces@{settings.bounces.domain}", address, data)
-                to = address_tag(settings.secrets.key, address)
-                log.info("staff told", extra={"to": to, "result": result.action.value})
-        except Exception:
-            log.exception("could not tell staff", extra={"series": name})
-        finally:
-            await relay.close()
+        subject, text = missed_notice(name, outcome.period, outcome.state, outcome.detail, what)
+        ref = f"{name}.{outcome.period.replace(':', '')}"
+        await self.app.tell_staff(notify, subject, text, about=name, ref=ref)
 
 
 async def _wait(stop: asyncio.Event, seconds: float) -> None:

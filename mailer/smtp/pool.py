@@ -13,6 +13,7 @@ from __future__ import annotations
 import random
 import time
 from dataclasses import dataclass, field
+from types import TracebackType
 
 from mailer.core.delivery import Action, Outcome
 from mailer.core.waiting import COOL_OFF
@@ -58,6 +59,7 @@ class RelayPool:
         self, sender: str, recipient: str, message: bytes, *, eight_bit: bool = False
     ) -> Outcome:
         last: Outcome | None = None
+        # cool-offs are durations: time.monotonic, not App.clock (a date)
         for member in self.order(time.monotonic()):
             outcome = await member.relay.send(sender, recipient, message, eight_bit=eight_bit)
             if outcome.action != Action.RELAY_BACKOFF and outcome.code != THROTTLED:
@@ -70,5 +72,18 @@ class RelayPool:
         return last or Outcome(Action.RELAY_BACKOFF, None, None, "every relay is cooling off")
 
     async def close(self) -> None:
+        """Quit every idle connection; the pool stays usable (a later send opens new ones)."""
         for member in self.members:
             await member.relay.close()
+
+    async def __aenter__(self) -> RelayPool:
+        return self
+
+    async def __aexit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        """``async with app.relay() as relay:``: no connection outlives the block."""
+        await self.close()

@@ -1,16 +1,18 @@
 """Signing up on the public form, double opt-in: store ``unconfirmed``, mail a link, confirm.
 
 The answer a visitor sees never tells whether an address is already subscribed: an active
-subscriber, a bounced or suppressed address and a new one all get the same page. Only the
-caller (the web route) sends the confirmation mail, after ``request_signup`` committed; when
-the mail cannot be sent, ``confirmation_failed`` undoes what this request wrote, so trying
-again later works.
+subscriber, a bounced or suppressed address and a new one all get the same page. ``subscribe``
+is the whole flow: ``request_signup`` commits, then the confirmation mail is sent by the
+function it is handed (``App.subscribe`` hands it the system mail: use cases do not call each
+other); when the mail cannot be sent, ``confirmation_failed`` undoes what this request wrote, so
+trying again later works.
 """
 
 from __future__ import annotations
 
+import asyncio
 import enum
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TypeVar
@@ -240,6 +242,29 @@ def _request_signup(
                 conn, list_id, {subscriber_id: "unconfirmed"}, now=now
             )
         return ConfirmationDue(subscriber_id, email, language, pending, row is None, nonce)
+
+
+async def subscribe(
+    database: Database,
+    signup: Signup,
+    *,
+    ip: str | None,
+    now: datetime,
+    send_confirmation: Callable[[ConfirmationDue], Awaitable[bool]],
+) -> bool:
+    """Store the signup, mail the confirmation if one is due, and record which happened.
+
+    False when the mail could not be sent: nothing of the attempt is kept, and the visitor is
+    asked to try again later. True for everything else, whoever the address belongs to.
+    """
+    due = await asyncio.to_thread(request_signup, database, signup, ip=ip, now=now)
+    if due is None:
+        return True
+    if not await send_confirmation(due):
+        await asyncio.to_thread(confirmation_failed, database, due)
+        return False
+    await asyncio.to_thread(confirmation_sent, database, due, now=now)
+    return True
 
 
 def confirmation_sent(database: Database, due: ConfirmationDue, *, now: datetime) -> None:

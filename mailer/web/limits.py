@@ -22,7 +22,7 @@ class RateLimit:
     limit: int
     window: float  # seconds
     max_keys: int = 10_000
-    clock: Callable[[], float] = time.monotonic
+    clock: Callable[[], float] = time.monotonic  # durations, not dates: not App.clock
     _windows: OrderedDict[str, tuple[float, int]] = field(default_factory=OrderedDict)
 
     def hit(self, key: str) -> bool:
@@ -55,7 +55,7 @@ class FailureBackoff:
     longest: float = 900.0
     forget_after: float = 3600.0
     max_keys: int = 10_000
-    clock: Callable[[], float] = time.monotonic
+    clock: Callable[[], float] = time.monotonic  # durations, not dates: not App.clock
     _failures: OrderedDict[str, tuple[int, float]] = field(default_factory=OrderedDict)
 
     def wait(self, key: str) -> int:

@@ -17,7 +17,6 @@ from mailer.app import App
 from mailer.bounces.receiver import Receiver
 from mailer.bounces.simulate import delivery_report
 from mailer.campaigns import lifecycle, source
-from mailer.cli.bounces import make_receiver
 from mailer.core.tokens import make_token
 from mailer.db import Database
 from mailer.smtp.inbound import deliver_null, start_inbound
@@ -363,7 +362,7 @@ def test_the_list_unsubscribe_mailto_address_unsubscribes(
     assert mailto.endswith(f"@{DOMAIN}")
 
     async def twice() -> list[str]:
-        receiver = make_receiver(app)
+        receiver = app.bounce_receiver()
         server = await start_inbound(
             receiver.rules(), "127.0.0.1", 0, hostname=DOMAIN, max_bytes=65536
         )

@@ -27,8 +27,10 @@ from tests.unit import test_webhooks_ses as ses
 MAILGUN_KEY = "key-0123456789abcdef0123456789abcdef"
 
 
-def mailgun(data: dict[str, object], key: str = MAILGUN_KEY) -> bytes:
-    timestamp, token = str(int(datetime.now(UTC).timestamp())), "t" * 50
+def mailgun(data: dict[str, object], key: str = MAILGUN_KEY, at: datetime | None = None) -> bytes:
+    """Signed at ``at`` (naive: UTC, as App.clock gives it), else at the machine's time."""
+    moment = datetime.now(UTC) if at is None else at.replace(tzinfo=at.tzinfo or UTC)
+    timestamp, token = str(int(moment.timestamp())), "t" * 50
     digest = hmac.new(key.encode(), (timestamp + token).encode(), hashlib.sha256).hexdigest()
     signature = {"timestamp": timestamp, "token": token, "signature": digest}
     return json.dumps({"signature": signature, "event-data": data}).encode()
@@ -162,3 +164,14 @@ def test_a_repeated_sns_message_is_acknowledged_and_recorded_once(
     assert ses_intake(db_url).receive("ses", second, {}).recorded == 1
     assert table_count(db, "bounce_event") == 2
     assert person(cli, "ok2@example.org")["bounce_score"] == 0.5  # one soft bounce a day counts
+
+
+def test_the_intake_tells_fresh_from_stale_by_the_apps_clock(db_url: str) -> None:
+    """One clock: a notification signed at the App's time (not the machine's) is fresh."""
+    then = datetime(2024, 3, 1, 12, 0)  # naive UTC, as App.clock gives it
+    settings = settings_for(db_url, webhooks__mailgun_signing_key=MAILGUN_KEY)
+    intake = App(settings, clock=lambda: then).webhook_intake()
+    opened = {"event": "opened", "recipient": "ok1@example.org", "timestamp": 1709294400}
+    assert intake.receive("mailgun", mailgun(opened, at=then), {}).recorded == 0
+    with pytest.raises(WebhookAuthError, match="from now"):
+        intake.receive("mailgun", mailgun(opened), {})  # signed at the machine's time

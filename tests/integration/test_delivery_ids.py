@@ -18,7 +18,6 @@ import sqlalchemy as sa
 
 from mailer.bounces.simulate import delivery_report
 from mailer.campaigns import lifecycle, source
-from mailer.cli.bounces import make_receiver
 from mailer.db import Database
 from mailer.db.schema import delivery
 from mailer.smtp.inbound import deliver_null, start_inbound
@@ -82,7 +81,7 @@ def test_an_erased_persons_delivery_tokens_never_reach_the_next_issue(
     app.bounce_ingest().message(report, source="receiver", envelope_token=token)
 
     async def leave() -> str:
-        receiver = make_receiver(app)
+        receiver = app.bounce_receiver()
         server = await start_inbound(
             receiver.rules(), "127.0.0.1", 0, hostname=DOMAIN, max_bytes=65536
         )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import dkim
@@ -99,3 +99,41 @@ def test_worker_signs_every_message(
     signer = app.dkim_signer()
     assert signer is not None
     assert all(verify(raw, signer) for raw in server.raw)
+
+
+def test_the_apps_clock_dates_each_message_and_its_signature(
+    cli: Cli, db: Database, db_url: str, tmp_path: Path, key_file: Path
+) -> None:
+    """One clock: Date and DKIM's t= come from App.clock, so a test moves both at once."""
+    then = datetime(2024, 3, 1, 12, 0)  # naive UTC
+    people = tmp_path / "people.csv"
+    people.write_text("email,name,country,language\na@example.org,Ана,RS,sr\n")
+    assert cli("subscribers", "import", str(people), "--list", "members").exit_code == 0
+    lifecycle.start(db, source.load_valid(SAMPLE), (SAMPLE / "campaign.toml").read_text(), now=then)
+    server = ScriptedSmtp()
+
+    async def main() -> App:
+        port = await server.start()
+        app = App(
+            settings_for(
+                db_url,
+                smtp_port=port,
+                dkim__selector="news2026",
+                dkim__domain="example.org",
+                dkim__private_key_file=str(key_file),
+            ),
+            clock=lambda: then,
+        )
+        async with app.relay() as relay:
+            await app.dispatcher(relay).run(asyncio.Event(), until_idle=True)
+        await server.stop()
+        return app
+
+    app = asyncio.run(main())
+    (raw,) = server.raw
+    head = raw.split(b"\r\n\r\n")[0].decode()
+    assert "Date: Fri, 01 Mar 2024 12:00:00 +0000" in head
+    assert f" t={int(then.replace(tzinfo=UTC).timestamp())};" in head
+    signer = app.dkim_signer()
+    assert signer is not None
+    assert verify(raw, signer)

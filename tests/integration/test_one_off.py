@@ -49,7 +49,7 @@ def one_off_folder(
 def service(db_url: str, campaigns: Path, now: datetime, **extra: str) -> SchedulerService:
     naive = now.astimezone(UTC).replace(tzinfo=None)
     settings = settings_for(db_url, paths__campaigns=str(campaigns), **extra)
-    return SchedulerService(App(settings, clock=lambda: naive), [], clock=lambda: now)
+    return SchedulerService(App(settings, clock=lambda: naive), [])
 
 
 def test_a_one_off_goes_out_once_at_its_send_time(

@@ -28,7 +28,7 @@ BELGRADE = ZoneInfo("Europe/Belgrade")
 def service(db_url: str, campaigns: Path, now: datetime, **extra: str) -> SchedulerService:
     naive = now.astimezone(UTC).replace(tzinfo=None)
     settings = settings_for(db_url, paths__campaigns=str(campaigns), **extra)
-    return SchedulerService(App(settings, clock=lambda: naive), [DIGEST], clock=lambda: now)
+    return SchedulerService(App(settings, clock=lambda: naive), [DIGEST])
 
 
 def test_after_a_restart_an_occurrence_inside_its_deadline_is_sent_once(

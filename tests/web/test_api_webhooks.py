@@ -59,8 +59,9 @@ def failed(address: str, message_id: str) -> dict[str, Any]:
 
 def test_signed_webhooks_are_recorded_and_others_refused(sent: tuple[Api, dict[str, str]]) -> None:
     api, ids = sent
-    body = mailgun(failed("nino@example.org", ids["nino@example.org"]))
-    forged = mailgun(failed("nino@example.org", ids["nino@example.org"]), key="key-forged")
+    now = api.app.clock()  # signed at the app's time: its clock is the intake's too
+    body = mailgun(failed("nino@example.org", ids["nino@example.org"]), at=now)
+    forged = mailgun(failed("nino@example.org", ids["nino@example.org"]), "key-forged", now)
     refused = api.post("/webhooks/mailgun", content=forged, token=None)
     assert refused.status_code == 403
     assert "mailgun webhook" in refused.json()["error"]
@@ -147,7 +148,7 @@ def test_a_provider_has_a_route_only_when_it_is_configured(db_url: str, tmp_path
 
 def test_bounce_list_filters_and_stats(sent: tuple[Api, dict[str, str]]) -> None:
     api, ids = sent
-    body = mailgun(failed("nino@example.org", ids["nino@example.org"]))
+    body = mailgun(failed("nino@example.org", ids["nino@example.org"]), at=api.app.clock())
     assert api.post("/webhooks/mailgun", content=body, token=None).status_code == 200
     soft = {
         "RecordType": "Bounce",

@@ -17,10 +17,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from mailer.core.links import preferences_url
-from mailer.core.privacy import redact
 from mailer.core.subscribers import email_key
-from mailer.dispatch.transactional import Recipient, delivered
-from mailer.errors import InvalidRecord, MailerError
+from mailer.errors import InvalidRecord
 from mailer.subscriptions import signup
 from mailer.web.public.forms import read_form
 from mailer.web.public.site import PublicSite, PublicSiteDep, client_ip
@@ -93,8 +91,7 @@ def check_mailbox(request: Request, site: PublicSiteDep) -> Response:
 @router.post("/subscribe")
 async def subscribe(request: Request, site: PublicSiteDep) -> Response:
     """Store an unconfirmed subscriber and mail the confirmation link."""
-    app, mail = site.app, site.mail
-    secret = app.settings.secrets.key
+    app = site.app
     ip = client_ip(request)
     if not site.per_ip.hit(ip):
         wait = str(site.per_ip.retry_after(ip))
@@ -123,23 +120,8 @@ async def subscribe(request: Request, site: PublicSiteDep) -> Response:
     if not site.per_address.hit(address):
         wait = str(site.per_address.retry_after(address))
         return site.notice(request, "too_many", status=429, headers={"Retry-After": wait})
-    now = app.clock()
-    due = await asyncio.to_thread(signup.request_signup, app.database, valid, ip=ip, now=now)
-    if due is not None:
-        language = due.language or site.language(request)
-        to = Recipient(due.subscriber_id, due.email, language, due.lists, due.link_nonce)
-        try:
-            outcome = await mail.send("confirm", to, now=now)
-            sent = delivered(outcome)
-            if not sent:  # a relay's reply may quote the address: tags stand for it
-                log.warning("confirmation mail not sent: %s", redact(outcome.reason, secret))
-        except MailerError as exc:  # a broken template: same answer, logged
-            log.error("confirmation mail not built: %s", redact(str(exc), secret))
-            sent = False
-        if not sent:
-            await asyncio.to_thread(signup.confirmation_failed, app.database, due)
-            return site.notice(request, "try_later", status=503, headers={"Retry-After": "600"})
-        await asyncio.to_thread(signup.confirmation_sent, app.database, due, now=now)
+    if not await app.subscribe(valid, ip=ip, language=site.language(request)):
+        return site.notice(request, "try_later", status=503, headers={"Retry-After": "600"})
     return RedirectResponse(checked, status_code=303)
 
 

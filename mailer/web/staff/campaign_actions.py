@@ -17,7 +17,6 @@ from mailer.campaigns.lint import lint_campaign
 from mailer.core import one_off
 from mailer.core.campaigns import Campaign
 from mailer.core.subscribers import normalise_email
-from mailer.dispatch.copies import SentCopy, send_test_copies
 from mailer.errors import Conflict, InvalidValue, MailerError, NotFound
 from mailer.web.staff.campaigns import campaigns_dir, detail_page, parse_local, zone_or_none
 from mailer.web.staff.session import Posted, PostedForm
@@ -138,34 +137,9 @@ async def test_send(slug: str, request: Request, form: PostedForm, site: SiteDep
                 "addresses", t["too_many_addresses"].format(limit=MAX_TEST_ADDRESSES)
             )
         _, campaign, _ = await asyncio.to_thread(folder_text, site, slug)
-        copies = await _send(site, campaign, addresses)
+        copies = await site.app.send_test_copies(campaign, addresses)
     except MailerError as exc:
         return await asyncio.to_thread(refused, site, request, form, slug, exc)
     return await asyncio.to_thread(
         detail_page, site, request, form.session, slug, copies=copies, addresses=raw
     )
-
-
-async def _send(site: Site, campaign: Campaign, addresses: list[str]) -> list[SentCopy]:
-    app, settings = site.app, site.app.settings
-    composer = app.composer(campaign)
-
-    def compile_variants() -> None:  # MJML and CSS inlining are slow: not in the event loop
-        for language in campaign.languages:
-            composer.variant(composer.full_variant(language))
-
-    await asyncio.to_thread(compile_variants)
-    relay = app.relay()
-    try:
-        return await send_test_copies(
-            composer,
-            relay,
-            addresses,
-            sender=campaign.sender or settings.sender.from_,
-            sender_domain=settings.sender.domain,
-            bounce_domain=settings.bounces.domain,
-            now=app.clock(),
-            dkim=app.dkim_signer(),
-        )
-    finally:
-        await relay.close()
