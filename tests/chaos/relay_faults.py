@@ -19,6 +19,7 @@ from mailer.db import Database
 from mailer.dispatch.dispatcher import Dispatcher
 from tests.chaos.faulty_sink import ISSUE_FAULTS, FaultySink
 from tests.chaos.harness import (
+    PATIENCE,
     Figures,
     campaign_state,
     counts,
@@ -138,7 +139,7 @@ async def throttled_relay(
     recipients: int,
     throttle_seconds: float = 2.0,
     speed: float = 600.0,
-    limit: float = 90.0,
+    limit: float = PATIENCE,
 ) -> Figures:
     """A worker sending on its own; a quarter of the way in, the relay answers 421 to new
     connections and 454 to MAIL FROM for ``throttle_seconds``, then recovers. Nobody acts.

@@ -76,7 +76,7 @@ def up(scheduler: Mailer) -> bool:
 
 
 async def scheduler_kills(
-    db_url: str, tmp_path: Path, *, recipients: int, lead: float = 6.0, limit: float = PATIENCE
+    db_url: str, tmp_path: Path, *, recipients: int, lead: float = 4.0, limit: float = PATIENCE
 ) -> Figures:
     """Kills the leading scheduler once it has planned the occurrence (due ``lead`` seconds
     after the start) and again right after it claimed it. Each wait is for an event; how the

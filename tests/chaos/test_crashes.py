@@ -17,18 +17,21 @@ from tests.private_postgres import PrivatePostgres
 
 pytestmark = [pytest.mark.chaos, pytest.mark.subprocess]
 
-KILLS = 5
+KILLS = 4
+RECIPIENTS = 500  # CI size: the property at 10,000 is benchmarks/chaos.py's
 CONCURRENCY = 2
 
 
 @pytest.mark.postgres
 def test_workers_sigkilled_at_random_miss_nobody(postgres_url: str, tmp_path: Path) -> None:
     run = asyncio.run(
-        worker_kills(postgres_url, tmp_path, recipients=1000, kills=KILLS, concurrency=CONCURRENCY)
+        worker_kills(
+            postgres_url, tmp_path, recipients=RECIPIENTS, kills=KILLS, concurrency=CONCURRENCY
+        )
     )
     assert run.detail["state"] == "sent", run.logs
     assert run.missed == 0
-    assert run.sent == 1000
+    assert run.sent == RECIPIENTS
     # only what a killed worker held (claimed, not recorded) can go out twice
     assert run.duplicates <= run.bound <= KILLS * CONCURRENCY
     assert run.detail["exit_codes"] == [0, 0], run.logs
@@ -42,23 +45,23 @@ def test_postgresql_restarted_mid_send_workers_reconnect(
     url, server = private_postgres_url
     run = asyncio.run(
         postgres_restart(
-            url, tmp_path, recipients=1000, restart=lambda: asyncio.to_thread(server.restart)
+            url, tmp_path, recipients=RECIPIENTS, restart=lambda: asyncio.to_thread(server.restart)
         )
     )
     assert run.detail["workers_alive_after"] == [2], run.logs  # nobody died of it
     assert run.detail["state"] == "sent", run.logs
     assert run.missed == 0
-    assert run.sent == 1000
+    assert run.sent == RECIPIENTS
     assert run.duplicates <= run.bound
     assert run.detail["exit_codes"] == [0, 0], run.logs
 
 
 def test_sqlite_import_while_sending_never_says_locked(tmp_path: Path) -> None:
-    run = asyncio.run(import_while_sending(tmp_path, recipients=1000, rows=5000))
+    run = asyncio.run(import_while_sending(tmp_path, recipients=RECIPIENTS, rows=3000))
     found = run.detail
     assert found["locked_messages"] == 0, run.logs
     assert found["import_exit"] == 0, run.logs
-    assert found["imported"] == 5000
+    assert found["imported"] == 3000
     assert found["status_checks"] > 0
     assert found["status_failures"] == 0, run.logs
     assert found["received_while_importing"] > 0  # the two did overlap

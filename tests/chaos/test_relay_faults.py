@@ -13,7 +13,7 @@ from tests.chaos.relay_faults import faulty_relay, throttled_relay
 
 pytestmark = [pytest.mark.chaos, pytest.mark.subprocess]
 
-RECIPIENTS = 1000
+RECIPIENTS = 600  # CI size: the property at 10,000 is benchmarks/chaos.py's
 
 
 def test_faulty_relay_delivers_everyone_and_suppresses_every_550(
