@@ -1,4 +1,6 @@
-"""Tables of the subscriber store (SQLAlchemy Core). Alembic migrations create them.
+"""Every table (SQLAlchemy Core): subscribers, lists and interests; issues and their revisions;
+campaigns and the delivery ledger; bounces, suppressions and events; series occurrences; staff
+accounts and API tokens. Alembic migrations create them; a test checks the two agree.
 
 The ``email_key`` column is what makes an address unique: the normalised address case-folded,
 so ``A@B.com`` and ``a@b.com`` are one subscriber while ``email`` keeps what the person typed
