@@ -9,43 +9,36 @@ so ``A@B.com`` and ``a@b.com`` are one subscriber while ``email`` keeps what the
 
 from __future__ import annotations
 
-import secrets
-
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql
 
-metadata = sa.MetaData(
-    naming_convention={
-        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
-        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-        "ck": "ck_%(table_name)s_%(constraint_name)s",
-        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-        "pk": "pk_%(table_name)s",
-    }
+from mailer.db.issue_tables import (
+    ISSUE_NOTE_KINDS,
+    ISSUE_REVIEW_STATES,
+    issue,
+    issue_comment,
+    issue_revision,
+)
+from mailer.db.tables_base import (
+    SUBSCRIBER_STATUSES,
+    SUBSCRIPTION_STATUSES,
+    Json,
+    _in,
+    metadata,
+    new_link_nonce,
 )
 
-Json = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
-
-
-def new_link_nonce() -> str:
-    """A subscriber's link nonce: 8 URL-safe characters (48 random bits)."""
-    return secrets.token_urlsafe(6)
-
-
-SUBSCRIBER_STATUSES = (
-    "unconfirmed",
-    "active",
-    "unsubscribed",
-    "bounced",
-    "complained",
-    "blocklisted",
-)
-SUBSCRIPTION_STATUSES = ("unconfirmed", "active", "unsubscribed")
-
-
-def _in(column: str, values: tuple[str, ...]) -> str:
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
-
+__all__ = [
+    "ISSUE_NOTE_KINDS",
+    "ISSUE_REVIEW_STATES",
+    "SUBSCRIBER_STATUSES",
+    "SUBSCRIPTION_STATUSES",
+    "Json",
+    "issue",
+    "issue_comment",
+    "issue_revision",
+    "metadata",
+    "new_link_nonce",
+]
 
 meta = sa.Table(
     "meta",
@@ -322,71 +315,6 @@ staff_user = sa.Table(
     sa.CheckConstraint(_in("role", STAFF_ROLES), name="role"),
     # session cookies name the account by id
     sqlite_autoincrement=True,
-)
-
-ISSUE_REVIEW_STATES = ("draft", "in_review")
-ISSUE_NOTE_KINDS = ("comment", "submitted", "sent_back", "approved")
-
-# A newsletter issue as staff edit it; ``campaign`` (same slug) is its sending record.
-issue = sa.Table(
-    "issue",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("slug", sa.String(80), nullable=False, unique=True),
-    # the current revision's number
-    sa.Column("revision", sa.Integer, nullable=False),
-    # before approval: draft or in_review (approval and what follows are the campaign's)
-    sa.Column("review", sa.String(16), nullable=False, server_default="draft"),
-    # the current revision's series, period and send_at, so the scheduler finds issues by query
-    sa.Column("series", sa.String(80), nullable=True),
-    sa.Column("period", sa.String(40), nullable=True),
-    sa.Column("send_at", sa.String(40), nullable=True),
-    # the revision last imported from or exported to a folder: a folder's edit starts from it
-    sa.Column("folder_revision", sa.Integer, nullable=True),
-    # the hash of the text a folder's ``approved = true`` approved (read once, at its import)
-    sa.Column("file_approval", sa.String(64), nullable=True),
-    sa.Column("created_at", sa.DateTime, nullable=False),
-    sa.Column("updated_at", sa.DateTime, nullable=False),
-    sa.CheckConstraint(_in("review", ISSUE_REVIEW_STATES), name="review"),
-    sa.Index("ix_issue_series_period", "series", "period"),
-    sqlite_autoincrement=True,
-)
-
-# Every save of an issue, never changed or deleted: the whole document and its TOML text.
-issue_revision = sa.Table(
-    "issue_revision",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column(
-        "issue_id", sa.Integer, sa.ForeignKey("issue.id", ondelete="CASCADE"), nullable=False
-    ),
-    sa.Column("number", sa.Integer, nullable=False),  # 1, 2, 3 ... per issue
-    sa.Column("document", Json, nullable=False),
-    # the campaign.toml text (a folder's own, comments and all), and its SHA-256
-    sa.Column("source", sa.Text, nullable=False),
-    sa.Column("source_hash", sa.String(64), nullable=False),
-    sa.Column("author", sa.String(320), nullable=False),
-    sa.Column("message", sa.Text, nullable=True),
-    sa.Column("created_at", sa.DateTime, nullable=False),
-    sa.UniqueConstraint("issue_id", "number"),
-    sa.Index("ix_issue_revision_issue_id_source_hash", "issue_id", "source_hash"),
-)
-
-# Comments on a revision, and the review's steps (submitted, sent back with a reason, approved).
-issue_comment = sa.Table(
-    "issue_comment",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column(
-        "issue_id", sa.Integer, sa.ForeignKey("issue.id", ondelete="CASCADE"), nullable=False
-    ),
-    sa.Column("revision", sa.Integer, nullable=False),
-    sa.Column("kind", sa.String(16), nullable=False),
-    sa.Column("author", sa.String(320), nullable=False),
-    sa.Column("body", sa.Text, nullable=False),
-    sa.Column("created_at", sa.DateTime, nullable=False),
-    sa.CheckConstraint(_in("kind", ISSUE_NOTE_KINDS), name="kind"),
-    sa.Index("ix_issue_comment_issue_id_revision", "issue_id", "revision"),
 )
 
 # REST API tokens: only a SHA-256 of the token is stored; scopes are space-separated.
