@@ -28,6 +28,8 @@ SCOPES: dict[str, str] = {
     "lists:write": "create lists",
     "campaigns:read": "read campaigns, their status and previews",
     "campaigns:write": "pause, resume and cancel campaigns",
+    "issues:read": "read issues, their revisions and campaign.toml",
+    "issues:write": "create issues and save revisions (never approve)",
     "bounces:read": "read recorded bounces and complaints",
     "stats:read": "read subscriber, delivery and bounce counts",
 }

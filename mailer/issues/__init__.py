@@ -28,6 +28,9 @@ Writing (``StaleRevision`` carries the current revision when ``base_revision`` i
 nothing is stored; a draft with lint problems saves and ``Saved.problems`` lists them;
 ``Saved.returned_to_draft`` says an approved issue became a draft again)
   ``create_issue(desk, slug, document, *, by, now, message=None) -> Saved``
+  ``start_issue(desk, slug, title, *, by, now) -> Saved``   the "New issue" form: revision 1
+                                                       set up like the newest issue, ``title``
+                                                       its subject in the first language
   ``save(desk, slug, document, *, base_revision, by, now, message=None) -> Saved``
   ``restore(desk, slug, n, *, by, now, base_revision=None) -> Saved``   a new revision
   ``to_toml(document, original_text=None) -> str``     the campaign.toml text (tomlkit keeps
@@ -74,6 +77,7 @@ from mailer.issues.review import (
     send_back,
     submit_for_review,
 )
+from mailer.issues.starting import start_issue
 from mailer.issues.store import (
     campaign_text,
     check_issue,
@@ -119,6 +123,7 @@ __all__ = [
     "save",
     "schedule",
     "send_back",
+    "start_issue",
     "submit_for_review",
     "to_toml",
 ]

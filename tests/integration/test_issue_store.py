@@ -219,3 +219,27 @@ def test_history_diff_per_field_and_language_and_restore_as_a_new_revision(
         issues.restore(desk, "2027-01-digest", 2, base_revision=3, by=EDITOR, now=clock.tick())
     with pytest.raises(NotFound):
         issues.revision(desk, "2027-01-digest", 9)
+
+
+def test_a_new_issue_starts_like_the_newest_with_its_title_as_subject(
+    app: App, clock: Clock
+) -> None:
+    desk = app.issue_desk()
+    first = issues.start_issue(desk, "2027-01-digest", "  January  ", by=EDITOR, now=clock.tick())
+    view = issues.get_issue(desk, "2027-01-digest")
+    assert (first.revision, view.state) == (1, "draft")
+    assert view.document["languages"] == ["en"]
+    assert view.document["content"] == {"en": {"subject": "January"}}
+    assert issues.revisions(desk, "2027-01-digest")[0].message == "new issue"
+    created(app, clock, "2027-02-digest")
+    issues.start_issue(desk, "2027-03-digest", "March", by=EDITOR, now=clock.tick())
+    march = issues.get_issue(desk, "2027-03-digest").document
+    sample = sample_document()
+    assert (march["languages"], march["lists"]) == (sample["languages"], sample["lists"])
+    assert march["fallback"] == sample["fallback"]
+    assert march["content"] == {sample["languages"][0]: {"subject": "March"}}
+    assert march["items"] == []
+    with pytest.raises(InvalidValue, match="title"):
+        issues.start_issue(desk, "2027-04-digest", "   ", by=EDITOR, now=clock.tick())
+    with pytest.raises(Conflict):
+        issues.start_issue(desk, "2027-03-digest", "Again", by=EDITOR, now=clock.tick())

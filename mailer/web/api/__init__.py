@@ -19,6 +19,7 @@ from mailer.web.api import (
     campaigns,
     docs,
     imports,
+    issues,
     lists,
     stats,
     subscribers,
@@ -32,7 +33,8 @@ OPENAPI_URL = f"{PREFIX}/openapi.json"
 VERSION = __version__
 DESCRIPTION = (
     "The REST API of mailer: subscribers (search by segment, create, change, erase, import), "
-    "lists, campaigns (state, status, preview, pause/resume/cancel), bounces and stats, under "
+    "lists, campaigns (state, status, preview, pause/resume/cancel), issues (read, create, save "
+    "with `If-Match`, history, campaign.toml), bounces and stats, under "
     f"`{PREFIX}`, each route needing a token with its scope (`Authorization: Bearer mlr_…`, "
     'made with `mailer tokens add`). Errors are JSON `{"error": …, "field": …}`. The ESP '
     "bounce webhooks are under `/webhooks/`. See docs/api.md."
@@ -43,7 +45,7 @@ METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 # built once, shared by every app: the /api/v1 parts and the reference page
 _API = APIRouter()
 # imports before subscribers: /subscribers/import is not the subscriber "import"
-_PARTS = (imports, subscribers, lists, campaigns, bounces, stats)
+_PARTS = (imports, subscribers, lists, campaigns, issues, bounces, stats)
 for _part in _PARTS:
     _API.include_router(_part.router)
 _API.include_router(docs.router)

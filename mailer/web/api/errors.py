@@ -2,10 +2,10 @@
 here from the ``mailer.errors`` class; ``answer`` is the API's one exception handler
 (``mailer/web/faces.py``).
 
-422 bad input (with the field), 404 unknown thing, 409 state conflict, 413 body too large,
-400 a body that cannot be read, 503 database down; a 500 means a bug. The token is checked
-before the body is read (``TokenGate`` in web/api/auth.py), then the body guard caps the body
-before it is parsed (``refused_body``).
+422 bad input (with the field), 403 not allowed, 404 unknown thing, 409 state conflict,
+413 body too large, 400 a body that cannot be read, 503 database down; a 500 means a bug.
+The token is checked before the body is read (``TokenGate`` in web/api/auth.py), then the
+body guard caps the body before it is parsed (``refused_body``).
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from mailer.errors import (
     InvalidRecord,
     InvalidValue,
     MailerError,
+    NotAllowed,
     NotFound,
     SegmentSyntaxError,
     StorageError,
@@ -74,6 +75,8 @@ def mailer_error(exc: MailerError) -> JSONResponse:
     """The status and body of a use case's error."""
     if isinstance(exc, NotFound):
         return error_json(404, str(exc))
+    if isinstance(exc, NotAllowed):
+        return error_json(403, str(exc))
     if isinstance(exc, Conflict):
         return error_json(409, str(exc))
     if isinstance(exc, SegmentSyntaxError):
@@ -142,7 +145,7 @@ def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
         400: "The request cannot be read.",
         401: "No token, or an unknown or revoked one (`WWW-Authenticate: Bearer`).",
         403: "The token lacks the scope this route needs (named in `scope`).",
-        404: "No such subscriber, list or campaign.",
+        404: "No such subscriber, list, campaign, issue or revision.",
         409: "The request conflicts with what is stored (e.g. pausing a sent campaign).",
         413: "The body is over the size limit.",
         422: "A field is not valid (named in `field`).",
