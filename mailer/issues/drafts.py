@@ -23,6 +23,7 @@ from mailer.core.problems import Problem
 from mailer.core.segment_parser import parse_segment
 from mailer.core.subscribers import Recipient, email_key, normalise_email
 from mailer.db import counts, lists
+from mailer.db import issues as stored
 from mailer.db import subscribers as people
 from mailer.db.segments import audience_clause, count_where
 from mailer.errors import InvalidValue, MailerError, NotFound
@@ -241,3 +242,45 @@ def find_people(desk: Desk, text: str, *, limit: int = 10) -> list[Recipient]:
         return []
     with desk.database.read() as conn:
         return people.search_recipients(conn, text, limit=limit)
+
+
+@dataclass(frozen=True)
+class Checked:
+    """The check of a draft and its preview's figures (or why there is no preview yet)."""
+
+    check: DraftCheck
+    preview: DraftPreview | None
+    preview_error: str = ""
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            **self.check.as_json(),
+            "preview": self.preview.as_json() if self.preview else None,
+            "preview_error": self.preview_error,
+        }
+
+
+def check_with_preview(
+    desk: Desk,
+    slug: str,
+    document: Mapping[str, Any],
+    who: PreviewAs,
+    cache: CompiledCache | None = None,
+) -> Checked:
+    """``check_draft`` and the figures of ``preview_draft`` (the variant, its size)."""
+    check = check_draft(desk, slug, document)
+    try:
+        return Checked(check, preview_draft(desk, slug, document, who, cache))
+    except MailerError as exc:
+        return Checked(check, None, str(exc))
+
+
+def preview_current(
+    desk: Desk, slug: str, who: PreviewAs, cache: CompiledCache | None = None
+) -> DraftPreview:
+    """``preview_draft`` of the issue's current revision."""
+    with desk.database.read() as conn:
+        listed = stored.listed(conn, slug)
+    if listed is None:
+        raise NotFound("issue", slug)
+    return preview_draft(desk, slug, listed.current.document, who, cache)
