@@ -222,3 +222,11 @@ def select_subscriber_ids(
     where = audience_clause(conn, segment=segment, list_name=list_name, status=status)
     query = sa.select(subscriber.c.id).where(where).order_by(subscriber.c.id)
     return [int(row_id) for row_id in conn.execute(query).scalars()]
+
+
+def count_where(conn: sa.Connection, where: sa.ColumnElement[bool]) -> int:
+    """How many subscribers match ``where`` (an ``audience_clause``); reads what it names,
+    locks nothing."""
+    return int(
+        conn.execute(sa.select(sa.func.count()).select_from(subscriber).where(where)).scalar_one()
+    )

@@ -313,6 +313,21 @@ def find_recipient(conn: sa.Connection, email_key: str) -> Recipient | None:
     return next(iter_recipients(conn, subscriber.c.email_key == email_key), None)
 
 
+def search_recipients(conn: sa.Connection, prefix: str, *, limit: int = 10) -> list[Recipient]:
+    """Reads up to ``limit`` subscribers (any status) whose address starts with ``prefix``
+    (lower case), in address order; locks nothing."""
+    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    query = (
+        sa.select(subscriber.c.id)
+        .where(sa.func.lower(subscriber.c.email).like(f"{escaped}%", escape="\\"))
+        .order_by(subscriber.c.email)
+        .limit(limit)
+    )
+    ids = [int(i) for i in conn.execute(query).scalars()]
+    found = recipients_by_id(conn, ids)
+    return sorted(found.values(), key=lambda r: r.email)
+
+
 def recipients_by_id(conn: sa.Connection, ids: list[int]) -> dict[int, Recipient]:
     """Reads the subscribers with these ids (any status) as ``Recipient``s."""
     if not ids:

@@ -48,6 +48,15 @@ Folders (``mailer campaign import|export``; ``mailer.campaigns.folders``)
   ``import_folder(database, path, *, now, by="campaign.toml", force=False) -> Imported``
   ``export_issue(database, slug, directory, *, revision=None) -> (Path, int)``
 
+The editor page (``mailer.issues.drafts``: reads only, of a draft not stored yet)
+  ``choices(desk, templates) -> Choices``              lists; countries, interests, languages
+                                                       of active subscribers; template names
+  ``check_draft(desk, slug, document) -> DraftCheck``  problems by key, what each language
+                                                       lacks, the audience count (or why none)
+  ``preview_draft(desk, slug, document, who, cache)``  a language, a subscriber by address or
+                                                       a sample subscriber (country, interests)
+  ``find_people(desk, prefix)``                        addresses for the preview's search
+
 States: draft → in_review → approved → scheduled → sending → sent (or paused, cancelled,
 failed). Roles, ranked: editor (drafts, submits), approver (approves, sends back, schedules),
 admin (staff accounts and settings). Scheduling needs lint clean and every language complete

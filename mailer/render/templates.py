@@ -65,6 +65,11 @@ class TemplateSet:
             self.directory / f"{name}.txt.j2"
         ).is_file()
 
+    def layouts(self) -> list[str]:
+        """The names an issue's ``template`` may take: layouts with both parts, not partials."""
+        names = (path.name.removesuffix(".mjml.j2") for path in self.directory.glob("*.mjml.j2"))
+        return sorted(n for n in names if not n.startswith("_") and self.exists(n))
+
     @cached_property
     def _strings(self) -> dict[str, dict[str, str]]:
         path = self.directory / "strings.toml"

@@ -43,6 +43,8 @@ log = logging.getLogger(__name__)
 PROMETHEUS = "text/plain; version=0.0.4; charset=utf-8"
 FACES = (public.FACE, staff.FACE, api.FACE)
 API_PATHS = ("/api/", "/webhooks/")  # bodies refused there are answered in JSON
+# an issue is at most 1 MB of campaign.toml; percent-encoded Georgian takes 3 bytes a byte
+EDITOR_FORM_BYTES = 4 * 1024 * 1024
 STATIC = Path(__file__).parent / "static"  # CSS and the little JS there is; no build step
 
 
@@ -138,5 +140,6 @@ def body_rules(settings: Settings) -> list[tuple[str, BodyRule | None]]:
         ("/api/", BodyRule(JSON_MAX_BYTES, multipart=True)),  # a multipart body is a 422 there
         ("/webhooks/", BodyRule(settings.webhooks.max_body_bytes, multipart=True)),
         (UPLOADS, BodyRule(upload, multipart=True)),
+        (f"{STAFF}/issues/", BodyRule(EDITOR_FORM_BYTES)),  # an issue, percent-encoded
         ("/u/", BodyRule(form, multipart=True)),  # RFC 8058: one-click POSTs may be multipart
     ]

@@ -67,10 +67,39 @@ PUBLIC_FORMS = [  # not in the OpenAPI document; every POST route of mailer/web/
 ]
 
 
+EDITOR_CAP = 4 * 1024 * 1024  # the issue editor posts a whole issue (mailer/web/app.py)
+
+
+def editor_routes(app: App) -> list[str]:
+    return [path for path in staff_routes(app, "POST") if path.startswith("/staff/issues/")]
+
+
 def form_routes(app: App) -> list[str]:
-    """Every POST route of the public pages and the staff UI that takes no file."""
-    staff = [path for path in staff_routes(app, "POST") if path not in UPLOADS]
+    """Every POST route of the public pages and the staff UI that takes no file (but the
+    editor's, which take a whole issue)."""
+    editor = set(editor_routes(app))
+    staff = [p for p in staff_routes(app, "POST") if p not in UPLOADS and p not in editor]
     return ["/staff/login", *staff, *PUBLIC_FORMS]
+
+
+def test_the_editor_takes_a_whole_issue_and_no_more(app: App) -> None:
+    paths = editor_routes(app)
+    assert "/staff/issues/2026-12-digest/edit" in paths
+
+    async def scenario() -> None:
+        async with signed_in_client(create_app(app)) as http:
+            for path in paths:
+                streamed = Body(8 * 1024 * 1024)
+                response = await http.post(path, content=streamed, headers={"Content-Type": FORM})
+                assert response.status_code in {400, 413}, path  # 400: a field over 1 MB
+                assert streamed.pulled <= EDITOR_CAP + CHUNK, (path, streamed.pulled)
+                declared = Body(1024**3)
+                headers = {"Content-Type": FORM, "Content-Length": str(1024**3)}
+                response = await http.post(path, content=declared, headers=headers)
+                assert response.status_code == 413, path
+                assert declared.pulled == 0, path
+
+    asyncio.run(scenario())
 
 
 @asynccontextmanager

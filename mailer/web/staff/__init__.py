@@ -12,6 +12,8 @@ from mailer.web.staff import (
     campaign_actions,
     campaigns,
     dashboard,
+    editor,
+    editor_preview,
     imports,
     outbox,
     previews,
@@ -30,6 +32,8 @@ PARTS = (
     subscribers,
     bounces,
     outbox,
+    editor,
+    editor_preview,
 )
 
 
