@@ -15,6 +15,7 @@ from mailer.web.staff import (
     imports,
     outbox,
     previews,
+    schedule,
     subscribers,
 )
 from mailer.web.staff.session import SignedIn
@@ -23,6 +24,7 @@ from mailer.web.staff.site import ERRORS, HEADERS, PREFIX, SiteDep, answer
 PARTS = (
     auth,
     dashboard,
+    schedule,
     campaigns,
     previews,
     campaign_actions,
