@@ -66,6 +66,20 @@ class Conflict(MailerError):
     """The request contradicts what is stored (e.g. removing a list that still has members)."""
 
 
+class PeriodMismatch(Conflict):
+    """Scheduling was refused until confirmed: the issue is written for ``period`` but the
+    chosen date falls in ``date_period``."""
+
+    def __init__(self, slug: str, period: str, date_period: str, when: str) -> None:
+        self.slug = slug
+        self.period = period
+        self.date_period = date_period
+        super().__init__(
+            f"{slug} is the issue for {period}, but {when} falls in {date_period}. "
+            "Check the date, or confirm that this issue should go out then."
+        )
+
+
 class StaleRevision(Conflict):
     """A save (or import) started from revision ``base`` of an issue, but revision ``current``
     was saved since (by ``current_by``); nothing was stored. The web answers 412."""

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from mailer.core import issue_workflow as workflow
+from mailer.core import one_off
 from mailer.core.campaign_states import transition
 from mailer.core.campaigns import Campaign
 from mailer.core.issue_documents import text_hash
@@ -15,7 +16,7 @@ from mailer.db import Connection, Database, deliveries
 from mailer.db import campaigns as stored_campaigns
 from mailer.db import issues as stored_issues
 from mailer.db.segments import audience_clause
-from mailer.errors import Conflict, InvalidValue, NotFound, PreflightFailed
+from mailer.errors import Conflict, InvalidValue, NotFound, PeriodMismatch, PreflightFailed
 
 
 @dataclass(frozen=True)
@@ -122,6 +123,8 @@ def schedule(
     now: datetime,
     preflight: Report | None = None,
     forced_by: str | None = None,
+    timezone: str | None = None,
+    period_confirmed: bool = False,
 ) -> str:
     """Schedule an approved campaign to go out at ``send_at`` (naive UTC), once.
 
@@ -130,10 +133,18 @@ def schedule(
     ``preflight`` (the gate's report, None when the gate is off) has failing checks, unless
     ``forced_by`` names the approver who sends it anyway (recorded, and honoured when the
     scheduler fires it). The scheduler sends it through the occurrence path, like a series'
-    issue (see ``mailer.campaigns.occurrences``).
+    issue (see ``mailer.campaigns.occurrences``). ``PeriodMismatch`` when the issue's
+    ``period`` is not the period of ``send_at`` in ``timezone`` (the campaign's when None),
+    unless ``period_confirmed``.
     """
     if send_at <= now:
         raise InvalidValue("send_at", f"{send_at:%Y-%m-%d %H:%M} UTC is not in the future")
+    zone = timezone or campaign.timezone or "UTC"
+    local = one_off.to_local(send_at, zone)
+    period = campaign.extra.get("period")
+    at = one_off.period_mismatch(period, local)
+    if at is not None and not period_confirmed:
+        raise PeriodMismatch(campaign.slug, str(period), at, f"{local:%Y-%m-%d %H:%M} {zone}")
     failing = preflight is not None and preflight.errors > 0
     if failing and not forced_by:
         assert preflight is not None

@@ -10,14 +10,14 @@ import click
 from mailer.app import utc_now
 from mailer.campaigns.folders import import_all
 from mailer.campaigns.occurrences import OneOff, occurrence_history, one_offs
+from mailer.campaigns.recurrence import occurrences
+from mailer.campaigns.series_files import SUFFIX, load_series, series_files, series_name
 from mailer.cli.root import mailer, state
 from mailer.core import one_off
 from mailer.core.deadlines import format_deadline
 from mailer.core.series import Series
 from mailer.core.times import aware_utc, local_instant
 from mailer.errors import SeriesInvalid
-from mailer.scheduler.files import SUFFIX, load_series, series_files, series_name
-from mailer.scheduler.recurrence import occurrences
 
 AFTER_HELP = (
     "Start after this ISO date or time (without an offset: in the series' zone). Default: now."

@@ -20,11 +20,11 @@ import uvicorn
 from mailer.app import App
 from mailer.bounces.mailbox import fetch_bounces, mailbox_from
 from mailer.campaigns.folders import import_all
+from mailer.campaigns.series_files import load_series, series_files
 from mailer.cli import logs
 from mailer.cli.bounces import split_listen
 from mailer.cli.root import mailer, state, stop_on_signals
 from mailer.core.series import Series
-from mailer.scheduler.files import load_series, series_files
 from mailer.scheduler.service import SchedulerService
 from mailer.smtp.inbound import start_inbound
 from mailer.web.app import create_app

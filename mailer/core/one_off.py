@@ -44,3 +44,19 @@ def to_utc(local: datetime, timezone: str | None) -> datetime:
 def to_local(utc: datetime, timezone: str | None) -> datetime:
     """Naive UTC as a naive local time in ``timezone`` (UTC when None)."""
     return utc.replace(tzinfo=UTC).astimezone(ZoneInfo(timezone or "UTC")).replace(tzinfo=None)
+
+
+def period_mismatch(period: object, local: datetime) -> str | None:
+    """The period ``local`` (a naive local send time) falls in, when an issue written for
+    ``period`` (``2027-01`` or ``2027-01-05``, from its ``period`` key) would go out in another
+    one; None when they agree or the issue names no period this can check."""
+    if not isinstance(period, str):
+        return None
+    text = period.strip()
+    if len(text) == 7 and text[4] == "-":
+        at = f"{local.year:04d}-{local.month:02d}"
+    elif len(text) == 10 and text[4] == "-" and text[7] == "-":
+        at = f"{local:%Y-%m-%d}"
+    else:
+        return None
+    return None if at == text else at

@@ -7,7 +7,7 @@ The rule is an RFC 5545 RRULE (``FREQ=MONTHLY;BYDAY=1TU``) with the local time o
 ``time``, or a five-field crontab line (``0 9 1 * *``) that carries its own minute and hour, so
 ``time`` is then not allowed. A series goes out at most once a day. What a rule may say is
 ``mailer.core.series_rules``; which instants it names (and what a daylight-saving change does
-to them) is ``mailer.scheduler.recurrence``'s business; this module only says what a valid
+to them) is ``mailer.campaigns.recurrence``'s business; this module only says what a valid
 series is and which period an occurrence is in.
 """
 

@@ -2,7 +2,7 @@
 
 ``syntax_problem`` says what is wrong with a rule (``None`` when it is valid), ``period_unit``
 whether a valid rule fires at most once a calendar month; ``rrule_parts``, ``cron_values`` and
-``cron_weekdays`` read a rule's parts for ``mailer.scheduler.recurrence``. A series goes out at
+``cron_weekdays`` read a rule's parts for ``mailer.campaigns.recurrence``. A series goes out at
 most once a day, so a rule that could fire more often is refused.
 """
 

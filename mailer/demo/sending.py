@@ -18,13 +18,13 @@ from mailer.bounces import history
 from mailer.bounces.simulate import delivery_report
 from mailer.campaigns import folders, lifecycle, source
 from mailer.campaigns.occurrences import OccurrenceRunner, one_offs
+from mailer.campaigns.recurrence import occurrences
+from mailer.campaigns.series_files import load_series
 from mailer.core import one_off
 from mailer.core.deadlines import format_deadline
 from mailer.core.series import period_of
 from mailer.core.times import aware_utc
 from mailer.demo.setup import Setup
-from mailer.scheduler.files import load_series
-from mailer.scheduler.recurrence import occurrences
 from mailer.scheduler.service import planned_of
 from mailer.smtp.capture import bound_port, start_capture
 from mailer.smtp.inbound import deliver_null, start_inbound

@@ -42,7 +42,7 @@ revision cannot approve it while ``web.four_eyes`` is true)
   ``approve(desk, slug, revision, *, by, now) -> "approved"``
   ``send_back(desk, slug, *, by, comment, now) -> "draft"``
   ``comment(desk, slug, body, *, by, now, revision=None) -> Comment``
-  ``schedule(desk, slug, *, send_at, by, now, force_preflight=False) -> "scheduled"``
+  ``schedule(desk, slug, *, send_at, by, now, force_preflight=False, period_confirmed=False)``
 
 Folders (``mailer campaign import|export``; ``mailer.campaigns.folders``)
   ``import_folder(database, path, *, now, by="campaign.toml", force=False) -> Imported``

@@ -153,10 +153,12 @@ def schedule(
     by: Actor,
     now: datetime,
     force_preflight: bool = False,
+    period_confirmed: bool = False,
 ) -> str:
     """Schedule the approved issue to go out at ``send_at`` (naive UTC). It must be lint
     clean and every language in ``languages`` complete; preflight must pass unless the
-    approver forces it (recorded). Returns the new state."""
+    approver forces it (recorded); a date outside the issue's ``period`` needs
+    ``period_confirmed`` (else ``PeriodMismatch``). Returns the new state."""
     require(by, "schedule")
     issue = campaign_text(desk, slug)
     with desk.database.read() as conn:
@@ -182,6 +184,7 @@ def schedule(
         now=now,
         preflight=report,
         forced_by=by.email if force_preflight else None,
+        period_confirmed=period_confirmed,
     )
 
 

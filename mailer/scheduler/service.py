@@ -31,12 +31,12 @@ from apscheduler.triggers.date import DateTrigger
 from mailer.app import App
 from mailer.campaigns.folders import import_all
 from mailer.campaigns.occurrences import OccurrenceRunner, OneOff, Outcome, Planned, one_offs
+from mailer.campaigns.recurrence import occurrences
 from mailer.core.notices import missed_notice
 from mailer.core.series import Series, period_of
 from mailer.core.times import aware_utc
 from mailer.db import occurrences as stored
 from mailer.db.leader import Leadership
-from mailer.scheduler.recurrence import occurrences
 
 log = logging.getLogger(__name__)
 LOOK_BACK = timedelta(days=400)  # far enough to find the previous occurrence of a yearly rule

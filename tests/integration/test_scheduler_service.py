@@ -12,9 +12,9 @@ from zoneinfo import ZoneInfo
 from aiosmtpd.smtp import SMTP
 
 from mailer.app import App
+from mailer.campaigns.series_files import load_series
 from mailer.db import Database
 from mailer.db import occurrences as stored
-from mailer.scheduler.files import load_series
 from mailer.scheduler.service import SchedulerService
 from tests.conftest import REPO, Cli, settings_for, table_count
 from tests.integration.test_dispatch import Scripted

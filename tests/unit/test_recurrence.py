@@ -18,12 +18,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from mailer.campaigns.recurrence import next_after, occurrences, rule_problem
 from mailer.core import one_off
 from mailer.core.deadlines import parse_deadline
 from mailer.core.series import Series, period_of
 from mailer.core.series_rules import rule_kind
 from mailer.core.times import local_instant
-from mailer.scheduler.recurrence import next_after, occurrences, rule_problem
 from tests.conftest import REPO, Cli
 
 DST_ZONES = ("Europe/Belgrade", "Europe/London", "America/New_York")

@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
+from mailer.campaigns.series_files import load_series, series_files
 from mailer.core.deadlines import format_deadline, parse_deadline
 from mailer.core.series import Series, check_series, parse_series, period_of
 from mailer.errors import SeriesInvalid
-from mailer.scheduler.files import load_series, series_files
 
 FILE = "campaigns/digest.series.toml"
 REPO = Path(__file__).resolve().parents[2]

@@ -17,6 +17,7 @@ from mailer.web.staff import (
     imports,
     outbox,
     previews,
+    schedule,
     subscribers,
 )
 from mailer.web.staff.session import SignedIn
@@ -25,6 +26,7 @@ from mailer.web.staff.site import ERRORS, HEADERS, PREFIX, SiteDep, answer
 PARTS = (
     auth,
     dashboard,
+    schedule,
     campaigns,
     previews,
     campaign_actions,

@@ -17,7 +17,7 @@ from mailer.campaigns.lint import lint_campaign
 from mailer.core import one_off
 from mailer.core.campaigns import Campaign
 from mailer.core.subscribers import normalise_email
-from mailer.errors import Conflict, InvalidValue, MailerError, NotFound
+from mailer.errors import Conflict, InvalidValue, MailerError, NotFound, PeriodMismatch
 from mailer.web.staff.campaigns import campaigns_dir, detail_page, parse_local, zone_or_none
 from mailer.web.staff.session import Posted, PostedForm
 from mailer.web.staff.site import PREFIX, Site, SiteDep
@@ -102,6 +102,20 @@ def schedule(slug: str, request: Request, form: PostedForm, site: SiteDep) -> Re
             now=site.app.clock(),
             preflight=site.app.preflight().gate(folder),
             forced_by=form.session.account.email if forced else None,
+            timezone=zone,
+            period_confirmed=form.text("confirm_period") == "yes",
+        )
+    except PeriodMismatch as exc:  # asked again, with the date kept and a box to confirm
+        asked = (form.text("send_at"), zone)
+        return detail_page(
+            site,
+            request,
+            form.session,
+            slug,
+            status=409,
+            error=str(exc),
+            confirm_period=True,
+            asked=asked,
         )
     except MailerError as exc:
         return refused(site, request, form, slug, exc)

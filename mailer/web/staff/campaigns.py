@@ -68,8 +68,12 @@ def detail_page(
     error: str = "",
     copies: list[SentCopy] | None = None,
     addresses: str = "",
+    confirm_period: bool = False,
+    asked: tuple[str, str] | None = None,
 ) -> Response:
-    """The page of one campaign (also shown again, with ``error``, after a refused action)."""
+    """The page of one campaign (also shown again, with ``error``, after a refused action).
+    ``confirm_period`` offers to schedule anyway the local time and zone ``asked`` that fell
+    outside the issue's period."""
     folder = overview.folder_of(campaigns_dir(site), slug)
     database = site.app.database
     campaign, text = None, ""
@@ -111,6 +115,8 @@ def detail_page(
         error=error,
         copies=copies,
         addresses=addresses,
+        confirm_period=confirm_period,
+        asked=asked,
         **preflight_panel(site, folder, campaign, composer),
     )
 

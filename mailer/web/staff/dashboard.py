@@ -1,4 +1,5 @@
-"""``/staff/``: campaigns with state and progress, subscriber counts, recent bounces, next sends."""
+"""``/staff/``: campaigns with state and progress, every series' next occurrence, subscriber
+counts, recent bounces, next one-off sends."""
 
 from __future__ import annotations
 
@@ -7,11 +8,10 @@ from fastapi.responses import RedirectResponse
 
 from mailer.bounces import history
 from mailer.campaigns import overview
-from mailer.campaigns.occurrences import one_offs
-from mailer.core import one_off
 from mailer.reports import counts
 from mailer.subscriptions.lists import list_lists
 from mailer.web.staff.campaigns import preflight_panel
+from mailer.web.staff.schedule import every_series, one_off_sends
 from mailer.web.staff.session import SignedIn
 from mailer.web.staff.site import PREFIX, SiteDep
 
@@ -25,16 +25,6 @@ router = APIRouter()
 def dashboard(session: SignedIn, site: SiteDep) -> Response:
     database = site.app.database
     campaigns_dir = site.app.settings.paths.campaigns
-    sends = [
-        {
-            "slug": item.slug,
-            "utc": item.planned.planned_at,
-            "local": one_off.to_local(item.planned.planned_at, item.timezone),
-            "timezone": item.timezone,
-            "by": item.by,
-        }
-        for item in one_offs(database, campaigns_dir)
-    ]
     return site.page(
         "dashboard.html.j2",
         session=session,
@@ -42,7 +32,8 @@ def dashboard(session: SignedIn, site: SiteDep) -> Response:
         statuses=counts.subscribers_by_status(database),
         lists=list_lists(database),
         bounces=history.events(database, limit=RECENT_BOUNCES),
-        sends=sends,
+        sends=one_off_sends(site),
+        series=every_series(site),
         **preflight_panel(site, None, None),
     )
 

@@ -28,7 +28,14 @@ from mailer.access import staff as accounts
 from mailer.access.staff import StaffAccount
 from mailer.core.text import is_ascii_digits
 from mailer.core.tokens import key_id_of, make_token, read_token
-from mailer.web.staff.site import PREFIX, CsrfRejected, SignedOut, Site, staff_site
+from mailer.web.staff.site import (
+    PREFIX,
+    CsrfRejected,
+    SignedOut,
+    Site,
+    staff_language,
+    staff_site,
+)
 
 SESSION_COOKIE = "mailer_staff"
 LOGIN_COOKIE = "mailer_staff_login"
@@ -42,6 +49,7 @@ class Session:
     csrf: str
     expires_at: datetime  # naive UTC
     issued_at: datetime  # naive UTC, to the microsecond
+    language: str = "en"  # of the pages, from the browser's Accept-Language
 
 
 @dataclass(frozen=True)
@@ -136,7 +144,8 @@ def read_session(site: Site, request: Request) -> Session | None:
         return None  # signed out (here or everywhere) after this session began
     expires_at = datetime.fromtimestamp(expiry, UTC).replace(tzinfo=None)
     issued_at = EPOCH + issued * MICROSECOND
-    return Session(account, csrf_token(site, nonce), expires_at, issued_at)
+    language = staff_language(request.headers.get("accept-language", ""))
+    return Session(account, csrf_token(site, nonce), expires_at, issued_at, language)
 
 
 def signed_in(request: Request) -> Session:

@@ -21,6 +21,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from mailer.app import App
+from mailer.core.deadlines import format_deadline
 from mailer.web.limits import FailureBackoff, RateLimit
 
 WEB = Path(__file__).resolve().parent.parent
@@ -63,10 +64,33 @@ def _when(value: datetime | str | None) -> str:
     return f"{value:%Y-%m-%d %H:%M} UTC"
 
 
+LANGUAGES = ("en", "ru")  # staff.toml (the reference) and staff.ru.toml
+
+
 @cache  # read once per process; nothing changes them
-def _strings() -> dict[str, Any]:
-    with (WEB / "strings" / "staff.toml").open("rb") as handle:
-        return tomllib.load(handle)
+def _strings(language: str = "en") -> dict[str, Any]:
+    name = "staff.toml" if language == "en" else f"staff.{language}.toml"
+    with (WEB / "strings" / name).open("rb") as handle:
+        found = tomllib.load(handle)
+    if language == "en":
+        return found
+    merged = {table: dict(keys) for table, keys in _strings("en").items()}
+    for table, keys in found.items():
+        merged.setdefault(table, {}).update(keys)
+    return merged
+
+
+def staff_language(header: str) -> str:
+    """The staff page language for an ``Accept-Language`` header: the first of its tags we
+    have strings in (``ru-RU`` counts as ``ru``), else English."""
+    for part in header.split(","):
+        tag, _, params = part.strip().partition(";")
+        if params.strip().replace(" ", "") in {"q=0", "q=0.0", "q=0.00", "q=0.000"}:
+            continue
+        primary = tag.strip().lower().split("-")[0]
+        if primary in LANGUAGES:
+            return primary
+    return "en"
 
 
 @dataclass
@@ -93,9 +117,14 @@ class Site:
             lstrip_blocks=True,
         )
         self.env.filters["when"] = _when
+        self.env.filters["duration"] = format_deadline
         self.env.filters["q"] = lambda value: quote(str(value), safe="")
         self.env.globals["t"] = self.strings
         self.env.globals["outbox_on"] = bool(self.app.settings.web.outbox)
+
+    def texts(self, language: str) -> dict[str, Any]:
+        """The strings of the staff pages in ``language`` (English for a key it lacks)."""
+        return _strings(language if language in LANGUAGES else "en")
 
     def seconds(self) -> float:
         """The app's clock in seconds (the limits follow it, so tests can move it)."""
@@ -113,6 +142,10 @@ class Site:
         headers: dict[str, str] | None = None,
         **context: Any,
     ) -> HTMLResponse:
+        session = context.get("session")
+        language = getattr(session, "language", "en")
+        context.setdefault("t", self.texts(language))
+        context.setdefault("lang", language)
         html = self.env.get_template(template).render(**context)
         return HTMLResponse(html, status_code=status, headers=headers)
 

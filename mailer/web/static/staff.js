@@ -42,7 +42,21 @@
     setTimeout(tick, POLL_MS);
   }
 
+  // On a phone the navigation folds behind the Menu button (without script it stays open).
+  document.documentElement.classList.add("js");
+  function navigation() {
+    const toggle = document.getElementById("nav-toggle");
+    const nav = document.getElementById("staff-nav");
+    if (!toggle || !nav) return;
+    toggle.addEventListener("click", () => {
+      const open = toggle.getAttribute("aria-expanded") !== "true";
+      toggle.setAttribute("aria-expanded", String(open));
+      document.getElementById("staff-header").classList.toggle("nav-open", open);
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", () => {
+    navigation();
     document.querySelectorAll("[data-progress-url]").forEach(poll);
     document.querySelectorAll("form[data-confirm]").forEach((form) => {
       form.addEventListener("submit", (event) => {

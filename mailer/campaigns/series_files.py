@@ -5,10 +5,10 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
+from mailer.campaigns.recurrence import rule_problem
 from mailer.core.problems import Problem
 from mailer.core.series import Series, check_series
 from mailer.errors import SeriesInvalid
-from mailer.scheduler.recurrence import rule_problem
 
 SUFFIX = ".series.toml"
 
