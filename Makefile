@@ -7,7 +7,7 @@ PHASE := bash .ci/phase
 # The edit loop leaves out what starts processes, a browser or PostgreSQL.
 QUICK := not chaos and not browser and not subprocess and not postgres and not scale
 
-.PHONY: demo test check fuzz lint types lock check-python clean bench browser serve
+.PHONY: demo test check fuzz lint types lock check-python clean bench browser serve catalogs mo
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "mailer needs Python >= 3.11; set PYTHON=python3.11")'
@@ -27,12 +27,26 @@ lock: $(STAMP)
 	$(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes --universal \
 	  --python-version 3.11 --quiet -o requirements.lock
 
-demo: $(STAMP)
+demo: $(STAMP) mo
 	$(BIN)/mailer demo
+
+# Words people read: extract the msgids (N_("...") in mailer/) into mailer/locale/mailer.pot,
+# merge them into every .po (new ones empty, changed ones fuzzy: the catalog test then names
+# them), compile .mo files. Without .mo files the .po files are read directly.
+LOCALE := mailer/locale
+catalogs: $(STAMP)
+	$(BIN)/pybabel -q extract -F babel.cfg --no-default-keywords -k N_ --no-location \
+	  --omit-header -o $(LOCALE)/mailer.pot mailer
+	$(BIN)/pybabel -q update -i $(LOCALE)/mailer.pot -d $(LOCALE) -D mailer \
+	  -w 100 --ignore-pot-creation-date
+	$(MAKE) --no-print-directory mo
+
+mo: $(STAMP)
+	@$(BIN)/pybabel -q compile -d $(LOCALE) -D mailer
 
 # The web UI on the demo's data (run `make demo` first): the capture SMTP on port 1025 and
 # `mailer serve` on http://127.0.0.1:8000 (staff login printed by the demo). Ctrl-C stops both.
-serve: $(STAMP)
+serve: $(STAMP) mo
 	@test -f var/demo.toml || $(MAKE) demo
 	@$(BIN)/mailer dev-smtp --port 1025 --maildir var/outbox & capture=$$!; \
 	  trap 'kill $$capture 2>/dev/null' EXIT INT TERM; \

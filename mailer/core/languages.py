@@ -4,6 +4,24 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+# each language by its own name, as a reader looks for it in a list
+AUTONYMS = {
+    "en": "English",
+    "ru": "Русский",
+    "ka": "ქართული",
+    "az": "Azərbaycan",
+    "ky": "Кыргызча",
+    "sr": "Српски",
+    "sr-Latn": "Srpski",
+    "mk": "Македонски",
+    "be": "Беларуская",
+    "tk": "Türkmen",
+    "uk": "Українська",
+    "hy": "Հայերեն",
+    "ro": "Română",
+    "sq": "Shqip",
+    "tr": "Türkçe",
+}
 RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur", "yi", "ps", "dv", "ug", "ckb"})
 
 

@@ -1,4 +1,8 @@
-"""The template folder: a sandboxed Jinja2 environment and the UI strings per language."""
+"""The template folder: a sandboxed Jinja2 environment and the UI strings per language.
+
+The words come from the ``mailer`` gettext catalog (``mailer/render/catalogs.py``); a
+``strings.toml`` in the folder may override some of them per language (an operator's own
+wording, e.g. a custom greeting), checked when first read."""
 
 from __future__ import annotations
 
@@ -13,8 +17,11 @@ import jinja2
 
 from mailer.core.languages import truncations
 from mailer.errors import TemplateError
+from mailer.render.catalogs import words
 from mailer.render.sandbox import DEFAULT_MAX_SECONDS, CappedSandbox
+from mailer.render.words import MAIL
 
+DOMAIN = "mailer"
 MJ_INCLUDE = re.compile(r"<\s*mj-include\b", re.IGNORECASE)
 # what a subject may not hold: a line break or control character (a new header) or an RFC 2047
 # encoded-word (a reader would decode "=?UTF-8?Q?=0A?=" into a line break)
@@ -34,7 +41,8 @@ class RefusingLoader(jinja2.FileSystemLoader):
 
 
 class TemplateSet:
-    """``templates/``: layouts (``<name>.mjml.j2`` + ``<name>.txt.j2``) and ``strings.toml``."""
+    """``templates/``: layouts (``<name>.mjml.j2`` + ``<name>.txt.j2``) and optionally
+    ``strings.toml`` (overrides of the catalog's words, one table per language)."""
 
     def __init__(
         self,
@@ -94,8 +102,9 @@ class TemplateSet:
         return {language.casefold(): dict(values) for language, values in data.items()}
 
     def strings(self, language: str) -> Mapping[str, str]:
-        """UI strings for ``language``: its own, then its truncations', then English."""
-        merged: dict[str, str] = dict(self._strings.get("en", {}))
+        """UI strings for ``language`` from the catalog, then the folder's overrides for it (or
+        for its truncations: ``sr`` overrides apply to ``sr-RS``)."""
+        merged = words(DOMAIN, language, MAIL)
         for candidate in reversed(truncations(language)):
             merged.update(self._strings.get(candidate.casefold(), {}))
         return merged

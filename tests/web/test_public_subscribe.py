@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-import tomllib
 from collections.abc import AsyncIterator
 from html import unescape
 
@@ -12,7 +11,7 @@ import sqlalchemy as sa
 
 from mailer.db import Database
 from mailer.db.schema import mailing_list, subscriber, subscription
-from mailer.web.public.site import WEB, accept_language
+from mailer.web.public.site import accept_language
 from tests.conftest import table_count
 from tests.web.conftest import Clock, Mailbox, body, public_site
 
@@ -329,12 +328,6 @@ def test_no_relay_at_all_is_the_same_try_later_page(public_db: Database, db_url:
 
     asyncio.run(scenario())
     assert table_count(public_db, "subscriber") == 0
-
-
-def test_every_page_string_has_a_russian_translation() -> None:
-    strings = tomllib.loads((WEB / "strings" / "public.toml").read_text(encoding="utf-8"))
-    assert set(strings["ru"]) == set(strings["en"])
-    assert all(strings["ru"][key].strip() for key in strings["en"])
 
 
 def test_accept_language_is_read_by_quality_then_order() -> None:

@@ -1,5 +1,6 @@
 """What every public page shares: templates, UI strings per language, security headers.
 
+The words come from the ``mailer`` gettext catalog (``mailer/locale``, keys in ``words.py``).
 The page language is ``?lang=`` when the site has it, else the best match of the browser's
 ``Accept-Language``, else English. Every page gets a Content-Security-Policy without any
 script (the pages need none), ``X-Frame-Options: DENY``, ``Referrer-Policy: no-referrer``
@@ -11,12 +12,11 @@ from __future__ import annotations
 import gettext
 import logging
 import threading
-import tomllib
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cache, cached_property, lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -27,19 +27,22 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from mailer.app import App
-from mailer.core.languages import direction, truncations
+from mailer.core.languages import AUTONYMS, direction, truncations
 from mailer.core.owners import Owner, read_confirm, read_subscriber
 from mailer.core.subscribers import EXTRA_ALPHA2
 from mailer.core.tokens import read_token
 from mailer.dispatch.transactional import TransactionalMail
 from mailer.errors import StorageError
+from mailer.render import catalogs
 from mailer.subscriptions.links import link_owner
 from mailer.web.limits import RateLimit
 from mailer.web.public.forms import FormTooLarge, FormUnreadable
+from mailer.web.public.words import PUBLIC
 
 log = logging.getLogger(__name__)
 WEB = Path(__file__).resolve().parent.parent
 DEFAULT_LANGUAGE = "en"
+DOMAIN = "mailer"  # the gettext domain of the public pages and system mails
 PAGE_POLICY = (
     "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
     "frame-ancestors 'none'; base-uri 'none'"
@@ -53,12 +56,6 @@ HEADERS = {
 PRIVATE = {"Cache-Control": "no-store, private"}
 HOUR = 3600.0
 ARCHIVE_PAGES = 64  # archive pages kept (issues × languages)
-
-
-@cache  # read once per process; nothing changes them
-def _load_strings() -> dict[str, Any]:
-    with (WEB / "strings" / "public.toml").open("rb") as handle:
-        return tomllib.load(handle)
 
 
 def accept_language(header: str) -> list[str]:
@@ -96,7 +93,6 @@ class PublicSite:
     it as ``PublicSiteDep``."""
 
     app: App
-    strings: dict[str, Any] = field(default_factory=_load_strings)
     env: Environment = field(init=False)
     per_ip: RateLimit = field(init=False)
     per_address: RateLimit = field(init=False)
@@ -116,7 +112,7 @@ class PublicSite:
             lstrip_blocks=True,
         )
         self.env.globals["org"] = self.app.settings.organisation
-        self.env.globals["autonyms"] = self.strings["languages"]
+        self.env.globals["autonyms"] = AUTONYMS
 
     @cached_property
     def mail(self) -> TransactionalMail:
@@ -126,7 +122,7 @@ class PublicSite:
     @property
     def languages(self) -> list[str]:
         """The languages the pages are written in."""
-        return [tag for tag in self.strings if tag != "languages"]
+        return list(catalogs.languages(DOMAIN))
 
     def language(self, request: Request) -> str:
         """``?lang=``, else ``Accept-Language``, else English (each matched by truncation)."""
@@ -143,8 +139,8 @@ class PublicSite:
         return countries(language, self.text(language)["country_xk"])
 
     def text(self, language: str) -> dict[str, str]:
-        """The UI strings of ``language``, English where it has no translation."""
-        return {**self.strings[DEFAULT_LANGUAGE], **self.strings.get(language, {})}
+        """The UI strings of ``language`` from the catalog, English where it has none."""
+        return catalogs.words(DOMAIN, language, PUBLIC)
 
     def page(
         self,
