@@ -20,6 +20,7 @@ from mailer.cli import mailer
 from mailer.config import load_settings
 from mailer.db import Database
 from tests.conftest import REPO
+from tests.waiting import PATIENCE
 
 README = (REPO / "README.md").read_text()
 
@@ -29,7 +30,12 @@ def run(
 ) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("MAILER_")}
     return subprocess.run(
-        args, cwd=cwd, env={**clean, **(env or {})}, capture_output=True, text=True, timeout=120
+        args,
+        cwd=cwd,
+        env={**clean, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=2 * PATIENCE,
     )
 
 

@@ -27,6 +27,7 @@ from mailer.smtp.inbound import start_inbound
 from tests.conftest import REPO, TEST_SECRET, Cli, table_count
 from tests.integration.test_bounce_flow import DOMAIN, THREE, events, person
 from tests.integration.test_dispatch import app_for, sample_sent
+from tests.waiting import PATIENCE
 
 SAMPLES = REPO / "tests" / "data" / "bounces"
 
@@ -45,7 +46,7 @@ DEEP_MULTIPART = b"".join(
 
 async def offer(port: int, recipient: str, data: bytes) -> tuple[int, str]:
     """One message from the null sender, as an MTA returns a bounce: the final reply."""
-    client = aiosmtplib.SMTP(hostname="127.0.0.1", port=port, timeout=10)
+    client = aiosmtplib.SMTP(hostname="127.0.0.1", port=port, timeout=PATIENCE)
     await client.connect()
     try:
         await client.mail("")

@@ -22,6 +22,7 @@ from mailer.db import Database
 from mailer.smtp.inbound import deliver_null, start_inbound
 from tests.conftest import TEST_SECRET, Cli, table_count
 from tests.integration.test_dispatch import PEOPLE, SAMPLE, Scripted, app_for, sample_sent, send_all
+from tests.waiting import PATIENCE
 
 DOMAIN = "bounces.example.org"
 THREE = (
@@ -83,7 +84,7 @@ def test_rejections_at_send_time_are_bounce_events(
 
 async def send_null(port: int, recipient: str, data: bytes) -> str:
     """Delivers ``data`` from the null sender, as an MTA returns a bounce; the final reply."""
-    client = aiosmtplib.SMTP(hostname="127.0.0.1", port=port, timeout=10)
+    client = aiosmtplib.SMTP(hostname="127.0.0.1", port=port, timeout=PATIENCE)
     await client.connect()
     try:
         await client.mail("")
@@ -278,7 +279,7 @@ async def _dialogue(receiver: Receiver, max_bytes: int) -> dict[str, object]:
     valid = f"bounces+{make_token(TEST_SECRET, 'bounce', 'd1')}@{DOMAIN}"
     out: dict[str, object] = {}
     async with server:
-        client = aiosmtplib.SMTP(hostname="127.0.0.1", port=port, timeout=10)
+        client = aiosmtplib.SMTP(hostname="127.0.0.1", port=port, timeout=PATIENCE)
         await client.connect()
         await client.mail("")
         for name, address in (
@@ -337,7 +338,7 @@ def test_a_flooding_peer_is_slowed_down(db: Database, db_url: str, per_minute: i
         port = server.sockets[0].getsockname()[1]
         codes = []
         async with server:
-            client = aiosmtplib.SMTP(hostname="127.0.0.1", port=port, timeout=10)
+            client = aiosmtplib.SMTP(hostname="127.0.0.1", port=port, timeout=PATIENCE)
             await client.connect()
             for _ in range(4):
                 try:

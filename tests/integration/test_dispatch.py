@@ -18,6 +18,7 @@ from mailer.core.campaigns import Campaign
 from mailer.core.tokens import key_id_of
 from mailer.db import Database
 from tests.conftest import REPO, TEST_SECRET, Cli, settings_for
+from tests.waiting import PATIENCE
 
 SAMPLE = REPO / "campaigns" / "2026-12-digest"
 PEOPLE = (
@@ -79,7 +80,7 @@ async def send_all(app: App, handler: Scripted) -> int:
     relay = app.relay()
     dispatcher = app.dispatcher(relay)
     async with server:
-        await asyncio.wait_for(dispatcher.run(asyncio.Event(), until_idle=True), timeout=60)
+        await asyncio.wait_for(dispatcher.run(asyncio.Event(), until_idle=True), timeout=PATIENCE)
         await relay.close()
     return dispatcher.sent
 

@@ -14,6 +14,7 @@ from mailer.campaigns import lifecycle, source
 from mailer.db import Database
 from tests.conftest import REPO, Cli, settings_for
 from tests.scripted_smtp import ScriptedSmtp
+from tests.waiting import PATIENCE
 
 SAMPLE = REPO / "campaigns" / "2026-12-digest"
 
@@ -43,7 +44,7 @@ async def run(app: App) -> int:
     relay = app.relay()
     dispatcher = app.dispatcher(relay)
     try:
-        await asyncio.wait_for(dispatcher.run(asyncio.Event(), until_idle=True), timeout=60)
+        await asyncio.wait_for(dispatcher.run(asyncio.Event(), until_idle=True), timeout=PATIENCE)
     finally:
         await relay.close()
     return dispatcher.sent

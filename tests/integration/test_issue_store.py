@@ -20,6 +20,7 @@ from tests.integration.issue_support import (
     make_app,
     sample_document,
 )
+from tests.waiting import PATIENCE
 
 
 @pytest.fixture
@@ -98,7 +99,7 @@ def test_two_saves_from_the_same_revision_at_once_one_wins(app: App, clock: Cloc
     def save(subject: str) -> None:
         document = sample_document()
         document["content"]["en"]["subject"] = subject
-        barrier.wait(timeout=10)
+        barrier.wait(timeout=PATIENCE)
         try:
             issues.save(desk, "2027-01-digest", document, base_revision=1, by=EDITOR, now=clock())
             outcomes.append("saved")
@@ -109,7 +110,7 @@ def test_two_saves_from_the_same_revision_at_once_one_wins(app: App, clock: Cloc
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(timeout=60)
+        thread.join(timeout=PATIENCE)
     assert sorted(outcomes) == ["saved", "stale"]
     assert [r.number for r in issues.revisions(desk, "2027-01-digest")] == [2, 1]
 

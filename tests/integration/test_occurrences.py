@@ -14,6 +14,7 @@ from mailer.db import Database
 from mailer.db import occurrences as stored
 from tests.conftest import Cli, settings_for, table_count
 from tests.integration.test_dispatch import PEOPLE, SAMPLE
+from tests.waiting import PATIENCE
 
 PLANNED = datetime(2026, 12, 1, 8, 0)  # 09:00 in Belgrade
 DEC = Planned("digest", "2026-12", PLANNED, PLANNED + timedelta(hours=6))
@@ -87,14 +88,14 @@ def test_racing_schedulers_claim_one_occurrence_once(
     barrier = threading.Barrier(len(runners))
 
     def go(one: OccurrenceRunner) -> None:
-        barrier.wait(timeout=10)
+        barrier.wait(timeout=PATIENCE)
         results.append(one.fire(DEC))
 
     threads = [threading.Thread(target=go, args=(one,)) for one in runners]
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(timeout=60)
+        thread.join(timeout=PATIENCE)
     assert sum(result is not None for result in results) == 1
     assert table_count(db, "occurrence") == 1
     assert table_count(db, "delivery") == 6

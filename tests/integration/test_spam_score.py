@@ -15,6 +15,7 @@ from mailer.config import load_settings
 from mailer.core.message import MessageHeaders, build_message, message_id
 from mailer.core.subscribers import Recipient
 from tests.conftest import REPO, TEST_SECRET
+from tests.waiting import PATIENCE
 
 pytestmark = [pytest.mark.subprocess]
 
@@ -55,7 +56,11 @@ def test_sample_issue_scores_under_two_points(language: str) -> None:
     )
     data = build_message(headers, text=message.text, html=message.html, boundary="=_mailer1")
     result = subprocess.run(
-        [str(SPAMASSASSIN), "-L", "-t"], input=data, capture_output=True, timeout=120, check=False
+        [str(SPAMASSASSIN), "-L", "-t"],
+        input=data,
+        capture_output=True,
+        timeout=2 * PATIENCE,
+        check=False,
     )
     report = result.stdout.decode(errors="replace")
     found = re.search(r"Content analysis details:\s+\((-?[\d.]+) points", report)

@@ -12,6 +12,7 @@ from mailer.campaigns import lifecycle, source
 from mailer.db import Database
 from tests.conftest import Cli, settings_for
 from tests.integration.test_dispatch import PEOPLE, SAMPLE, Scripted
+from tests.waiting import PATIENCE
 
 ACCEPTING = PEOPLE.replace("gone@", "ok3@").replace("busy@", "ok4@").replace("full@", "ok5@")
 ACCEPTING = ACCEPTING.replace("policy@", "ok6@")
@@ -38,7 +39,9 @@ def test_stopping_gives_back_what_was_not_handed_to_the_relay(
         if stop_after is not None:
             loop.call_later(stop_after, stop.set)
         async with server:
-            await asyncio.wait_for(app.dispatcher(relay).run(stop, until_idle=True), timeout=30)
+            await asyncio.wait_for(
+                app.dispatcher(relay).run(stop, until_idle=True), timeout=PATIENCE
+            )
             await relay.close()
 
     asyncio.run(run(stop_after=1.2))  # about three messages go out, then it stops
