@@ -12,6 +12,7 @@ from playwright.sync_api import Browser, expect
 from mailer.smtp.dkim import DkimSigner, create_key_file
 from tests.browser.conftest import STAFF, Service, live_service
 from tests.dns_zone import SENDING_IP, good_zone, zone_server
+from tests.waiting import PATIENCE
 
 pytestmark = [pytest.mark.browser, pytest.mark.subprocess, pytest.mark.xdist_group("preflight")]
 
@@ -42,7 +43,7 @@ def test_the_campaign_page_shows_the_preflight_panel_with_fixes(
 ) -> None:
     context = browser.new_context(viewport=SIZES[size], locale="en-GB")
     page = context.new_page()
-    page.set_default_timeout(15_000)
+    page.set_default_timeout(PATIENCE * 1000)
     page.goto(f"{checked.base_url}/staff/campaigns/{SLUG}")
     page.get_by_label("Email address").fill(STAFF[0])
     page.get_by_label("Password").fill(STAFF[1])

@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from tests.browser.conftest import Service
+from tests.waiting import PATIENCE
 
 pytestmark = [
     pytest.mark.browser,
@@ -42,7 +43,7 @@ def test_a_subscriber_subscribes_confirms_changes_and_leaves(
 ) -> None:
     context = browser.new_context(viewport={"width": 390, "height": 844}, locale="ru-RU")
     page = context.new_page()  # a phone-sized window, a Russian-speaking browser
-    page.set_default_timeout(15_000)
+    page.set_default_timeout(PATIENCE * 1000)
     page.goto(f"{service.base_url}/subscribe")
     expect(page.locator("h1")).to_have_text("Подписка на рассылку")
     page.locator("#email").fill(EMAIL)
