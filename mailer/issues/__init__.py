@@ -23,6 +23,9 @@ Reading
                                                        ``.after``, ``.language``, ``.kind``);
   ``html_table(change, before=, after=) -> str``       difflib's side-by-side table, escaped
   ``comments(desk, slug, n=None) -> list[Comment]``    comments and review steps, oldest first
+  ``review_sheet(desk, slug, *, by) -> ReviewSheet``   the review page: state, every problem,
+                                                       comments, the acts open to ``by`` (and
+                                                       why the others are closed)
 
 Writing (``StaleRevision`` carries the current revision when ``base_revision`` is not it, and
 nothing is stored; a draft with lint problems saves and ``Saved.problems`` lists them;
@@ -77,6 +80,7 @@ from mailer.issues.review import (
     send_back,
     submit_for_review,
 )
+from mailer.issues.sheet import PIPELINE, ReviewSheet, review_sheet
 from mailer.issues.starting import start_issue
 from mailer.issues.store import (
     campaign_text,
@@ -93,6 +97,7 @@ from mailer.issues.store import (
 from mailer.issues.toml_text import to_toml
 
 __all__ = [
+    "PIPELINE",
     "ROLES",
     "Actor",
     "Change",
@@ -102,6 +107,7 @@ __all__ = [
     "IssueSummary",
     "IssueText",
     "IssueView",
+    "ReviewSheet",
     "Revision",
     "RevisionInfo",
     "Saved",
@@ -118,6 +124,7 @@ __all__ = [
     "import_folder",
     "list_issues",
     "restore",
+    "review_sheet",
     "revision",
     "revisions",
     "save",
