@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-_WORDS = re.compile(r"\s+|[^\s]+")
+_WORDS = re.compile(r"\s+|\w+|[^\w\s]+")  # spaces, words, punctuation
 MAX_WORDS = 20_000  # past this a field is shown whole, marked as changed
 
 
