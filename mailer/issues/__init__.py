@@ -22,6 +22,11 @@ Reading
   ``diff(desk, slug, a, b) -> list[Change]``           per field and language (``Change.before``,
                                                        ``.after``, ``.language``, ``.kind``);
   ``html_table(change, before=, after=) -> str``       difflib's side-by-side table, escaped
+  ``preview_issue(desk, slug, who, *, default_sender) -> IssuePreview``   as an inbox shows it
+                                                       and the message, for a language, an
+                                                       address or a reader of a country and
+                                                       interest (``ReaderAs``); the variants its
+                                                       readers get, named by their items' titles
   ``comments(desk, slug, n=None) -> list[Comment]``    comments and review steps, oldest first
   ``review_sheet(desk, slug, *, by) -> ReviewSheet``   the review page: state, every problem,
                                                        comments, the acts open to ``by`` (and
@@ -72,6 +77,7 @@ from mailer.issues.desk import (
     RevisionInfo,
     Saved,
 )
+from mailer.issues.previews import IssuePreview, ReaderAs, preview_issue
 from mailer.issues.review import (
     approve,
     comment,
@@ -104,9 +110,11 @@ __all__ = [
     "Comment",
     "Desk",
     "Imported",
+    "IssuePreview",
     "IssueSummary",
     "IssueText",
     "IssueView",
+    "ReaderAs",
     "ReviewSheet",
     "Revision",
     "RevisionInfo",
@@ -123,6 +131,7 @@ __all__ = [
     "html_table",
     "import_folder",
     "list_issues",
+    "preview_issue",
     "restore",
     "review_sheet",
     "revision",
