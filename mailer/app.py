@@ -243,8 +243,11 @@ class App:
             self.database, form, ip=ip, now=now, send_confirmation=confirm
         )
 
-    async def send_test_copies(self, campaign: Campaign, addresses: list[str]) -> list[SentCopy]:
-        """One copy of each language of ``campaign`` to each address, subject marked [TEST]."""
+    async def send_test_copies(
+        self, campaign: Campaign, addresses: list[str], languages: Sequence[str] | None = None
+    ) -> list[SentCopy]:
+        """One copy of each of ``languages`` (default: every language of ``campaign``) to each
+        address, subject marked [TEST]; its personal links open the "test copy" page."""
         async with self.relay() as relay:
             return await copies.send_test_copies(
                 self.composer(campaign),
@@ -253,6 +256,7 @@ class App:
                 builder=self.message_builder,
                 default_sender=self.settings.sender.from_,
                 now=self.clock(),
+                languages=languages,
             )
 
     async def tell_staff(

@@ -22,7 +22,15 @@ Reading
   ``diff(desk, slug, a, b) -> list[Change]``           per field and language (``Change.before``,
                                                        ``.after``, ``.language``, ``.kind``);
   ``html_table(change, before=, after=) -> str``       difflib's side-by-side table, escaped
+  ``preview_issue(desk, slug, who, *, default_sender) -> IssuePreview``   as an inbox shows it
+                                                       and the message, for a language, an
+                                                       address or a reader of a country and
+                                                       interest (``ReaderAs``); the variants its
+                                                       readers get, named by their items' titles
   ``comments(desk, slug, n=None) -> list[Comment]``    comments and review steps, oldest first
+  ``review_sheet(desk, slug, *, by) -> ReviewSheet``   the review page: state, every problem,
+                                                       comments, the acts open to ``by`` (and
+                                                       why the others are closed)
 
 Writing (``StaleRevision`` carries the current revision when ``base_revision`` is not it, and
 nothing is stored; a draft with lint problems saves and ``Saved.problems`` lists them;
@@ -78,6 +86,7 @@ from mailer.issues.desk import (
     RevisionInfo,
     Saved,
 )
+from mailer.issues.previews import IssuePreview, ReaderAs, preview_issue
 from mailer.issues.review import (
     approve,
     comment,
@@ -86,6 +95,7 @@ from mailer.issues.review import (
     send_back,
     submit_for_review,
 )
+from mailer.issues.sheet import PIPELINE, ReviewSheet, review_sheet
 from mailer.issues.starting import start_issue
 from mailer.issues.store import (
     campaign_text,
@@ -102,15 +112,19 @@ from mailer.issues.store import (
 from mailer.issues.toml_text import to_toml
 
 __all__ = [
+    "PIPELINE",
     "ROLES",
     "Actor",
     "Change",
     "Comment",
     "Desk",
     "Imported",
+    "IssuePreview",
     "IssueSummary",
     "IssueText",
     "IssueView",
+    "ReaderAs",
+    "ReviewSheet",
     "Revision",
     "RevisionInfo",
     "Saved",
@@ -126,7 +140,9 @@ __all__ = [
     "html_table",
     "import_folder",
     "list_issues",
+    "preview_issue",
     "restore",
+    "review_sheet",
     "revision",
     "revisions",
     "save",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from urllib.parse import quote
 
 from markupsafe import Markup, escape
 
@@ -27,6 +28,7 @@ class Composer:
     base_url: str
     secret_key: str
     compiled: dict[VariantKey, CompiledVariant] = field(default_factory=dict)
+    test_copy: bool = False  # "view online" opens the page saying it is a test copy
     _signer: Signer | None = field(default=None, init=False, repr=False)
 
     def variant_key(self, recipient: Recipient) -> VariantKey:
@@ -45,11 +47,16 @@ class Composer:
                 self.campaign,
                 key,
                 organisation=self.organisation,
-                view_online=view_online_url(self.base_url, self.campaign.slug, key.language),
+                view_online=self._view_online(key.language),
                 tracked=self.tracked_links(key.language) if self.campaign.tracking else None,
             )
             self.compiled[key] = compiled
         return compiled
+
+    def _view_online(self, language: str) -> str:
+        if self.test_copy:  # the issue is not in the archive yet: a test copy's link says so
+            return f"{self.base_url.rstrip('/')}/test-copy/archive?lang={quote(language, safe='')}"
+        return view_online_url(self.base_url, self.campaign.slug, language)
 
     def tracked_links(self, language: str) -> tuple[str, ...]:
         """The issue's links in ``language``; a click token names a position in this list."""
