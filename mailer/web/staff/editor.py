@@ -110,6 +110,7 @@ def _draw(
         choices=opened.choices,
         all_lists=sorted({*(n for n in opened.choices.lists), *document.get("lists", [])}),
         document=document,
+        items=[i for i in document.get("items", []) if isinstance(i, dict)],
         languages=[t for t in languages_of(", ".join(document.get("languages", []))) if t],
         fallback=fallback_text(document.get("fallback")),
         extra=extra_json(document),
