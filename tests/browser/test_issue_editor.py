@@ -116,7 +116,7 @@ def test_a_cleared_subject_shows_its_error_and_blocks_submit(stored: Service, pa
     expect(page.locator("#submit-review")).to_be_enabled()
     page.locator("#tab-ru").click()
     page.locator("#f-ru-subject").fill("")
-    beside = page.locator('[data-for="content.ru.subject"]')
+    beside = page.locator('#texts .field[data-key="content.ru.subject"] .field-problems')
     expect(beside).to_contain_text("is missing")
     expect(page.locator("#submit-review")).to_be_disabled()
     expect(page.locator('[data-mark="ru"]')).to_contain_text("1")
