@@ -5,7 +5,10 @@ request leaving the service."""
 
 from __future__ import annotations
 
+import io
+
 import pytest
+from PIL import Image
 from playwright.sync_api import Browser, Page, Request, expect
 
 from mailer import issues
@@ -172,3 +175,57 @@ def test_the_editor_fits_a_phone(stored: Service, browser: Browser) -> None:
         assert page.evaluate(WIDEST) == []
     finally:
         context.close()
+
+
+def image_bytes(kind: str) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (1000, 500), (20, 90, 160)).save(out, kind)
+    return out.getvalue()
+
+
+def test_an_uploaded_image_shows_in_the_preview_and_in_the_mail(
+    stored: Service, page: Page, outside: list[str]
+) -> None:
+    with App(load_settings(stored.config, environ={})).start() as app:
+        document = dict(issues.get_issue(app.issue_desk(), SLUG).document)
+        for key in ("series", "period", "send_at"):
+            document.pop(key, None)
+        issues.create_issue(
+            app.issue_desk(),
+            "2027-02-images",
+            document,
+            by=issues.Actor(STAFF[0], "admin"),
+            now=app.clock(),
+        )
+    sign_in(page, stored, "/staff/issues/2027-02-images/edit")
+    card = page.locator(".item-card").first
+    upload = card.locator(".image-upload")
+    upload.set_input_files(
+        files=[{"name": "logo.svg", "mimeType": "image/svg+xml", "buffer": b"<svg/>"}]
+    )
+    expect(card.locator(".upload-status")).to_contain_text("is not a PNG, JPEG, WebP or GIF image")
+    big = {"name": "big.jpg", "mimeType": "image/jpeg", "buffer": b"\xff" * (10 * 1024 * 1024)}
+    upload.set_input_files(files=[big])
+    expect(card.locator(".upload-status")).to_contain_text("at most 5 MB")
+    upload.set_input_files(
+        files=[{"name": "photo.png", "mimeType": "image/png", "buffer": image_bytes("PNG")}]
+    )
+    expect(card.locator(".upload-status")).to_contain_text("Uploaded")
+    url = card.locator('input[name$=".image"]').input_value()
+    assert url.startswith(f"{stored.base_url}/images/")
+    picture = page.frame_locator("#preview-frame").locator(f'img[src="{url}"]')
+    expect(picture).to_be_visible()
+    assert picture.evaluate("img => img.naturalWidth") == 552
+    expect(page.locator("#save-status")).to_contain_text("Saved", timeout=20_000)
+    before = len(stored.captured())
+    sent = stored.mailer("campaign", "test", "2027-02-images", "--to", "reviewer@example.org")
+    assert sent.returncode == 0, sent.stdout + sent.stderr
+    copies = stored.wait_for_mail(before + 4)[before:]
+    html = [
+        part.get_payload(decode=True).decode()
+        for m in copies
+        for part in m.walk()
+        if part.get_content_type() == "text/html"
+    ]
+    assert any(url in body for body in html)
+    assert outside == []

@@ -13,6 +13,7 @@ from mailer.web.staff import (
     campaigns,
     dashboard,
     editor,
+    editor_images,
     editor_preview,
     imports,
     outbox,
@@ -32,6 +33,7 @@ PARTS = (
     subscribers,
     bounces,
     outbox,
+    editor_images,
     editor,
     editor_preview,
 )
