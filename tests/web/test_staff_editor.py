@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import io
 import re
+import tomllib
 from html import unescape
 from pathlib import Path
 from urllib.parse import urlencode
@@ -16,6 +17,7 @@ from PIL import Image
 
 from mailer import issues
 from mailer.app import App
+from mailer.web.staff.site import WEB
 from tests.web.test_staff_support import (
     SLUG,
     add_people,
@@ -252,3 +254,25 @@ def test_an_uploaded_image_is_served_publicly_and_other_files_are_refused(app: A
             assert forged.status_code == 403
 
     asyncio.run(scenario())
+
+
+def test_the_editor_speaks_russian_to_a_russian_browser(app: App) -> None:
+    async def scenario() -> None:
+        async with signed_in(app) as (http, _):
+            page = await http.get(EDIT, headers={"Accept-Language": "ru-RU,ru;q=0.9,en;q=0.5"})
+            assert '<html lang="ru">' in page.text
+            assert "Сохранить" in text_of(page.text, "save")
+            assert "Получат активных подписчиков: 4." in text_of(page.text, "audience")
+            english = await http.get(EDIT, headers={"Accept-Language": "ka,de;q=0.8"})
+            assert "Save" in text_of(english.text, "save")
+            linked = await http.get(f"/staff/campaigns/{SLUG}")
+            assert EDIT in linked.text
+
+    asyncio.run(scenario())
+
+
+def test_every_editor_string_is_in_english_and_russian() -> None:
+    catalog = tomllib.loads((WEB / "strings" / "editor.toml").read_text(encoding="utf-8"))
+    assert set(catalog) == {"en", "ru"}
+    assert set(catalog["en"]) == set(catalog["ru"])
+    assert all(value.strip() for words in catalog.values() for value in words.values())
