@@ -1,4 +1,5 @@
-"""The tables of issues as staff edit them: the issue, its revisions and its comments."""
+"""The tables of issues as staff edit them: the issue, its revisions, its comments and the
+images uploaded in the editor."""
 
 from __future__ import annotations
 
@@ -69,4 +70,20 @@ issue_comment = sa.Table(
     sa.Column("created_at", sa.DateTime, nullable=False),
     sa.CheckConstraint(_in("kind", ISSUE_NOTE_KINDS), name="kind"),
     sa.Index("ix_issue_comment_issue_id_revision", "issue_id", "revision"),
+)
+
+# Images staff upload in the editor, served at /images/<sha256>.<extension> by every host:
+# the re-encoded bytes (EXIF gone, scaled), named by their SHA-256, so a name never changes.
+image = sa.Table(
+    "image",
+    metadata,
+    sa.Column("sha256", sa.String(64), primary_key=True),
+    sa.Column("extension", sa.String(8), nullable=False),  # png | jpg | webp | gif
+    sa.Column("content_type", sa.String(32), nullable=False),
+    sa.Column("width", sa.Integer, nullable=False),
+    sa.Column("height", sa.Integer, nullable=False),
+    sa.Column("size", sa.Integer, nullable=False),  # bytes
+    sa.Column("data", sa.LargeBinary, nullable=False),
+    sa.Column("uploaded_by", sa.String(320), nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
 )

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from mailer.db.issue_tables import (
     ISSUE_NOTE_KINDS,
     ISSUE_REVIEW_STATES,
+    image,
     issue,
     issue_comment,
     issue_revision,
@@ -33,6 +34,7 @@ __all__ = [
     "SUBSCRIBER_STATUSES",
     "SUBSCRIPTION_STATUSES",
     "Json",
+    "image",
     "issue",
     "issue_comment",
     "issue_revision",

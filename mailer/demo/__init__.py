@@ -57,6 +57,7 @@ def run(setup: Setup, paths: DemoPaths) -> None:
             organisation=app.organisation,
         )
         password = web.add_staff(app)
+        draft = web.draft_issue(app, "2026-12-digest")
     click.secho("== the web UI", bold=True)
     click.echo(
         f"  make serve, then open {settings.web.base_url}/staff/ and sign in as "
@@ -64,4 +65,7 @@ def run(setup: Setup, paths: DemoPaths) -> None:
     )
     click.echo(
         f"  (settings in {serve_config}; the public pages: {settings.web.base_url}/subscribe)"
+    )
+    click.echo(
+        f"  the issue editor: {settings.web.base_url}/staff/issues/{draft}/edit (docs/editing.md)"
     )

@@ -1,4 +1,5 @@
-"""What ``mailer demo`` leaves for ``make serve``: a config file and a staff login.
+"""What ``mailer demo`` leaves for ``make serve``: a config file, a staff login and a draft issue
+for the editor.
 
 ``var/demo.toml`` points ``mailer serve`` at the demo's database, the capture SMTP on port
 1025 (``mailer dev-smtp``) and its Maildir as the staff UI's Outbox. It keeps one secret key
@@ -14,6 +15,7 @@ import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 
+from mailer import issues
 from mailer.access import staff
 from mailer.app import App
 
@@ -66,3 +68,20 @@ def add_staff(app: App) -> str:
         role="admin",
     )
     return password
+
+
+DRAFT_SLUG = "2027-01-digest"
+
+
+def draft_issue(app: App, sent_slug: str) -> str:
+    """Next month's issue as a draft, copied from the one the demo sent (whose text is frozen
+    since it went out), so the editor of ``make serve`` has an issue to change. Returns its
+    slug; an earlier run's draft is kept as it is."""
+    desk = app.issue_desk()
+    if any(summary.slug == DRAFT_SLUG for summary in issues.list_issues(desk)):
+        return DRAFT_SLUG
+    document = dict(issues.get_issue(desk, sent_slug).document)
+    document.update(period="2027-01", send_at="2027-01-05T09:00", approved=False)
+    actor = issues.Actor(STAFF_EMAIL, "admin")
+    issues.create_issue(desk, DRAFT_SLUG, document, by=actor, now=app.clock())
+    return DRAFT_SLUG

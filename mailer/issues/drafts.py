@@ -181,11 +181,12 @@ def preview_draft(
     who: PreviewAs,
     cache: CompiledCache | None = None,
 ) -> DraftPreview:
-    """The draft as ``who`` gets it. ``InvalidValue`` when the draft cannot be composed yet
-    (its errors say why), ``NotFound`` for an unknown address or a language not in it."""
+    """The draft as ``who`` gets it, even while other languages are incomplete.
+    ``InvalidValue`` when it cannot be composed yet (lint's error, or the language has no text),
+    ``NotFound`` for an unknown address or a language not in it."""
     found = draft_text(slug, document, 0)
     campaign = found.campaign
-    if campaign is None or found.errors:
+    if campaign is None:  # a draft that cannot be read at all: lint's first error says why
         first = found.errors[0] if found.errors else None
         raise InvalidValue(first.key if first else "document", first.message if first else "")
     composer = desk.make_composer(campaign)
@@ -196,6 +197,8 @@ def preview_draft(
         person = PREVIEW_RECIPIENT
     else:
         key = composer.variant_key(person)
+    if key.language not in campaign.content:  # other languages may still be incomplete
+        raise InvalidValue(f"content.{key.language}", "has no subject and introduction yet")
     content = repr(sorted(found.document.items()))
     cache_key = (content, key.name)
     compiled = cache.get(cache_key) if cache else None

@@ -51,9 +51,9 @@ def _gives(text: str, wanted: Mapping[str, Any]) -> bool:
 
 def _edited(original_text: str, wanted: Mapping[str, Any]) -> str | None:
     try:
-        parsed = tomlkit.parse(original_text)
         if _gives(original_text, wanted):
             return original_text
+        parsed = tomlkit.parse(original_text)
         _update(parsed, wanted)
         text = tomlkit.dumps(parsed)
     except (TOMLKitError, TypeError, ValueError, KeyError):

@@ -31,6 +31,13 @@ def to_markup(text: str) -> Markup:
     return Markup(to_html(text))  # noqa: S704 (markdown-it escapes; html=False)
 
 
+@cache  # built once: lint asks for the links of every text of every save
+def _permissive() -> MarkdownIt:
+    permissive = MarkdownIt("commonmark", {"html": False})
+    permissive.validateLink = lambda url: True  # type: ignore[method-assign]
+    return permissive
+
+
 def links(text: str) -> list[str]:
     """Every link target written in ``text``, including ones the renderer refuses."""
     found: list[str] = []
@@ -42,9 +49,7 @@ def links(text: str) -> list[str]:
             if token.children:
                 walk(token.children)
 
-    permissive = MarkdownIt("commonmark", {"html": False})
-    permissive.validateLink = lambda url: True  # type: ignore[method-assign]
-    walk(permissive.parse(text))
+    walk(_permissive().parse(text))
     return found
 
 

@@ -34,6 +34,7 @@ from mailer.web.context import AppDep
 from mailer.web.faces import install
 from mailer.web.metrics import refusal, render_metrics
 from mailer.web.public.site import PublicSite
+from mailer.web.staff.editor_images import IMAGE_UPLOADS
 from mailer.web.staff.site import PREFIX as STAFF
 from mailer.web.staff.site import UPLOADS, Site
 from mailer.web.uploads import upload_cap
@@ -45,6 +46,8 @@ FACES = (public.FACE, staff.FACE, api.FACE)
 API_PATHS = ("/api/", "/webhooks/")  # bodies refused there are answered in JSON
 # an issue is at most 1 MB of campaign.toml; percent-encoded Georgian takes 3 bytes a byte
 EDITOR_FORM_BYTES = 4 * 1024 * 1024
+# read up to 12 MB, so a 10 MB photo gets the editor's own message ("at most 5 MB"), not a 413
+IMAGE_UPLOAD_BYTES = 12 * 1024 * 1024
 STATIC = Path(__file__).parent / "static"  # CSS and the little JS there is; no build step
 
 
@@ -140,6 +143,7 @@ def body_rules(settings: Settings) -> list[tuple[str, BodyRule | None]]:
         ("/api/", BodyRule(JSON_MAX_BYTES, multipart=True)),  # a multipart body is a 422 there
         ("/webhooks/", BodyRule(settings.webhooks.max_body_bytes, multipart=True)),
         (UPLOADS, BodyRule(upload, multipart=True)),
+        (IMAGE_UPLOADS, BodyRule(IMAGE_UPLOAD_BYTES, multipart=True)),
         (f"{STAFF}/issues/", BodyRule(EDITOR_FORM_BYTES)),  # an issue, percent-encoded
         ("/u/", BodyRule(form, multipart=True)),  # RFC 8058: one-click POSTs may be multipart
     ]

@@ -30,7 +30,7 @@ MULTIPART = "multipart/form-data; boundary=b0"
 CHUNK = 64 * 1024
 FORM_CAP = 16 * 1024
 UPLOAD_CAP = 1024 * 1024
-UPLOADS = {"/staff/subscribers/import", "/api/v1/subscribers/import"}
+UPLOADS = {"/staff/subscribers/import", "/api/v1/subscribers/import", "/staff/issues/images"}
 
 
 class Body:
@@ -71,7 +71,11 @@ EDITOR_CAP = 4 * 1024 * 1024  # the issue editor posts a whole issue (mailer/web
 
 
 def editor_routes(app: App) -> list[str]:
-    return [path for path in staff_routes(app, "POST") if path.startswith("/staff/issues/")]
+    return [
+        path
+        for path in staff_routes(app, "POST")
+        if path.startswith("/staff/issues/") and path not in UPLOADS
+    ]
 
 
 def form_routes(app: App) -> list[str]:

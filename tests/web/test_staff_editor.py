@@ -5,15 +5,19 @@ kept, the check and the preview of an unsaved draft."""
 from __future__ import annotations
 
 import asyncio
+import io
 import re
+import tomllib
 from html import unescape
 from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
+from PIL import Image
 
 from mailer import issues
 from mailer.app import App
+from mailer.web.staff.site import WEB
 from tests.web.test_staff_support import (
     SLUG,
     add_people,
@@ -201,3 +205,74 @@ def test_the_check_names_fields_and_the_preview_shows_the_draft(app: App) -> Non
             assert issues.get_issue(app.issue_desk(), SLUG).revision == 1  # nothing saved
 
     asyncio.run(scenario())
+
+
+def png(width: int = 1200, height: int = 600) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), (200, 40, 40)).save(out, "PNG")
+    return out.getvalue()
+
+
+def test_an_uploaded_image_is_served_publicly_and_other_files_are_refused(app: App) -> None:
+    async def scenario() -> None:
+        async with signed_in(app) as (http, csrf):
+            sent = await http.post(
+                "/staff/issues/images",
+                data={"csrf": csrf},
+                files={"image": ("photo.png", png(), "image/png")},
+            )
+            assert sent.status_code == 201, sent.text
+            answer = sent.json()
+            assert answer["width"] == 552
+            assert answer["url"].startswith(f"{app.settings.web.base_url}/images/")
+            path = answer["url"].removeprefix(app.settings.web.base_url)
+            served = await http.get(path)
+            assert served.status_code == 200
+            assert served.headers["content-type"] == "image/png"
+            assert "immutable" in served.headers["cache-control"]
+            etag = served.headers["etag"]
+            assert (await http.get(path, headers={"If-None-Match": etag})).status_code == 304
+            assert (await http.get("/images/" + "0" * 64 + ".png")).status_code == 404
+            svg = b'<svg xmlns="http://www.w3.org/2000/svg"/>'
+            refused = await http.post(
+                "/staff/issues/images",
+                data={"csrf": csrf},
+                files={"image": ("logo.svg", svg, "image/svg+xml")},
+            )
+            assert refused.status_code == 400
+            assert "logo.svg: is not a PNG, JPEG, WebP or GIF image" in refused.json()["error"]
+            huge = await http.post(
+                "/staff/issues/images",
+                data={"csrf": csrf},
+                files={"image": ("big.jpg", b"\xff" * (10 * 1024 * 1024), "image/jpeg")},
+            )
+            assert huge.status_code == 400
+            assert "at most 5 MB" in huge.json()["error"]
+            forged = await http.post(
+                "/staff/issues/images", files={"image": ("photo.png", png(), "image/png")}
+            )
+            assert forged.status_code == 403
+
+    asyncio.run(scenario())
+
+
+def test_the_editor_speaks_russian_to_a_russian_browser(app: App) -> None:
+    async def scenario() -> None:
+        async with signed_in(app) as (http, _):
+            page = await http.get(EDIT, headers={"Accept-Language": "ru-RU,ru;q=0.9,en;q=0.5"})
+            assert '<html lang="ru">' in page.text
+            assert "Сохранить" in text_of(page.text, "save")
+            assert "Получат активных подписчиков: 4." in text_of(page.text, "audience")
+            english = await http.get(EDIT, headers={"Accept-Language": "ka,de;q=0.8"})
+            assert "Save" in text_of(english.text, "save")
+            linked = await http.get(f"/staff/campaigns/{SLUG}")
+            assert EDIT in linked.text
+
+    asyncio.run(scenario())
+
+
+def test_every_editor_string_is_in_english_and_russian() -> None:
+    catalog = tomllib.loads((WEB / "strings" / "editor.toml").read_text(encoding="utf-8"))
+    assert set(catalog) == {"en", "ru"}
+    assert set(catalog["en"]) == set(catalog["ru"])
+    assert all(value.strip() for words in catalog.values() for value in words.values())

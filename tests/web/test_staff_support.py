@@ -115,7 +115,12 @@ async def signed_in(app: App) -> AsyncIterator[tuple[httpx.AsyncClient, str]]:
         yield http, csrf_of(page.text)
 
 
-EXAMPLE_PATH = {"slug": SLUG, "key": "1700000000.M1P1Q1.host", "rest": "no/such/page"}
+EXAMPLE_PATH = {
+    "slug": SLUG,
+    "key": "1700000000.M1P1Q1.host",
+    "rest": "no/such/page",
+    "name": "0" * 64 + ".png",
+}
 
 
 def staff_routes(app: App, method: str) -> list[str]:

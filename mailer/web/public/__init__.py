@@ -9,10 +9,10 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from mailer.web.faces import Face
-from mailer.web.public import archive, preferences, signup, test_copy, unsubscribe
+from mailer.web.public import archive, images, preferences, signup, test_copy, unsubscribe
 from mailer.web.public.site import ERRORS, HEADERS, answer
 
-PARTS = (signup, unsubscribe, preferences, archive, test_copy)
+PARTS = (signup, unsubscribe, preferences, archive, test_copy, images)
 router = APIRouter()  # built once, shared by every app
 for _part in PARTS:
     router.include_router(_part.router)

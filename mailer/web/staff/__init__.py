@@ -13,6 +13,7 @@ from mailer.web.staff import (
     campaigns,
     dashboard,
     editor,
+    editor_images,
     editor_preview,
     imports,
     issue_history,
@@ -42,6 +43,7 @@ PARTS = (
     subscribers,
     bounces,
     outbox,
+    editor_images,
     editor,
     editor_preview,
 )

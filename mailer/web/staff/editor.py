@@ -21,11 +21,12 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse, RedirectResponse
 
 from mailer.core.issue_diff import Change
+from mailer.core.issue_documents import missing_by_language
 from mailer.core.problems import Problem
 from mailer.errors import MailerError, NotAllowed, NotFound
 from mailer.issues import editing
 from mailer.issues.desk import Saved
-from mailer.issues.drafts import DraftCheck, check_draft
+from mailer.issues.drafts import check_draft
 from mailer.web.staff.editor_form import extra_json, fallback_text, languages_of, read_form
 from mailer.web.staff.session import PostedForm, Session, SignedIn
 from mailer.web.staff.site import PREFIX, WEB, Site, SiteDep
@@ -110,6 +111,7 @@ def _draw(
         choices=opened.choices,
         all_lists=sorted({*(n for n in opened.choices.lists), *document.get("lists", [])}),
         document=document,
+        items=[i for i in document.get("items", []) if isinstance(i, dict)],
         languages=[t for t in languages_of(", ".join(document.get("languages", []))) if t],
         fallback=fallback_text(document.get("fallback")),
         extra=extra_json(document),
@@ -161,11 +163,21 @@ def edit_page(
     )
 
 
-def _saved_json(saved: Saved | editing.Conflicting, at: datetime, check: DraftCheck) -> Response:
+def _saved_json(
+    saved: Saved | editing.Conflicting, at: datetime, document: dict[str, Any]
+) -> Response:
+    """The script's answer: the new revision, lint's problems of it (the ones every save
+    runs) and what each language lacks; the live check adds the audience."""
     if isinstance(saved, editing.Conflicting):
         return JSONResponse(saved.as_json(), status_code=412)
+    errors = sum(1 for p in saved.problems if p.severity == "error")
     return JSONResponse(
-        {**saved.as_json(), "saved_at": f"{at:%H:%M}", **check.as_json()},
+        {
+            **saved.as_json(),
+            "saved_at": f"{at:%H:%M}",
+            "errors": errors,
+            "missing": missing_by_language(document),
+        }
     )
 
 
@@ -189,7 +201,7 @@ def save_page(slug: str, request: Request, posted: PostedForm, *, site: SiteDep)
     except MailerError as exc:
         return _refused(site, request, exc)
     if request.headers.get("x-editor") == "save":
-        return _saved_json(saved, now, check_draft(site.app.issue_desk(), slug, form.document))
+        return _saved_json(saved, now, form.document)
     if isinstance(saved, editing.Conflicting):
         return _draw(
             site,

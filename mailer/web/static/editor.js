@@ -222,15 +222,26 @@
 
   const cards = () => Array.from(document.querySelectorAll("#item-cards .item-card"));
 
+  function listIn(field) {
+    if (!field) return null;
+    let list = field.querySelector(":scope > .field-problems");
+    if (!list) {
+      list = document.createElement("ul");
+      list.className = "field-problems";
+      field.append(list);
+    }
+    return list;
+  }
+
   function placeFor(key) {
-    // lint's "items[2] (clubs).content.ka.title" → the list beside that field of the 3rd card
-    const item = /^items\[(\d+)\](?: \([^)]*\))?(.*)$/.exec(key);
+    // lint's "items[2] (clubs).content.ka.title" → beside that field of the 3rd card
+    const item = /^items\[(\d+)\](?: \([^)]*\))?\.(.*)$/.exec(key);
     if (item) {
       const card = cards()[Number(item[1])];
-      if (!card) return null;
-      return card.querySelector(`[data-for="items[${card.dataset.card}]${item[2]}"]`);
+      return card ? listIn(card.querySelector(`.field[data-key="${CSS.escape(item[2])}"]`)) : null;
     }
-    return document.querySelector(`#editor-form > * [data-for="${CSS.escape(key)}"]`);
+    const wanted = `.field[data-key="${CSS.escape(key)}"]`;
+    return listIn(document.querySelector(`#settings ${wanted}, #texts ${wanted}`));
   }
 
   function applyCheck(answer) {
