@@ -7,6 +7,7 @@ from fastapi import APIRouter, Request, Response
 
 from mailer.web.faces import Face
 from mailer.web.staff import (
+    audience,
     auth,
     bounces,
     campaign_actions,
@@ -30,6 +31,7 @@ PARTS = (
     campaign_actions,
     imports,
     subscribers,
+    audience,
     bounces,
     outbox,
 )
