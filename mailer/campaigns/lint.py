@@ -12,11 +12,13 @@ from mailer.core.campaign_items import is_web_url
 from mailer.core.campaigns import Campaign
 from mailer.core.issue_text import IssueText
 from mailer.core.problems import Problem
+from mailer.core.segment_parser import parse_segment
+from mailer.core.segments import saved_names
 from mailer.core.selection import VariantKey
-from mailer.db import Database
+from mailer.db import Database, saved_segments
 from mailer.db.lists import find_list_id
 from mailer.db.subscribers import interest_names
-from mailer.errors import TemplateError
+from mailer.errors import SegmentSyntaxError, TemplateError
 from mailer.render import markdown
 from mailer.render.compose import Composer
 
@@ -87,12 +89,30 @@ def _content_problems(campaign: Campaign) -> Iterator[Problem]:
                     yield _error(campaign, key, f"link {link!r} is not http(s) or mailto")
 
 
+def _saved_names(segment: str | None) -> set[str]:
+    """The ``@name`` references of the issue's segment (none when it does not parse: that
+    problem is reported with the document's)."""
+    try:
+        return saved_names(parse_segment(segment)) if segment else set()
+    except SegmentSyntaxError:
+        return set()
+
+
 def _store_problems(campaign: Campaign, database: Database) -> Iterator[Problem]:
     with database.read() as conn:
         for name in campaign.lists:
             if find_list_id(conn, name) is None:
                 yield _error(campaign, "lists", f"unknown list {name!r} (see `mailer lists list`)")
         known = interest_names(conn)
+        referred = _saved_names(campaign.segment)
+        missing = sorted(name for name in referred if saved_segments.find(conn, name) is None)
+    if missing:
+        listed = ", ".join(f"@{name}" for name in missing)
+        yield _error(
+            campaign,
+            "segment",
+            f"no saved segment {listed}: save it on the Audience page (/staff/audience) first",
+        )
     for index, item in enumerate(campaign.items):
         for name in sorted(item.interests - known):
             yield _error(

@@ -32,6 +32,7 @@ from mailer.core.segments import (
     Not,
     Op,
     Or,
+    Saved,
     Segment,
     Value,
     created_range,
@@ -154,6 +155,13 @@ def _build(node: Tree[Token] | Token, text: str) -> Segment:
         return And(tuple(_build(part, text) for part in parts))
     if node.data == "negation":
         return Not(_build(parts[0], text))
+    if node.data == "saved":
+        token = node.children[0]
+        assert isinstance(token, Token)
+        if len(token) > 64:
+            message = "a saved segment's name is at most 63 characters"
+            raise SegmentSyntaxError(text, _column(token), message)
+        return Saved(str(token)[1:])
     head, *rest = node.children
     assert isinstance(head, Tree)
     field = _field(head, text)

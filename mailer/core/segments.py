@@ -69,6 +69,18 @@ class Not:
 
 
 @dataclass(frozen=True)
+class Saved:
+    """A reference to a segment staff saved by name (``@georgia-fathers``); ``resolve`` puts
+    the saved segment in its place before anything is counted or sent."""
+
+    name: str
+
+    def __post_init__(self) -> None:
+        if not SAVED_NAME.fullmatch(self.name):
+            raise ValueError(f"not a saved segment name: {self.name!r}")
+
+
+@dataclass(frozen=True)
 class _Connective:
     operands: tuple[Segment, ...]
 
@@ -85,7 +97,35 @@ class Or(_Connective):
     """At least one operand holds."""
 
 
-Segment: TypeAlias = Compare | In | Not | And | Or
+Segment: TypeAlias = Compare | In | Not | And | Or | Saved
+SAVED_NAME: Final = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
+
+
+def saved_names(segment: Segment) -> set[str]:
+    """The names of the saved segments ``segment`` refers to."""
+    match segment:
+        case Or(operands) | And(operands):
+            return set().union(*(saved_names(s) for s in operands))
+        case Not(operand):
+            return saved_names(operand)
+        case Saved(name):
+            return {name}
+    return set()
+
+
+def resolve(segment: Segment, saved: Mapping[str, Segment]) -> Segment:
+    """``segment`` with every ``@name`` replaced by ``saved[name]`` (which refer to none).
+    ``KeyError`` names a reference ``saved`` lacks."""
+    match segment:
+        case Or(operands):
+            return Or(tuple(resolve(s, saved) for s in operands))
+        case And(operands):
+            return And(tuple(resolve(s, saved) for s in operands))
+        case Not(operand):
+            return Not(resolve(operand, saved))
+        case Saved(name):
+            return saved[name]
+    return segment
 
 
 def _check(field: Field, values: tuple[Value, ...], ordering: bool) -> None:
@@ -169,6 +209,8 @@ def matches(segment: Segment, facts: SubscriberFacts) -> bool:
         case Compare(_, op, value):
             assert isinstance(value, date)
             return _ordered(op, value, facts.created_at)
+        case Saved(name):
+            raise TypeError(f"@{name} is not resolved: call resolve first")
     raise TypeError(f"not a segment: {segment!r}")
 
 
@@ -206,4 +248,6 @@ def render_segment(segment: Segment) -> str:
             return f"{field_text(field)} {'not in' if negated else 'in'} ({listed})"
         case Compare(field, op, value):
             return f"{field_text(field)} {op} {_text(value)}"
+        case Saved(name):
+            return f"@{name}"
     raise TypeError(f"not a segment: {segment!r}")

@@ -57,6 +57,42 @@ def subscribers_by_interest(conn: sa.Connection, *, status: str = "active") -> d
     return {str(row.name): int(row.n) for row in conn.execute(query)}
 
 
+def count_where(conn: sa.Connection, where: sa.ColumnElement[bool]) -> int:
+    """Reads ``subscriber`` (and what ``where`` names): how many match ``where``."""
+    query = sa.select(sa.func.count()).select_from(subscriber).where(where)
+    return int(conn.execute(query).scalar_one())
+
+
+def subscribers_by_where(
+    conn: sa.Connection, column: SubscriberColumn, where: sa.ColumnElement[bool]
+) -> dict[str, int]:
+    """Reads ``subscriber``: of those matching ``where``, how many have each value of
+    ``column``, ``-`` for unknown, most first."""
+    value = sa.func.coalesce(_SUBSCRIBER_COLUMNS[column], "-").label("value")
+    query = sa.select(value, sa.func.count().label("n")).where(where).group_by(value)
+    rows = conn.execute(query.order_by(sa.desc("n"), value))
+    return {str(row.value): int(row.n) for row in rows}
+
+
+def interests_where(conn: sa.Connection, where: sa.ColumnElement[bool]) -> dict[str, int]:
+    """Reads ``subscriber``, ``subscriber_interest`` and ``interest``: of those matching
+    ``where``, how many follow each interest, most first."""
+    matching = sa.select(subscriber.c.id).where(where).scalar_subquery()
+    query = (
+        sa.select(interest.c.name, sa.func.count().label("n"))
+        .select_from(interest.join(subscriber_interest))
+        .where(subscriber_interest.c.subscriber_id.in_(matching))
+        .group_by(interest.c.name)
+        .order_by(sa.desc("n"), interest.c.name)
+    )
+    return {str(row.name): int(row.n) for row in conn.execute(query)}
+
+
+def interest_names(conn: sa.Connection) -> list[str]:
+    """Reads ``interest``: every interest's name, alphabetically."""
+    return list(conn.execute(sa.select(interest.c.name).order_by(interest.c.name)).scalars())
+
+
 def deliveries_by_state(conn: sa.Connection) -> dict[str, int]:
     """Reads ``delivery``: rows of every campaign per state, by state name."""
     query = sa.select(delivery.c.state, sa.func.count()).group_by(delivery.c.state)

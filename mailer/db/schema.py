@@ -359,3 +359,35 @@ event = sa.Table(
     sa.CheckConstraint(_in("kind", EVENT_KINDS), name="kind"),
     sa.Index("ix_event_campaign_id_kind", "campaign_id", "kind"),
 )
+
+# Segments staff saved by name, used in issues as ``segment = "@name"`` (mailer.db.segments
+# resolves them when an audience is counted or materialised).
+saved_segment = sa.Table(
+    "saved_segment",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("name", sa.String(63), nullable=False, unique=True),
+    sa.Column("expression", sa.Text, nullable=False),
+    sa.Column("description", sa.Text, nullable=False, server_default=""),
+    sa.Column("updated_by", sa.String(320), nullable=False),
+    sa.Column("updated_at", sa.DateTime, nullable=False),
+)
+
+# What staff changed on a subscriber's record, by whom and when (the person page shows it).
+# subscriber_id becomes NULL when the person is erased; the row then says only that and who.
+subscriber_change = sa.Table(
+    "subscriber_change",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column(
+        "subscriber_id",
+        sa.Integer,
+        sa.ForeignKey("subscriber.id", ondelete="SET NULL"),
+        nullable=True,
+        index=True,
+    ),
+    sa.Column("actor", sa.String(320), nullable=False),
+    sa.Column("action", sa.String(32), nullable=False),
+    sa.Column("detail", sa.Text, nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+)

@@ -29,6 +29,7 @@ from mailer.core.segments import (
 )
 from mailer.core.subscribers import STATUSES
 from mailer.db.lists import get_list_id
+from mailer.db.saved_segments import resolved
 from mailer.db.schema import (
     interest,
     mailing_list,
@@ -175,6 +176,8 @@ def audience_clause(
     ``list`` to resolve the names (``NotFound`` if unknown); ``status=None`` means any.
     """
     parts: list[sa.ColumnElement[bool]] = []
+    if segment is not None:
+        segment = resolved(conn, segment)  # @name: the saved segment, here for every caller
     if status is not None:
         if status not in STATUSES:
             raise InvalidValue("status", f"{status!r} is not one of {', '.join(STATUSES)}")

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Request, Response
 
 from mailer.web.faces import Face
 from mailer.web.staff import (
+    audience,
     auth,
     bounces,
     campaign_actions,
@@ -41,6 +42,7 @@ PARTS = (
     campaign_actions,
     imports,
     subscribers,
+    audience,
     bounces,
     outbox,
     editor_images,

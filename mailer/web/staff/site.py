@@ -9,6 +9,7 @@ by its own routes with a ``sandbox`` policy and shown in a sandboxed ``<iframe>`
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
 
+import pycountry
 from fastapi import Depends, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -93,6 +95,18 @@ def staff_language(header: str) -> str:
     return "en"
 
 
+@cache
+def country_name(code: str) -> str:
+    """The English name of an ISO 3166-1 alpha-2 code (the code itself when unknown)."""
+    found = pycountry.countries.get(alpha_2=code)
+    return str(getattr(found, "common_name", None) or found.name) if found else code
+
+
+def country_names(codes: Iterable[str]) -> dict[str, str]:
+    """``GE · Georgia`` for each code, for chart labels."""
+    return {code: f"{code} · {country_name(code)}" if code != "-" else "-" for code in codes}
+
+
 @dataclass
 class Site:
     """The staff UI bound to one ``App``: templates, strings and login rate limits.
@@ -118,6 +132,8 @@ class Site:
         )
         self.env.filters["when"] = _when
         self.env.filters["duration"] = format_deadline
+        self.env.filters["country_name"] = country_name
+        self.env.globals["country_names"] = country_names
         self.env.filters["q"] = lambda value: quote(str(value), safe="")
         self.env.globals["t"] = self.strings
         self.env.globals["outbox_on"] = bool(self.app.settings.web.outbox)

@@ -55,8 +55,18 @@
     });
   }
 
+  // The audience builder: a choice rewrites the expression and counts again at once.
+  function builder() {
+    const use = document.getElementById("use-choices");
+    if (!use) return;
+    document.querySelectorAll("select[data-builder]").forEach((select) => {
+      select.addEventListener("change", () => use.click());
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", () => {
     navigation();
+    builder();
     document.querySelectorAll("[data-progress-url]").forEach(poll);
     document.querySelectorAll("form[data-confirm]").forEach((form) => {
       form.addEventListener("submit", (event) => {
