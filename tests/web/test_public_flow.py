@@ -71,6 +71,7 @@ def test_subscribe_confirm_change_export_unsubscribe_erase(
             assert "nino@example.org" in page.text
             assert re.search(r'value="monthly"\s+checked', page.text)
             assert '<option value="GE" selected>' in page.text
+            client.cookies.clear()  # the rest in English: forget the language ?lang=ru chose
 
             changed = await client.post(
                 settings,

@@ -148,5 +148,7 @@ async def confirm(request: Request, token: str, site: PublicSiteDep) -> Response
     state = await asyncio.to_thread(
         signup.confirm, site.app.database, owner.id, made_at=made_at, now=now
     )
-    link = preferences_url(settings.web.base_url, settings.secrets.key, owner.id, owner.nonce)
+    link = preferences_url(
+        settings.web.base_url, settings.secrets.key, owner.id, owner.nonce, site.language(request)
+    )
     return _answer(site, request, state) or site.notice(request, "confirmed", link=link)
