@@ -33,7 +33,7 @@ from mailer.smtp.dkim import DkimSigner
 from mailer.smtp.pool import RelayPool
 from mailer.smtp.relay import Relay, RelaySettings
 from mailer.subscriptions import signup
-from mailer.subscriptions.signup import ConfirmationDue, Signup
+from mailer.subscriptions.signup import Confirmation, ConfirmationDue, Signup
 from mailer.subscriptions.unsubscribe import unsubscribe_delivery
 
 
@@ -242,6 +242,23 @@ class App:
         return await signup.subscribe(
             self.database, form, ip=ip, now=now, send_confirmation=confirm
         )
+
+    async def confirm(
+        self, subscriber_id: int, *, made_at: datetime | None, language: str
+    ) -> Confirmation:
+        """A confirmation link posted: confirm (``signup.confirm_and_welcome``), then the
+        welcome mail in the reader's language (``language``, the page's, when they have none)
+        unless ``web.welcome`` is off. A welcome the relay refuses is logged, not retried."""
+        now = self.clock()
+        judged, due = await asyncio.to_thread(
+            signup.confirm_and_welcome, self.database, subscriber_id, made_at=made_at, now=now
+        )
+        if due is not None and self.settings.web.welcome:
+            to = Addressee(
+                due.subscriber_id, due.email, due.language or language, due.lists, due.link_nonce
+            )
+            await self.transactional_mail().deliver("welcome", to, now=now)
+        return judged
 
     async def send_test_copies(
         self, campaign: Campaign, addresses: list[str], languages: Sequence[str] | None = None

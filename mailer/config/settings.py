@@ -191,6 +191,8 @@ class WebSettings:
     password_profile: str = "rfc9106-low-memory"  # noqa: S105 -- a profile's name
     # whoever saved a revision of an issue cannot approve it; false for a one-person office
     four_eyes: bool = True
+    # mail a welcome (with the preferences and unsubscribe links) once, after confirming
+    welcome: bool = True
 
 
 @dataclass(frozen=True)

@@ -8,15 +8,24 @@ from mailer.core.owners import subscriber_subject
 from mailer.core.tokens import make_token
 
 
-def unsubscribe_url(base_url: str, key: str, subscriber_id: int, nonce: str) -> str:
+def in_language(url: str, language: str | None) -> str:
+    """``url`` with ``?lang=<language>``: the page it opens speaks the reader's language."""
+    return f"{url}?lang={quote(language)}" if language else url
+
+
+def unsubscribe_url(
+    base_url: str, key: str, subscriber_id: int, nonce: str, language: str | None = None
+) -> str:
     """``nonce`` is the subscriber's link nonce (``mailer.core.owners``)."""
     token = make_token(key, "unsubscribe", subscriber_subject(subscriber_id, nonce))
-    return f"{base_url.rstrip('/')}/u/{token}"
+    return in_language(f"{base_url.rstrip('/')}/u/{token}", language)
 
 
-def preferences_url(base_url: str, key: str, subscriber_id: int, nonce: str) -> str:
+def preferences_url(
+    base_url: str, key: str, subscriber_id: int, nonce: str, language: str | None = None
+) -> str:
     token = make_token(key, "preferences", subscriber_subject(subscriber_id, nonce))
-    return f"{base_url.rstrip('/')}/preferences/{token}"
+    return in_language(f"{base_url.rstrip('/')}/preferences/{token}", language)
 
 
 def view_online_url(base_url: str, slug: str, language: str) -> str:

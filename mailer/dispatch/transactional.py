@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from mailer.core.delivery import Action, Outcome
-from mailer.core.links import preferences_url, unsubscribe_url
+from mailer.core.links import in_language, preferences_url, unsubscribe_url
 from mailer.core.owners import confirm_subject
 from mailer.core.privacy import redact
 from mailer.core.subscribers import Recipient
@@ -32,11 +32,18 @@ from mailer.smtp.pool import RelayPool
 log = logging.getLogger(__name__)
 
 
-def confirm_url(base_url: str, key: str, subscriber_id: int, nonce: str, made_at: datetime) -> str:
-    """The double opt-in link: ``/confirm/<token>``, purpose ``confirm``, subject
+def confirm_url(
+    base_url: str,
+    key: str,
+    subscriber_id: int,
+    nonce: str,
+    made_at: datetime,
+    language: str | None = None,
+) -> str:
+    """The double opt-in link: ``/confirm/<token>?lang=``, purpose ``confirm``, subject
     ``s<id>.<nonce>.t<made_at>`` (``mailer.core.owners``): it confirms for 7 days."""
     token = make_token(key, "confirm", confirm_subject(subscriber_id, nonce, made_at))
-    return f"{base_url.rstrip('/')}/confirm/{token}"
+    return in_language(f"{base_url.rstrip('/')}/confirm/{token}", language)
 
 
 @dataclass(frozen=True)
@@ -98,9 +105,9 @@ class TransactionalMail:
             "greeting": strings.get("greeting", ""),
             "name": "",
             "email": to.email,
-            "unsubscribe_url": unsubscribe_url(base, key, person, nonce),
-            "preferences_url": preferences_url(base, key, person, nonce),
-            "confirm_url": confirm_url(base, key, person, nonce, now),
+            "unsubscribe_url": unsubscribe_url(base, key, person, nonce, to.language),
+            "preferences_url": preferences_url(base, key, person, nonce, to.language),
+            "confirm_url": confirm_url(base, key, person, nonce, now, to.language),
         }
         masthead = Masthead(self.sender, (to.lists or ("newsletter",))[0], kind)
         nobody_named = Recipient(person, to.email, "", None, to.language, frozenset(), nonce)

@@ -66,13 +66,14 @@ class Composer:
         self, variant: CompiledVariant, recipient: Recipient, delivery_id: int | None = None
     ) -> dict[str, str]:
         """The fields of one recipient; tracking links need the ``delivery_id`` they name."""
-        base, key = self.base_url, self.secret_key
+        base, key, nonce = self.base_url, self.secret_key, recipient.link_nonce
+        language = recipient.language or variant.language  # the pages speak the reader's
         values = {
             "greeting": greeting(variant.strings, recipient.name),
             "name": recipient.name,
             "email": recipient.email,
-            "unsubscribe_url": unsubscribe_url(base, key, recipient.id, recipient.link_nonce),
-            "preferences_url": preferences_url(base, key, recipient.id, recipient.link_nonce),
+            "unsubscribe_url": unsubscribe_url(base, key, recipient.id, nonce, language),
+            "preferences_url": preferences_url(base, key, recipient.id, nonce, language),
             "confirm_url": "",
         }
         if variant.tracking:

@@ -41,6 +41,11 @@ MAIL: dict[str, str] = {
         "and your interests."
     ),
     "welcome_manage": N_("You can change your subscription settings or unsubscribe at any time:"),
+    "edition_same": N_("You will receive the issues in: {edition}."),
+    "edition_other": N_(
+        "Issues are not yet written in your language ({language}); you will receive them in: "
+        "{edition}."
+    ),
     "unsubscribed_subject": N_("You have been unsubscribed"),
     "unsubscribed_heading": N_("You have been unsubscribed"),
     "unsubscribed_body": N_(

@@ -311,12 +311,29 @@ def confirm(
     complained, blocklisted); ``EXPIRED`` when something waits but the link is over 7 days
     old. Confirming twice is harmless.
     """
+    return confirm_and_welcome(database, subscriber_id, made_at=made_at, now=now)[0]
+
+
+def confirm_and_welcome(
+    database: Database, subscriber_id: int, *, made_at: datetime | None, now: datetime
+) -> tuple[Confirmation, ConfirmationDue | None]:
+    """``confirm``, and the welcome mail now due: only when this confirmed someone never
+    confirmed before (posting the link again, or coming back after leaving, gets none)."""
+    welcome = None
     with database.write() as conn:
         judged = _judge(conn, subscriber_id, made_at, now)
         if judged is Confirmation.READY:
+            row = signups.subscriber_by_id(conn, subscriber_id)
+            assert row is not None, "_judge found it in this transaction"
             signups.confirm(conn, subscriber_id, now=now)
             judged = Confirmation.DONE
-    return judged
+            if row["confirmed_at"] is None:
+                statuses = signups.subscription_statuses(conn, subscriber_id)
+                lists = tuple(sorted(name for name, s in statuses.items() if s == "active"))
+                welcome = ConfirmationDue(
+                    subscriber_id, row["email"], row["language"], lists, False, row["link_nonce"]
+                )
+    return judged, welcome
 
 
 def _judge(

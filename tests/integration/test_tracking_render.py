@@ -159,8 +159,9 @@ def test_tracked_links_lead_to_the_original_links(
         clicks = [href for href in hrefs if href.startswith(f"{BASE}/t/c/")]
         # every other web link is one of the three that are never rewritten
         nonce = people[subscriber_id].link_nonce
-        unsubscribe = unsubscribe_url(BASE, TEST_SECRET, subscriber_id, nonce)
-        preferences = preferences_url(BASE, TEST_SECRET, subscriber_id, nonce)
+        reader = people[subscriber_id].language  # the pages open in the reader's language
+        unsubscribe = unsubscribe_url(BASE, TEST_SECRET, subscriber_id, nonce, reader)
+        preferences = preferences_url(BASE, TEST_SECRET, subscriber_id, nonce, reader)
         others = {href for href in hrefs if href not in clicks}
         assert unsubscribe in others
         assert preferences in others

@@ -72,6 +72,10 @@ class Mailbox:
     def to(self, address: str) -> list[EmailMessage]:
         return [m for m in self.messages if m["To"] == address]
 
+    def confirmations(self, address: str) -> list[EmailMessage]:
+        """The confirmation mails to ``address`` (not the welcome that follows confirming)."""
+        return [m for m in self.to(address) if CONFIRM_LINK.search(body(m, "plain"))]
+
 
 def body(message: EmailMessage, kind: str) -> str:
     part = message.get_body((kind,))

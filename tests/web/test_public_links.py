@@ -195,8 +195,9 @@ def test_confirming_activates_the_subscriber_and_their_lists(
             clock.advance(minutes=5)
             confirmed = await site.client.post(link)
             assert confirmed.status_code == 200
-            assert "Your subscription is confirmed" in confirmed.text
-            assert "/preferences/" in confirmed.text
+            # the cookie the Russian link set keeps the pages in Russian
+            assert "Подписка подтверждена" in confirmed.text
+            assert "?lang=ru" in confirmed.text.split("/preferences/")[1].split('"')[0]
             again = await site.client.post(link)
             assert again.status_code == 200
 

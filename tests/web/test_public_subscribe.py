@@ -294,7 +294,7 @@ def test_an_active_subscriber_signing_up_again_learns_nothing(
             assert first.status_code == again.status_code == stranger.status_code == 303
             assert again.headers["location"] == stranger.headers["location"]
             # no second mail to the subscriber, and their name was not changed by the form
-            assert len(site.mailbox.to("ana@example.org")) == 1
+            assert len(site.mailbox.confirmations("ana@example.org")) == 1
 
     asyncio.run(scenario())
     assert people(public_db)[0][:3] == ("ana@example.org", "active", "Ana")

@@ -81,7 +81,7 @@ def _show(
         errors=errors or {},
         saved=saved,
         countries=site.countries(site.language(request)),
-        leave=unsubscribe_url(web.base_url, key, owner.id, owner.nonce),
+        leave=unsubscribe_url(web.base_url, key, owner.id, owner.nonce, site.language(request)),
     )
 
 

@@ -144,9 +144,9 @@ async def confirm(request: Request, token: str, site: PublicSiteDep) -> Response
     found = await asyncio.to_thread(site.confirmation_of, token)
     if found is None:
         return site.invalid_link(request)
-    (owner, made_at), now = found, site.app.clock()
-    state = await asyncio.to_thread(
-        signup.confirm, site.app.database, owner.id, made_at=made_at, now=now
+    owner, made_at = found
+    state = await site.app.confirm(owner.id, made_at=made_at, language=site.language(request))
+    link = preferences_url(
+        settings.web.base_url, settings.secrets.key, owner.id, owner.nonce, site.language(request)
     )
-    link = preferences_url(settings.web.base_url, settings.secrets.key, owner.id, owner.nonce)
     return _answer(site, request, state) or site.notice(request, "confirmed", link=link)

@@ -1,10 +1,11 @@
 """What every public page shares: templates, UI strings per language, security headers.
 
 The words come from the ``mailer`` gettext catalog (``mailer/locale``, keys in ``words.py``).
-The page language is ``?lang=`` when the site has it, else the best match of the browser's
-``Accept-Language``, else English. Every page gets a Content-Security-Policy without any
-script (the pages need none), ``X-Frame-Options: DENY``, ``Referrer-Policy: no-referrer``
-(the token in the address never leaks to a linked site) and ``nosniff``.
+The page language is ``?lang=`` when the site has it (remembered in the ``lang`` cookie), else
+that cookie, else the best match of the browser's ``Accept-Language``, else English.
+Every page gets a Content-Security-Policy without any script (the pages need none),
+``X-Frame-Options: DENY``, ``Referrer-Policy: no-referrer`` (the token in the
+address never leaks to a linked site) and ``nosniff``.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from mailer.app import App
-from mailer.core.languages import AUTONYMS, direction, truncations
+from mailer.core.languages import AUTONYMS, direction, resolve_language
 from mailer.core.owners import Owner, read_confirm, read_subscriber
 from mailer.core.subscribers import EXTRA_ALPHA2
 from mailer.core.tokens import read_token
@@ -55,6 +56,8 @@ HEADERS = {
 }
 PRIVATE = {"Cache-Control": "no-store, private"}
 HOUR = 3600.0
+YEAR = 365 * 24 * 3600
+LANGUAGE_COOKIE = "lang"  # the language a visitor chose with the switcher; nothing else
 ARCHIVE_PAGES = 64  # archive pages kept (issues × languages)
 
 
@@ -124,16 +127,23 @@ class PublicSite:
         """The languages the pages are written in."""
         return list(catalogs.languages(DOMAIN))
 
+    def chosen(self, request: Request) -> str | None:
+        """The language ``?lang=`` asks for, when the pages have it."""
+        return self._lookup([request.query_params.get("lang", "")])
+
     def language(self, request: Request) -> str:
-        """``?lang=``, else ``Accept-Language``, else English (each matched by truncation)."""
-        by_key = {tag.casefold(): tag for tag in self.languages}
-        wanted = [request.query_params.get("lang", "")]
+        """``?lang=``, else the switcher's cookie, else ``Accept-Language`` (by quality,
+        then order), else English; each by RFC 4647 lookup, the same as for issues."""
+        wanted = [request.query_params.get("lang", ""), request.cookies.get(LANGUAGE_COOKIE, "")]
         wanted += accept_language(request.headers.get("accept-language", ""))
+        return self._lookup(wanted) or DEFAULT_LANGUAGE
+
+    def _lookup(self, wanted: list[str]) -> str | None:
         for tag in filter(None, wanted):
-            for candidate in truncations(tag[:35]):
-                if candidate.casefold() in by_key:
-                    return by_key[candidate.casefold()]
-        return DEFAULT_LANGUAGE
+            found = resolve_language(tag[:35], self.languages, fallback={}, default="")
+            if found:
+                return found
+        return None
 
     def countries(self, language: str) -> tuple[tuple[str, str], ...]:
         return countries(language, self.text(language)["country_xk"])
@@ -160,7 +170,17 @@ class PublicSite:
             path=request.url.path,
             **context,
         )
-        return HTMLResponse(html, status_code=status, headers={**PRIVATE, **(headers or {})})
+        response = HTMLResponse(html, status_code=status, headers={**PRIVATE, **(headers or {})})
+        if self.chosen(request) == language:  # the switcher (or a mail's link) chose it
+            response.set_cookie(
+                LANGUAGE_COOKIE,
+                language,
+                max_age=YEAR,
+                httponly=True,
+                samesite="lax",
+                secure=self.app.settings.web.base_url.startswith("https:"),
+            )
+        return response
 
     def notice(
         self,

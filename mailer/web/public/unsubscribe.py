@@ -21,9 +21,9 @@ from mailer.web.public.forms import read_form
 from mailer.web.public.site import PublicSiteDep
 
 
-def _settings_link(app: App, owner: Owner) -> str:
+def _settings_link(app: App, owner: Owner, language: str) -> str:
     web, key = app.settings.web, app.settings.secrets.key
-    return preferences_url(web.base_url, key, owner.id, owner.nonce)
+    return preferences_url(web.base_url, key, owner.id, owner.nonce, language)
 
 
 router = APIRouter(include_in_schema=False)
@@ -44,7 +44,7 @@ def unsubscribe_page(request: Request, token: str, site: PublicSiteDep) -> Respo
         token=token,
         email=found.email,
         receiving=found.receiving,
-        link=_settings_link(site.app, owner),
+        link=_settings_link(site.app, owner, site.language(request)),
     )
 
 
@@ -62,6 +62,5 @@ async def unsubscribe(request: Request, token: str, site: PublicSiteDep) -> Resp
         found = await asyncio.to_thread(
             preferences.unsubscribe, app.database, owner.id, now=app.clock()
         )
-    return site.notice(
-        request, "unsubscribed", link=_settings_link(app, owner) if owner and found else ""
-    )
+    link = _settings_link(app, owner, site.language(request)) if owner and found else ""
+    return site.notice(request, "unsubscribed", link=link)

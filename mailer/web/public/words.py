@@ -22,6 +22,10 @@ PUBLIC: dict[str, str] = {
     "country_xk": N_("Kosovo"),
     "label_language": N_("Language of the newsletter"),
     "hint_language": N_("Issues come in this language when it is available."),
+    "editions_hint": N_(
+        "Issues are written in: {languages}. For another language you receive the edition "
+        "shown after the arrow."
+    ),
     "label_interests": N_("Topics you are interested in"),
     "label_lists": N_("What would you like to receive?"),
     "label_lists_preferences": N_("Newsletters you receive"),
