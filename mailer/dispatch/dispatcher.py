@@ -192,7 +192,11 @@ class Dispatcher:
             await asyncio.to_thread(self._release, claimed.id)
             return Outcome(Action.DEFERRED, None, None, "released on shutdown")
         outcome = await self.relay.send(
-            built.envelope_from, recipient.email, built.data, eight_bit=self._eight_bit
+            built.envelope_from,
+            recipient.email,
+            built.data,
+            eight_bit=self._eight_bit,
+            wire=built.wire,
         )
         await self._commits.submit(self._settle(claimed, outcome, built.message_id, key))
         if outcome.action == Action.SENT:

@@ -20,12 +20,12 @@ from datetime import datetime
 from typing import Protocol
 
 from mailer.core.campaigns import Campaign
-from mailer.core.message import build_message, campaign_headers, message_id
+from mailer.core.message import build_eight_bit_message, build_message, campaign_headers, message_id
 from mailer.core.notices import build_notice
 from mailer.core.subscribers import Recipient
 from mailer.core.times import epoch_seconds
 from mailer.core.tokens import bounce_token
-from mailer.render.compile import RenderedMessage
+from mailer.render.compile import Filled, RenderedMessage
 
 TEST_MARK = "[TEST] "
 
@@ -59,6 +59,9 @@ class Renders(Protocol):
 
     def render(self, values: Mapping[str, str]) -> RenderedMessage: ...
 
+    def fill(self, values: Mapping[str, str]) -> Filled | None:
+        """The parts as 8-bit bodies in one step, or None to take ``render``'s way."""
+
 
 @dataclass(frozen=True)
 class PlainText:
@@ -70,6 +73,9 @@ class PlainText:
 
     def render(self, values: Mapping[str, str]) -> RenderedMessage:
         return RenderedMessage(self.subject, "", self.text)
+
+    def fill(self, values: Mapping[str, str]) -> Filled | None:
+        return None
 
 
 @dataclass(frozen=True)
@@ -105,7 +111,13 @@ class Built:
     data: bytes
     message_id: str
     envelope_from: str  # MAIL FROM: the delivery's VERP address, else bounces@
-    content: RenderedMessage  # the rendered subject, HTML and text
+    letter: Letter
+    wire: bytes | None = None  # ``data`` as DATA carries it (``smtp.wire.data_bytes``), if made
+
+    @property
+    def content(self) -> RenderedMessage:
+        """The rendered subject, HTML and text (rendered again: only previews ask)."""
+        return self.letter.variant.render(self.letter.values)
 
 
 def _unsigned() -> Signer | None:
@@ -128,7 +140,9 @@ class MessageBuilder:
 
     def build(self, letter: Letter, *, eight_bit: bool = False) -> Built:
         """The bytes of ``letter``; ``eight_bit`` when the relay offers 8BITMIME."""
-        content = letter.variant.render(letter.values)
+        # the hot path fills 8-bit bodies straight into bytes; else render strings, then encode
+        filled = letter.variant.fill(letter.values) if eight_bit else None
+        content: Filled | RenderedMessage = filled or letter.variant.render(letter.values)
         domain, bounces, stream = self.sender_domain, self.bounce_domain, letter.stream
         if stream is Stream.NEWSLETTER:  # the hot path: VERP token and Message-ID are HMACs
             token = bounce_token(self.secret_key, letter.delivery_id, letter.recipient.link_nonce)
@@ -140,12 +154,14 @@ class MessageBuilder:
             envelope, mailto = f"bounces@{bounces}", f"unsubscribe@{bounces}"
             boundary = "=_" + _digest(mid)
         recipient, masthead = letter.recipient, letter.masthead
+        wire = b""  # the DATA form, when the parts were filled as 8-bit bodies
         if stream is Stream.NOTICE:
+            notice = letter.variant.render(letter.values)
             data = build_notice(
                 sender=masthead.sender,
                 to=recipient.email,
-                subject=content.subject,
-                text=content.text,
+                subject=notice.subject,
+                text=notice.text,
                 date=letter.now,
                 message_id=mid,
             )
@@ -165,18 +181,25 @@ class MessageBuilder:
                 stream="system" if stream in SYSTEM else stream.value,
                 domain=domain,
             )
-            data = build_message(
-                headers,
-                text=content.text,
-                html=content.html,
-                boundary=boundary,
-                eight_bit=eight_bit,
-            )
+            if isinstance(content, Filled):
+                data, wire = build_eight_bit_message(
+                    headers, text=content.text, html=content.html, boundary=boundary
+                )
+            else:
+                data = build_message(
+                    headers,
+                    text=content.text,
+                    html=content.html,
+                    boundary=boundary,
+                    eight_bit=eight_bit,
+                )
         if stream is not Stream.PREVIEW:
             signer = self.signer()
             if signer is not None:
+                unsigned = len(data)
                 data = signer.sign(data, timestamp=epoch_seconds(letter.now))
-        return Built(data, mid, envelope, content)
+                wire = wire and data[: len(data) - unsigned] + wire  # the header goes first
+        return Built(data, mid, envelope, letter, wire or None)
 
 
 def _digest(text: str) -> str:

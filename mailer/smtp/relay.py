@@ -81,8 +81,16 @@ class Relay:
         return self._eight_bit
 
     async def send(
-        self, sender: str, recipient: str, message: bytes, *, eight_bit: bool = False
+        self,
+        sender: str,
+        recipient: str,
+        message: bytes,
+        *,
+        eight_bit: bool = False,
+        wire: bytes | None = None,
     ) -> Outcome:
+        """``wire``: ``message`` in DATA form already (``data_bytes(message)``), made by the
+        builder from parts it dot-stuffed once per variant."""
         if self._slots is None:
             self._slots = asyncio.Semaphore(self.size)
         async with self._slots:
@@ -92,8 +100,9 @@ class Relay:
                 return classify_reply(exc.code, exc.message)
             except (aiosmtplib.SMTPException, OSError):
                 return connection_lost(in_data=False, refused=True)
+            data = wire if wire is not None else data_bytes(message)
             outcome, reusable = await self._transaction(
-                connection, sender, recipient, message, eight_bit
+                connection, sender, recipient, data, eight_bit
             )
             if reusable and connection.sent < self.settings.max_messages_per_connection:
                 self._idle.append(connection)
@@ -102,7 +111,7 @@ class Relay:
             return outcome
 
     async def _transaction(
-        self, connection: _Connection, sender: str, recipient: str, message: bytes, eight_bit: bool
+        self, connection: _Connection, sender: str, recipient: str, data: bytes, eight_bit: bool
     ) -> tuple[Outcome, bool]:
         client = connection.client
         try:
@@ -114,7 +123,7 @@ class Relay:
                 client,
                 connection.protocol,
                 envelope,
-                data_bytes(message),
+                data,
                 eight_bit=eight_bit,
                 pipelining=connection.pipelining,
             )
