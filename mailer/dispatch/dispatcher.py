@@ -113,6 +113,11 @@ class Dispatcher:
             else:
                 self._relay_pauses = 0
 
+    @property
+    def group_commits(self) -> int:
+        """Ledger transactions that recorded outcomes so far (benchmarks/send.py)."""
+        return self._commits.commits
+
     def _claim(self) -> list[Claimed]:
         now = self.clock()
         with self._ledger.database.write() as conn:
