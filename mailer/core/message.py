@@ -113,6 +113,16 @@ class EightBit:
 
     data: bytes
     wire: bytes
+    # DKIM's relaxed canonical form of ``data`` + CRLF in pieces (core/relaxed.py), if known
+    relaxed: list[bytes] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EightBitMessage:
+    data: bytes  # the message (RFC 5322)
+    wire: bytes  # as DATA carries it: dot-stuffed, with the final dot
+    head: bytes  # the header fields, each ending with CRLF
+    relaxed: list[bytes] | None  # the body in DKIM's relaxed form, in pieces, if known
 
 
 def _part_head(marker: bytes, subtype: bytes, encoding: bytes) -> bytes:
@@ -152,7 +162,7 @@ def build_message(
 
 def build_eight_bit_message(
     headers: MessageHeaders, *, text: EightBit, html: EightBit, boundary: str
-) -> tuple[bytes, bytes]:
+) -> EightBitMessage:
     """``build_message`` of parts filled as 8-bit bodies already, and its DATA form: the same
     bytes dot-stuffed with the final dot (header lines never start with a dot)."""
     marker = boundary.encode("ascii")
@@ -161,7 +171,10 @@ def build_eight_bit_message(
     end = b"\r\n--%s--\r\n" % marker
     data = b"".join([head, plain, text.data, b"\r\n", rich, html.data, end])
     wire = b"".join([head, plain, text.wire, b"\r\n", rich, html.wire, end, b".\r\n"])
-    return data, wire
+    relaxed = None
+    if text.relaxed is not None and html.relaxed is not None:  # the part heads are canonical
+        relaxed = [plain, *text.relaxed, rich, *html.relaxed, end[2:]]
+    return EightBitMessage(data, wire, head[:-2], relaxed)
 
 
 def _head(headers: MessageHeaders, boundary: str) -> bytes:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import base64
 import enum
 import hashlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Protocol
@@ -49,6 +49,9 @@ class Signer(Protocol):
     """``mailer.smtp.dkim.DkimSigner``."""
 
     def sign(self, message: bytes, *, timestamp: int) -> bytes: ...
+
+    def signature(self, head: bytes, relaxed_body: Sequence[bytes], *, timestamp: int) -> bytes:
+        """The DKIM-Signature field for header fields and a body already in relaxed form."""
 
 
 class Renders(Protocol):
@@ -155,6 +158,7 @@ class MessageBuilder:
             boundary = "=_" + _digest(mid)
         recipient, masthead = letter.recipient, letter.masthead
         wire = b""  # the DATA form, when the parts were filled as 8-bit bodies
+        head, relaxed = b"", None  # and then the header fields and the body's relaxed form
         if stream is Stream.NOTICE:
             notice = letter.variant.render(letter.values)
             data = build_notice(
@@ -182,9 +186,10 @@ class MessageBuilder:
                 domain=domain,
             )
             if isinstance(content, Filled):
-                data, wire = build_eight_bit_message(
+                built = build_eight_bit_message(
                     headers, text=content.text, html=content.html, boundary=boundary
                 )
+                data, wire, head, relaxed = built.data, built.wire, built.head, built.relaxed
             else:
                 data = build_message(
                     headers,
@@ -196,9 +201,14 @@ class MessageBuilder:
         if stream is not Stream.PREVIEW:
             signer = self.signer()
             if signer is not None:
-                unsigned = len(data)
-                data = signer.sign(data, timestamp=epoch_seconds(letter.now))
-                wire = wire and data[: len(data) - unsigned] + wire  # the header goes first
+                at = epoch_seconds(letter.now)
+                if relaxed is not None:  # the body's relaxed form was made with the body
+                    field = signer.signature(head, relaxed, timestamp=at)
+                    data, wire = field + data, field + wire
+                else:
+                    unsigned = len(data)
+                    data = signer.sign(data, timestamp=at)
+                    wire = wire and data[: len(data) - unsigned] + wire  # the field goes first
         return Built(data, mid, envelope, letter, wire or None)
 
 

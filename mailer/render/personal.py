@@ -18,6 +18,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from mailer.core.message import MAX_LINE, EightBit, crlf_bytes
+from mailer.core.relaxed import Joiner, relaxed_piece
 
 PERSONAL_FIELDS = ("greeting", "name", "email", "unsubscribe_url", "preferences_url", "confirm_url")
 _HTML_ENV = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
@@ -70,6 +71,9 @@ class PersonalTemplate:
         # dot-stuffed inside each piece; a dot at a piece's start depends on what precedes it
         self._stuffed = tuple(piece.replace(b"\r\n.", b"\r\n..") for piece in self._pieces)
         self._lines = _line_lengths(self._pieces)
+        # DKIM's relaxed form of each piece; the last one with the line end that follows a part
+        relaxed = [relaxed_piece(piece) for piece in self._pieces[:-1]]
+        self._relaxed = (*relaxed, relaxed_piece(self._pieces[-1] + b"\r\n"))
         self._room: tuple[int, ...] = ()
         # a bare CR could join a later LF; a literal line too long is quoted-printable anyway
         if not any("\r" in text for text in literals) and max(self._lines) <= MAX_LINE:
@@ -86,6 +90,7 @@ class PersonalTemplate:
             return None
         pieces, stuffed, room, html = self._pieces, self._stuffed, self._room, self._html
         data, wire = [pieces[0]], [_stuff_start(stuffed[0], True)]
+        canonical = Joiner(self._relaxed[0])
         line_start = pieces[0].endswith(b"\r\n") or not pieces[0]  # a part's body starts a line
         used: dict[int, int] = {}
         for index, name in enumerate(self._order):
@@ -97,15 +102,17 @@ class PersonalTemplate:
             used[line] = used.get(line, 0) + len(filled)
             data.append(filled)
             wire.append(_stuff_start(filled, line_start))
+            canonical.value(filled)
             line_start = line_start and not filled
             piece = pieces[index + 1]
             data.append(piece)
             wire.append(_stuff_start(stuffed[index + 1], line_start))
+            canonical.piece(self._relaxed[index + 1])
             line_start = piece.endswith(b"\r\n") or (line_start and not piece)
         lines = self._lines
         if any(lines[line] + extra > MAX_LINE for line, extra in used.items()):
             return None
-        return EightBit(b"".join(data), b"".join(wire))
+        return EightBit(b"".join(data), b"".join(wire), canonical.pieces)
 
 
 def _stuff_start(piece: bytes, line_start: bool) -> bytes:

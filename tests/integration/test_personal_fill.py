@@ -17,8 +17,10 @@ from mailer.campaigns import source
 from mailer.config import load_settings
 from mailer.core.message import eight_bit_body
 from mailer.core.subscribers import Recipient
+from mailer.core.times import epoch_seconds
 from mailer.render.outgoing import Letter, Masthead, MessageBuilder, Stream
 from mailer.render.personal import PersonalTemplate, Placeholders
+from mailer.smtp.dkim import _relaxed_body as relaxed_body
 from mailer.smtp.dkim import create_key_file
 from mailer.smtp.wire import data_bytes
 from tests.conftest import REPO, TEST_SECRET
@@ -88,6 +90,25 @@ def test_a_built_newsletter_carries_the_wire_bytes_aiosmtplib_would_send(
         built.wire == PERIOD_REGEX.sub(b"..", normalize_message_line_endings(built.data)) + b".\r\n"
     )
     assert built.wire == data_bytes(built.data)
+    if signed:  # the signature made from the body's relaxed pieces is the one of the whole body
+        signer = _app(True).dkim_signer()
+        assert signer is not None
+        unsigned = _builder(False).build(_letter(name), eight_bit=True).data
+        assert built.data == signer.sign(unsigned, timestamp=epoch_seconds(THEN))
+
+
+@given(st.lists(st.sampled_from(["a", " ", "\t", "  ", "ქ", "", "."]), max_size=4).map("".join))
+def test_relaxed_pieces_are_the_relaxed_body(name: str) -> None:
+    """Joined relaxed pieces equal the relaxed form of the whole body, or the joiner gave up."""
+    letter = _letter(name)
+    filled = letter.variant.fill(letter.values)
+    assert filled is not None
+    for part in (filled.text, filled.html):
+        if part.relaxed is not None:
+            # in a message a part is followed by more (no trailing empty lines are dropped)
+            assert b"".join(part.relaxed) + b"--x--\r\n" == relaxed_body(part.data + b"\r\n--x--")
+    if name == name.strip() and "\t" not in name and "  " not in name:
+        assert filled.text.relaxed is not None  # an ordinary name keeps the fast way
 
 
 @functools.cache
