@@ -1,7 +1,8 @@
 """A tiny SMTP server for tests that misbehaves on cue, in the test's own event loop.
 
-The behaviour is chosen by the recipient's local part: ``drop-before`` closes the connection
-in the middle of DATA, ``drop-after`` reads the final dot and closes without a reply, ``slow``
+It offers PIPELINING unless told not to (and then refuses a DATA after a refused RCPT). The
+behaviour is chosen by the recipient's local part: ``drop-before`` closes the connection in the
+middle of DATA, ``drop-after`` reads the final dot and closes without a reply, ``slow``
 never answers the dot, ``busy452`` answers 452 to RCPT. ``greeting`` answers every new
 connection with that line and closes (e.g. ``421 4.7.0 Too busy``). Everything else is 250.
 Every message accepted is recorded with its Message-ID. With ``hold_after`` set, every final
@@ -26,6 +27,7 @@ class ScriptedSmtp:
     on_accept: Callable[[int], None] | None = None  # called with the count after each 250
     delay: float = 0.0  # seconds before answering each final dot
     raw: list[bytes] = field(default_factory=list)  # every accepted message, dot-unstuffed
+    pipelining: bool = True  # offer PIPELINING (RFC 2920); commands are read line by line anyway
 
     stopping: asyncio.Event = field(default_factory=asyncio.Event)  # what ``slow`` waits for
     hold_after: int | None = None  # after this many 250s, hold every final dot until released
@@ -49,19 +51,26 @@ class ScriptedSmtp:
         if not self.greeting.startswith("220"):
             writer.close()
             return
-        rcpt = ""
+        rcpt, valid = "", False
         try:
             while line := await reader.readline():
                 command = line.decode(errors="replace").strip()
                 verb = command.split(" ")[0].upper()
                 if verb in {"EHLO", "HELO"}:
-                    writer.write(b"250-scripted\r\n250-8BITMIME\r\n250 SIZE 52428800\r\n")
+                    offers = b"250-PIPELINING\r\n" if self.pipelining else b""
+                    writer.write(
+                        b"250-scripted\r\n" + offers + b"250-8BITMIME\r\n250 SIZE 52428800\r\n"
+                    )
                 elif verb == "MAIL":
+                    valid = False
                     writer.write(b"250 2.1.0 Ok\r\n")
                 elif verb == "RCPT":
                     rcpt = re.sub(r"^RCPT TO:<(.*)>.*$", r"\1", command, flags=re.IGNORECASE)
                     busy = rcpt.startswith("busy452@")
+                    valid = not busy
                     writer.write(b"452 4.2.2 Over quota\r\n" if busy else b"250 2.1.5 Ok\r\n")
+                elif verb == "DATA" and not valid:  # a pipelined DATA after a refused RCPT
+                    writer.write(b"554 5.5.1 No valid recipients\r\n")
                 elif verb == "DATA":
                     writer.write(b"354 End data with <CR><LF>.<CR><LF>\r\n")
                     await writer.drain()

@@ -93,12 +93,43 @@ class MessageHeaders:
 MAX_LINE = 998  # RFC 5321 4.5.3.1.6, without the CRLF
 
 
+def crlf_bytes(text: str) -> bytes:
+    """``text`` in UTF-8 with CRLF line ends."""
+    return text.replace("\r\n", "\n").encode("utf-8").replace(b"\n", b"\r\n")
+
+
 def eight_bit_body(text: str) -> bytes | None:
     """UTF-8 with CRLF line ends, or None when a line is too long to go unencoded."""
-    data = text.replace("\r\n", "\n").encode("utf-8").replace(b"\n", b"\r\n")
+    data = crlf_bytes(text)
     if len(data) > MAX_LINE and max(map(len, data.split(b"\r\n"))) > MAX_LINE:
         return None
     return data
+
+
+@dataclass(frozen=True, slots=True)
+class EightBit:
+    """A part's body ready to go unencoded: UTF-8, CRLF, no line over 998 bytes; ``wire`` is
+    the same dot-stuffed (RFC 5321 4.5.2), as DATA carries it."""
+
+    data: bytes
+    wire: bytes
+    # DKIM's relaxed canonical form of ``data`` + CRLF in pieces (core/relaxed.py), if known
+    relaxed: list[bytes] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EightBitMessage:
+    data: bytes  # the message (RFC 5322)
+    wire: bytes  # as DATA carries it: dot-stuffed, with the final dot
+    head: bytes  # the header fields, each ending with CRLF
+    relaxed: list[bytes] | None  # the body in DKIM's relaxed form, in pieces, if known
+
+
+def _part_head(marker: bytes, subtype: bytes, encoding: bytes) -> bytes:
+    return (
+        b"--%s\r\nContent-Type: text/%s; charset=utf-8\r\nContent-Transfer-Encoding: %s\r\n\r\n"
+        % (marker, subtype, encoding)
+    )
 
 
 def _part(marker: bytes, subtype: bytes, text: str, eight_bit: bool) -> bytes:
@@ -106,12 +137,7 @@ def _part(marker: bytes, subtype: bytes, text: str, eight_bit: bool) -> bytes:
     encoding = b"8bit" if body is not None else b"quoted-printable"
     if body is None:
         body = quoted_printable(text)
-    return (
-        b"--%s\r\nContent-Type: text/%s; charset=utf-8\r\nContent-Transfer-Encoding: %s\r\n\r\n"
-        % (marker, subtype, encoding)
-        + body
-        + b"\r\n"
-    )
+    return _part_head(marker, subtype, encoding) + body + b"\r\n"
 
 
 def build_message(
@@ -123,6 +149,35 @@ def build_message(
     costs about 0.2 ms a message and 7% more bytes. A part with a line over 998 bytes is still
     quoted-printable.
     """
+    marker = boundary.encode("ascii")
+    return b"".join(
+        [
+            _head(headers, boundary),
+            _part(marker, b"plain", text, eight_bit),
+            _part(marker, b"html", html, eight_bit),
+            b"--%s--\r\n" % marker,
+        ]
+    )
+
+
+def build_eight_bit_message(
+    headers: MessageHeaders, *, text: EightBit, html: EightBit, boundary: str
+) -> EightBitMessage:
+    """``build_message`` of parts filled as 8-bit bodies already, and its DATA form: the same
+    bytes dot-stuffed with the final dot (header lines never start with a dot)."""
+    marker = boundary.encode("ascii")
+    head = _head(headers, boundary)
+    plain, rich = _part_head(marker, b"plain", b"8bit"), _part_head(marker, b"html", b"8bit")
+    end = b"\r\n--%s--\r\n" % marker
+    data = b"".join([head, plain, text.data, b"\r\n", rich, html.data, end])
+    wire = b"".join([head, plain, text.wire, b"\r\n", rich, html.wire, end, b".\r\n"])
+    relaxed = None
+    if text.relaxed is not None and html.relaxed is not None:  # the part heads are canonical
+        relaxed = [plain, *text.relaxed, rich, *html.relaxed, end[2:]]
+    return EightBitMessage(data, wire, head[:-2], relaxed)
+
+
+def _head(headers: MessageHeaders, boundary: str) -> bytes:
     lines = [
         f"From: {encode_address('From', headers.sender)}",
         f"To: {encode_address('To', headers.to)}",
@@ -138,16 +193,7 @@ def build_message(
         f"Content-Language: {check_header('Content-Language', headers.language)}",
         f'Content-Type: multipart/alternative; boundary="{boundary}"',
     ]
-    head = "\r\n".join(lines).encode("ascii") + b"\r\n\r\n"
-    marker = boundary.encode("ascii")
-    return b"".join(
-        [
-            head,
-            _part(marker, b"plain", text, eight_bit),
-            _part(marker, b"html", html, eight_bit),
-            b"--%s--\r\n" % marker,
-        ]
-    )
+    return "\r\n".join(lines).encode("ascii") + b"\r\n\r\n"
 
 
 def campaign_headers(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-LIMIT = 800  # well under 998, leaving room for personal fields filled in later
+LIMIT = 800  # bytes of UTF-8: well under 998, leaving room for personal fields filled in later
 
 
 def wrap_html(html: str, limit: int = LIMIT) -> str:
@@ -13,8 +13,10 @@ def wrap_html(html: str, limit: int = LIMIT) -> str:
     """
     out: list[str] = []
     for line in html.split("\n"):
-        while len(line) > limit:
-            cut = _cut(line, limit)
+        while len(line.encode("utf-8")) > limit:
+            # SMTP counts bytes: Georgian or Cyrillic text takes 2-3 of them a character
+            fits = len(line.encode("utf-8")[:limit].decode("utf-8", "ignore"))
+            cut = _cut(line, fits)
             out.append(line[:cut])
             line = line[cut:].lstrip(" ") if line[cut : cut + 1] == " " else line[cut:]
         out.append(line)

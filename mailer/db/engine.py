@@ -1,8 +1,11 @@
 """The database handle: engine set-up per dialect, transactions, and error translation.
 
-SQLite runs in WAL mode with ``synchronous=FULL`` (a committed ``sent`` must survive power loss)
-and write transactions start with ``BEGIN IMMEDIATE``, so a writer waits for the lock up front
-(``busy_timeout``) instead of failing half-way with "database is locked".
+SQLite runs in WAL mode with ``synchronous=FULL`` (a committed ``sent`` must survive power
+loss); the sending loop's ledger writes use ``synchronous=NORMAL`` on their own connection
+(``durable=False``, ``db/writer.py``: a process crash loses nothing, power loss may lose the
+last commits, which then send again). Write transactions start with ``BEGIN IMMEDIATE``, so a
+writer waits for the lock up front (``busy_timeout``) instead of failing half-way with
+"database is locked".
 """
 
 from __future__ import annotations
@@ -30,8 +33,11 @@ def _sqlite_file(url: sa.URL) -> Path | None:
     return Path(database)
 
 
-def create_engine(url: str, **kwargs: Any) -> sa.Engine:
-    """An engine for ``url``; SQLite gets its pragmas, PostgreSQL the psycopg 3 driver."""
+def create_engine(url: str, *, durable: bool = True, **kwargs: Any) -> sa.Engine:
+    """An engine for ``url``; SQLite gets its pragmas, PostgreSQL the psycopg 3 driver.
+
+    ``durable=False``: SQLite's ``synchronous=NORMAL`` (no fsync at each commit in WAL mode).
+    """
     parsed = sa.make_url(url)
     if parsed.drivername in {"postgresql", "postgres"}:
         parsed = parsed.set(drivername="postgresql+psycopg")
@@ -40,7 +46,7 @@ def create_engine(url: str, **kwargs: Any) -> sa.Engine:
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
         engine = sa.create_engine(parsed, **kwargs)
-        _configure_sqlite(engine)
+        _configure_sqlite(engine, "FULL" if durable else "NORMAL")
         return engine
     # psycopg prepares a statement after 5 runs and PostgreSQL may then switch it to a generic
     # plan made when a table was still small: an import's look-ups went to sequential scans and
@@ -52,14 +58,14 @@ def create_engine(url: str, **kwargs: Any) -> sa.Engine:
     return sa.create_engine(parsed, pool_pre_ping=True, connect_args=connect_args, **kwargs)
 
 
-def _configure_sqlite(engine: sa.Engine) -> None:
+def _configure_sqlite(engine: sa.Engine, synchronous: str) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None  # we issue BEGIN ourselves (see _on_begin)
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA journal_mode = WAL")
-        cursor.execute("PRAGMA synchronous = FULL")
+        cursor.execute(f"PRAGMA synchronous = {synchronous}")
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.close()
 
@@ -87,9 +93,9 @@ def describe(exc: sa.exc.SQLAlchemyError) -> str:
 class Database:
     """Owns the engine; hands out transactions whose errors are ``mailer.errors``."""
 
-    def __init__(self, url: str, **kwargs: Any) -> None:
+    def __init__(self, url: str, *, durable: bool = True, **kwargs: Any) -> None:
         self.url = url
-        self.engine = create_engine(url, **kwargs)
+        self.engine = create_engine(url, durable=durable, **kwargs)
 
     @property
     def dialect(self) -> str:

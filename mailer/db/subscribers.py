@@ -10,6 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from mailer.core.subscribers import Recipient
+from mailer.db.bulk import copy_insert
 from mailer.db.dialect import insert_ignore
 from mailer.db.schema import interest, mailing_list, subscriber, subscriber_interest, subscription
 
@@ -91,6 +92,11 @@ def insert_subscribers(conn: sa.Connection, rows: list[dict[str, Any]]) -> dict[
     """Writes new subscriber rows (one statement); returns their ids by ``email_key``."""
     if not rows:
         return {}
+    if conn.dialect.name == "postgresql":  # COPY: see db/bulk.py
+        columns = list(rows[0])
+        values = [[row[name] for name in columns] for row in rows]
+        written = copy_insert(conn, subscriber, columns, values, returning=("id", "email_key"))
+        return {email_key: id_ for id_, email_key in written}
     result = conn.execute(
         sa.insert(subscriber).returning(subscriber.c.id, subscriber.c.email_key), rows
     )
@@ -118,6 +124,9 @@ def update_subscribers(conn: sa.Connection, rows: list[dict[str, Any]]) -> None:
 
 def insert_interest_links(conn: sa.Connection, pairs: Iterable[tuple[int, int]]) -> None:
     """Writes (subscriber_id, interest_id) links; existing links are left alone."""
+    if conn.dialect.name == "postgresql":
+        copy_insert(conn, subscriber_interest, ("subscriber_id", "interest_id"), list(pairs))
+        return
     rows = [{"subscriber_id": s, "interest_id": i} for s, i in pairs]
     if rows:
         conn.execute(insert_ignore(conn, subscriber_interest), rows)
@@ -152,7 +161,10 @@ def upsert_subscriptions(
         for subscriber_id, status in statuses.items()
         if subscriber_id not in existing
     ]
-    if new:
+    if new and conn.dialect.name == "postgresql":
+        columns = list(new[0])
+        copy_insert(conn, subscription, columns, [[row[c] for c in columns] for row in new])
+    elif new:
         conn.execute(sa.insert(subscription), new)
     changed = [
         {"_sid": subscriber_id, "status": status}

@@ -13,10 +13,10 @@ import logging
 import random
 import time
 import tomllib
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from mailer.core.bounce_policy import BouncePolicy
 from mailer.core.bounces import Kind
@@ -31,6 +31,7 @@ from mailer.db import bounces as bounce_queries
 from mailer.db import campaigns as stored_campaigns
 from mailer.db import subscribers as subscriber_queries
 from mailer.db.deliveries import Claimed
+from mailer.db.writer import Writer
 from mailer.errors import CampaignInvalid, MailerError, StorageError
 from mailer.render.compose import Composer
 from mailer.render.outgoing import Built, Letter, Masthead, MessageBuilder, Stream
@@ -38,6 +39,7 @@ from mailer.smtp.pool import RelayPool
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+Run = Callable[[Callable[[], Any]], Awaitable[Any]]  # how work reaches a thread
 
 
 @dataclass(frozen=True)
@@ -69,7 +71,8 @@ class Dispatcher:
     _eight_bit: bool = False
 
     def __post_init__(self) -> None:
-        self._commits = GroupCommit(self._write)
+        self._ledger = Writer(self.database)  # every ledger write, on one thread and connection
+        self._commits = GroupCommit(self._write, self._ledger.run)
         self._stop = asyncio.Event()
         rate = self.settings.rate
         self._bucket = TokenBucket(rate=rate, burst=max(1.0, rate)) if rate > 0 else None
@@ -77,12 +80,19 @@ class Dispatcher:
 
     async def run(self, stop: asyncio.Event, *, until_idle: bool = False) -> None:
         """Send until ``stop`` is set (or, with ``until_idle``, until nothing is due)."""
+        try:
+            await self._run(stop, until_idle)
+        finally:
+            await asyncio.to_thread(self._ledger.close)
+
+    async def _run(self, stop: asyncio.Event, until_idle: bool) -> None:
         self._eight_bit = await self.relay.offers_8bitmime()
         self._stop = stop
+        write = self._ledger.run
         while not stop.is_set():
-            claimed = await retry_while_db_down(self._claim, stop)
+            claimed = await retry_while_db_down(self._claim, stop, run=write)
             if not claimed:
-                await retry_while_db_down(self._complete, stop)
+                await retry_while_db_down(self._complete, stop, run=write)
                 if until_idle:
                     return
                 await _wait(stop, self.settings.poll_seconds)
@@ -92,7 +102,7 @@ class Dispatcher:
             except StorageError as exc:  # unrecorded rows come back when their leases end
                 log.warning("batch stopped: %s", exc)
                 backoff = False
-            await retry_while_db_down(self._complete, stop)
+            await retry_while_db_down(self._complete, stop, run=write)
             if backoff:
                 pauses = self.settings.relay_pause
                 pause = pauses[min(self._relay_pauses, len(pauses) - 1)]
@@ -103,9 +113,14 @@ class Dispatcher:
             else:
                 self._relay_pauses = 0
 
+    @property
+    def group_commits(self) -> int:
+        """Ledger transactions that recorded outcomes so far (benchmarks/send.py)."""
+        return self._commits.commits
+
     def _claim(self) -> list[Claimed]:
         now = self.clock()
-        with self.database.write() as conn:
+        with self._ledger.database.write() as conn:
             deliveries.reap(conn, now=now)
             return deliveries.claim(
                 conn,
@@ -116,11 +131,11 @@ class Dispatcher:
             )
 
     def _release(self, delivery_id: int) -> None:
-        with self.database.write() as conn:
+        with self._ledger.database.write() as conn:
             deliveries.release(conn, [delivery_id], worker=self.settings.worker, now=self.clock())
 
     def _complete(self) -> None:
-        with self.database.write() as conn:
+        with self._ledger.database.write() as conn:
             deliveries.complete_finished(conn, now=self.clock())
 
     def _campaign(self, campaign_id: int) -> tuple[Masthead, Composer]:
@@ -164,10 +179,13 @@ class Dispatcher:
             await asyncio.sleep(self.settings.lease_seconds / 3)
             until = self.clock() + timedelta(seconds=self.settings.lease_seconds)
             try:
-                with self.database.write() as conn:
-                    deliveries.renew(conn, ids, worker=self.settings.worker, lease_until=until)
+                await self._ledger.run(functools.partial(self._renew_now, ids, until))
             except StorageError as exc:  # try again at the next tick; the lease may run out
                 log.warning("cannot renew leases: %s", exc)
+
+    def _renew_now(self, ids: list[int], until: datetime) -> None:
+        with self._ledger.database.write() as conn:
+            deliveries.renew(conn, ids, worker=self.settings.worker, lease_until=until)
 
     async def _deliver(self, claimed: Claimed, recipient: Recipient | None) -> Outcome:
         if recipient is None:  # erased since the campaign started
@@ -189,10 +207,14 @@ class Dispatcher:
         if wait:
             await _wait(self._stop, wait)
         if self._stop.is_set():  # shutting down: not handed to a relay yet, so give it back
-            await asyncio.to_thread(self._release, claimed.id)
+            await self._ledger.run(functools.partial(self._release, claimed.id))
             return Outcome(Action.DEFERRED, None, None, "released on shutdown")
         outcome = await self.relay.send(
-            built.envelope_from, recipient.email, built.data, eight_bit=self._eight_bit
+            built.envelope_from,
+            recipient.email,
+            built.data,
+            eight_bit=self._eight_bit,
+            wire=built.wire,
         )
         await self._commits.submit(self._settle(claimed, outcome, built.message_id, key))
         if outcome.action == Action.SENT:
@@ -249,7 +271,7 @@ class Dispatcher:
         as bounce events and move the subscriber's standing (suppression, score).
         """
         worker = self.settings.worker
-        with self.database.write() as conn:
+        with self._ledger.database.write() as conn:
             plain = [item.finished() for item in settled if item.bounce is None]
             deliveries.finish_many(conn, plain, worker=worker)
             for item in settled:
@@ -306,10 +328,11 @@ class GroupCommit:
     covers many messages instead of one.
     """
 
-    def __init__(self, write: Callable[[list[_Settled]], None]) -> None:
-        self._write = write
+    def __init__(self, write: Callable[[list[_Settled]], None], run: Run) -> None:
+        self._write, self._run = write, run
         self._pending: list[tuple[_Settled, asyncio.Future[None]]] = []
         self._flushing: asyncio.Task[None] | None = None
+        self.commits = 0  # transactions written (benchmarks/send.py prints messages per commit)
 
     async def submit(self, item: _Settled) -> None:
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
@@ -320,10 +343,12 @@ class GroupCommit:
 
     async def _flush(self) -> None:
         while self._pending:
+            await asyncio.sleep(0)  # outcomes of replies read in this loop turn join the group
             batch, self._pending = self._pending, []
+            self.commits += 1
             write = functools.partial(self._write, [item for item, _ in batch])
             try:
-                await retry_while_db_down(write, None, OUTCOME_PATIENCE)
+                await retry_while_db_down(write, None, OUTCOME_PATIENCE, run=self._run)
             except Exception as exc:
                 for _, done in batch:
                     done.set_exception(exc)
@@ -333,15 +358,21 @@ class GroupCommit:
 
 
 async def retry_while_db_down(
-    work: Callable[[], T], stop: asyncio.Event | None, patience: float | None = None
+    work: Callable[[], T],
+    stop: asyncio.Event | None,
+    patience: float | None = None,
+    *,
+    run: Run = asyncio.to_thread,
 ) -> T:
-    """``work`` in a thread, tried again while the database is unreachable (a restart);
-    gives up when ``stop`` is set or after ``patience`` seconds, raising the last error.
+    """``work`` in a thread (``run``: the ledger's writer, else the default pool), tried
+    again while the database is unreachable (a restart); gives up when ``stop`` is set or
+    after ``patience`` seconds, raising the last error.
     """
     began, tries = time.monotonic(), 0  # patience is a duration, not a date
     while True:
         try:
-            return await asyncio.to_thread(work)
+            result: T = await run(work)
+            return result
         except StorageError as exc:
             waited = time.monotonic() - began
             if (stop is not None and stop.is_set()) or (patience is not None and waited > patience):

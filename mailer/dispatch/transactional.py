@@ -23,7 +23,7 @@ from mailer.core.privacy import redact
 from mailer.core.subscribers import Recipient
 from mailer.core.tokens import make_token
 from mailer.errors import MailerError
-from mailer.render.compile import RenderedMessage, compile_system_message
+from mailer.render.compile import Filled, RenderedMessage, compile_system_message, fill
 from mailer.render.outgoing import Letter, Masthead, MessageBuilder, Stream
 from mailer.render.personal import PersonalTemplate
 from mailer.render.templates import TemplateSet
@@ -68,6 +68,9 @@ class SystemMessage:
 
     def render(self, values: Mapping[str, str]) -> RenderedMessage:
         return RenderedMessage(self.subject, self.html.render(values), self.text.render(values))
+
+    def fill(self, values: Mapping[str, str]) -> Filled | None:
+        return fill(self.subject, self.text, self.html, values)
 
 
 @dataclass

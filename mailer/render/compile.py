@@ -15,6 +15,7 @@ from jinja2.exceptions import SecurityError
 
 from mailer.core.campaigns import Campaign
 from mailer.core.languages import direction
+from mailer.core.message import EightBit
 from mailer.core.selection import VariantKey, items_by_id
 from mailer.core.tracking import CLICK_FIELD
 from mailer.core.wrap import wrap_html
@@ -52,6 +53,29 @@ class CompiledVariant:
 
     def render(self, values: Mapping[str, str]) -> RenderedMessage:
         return RenderedMessage(self.subject, self.html.render(values), self.text.render(values))
+
+    def fill(self, values: Mapping[str, str]) -> Filled | None:
+        return fill(self.subject, self.text, self.html, values)
+
+
+@dataclass(frozen=True, slots=True)
+class Filled:
+    """A message's parts as 8-bit bodies (UTF-8, CRLF, lines of 998 bytes at most)."""
+
+    subject: str
+    text: EightBit
+    html: EightBit
+
+
+def fill(
+    subject: str, text: PersonalTemplate, html: PersonalTemplate, values: Mapping[str, str]
+) -> Filled | None:
+    """Both parts filled straight into bytes, or None when one needs ``render`` (see ``fill``)."""
+    text_body = text.fill(values)
+    if text_body is None:
+        return None
+    html_body = html.fill(values)
+    return None if html_body is None else Filled(subject, text_body, html_body)
 
 
 def greeting(strings: Mapping[str, str], name: str) -> str:

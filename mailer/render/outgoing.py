@@ -14,18 +14,18 @@ from __future__ import annotations
 import base64
 import enum
 import hashlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Protocol
 
 from mailer.core.campaigns import Campaign
-from mailer.core.message import build_message, campaign_headers, message_id
+from mailer.core.message import build_eight_bit_message, build_message, campaign_headers, message_id
 from mailer.core.notices import build_notice
 from mailer.core.subscribers import Recipient
 from mailer.core.times import epoch_seconds
 from mailer.core.tokens import bounce_token
-from mailer.render.compile import RenderedMessage
+from mailer.render.compile import Filled, RenderedMessage
 
 TEST_MARK = "[TEST] "
 
@@ -50,6 +50,9 @@ class Signer(Protocol):
 
     def sign(self, message: bytes, *, timestamp: int) -> bytes: ...
 
+    def signature(self, head: bytes, relaxed_body: Sequence[bytes], *, timestamp: int) -> bytes:
+        """The DKIM-Signature field for header fields and a body already in relaxed form."""
+
 
 class Renders(Protocol):
     """A compiled message with holes for personal values: a variant, system mail, a notice."""
@@ -58,6 +61,9 @@ class Renders(Protocol):
     def language(self) -> str: ...
 
     def render(self, values: Mapping[str, str]) -> RenderedMessage: ...
+
+    def fill(self, values: Mapping[str, str]) -> Filled | None:
+        """The parts as 8-bit bodies in one step, or None to take ``render``'s way."""
 
 
 @dataclass(frozen=True)
@@ -70,6 +76,9 @@ class PlainText:
 
     def render(self, values: Mapping[str, str]) -> RenderedMessage:
         return RenderedMessage(self.subject, "", self.text)
+
+    def fill(self, values: Mapping[str, str]) -> Filled | None:
+        return None
 
 
 @dataclass(frozen=True)
@@ -105,7 +114,13 @@ class Built:
     data: bytes
     message_id: str
     envelope_from: str  # MAIL FROM: the delivery's VERP address, else bounces@
-    content: RenderedMessage  # the rendered subject, HTML and text
+    letter: Letter
+    wire: bytes | None = None  # ``data`` as DATA carries it (``smtp.wire.data_bytes``), if made
+
+    @property
+    def content(self) -> RenderedMessage:
+        """The rendered subject, HTML and text (rendered again: only previews ask)."""
+        return self.letter.variant.render(self.letter.values)
 
 
 def _unsigned() -> Signer | None:
@@ -128,7 +143,9 @@ class MessageBuilder:
 
     def build(self, letter: Letter, *, eight_bit: bool = False) -> Built:
         """The bytes of ``letter``; ``eight_bit`` when the relay offers 8BITMIME."""
-        content = letter.variant.render(letter.values)
+        # the hot path fills 8-bit bodies straight into bytes; else render strings, then encode
+        filled = letter.variant.fill(letter.values) if eight_bit else None
+        content: Filled | RenderedMessage = filled or letter.variant.render(letter.values)
         domain, bounces, stream = self.sender_domain, self.bounce_domain, letter.stream
         if stream is Stream.NEWSLETTER:  # the hot path: VERP token and Message-ID are HMACs
             token = bounce_token(self.secret_key, letter.delivery_id, letter.recipient.link_nonce)
@@ -140,12 +157,15 @@ class MessageBuilder:
             envelope, mailto = f"bounces@{bounces}", f"unsubscribe@{bounces}"
             boundary = "=_" + _digest(mid)
         recipient, masthead = letter.recipient, letter.masthead
+        wire = b""  # the DATA form, when the parts were filled as 8-bit bodies
+        head, relaxed = b"", None  # and then the header fields and the body's relaxed form
         if stream is Stream.NOTICE:
+            notice = letter.variant.render(letter.values)
             data = build_notice(
                 sender=masthead.sender,
                 to=recipient.email,
-                subject=content.subject,
-                text=content.text,
+                subject=notice.subject,
+                text=notice.text,
                 date=letter.now,
                 message_id=mid,
             )
@@ -165,18 +185,31 @@ class MessageBuilder:
                 stream="system" if stream in SYSTEM else stream.value,
                 domain=domain,
             )
-            data = build_message(
-                headers,
-                text=content.text,
-                html=content.html,
-                boundary=boundary,
-                eight_bit=eight_bit,
-            )
+            if isinstance(content, Filled):
+                built = build_eight_bit_message(
+                    headers, text=content.text, html=content.html, boundary=boundary
+                )
+                data, wire, head, relaxed = built.data, built.wire, built.head, built.relaxed
+            else:
+                data = build_message(
+                    headers,
+                    text=content.text,
+                    html=content.html,
+                    boundary=boundary,
+                    eight_bit=eight_bit,
+                )
         if stream is not Stream.PREVIEW:
             signer = self.signer()
             if signer is not None:
-                data = signer.sign(data, timestamp=epoch_seconds(letter.now))
-        return Built(data, mid, envelope, content)
+                at = epoch_seconds(letter.now)
+                if relaxed is not None:  # the body's relaxed form was made with the body
+                    field = signer.signature(head, relaxed, timestamp=at)
+                    data, wire = field + data, field + wire
+                else:
+                    unsigned = len(data)
+                    data = signer.sign(data, timestamp=at)
+                    wire = wire and data[: len(data) - unsigned] + wire  # the field goes first
+        return Built(data, mid, envelope, letter, wire or None)
 
 
 def _digest(text: str) -> str:

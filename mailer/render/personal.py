@@ -15,7 +15,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
+
+from mailer.core.message import MAX_LINE, EightBit, crlf_bytes
+from mailer.core.relaxed import Joiner, relaxed_piece
 
 PERSONAL_FIELDS = ("greeting", "name", "email", "unsubscribe_url", "preferences_url", "confirm_url")
 _HTML_ENV = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
@@ -60,6 +63,76 @@ class PersonalTemplate:
         env = _HTML_ENV if html else _TEXT_ENV
         self.template = env.from_string("".join(source), globals={"_literal": constants})
         self.size_without_fields = sum(len(text.encode()) for text in literals)
+        self._html = html
+        self._order = tuple(fields)
+        # The 8-bit body, made once: each literal in UTF-8 with CRLF line ends, and for each
+        # hole the length of its line without the personal values (RFC 5321: 998 at most).
+        self._pieces = tuple(crlf_bytes(text) for text in literals)
+        # dot-stuffed inside each piece; a dot at a piece's start depends on what precedes it
+        self._stuffed = tuple(piece.replace(b"\r\n.", b"\r\n..") for piece in self._pieces)
+        self._lines = _line_lengths(self._pieces)
+        # DKIM's relaxed form of each piece; the last one with the line end that follows a part
+        relaxed = [relaxed_piece(piece) for piece in self._pieces[:-1]]
+        self._relaxed = (*relaxed, relaxed_piece(self._pieces[-1] + b"\r\n"))
+        self._room: tuple[int, ...] = ()
+        # a bare CR could join a later LF; a literal line too long is quoted-printable anyway
+        if not any("\r" in text for text in literals) and max(self._lines) <= MAX_LINE:
+            self._room = _room_per_hole(self._pieces)
 
     def render(self, values: Mapping[str, str]) -> str:
         return self.template.render(values)
+
+    def fill(self, values: Mapping[str, str]) -> EightBit | None:
+        """``render`` as an 8-bit body: the bytes of ``eight_bit_body(render(values))`` and
+        their dot-stuffed form. None when a value holds a line break or makes its line too
+        long: the caller then takes the long way (``render``)."""
+        if len(self._room) != len(self._order):
+            return None
+        pieces, stuffed, room, html = self._pieces, self._stuffed, self._room, self._html
+        data, wire = [pieces[0]], [_stuff_start(stuffed[0], True)]
+        canonical = Joiner(self._relaxed[0])
+        line_start = pieces[0].endswith(b"\r\n") or not pieces[0]  # a part's body starts a line
+        used: dict[int, int] = {}
+        for index, name in enumerate(self._order):
+            value = values[name]
+            filled = (escape(value) if html else value).encode("utf-8")
+            if b"\n" in filled or b"\r" in filled:
+                return None
+            line = room[index]
+            used[line] = used.get(line, 0) + len(filled)
+            data.append(filled)
+            wire.append(_stuff_start(filled, line_start))
+            canonical.value(filled)
+            line_start = line_start and not filled
+            piece = pieces[index + 1]
+            data.append(piece)
+            wire.append(_stuff_start(stuffed[index + 1], line_start))
+            canonical.piece(self._relaxed[index + 1])
+            line_start = piece.endswith(b"\r\n") or (line_start and not piece)
+        lines = self._lines
+        if any(lines[line] + extra > MAX_LINE for line, extra in used.items()):
+            return None
+        return EightBit(b"".join(data), b"".join(wire), canonical.pieces)
+
+
+def _stuff_start(piece: bytes, line_start: bool) -> bytes:
+    return b"." + piece if line_start and piece.startswith(b".") else piece
+
+
+def _room_per_hole(pieces: tuple[bytes, ...]) -> tuple[int, ...]:
+    """For each hole (between piece i and i+1), the index of the line it sits on."""
+    holes: list[int] = []
+    line = 0
+    for piece in pieces[:-1]:
+        line += piece.count(b"\r\n")
+        holes.append(line)
+    return tuple(holes)
+
+
+def _line_lengths(pieces: tuple[bytes, ...]) -> list[int]:
+    lengths = [0]
+    for piece in pieces:
+        first, *rest = piece.split(b"\r\n")
+        lengths[-1] += len(first)
+        lengths.extend(len(part) for part in rest)
+    return lengths

@@ -11,6 +11,7 @@ import base64
 import hashlib
 import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -96,9 +97,17 @@ class DkimSigner:
     def sign(self, message: bytes, *, timestamp: int) -> bytes:
         """``message`` (CRLF line ends) with a DKIM-Signature header in front."""
         head, _, body = message.partition(b"\r\n\r\n")
+        return self.signature(head, [_relaxed_body(body)], timestamp=timestamp) + message
+
+    def signature(self, head: bytes, relaxed_body: Sequence[bytes], *, timestamp: int) -> bytes:
+        """The DKIM-Signature field (with its CRLF) for header fields ``head`` and a body
+        already in relaxed form, given in pieces (hashed as they are, never joined)."""
         present = _headers(head)
         names = [n for n in SIGNED_HEADERS if n.encode() in present]
-        body_hash = base64.b64encode(hashlib.sha256(_relaxed_body(body)).digest()).decode()
+        digest = hashlib.sha256()
+        for piece in relaxed_body:
+            digest.update(piece)
+        body_hash = base64.b64encode(digest.digest()).decode()
         value = (
             f" v=1; a=rsa-sha256; c=relaxed/relaxed; d={self.domain}; s={self.selector};"
             f" t={timestamp}; h={':'.join(names)}; bh={body_hash}; b="
@@ -108,7 +117,7 @@ class DkimSigner:
         signature = self.key.sign(signed, padding.PKCS1v15(), hashes.SHA256())
         b64 = base64.b64encode(signature).decode()
         folded = "\r\n\t".join(b64[i : i + 72] for i in range(0, len(b64), 72))
-        return f"DKIM-Signature:{value}\r\n\t{folded}\r\n".encode() + message
+        return f"DKIM-Signature:{value}\r\n\t{folded}\r\n".encode()
 
     def public_numbers(self) -> tuple[int, int]:
         """(modulus, exponent) of the public half."""

@@ -56,12 +56,22 @@ class RelayPool:
         return all(answers)
 
     async def send(
-        self, sender: str, recipient: str, message: bytes, *, eight_bit: bool = False
+        self,
+        sender: str,
+        recipient: str,
+        message: bytes,
+        *,
+        eight_bit: bool = False,
+        wire: bytes | None = None,
     ) -> Outcome:
+        """``wire``: ``message`` in DATA form already (``data_bytes(message)``), made by the
+        builder from parts it dot-stuffed once per variant."""
         last: Outcome | None = None
         # cool-offs are durations: time.monotonic, not App.clock (a date)
         for member in self.order(time.monotonic()):
-            outcome = await member.relay.send(sender, recipient, message, eight_bit=eight_bit)
+            outcome = await member.relay.send(
+                sender, recipient, message, eight_bit=eight_bit, wire=wire
+            )
             if outcome.action != Action.RELAY_BACKOFF and outcome.code != THROTTLED:
                 member.failures = 0
                 return outcome

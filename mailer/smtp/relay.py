@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 
 import aiosmtplib
 
-from mailer.core.delivery import Outcome, classify_reply, connection_lost
+from mailer.core.delivery import Action, Outcome, classify_reply, connection_lost
+from mailer.smtp.wire import Dropped, Pipelining, data_bytes, path, transact
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,8 @@ class RelaySettings:
 @dataclass
 class _Connection:
     client: aiosmtplib.SMTP
+    protocol: Pipelining
+    pipelining: bool  # the relay offers PIPELINING (RFC 2920)
     sent: int = 0
 
 
@@ -58,14 +61,19 @@ class Relay:
             password=s.password or None,
         )
         await client.connect()
-        return _Connection(client)
+        if client.is_ehlo_or_helo_needed:  # connect() leaves EHLO to the first command
+            try:
+                await client.ehlo()
+            except aiosmtplib.SMTPHeloError:
+                await client.helo()
+        protocol = Pipelining.adopt(client)
+        return _Connection(client, protocol, client.supports_extension("pipelining"))
 
     async def offers_8bitmime(self) -> bool:
         """Whether the relay takes unencoded UTF-8 bodies (asked once; False when unreachable)."""
         if self._eight_bit is None:
             try:
                 connection = await self._open()
-                await connection.client.ehlo()  # connect() leaves EHLO to the first command
             except (aiosmtplib.SMTPException, OSError):
                 return False
             self._eight_bit = connection.client.supports_extension("8bitmime")
@@ -73,8 +81,16 @@ class Relay:
         return self._eight_bit
 
     async def send(
-        self, sender: str, recipient: str, message: bytes, *, eight_bit: bool = False
+        self,
+        sender: str,
+        recipient: str,
+        message: bytes,
+        *,
+        eight_bit: bool = False,
+        wire: bytes | None = None,
     ) -> Outcome:
+        """``wire``: ``message`` in DATA form already (``data_bytes(message)``), made by the
+        builder from parts it dot-stuffed once per variant."""
         if self._slots is None:
             self._slots = asyncio.Semaphore(self.size)
         async with self._slots:
@@ -84,8 +100,9 @@ class Relay:
                 return classify_reply(exc.code, exc.message)
             except (aiosmtplib.SMTPException, OSError):
                 return connection_lost(in_data=False, refused=True)
+            data = wire if wire is not None else data_bytes(message)
             outcome, reusable = await self._transaction(
-                connection, sender, recipient, message, eight_bit
+                connection, sender, recipient, data, eight_bit
             )
             if reusable and connection.sent < self.settings.max_messages_per_connection:
                 self._idle.append(connection)
@@ -94,32 +111,41 @@ class Relay:
             return outcome
 
     async def _transaction(
-        self, connection: _Connection, sender: str, recipient: str, message: bytes, eight_bit: bool
+        self, connection: _Connection, sender: str, recipient: str, data: bytes, eight_bit: bool
     ) -> tuple[Outcome, bool]:
         client = connection.client
-        stage = "before"
         try:
-            await client.mail(sender, options=["BODY=8BITMIME"] if eight_bit else None)
-            await client.rcpt(recipient)
-            stage = "data"
-            response = await client.data(message)
-        except aiosmtplib.SMTPServerDisconnected:
-            return connection_lost(in_data=stage == "data"), False
-        except aiosmtplib.SMTPTimeoutError:
-            return connection_lost(in_data=stage == "data"), False
-        except aiosmtplib.SMTPResponseException as exc:
-            outcome = classify_reply(exc.code, exc.message)
-            reusable = exc.code != 421
-            if reusable:
-                try:
-                    await client.rset()
-                except (aiosmtplib.SMTPException, OSError):
-                    reusable = False
-            return outcome, reusable
-        except OSError:
-            return connection_lost(in_data=stage == "data"), False
-        connection.sent += 1
-        return classify_reply(response.code, response.message), True
+            envelope = (path(sender), path(recipient))
+        except ValueError as exc:
+            return Outcome(Action.FAILED, None, None, f"address cannot be sent: {exc}"), True
+        try:
+            replies = await transact(
+                client,
+                connection.protocol,
+                envelope,
+                data,
+                eight_bit=eight_bit,
+                pipelining=connection.pipelining,
+            )
+        except Dropped as exc:
+            return connection_lost(in_data=exc.in_data), False
+        except aiosmtplib.SMTPResponseException as exc:  # a malformed reply
+            return classify_reply(exc.code, exc.message), False
+        if replies.final is not None:
+            connection.sent += 1
+            final = replies.final
+            return classify_reply(final.code, final.message), final.code != 421
+        refused = replies.refused
+        if refused is None:  # not reached: no final reply means a refused envelope
+            return connection_lost(in_data=False), False
+        outcome = classify_reply(refused.code, refused.message)
+        reusable = refused.code != 421 and all(r.code >= 0 for r in replies.envelope)
+        if reusable:
+            try:
+                await client.rset()
+            except (aiosmtplib.SMTPException, OSError):
+                reusable = False
+        return outcome, reusable
 
     async def close(self) -> None:
         while self._idle:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 
@@ -77,6 +78,21 @@ def test_update_merges_fields_and_keeps_what_the_file_leaves_empty(
     assert person["interests"] == ["fatherhood", "research"]
     assert person["attributes"] == {"org": "NGO", "city": "Baku"}
     assert person["email"] == "ana@example.org"
+
+
+def test_text_that_copy_escapes_comes_back_as_written(cli: Cli, tmp_path: Path) -> None:
+    """PostgreSQL imports stream rows with COPY: tabs, backslashes, quotes, a line break and
+    \\N in a value are data, never COPY syntax."""
+    tricky = 'Ana\t"O\\Neil"\\N'
+    path = tmp_path / "t.csv"
+    with path.open("w", newline="", encoding="utf-8") as out:
+        csv.writer(out).writerows(
+            [["email", "name", "city"], ["ana@example.org", tricky, "Tbilisi\nვაკე\\."]]
+        )
+    assert imported(cli, str(path), "--list", "members")["created"] == 1
+    person = json.loads(cli("subscribers", "show", "ana@example.org", "--json").stdout)
+    assert person["name"] == tricky
+    assert person["attributes"] == {"city": "Tbilisi\nვაკე\\."}
 
 
 def test_a_bad_row_is_never_half_written(cli: Cli, db: Database, tmp_path: Path) -> None:

@@ -138,6 +138,14 @@ def test_wrapping_a_real_inlined_line() -> None:
     assert wrapped.replace("\n", "") == html
 
 
+def test_wrapping_counts_bytes_not_characters() -> None:
+    """SMTP's 998 is bytes: a Georgian line of 800 characters is 2,400 of them."""
+    html = "<table>" + "<tr><td>ქართული ენა და ტექსტი</td></tr>" * 200 + "</table>"
+    wrapped = wrap_html(html)
+    assert max(len(line.encode()) for line in wrapped.split("\n")) <= 800
+    assert wrapped.replace("\n", "") == html
+
+
 def test_markdown_has_no_raw_html_and_no_script_links() -> None:
     html = markdown.to_html(
         "Hi <script>alert(1)</script> [x](javascript:alert(1)) [ok](https://example.org)"
