@@ -19,7 +19,7 @@ from email.message import Message
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from mailer.access import staff
 from mailer.app import App
@@ -29,6 +29,9 @@ from mailer.importer.apply import ImportOptions
 from tests.conftest import REPO, TEST_SECRET
 from tests.network import free_port, wait_http
 from tests.waiting import PATIENCE, wait_for
+
+# expect(...) waits 5 s by default: a busy machine needs the same safety net as everything else
+expect.set_options(timeout=PATIENCE * 1000)
 
 CHROMIUM = Path("/usr/bin/chromium")
 STAFF = ("editor@example.org", "correct horse battery staple")

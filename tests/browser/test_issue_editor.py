@@ -16,6 +16,7 @@ from mailer.app import App
 from mailer.config import load_settings
 from tests.browser.conftest import STAFF, Service
 from tests.conftest import REPO
+from tests.waiting import PATIENCE
 
 pytestmark = [pytest.mark.browser, pytest.mark.subprocess, pytest.mark.xdist_group("editor")]
 
@@ -80,13 +81,13 @@ def test_type_in_the_ka_tab_and_the_preview_follows(
     page.locator("#f-ka-subject").fill("იანვრის გამოცემა")
     page.locator("#f-ka-intro").fill("გამარჯობა, *კოლეგებო*!")
     expect(preview(page)).to_contain_text("გამარჯობა")
-    expect(page.locator("#save-status")).to_contain_text("Saved", timeout=20_000)
+    expect(page.locator("#save-status")).to_contain_text("Saved")
     page.locator("#add-item").click()
     card = page.locator(".item-card").last
     card.locator('input[name$=".id"]').fill("first-item")
     card.locator('input[name$=".content.ka.title"]').fill("პირველი მასალა")
     expect(preview(page)).to_contain_text("პირველი მასალა")
-    expect(page.locator("#save-status")).to_contain_text("Saved", timeout=20_000)
+    expect(page.locator("#save-status")).to_contain_text("Saved")
     page.reload()
     page.locator("#tab-ka").click()
     expect(page.locator("#f-ka-subject")).to_have_value("იანვრის გამოცემა")
@@ -126,7 +127,7 @@ def test_a_cleared_subject_shows_its_error_and_blocks_submit(stored: Service, pa
     page.screenshot(path=stored.shots / "editor-error.png")
     page.locator("#f-ru-subject").fill("Декабрьский выпуск")
     expect(page.locator("#submit-review")).to_be_enabled()
-    expect(page.locator("#save-status")).to_contain_text("Saved", timeout=20_000)
+    expect(page.locator("#save-status")).to_contain_text("Saved")
 
 
 def test_typed_text_survives_a_reload_before_any_save(stored: Service, page: Page) -> None:
@@ -134,7 +135,7 @@ def test_typed_text_survives_a_reload_before_any_save(stored: Service, page: Pag
     page.locator("#f-en-preheader").fill("Typed, then the page was reloaded")
     page.reload()  # before the autosave's few seconds have passed
     expect(page.locator("#f-en-preheader")).to_have_value("Typed, then the page was reloaded")
-    expect(page.locator("#save-status")).to_contain_text("Saved", timeout=20_000)
+    expect(page.locator("#save-status")).to_contain_text("Saved")
 
 
 def test_two_people_save_the_same_issue_and_the_second_sees_the_conflict(
@@ -144,10 +145,10 @@ def test_two_people_save_the_same_issue_and_the_second_sees_the_conflict(
     try:
         one, two = first.new_page(), second.new_page()
         for page in (one, two):
-            page.set_default_timeout(15_000)
+            page.set_default_timeout(PATIENCE * 1000)
             sign_in(page, stored, EDIT)
         one.locator("#f-en-subject").fill("Subject from the first person")
-        expect(one.locator("#save-status")).to_contain_text("Saved", timeout=20_000)
+        expect(one.locator("#save-status")).to_contain_text("Saved")
         two.locator("#f-en-subject").fill("Subject from the second person")
         two.locator("#save").click()
         panel = two.locator("#conflict")
@@ -157,7 +158,7 @@ def test_two_people_save_the_same_issue_and_the_second_sees_the_conflict(
         expect(two.locator("#f-en-subject")).to_have_value("Subject from the second person")
         two.screenshot(path=stored.shots / "editor-conflict.png")
         two.locator("#keep-mine").click()
-        expect(two.locator("#save-status")).to_contain_text("Saved", timeout=20_000)
+        expect(two.locator("#save-status")).to_contain_text("Saved")
         expect(panel).to_be_hidden()
     finally:
         first.close()
@@ -168,7 +169,7 @@ def test_the_editor_fits_a_phone(stored: Service, browser: Browser) -> None:
     context = browser.new_context(viewport={"width": 375, "height": 812}, is_mobile=True)
     try:
         page = context.new_page()
-        page.set_default_timeout(15_000)
+        page.set_default_timeout(PATIENCE * 1000)
         sign_in(page, stored, EDIT)
         page.screenshot(path=stored.shots / "editor-phone.png")
         # the editor itself fits (the staff header's own width is the layout's business)
@@ -216,7 +217,7 @@ def test_an_uploaded_image_shows_in_the_preview_and_in_the_mail(
     picture = page.frame_locator("#preview-frame").locator(f'img[src="{url}"]')
     expect(picture).to_be_visible()
     assert picture.evaluate("img => img.naturalWidth") == 552
-    expect(page.locator("#save-status")).to_contain_text("Saved", timeout=20_000)
+    expect(page.locator("#save-status")).to_contain_text("Saved")
     before = len(stored.captured())
     sent = stored.mailer("campaign", "test", "2027-02-images", "--to", "reviewer@example.org")
     assert sent.returncode == 0, sent.stdout + sent.stderr

@@ -67,7 +67,7 @@ def save(api: httpx.Client, slug: str, change: Any) -> int:
 def signed_in(browser: Browser, live: Service, who: tuple[str, str], path: str) -> Page:
     context: BrowserContext = browser.new_context(viewport=SIZES["laptop"], locale="en-GB")
     page = context.new_page()
-    page.set_default_timeout(15_000)
+    page.set_default_timeout(PATIENCE * 1000)
     page.goto(f"{live.base_url}{path}")
     page.get_by_label("Email address").fill(who[0])
     page.get_by_label("Password").fill(who[1])
