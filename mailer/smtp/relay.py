@@ -127,7 +127,8 @@ class Relay:
                 eight_bit=eight_bit,
                 pipelining=connection.pipelining,
             )
-        except Dropped as exc:
+        except Dropped as exc:  # replies may still be owed: never reuse, never wait for QUIT
+            client.close()
             return connection_lost(in_data=exc.in_data), False
         except aiosmtplib.SMTPResponseException as exc:  # a malformed reply
             return classify_reply(exc.code, exc.message), False
