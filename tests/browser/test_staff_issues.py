@@ -5,6 +5,7 @@ edit after approval returns the issue to draft. Screenshots at laptop and phone 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -75,10 +76,13 @@ def signed_in(browser: Browser, live: Service, who: tuple[str, str], path: str) 
     return page
 
 
-def shots(page: Page, live: Service, name: str) -> None:
+def shots(page: Page, live: Service, name: str, *, whole_phone: bool = True) -> None:
+    """Laptop and phone screenshots; ``whole_phone=False`` keeps the phone's to its screen
+    (chromium paints a message frame blank in a full-page shot after a resize)."""
     for size, viewport in SIZES.items():
         page.set_viewport_size(viewport)
-        page.screenshot(path=live.shots / f"{name}-{size}.png", full_page=True)
+        whole = whole_phone or size == "laptop"
+        page.screenshot(path=live.shots / f"{name}-{size}.png", full_page=whole)
     page.set_viewport_size(SIZES["laptop"])
 
 
@@ -195,3 +199,61 @@ def save_as_writer(live: Service, change: Any, current: dict[str, Any]) -> int:
             now=app.clock(),
         )
     return saved.revision
+
+
+def test_preview_as_a_reader_and_a_test_copy_in_one_language_whose_links_open_the_test_page(
+    live: Service, browser: Browser
+) -> None:
+    page = signed_in(browser, live, STAFF, f"/staff/issues/{SAMPLE}")
+    page.locator("#issue-preview").click()
+    expect(page.locator("#preview-from")).not_to_be_empty()
+    expect(page.locator("#preview-subject")).to_contain_text("December digest")
+    page.locator("#preview-lang").select_option("ru")
+    page.locator("#preview-country").select_option("KG")
+    page.locator("#preview-reader").click()
+    expect(page.locator("#preview-who")).to_contain_text("a reader in KG")
+    frame = page.frame_locator("#preview-frame")
+    expect(frame.locator("body")).to_contain_text("Дорогие коллеги")
+    page.screenshot(path=live.shots / "staff-issue-preview-laptop.png", full_page=True)
+    page.locator("#width-phone").click()  # the message at a phone's width, on a phone
+    expect(page.locator("#preview-frame")).to_have_class("frame-phone")
+    expect(frame.locator("body")).to_contain_text("Дорогие коллеги")
+    page.set_viewport_size(SIZES["phone"])
+    message = page.locator("#preview-message")
+    message.scroll_into_view_if_needed()
+    expect(frame.locator("body")).to_contain_text("Дорогие коллеги")
+    message.screenshot(path=live.shots / "staff-issue-preview-phone.png")
+    page.set_viewport_size(SIZES["laptop"])
+    page.locator("#preview-email").fill("nobody@example.org")
+    page.locator("#preview-person").click()
+    expect(page.locator("#person-error")).to_contain_text("nobody@example.org")
+
+    before = len(live.captured())
+    expect(page.locator("#test-lang-en")).to_be_checked()  # the issue's first language
+    page.locator("#test-lang-en").uncheck()
+    page.locator("#test-lang-ka").check()
+    page.locator("#test-addresses").fill("qa@example.org")
+    page.locator("#test-send").click()
+    expect(page.locator("#test-results")).to_contain_text("qa@example.org")
+    expect(page.locator("#test-results")).to_contain_text("ka")
+    expect(page.frame_locator("#preview-frame").locator("body")).to_contain_text("Dear colleagues")
+    shots(page, live, "staff-issue-test-copy", whole_phone=False)
+    page.reload()  # the results stay; nothing is sent again
+    expect(page.locator("#test-results")).to_contain_text("qa@example.org")
+    copies = live.wait_for_mail(before + 1)[before:]
+    assert len(copies) == 1
+    (copy,) = copies
+    assert copy["To"] == "qa@example.org"
+    html = next(p for p in copy.walk() if p.get_content_type() == "text/html")
+    payload = html.get_payload(decode=True)
+    assert isinstance(payload, bytes)
+    links = re.findall(r'href="([^"]*/test-copy/[^"]*)"', payload.decode("utf-8"))
+    assert {link.split("?")[0].rsplit("/", 1)[1] for link in links} == {
+        "unsubscribe",
+        "preferences",
+        "archive",
+    }
+    for link in sorted(set(links)):
+        page.goto(link.replace("&amp;", "&"))
+        expect(page.locator("h1")).to_have_text(re.compile("test copy|тестов|ტესტ", re.I))
+    page.context.close()
