@@ -93,6 +93,10 @@ def test_type_in_the_ka_tab_and_the_preview_follows(
     expect(page.locator('.item-card input[name$=".content.ka.title"]')).to_have_value(
         "პირველი მასალა"
     )
+    page.locator("#f-languages").fill("en, ka, ru")  # a new language: its tab after the save
+    expect(page.locator("#tab-ru")).to_be_visible(timeout=20_000)
+    # subject, preheader, introduction, the item's title and summary
+    expect(page.locator('[data-mark="ru"]')).to_contain_text("5")
     assert outside == []
 
 

@@ -103,6 +103,10 @@
           state.className = `state state-${answer.state}`;
         }
         applyCheck(answer);
+        if (!dirty() && languagesChanged()) {
+          leaving = true; // saved: draw the tabs and cards of the new languages
+          window.location.reload();
+        }
       } else {
         status.textContent = say(words.save_failed, { why: answer.error || response.status });
         status.className = "bad";
@@ -117,6 +121,12 @@
         save();
       }
     }
+  }
+
+  function languagesChanged() {
+    const typed = document.getElementById("f-languages").value.split(/[\s,;]+/).filter(Boolean);
+    const shown = Array.from(document.querySelectorAll('#language-tabs [role="tab"]'), (tab) => tab.dataset.lang);
+    return typed.join(",") !== shown.join(",");
   }
 
   // ---- the conflict panel ------------------------------------------------------------------
