@@ -158,6 +158,7 @@ def test_two_people_save_the_same_issue_and_the_second_sees_the_conflict(
         expect(panel).to_be_visible()
         expect(panel).to_contain_text("Subject from the first person")
         expect(panel).to_contain_text("Subject from the second person")
+        expect(panel.locator("tbody th").first).to_have_text("Subject (en)")
         expect(two.locator("#f-en-subject")).to_have_value("Subject from the second person")
         two.screenshot(path=stored.shots / "editor-conflict.png")
         two.locator("#keep-mine").click()
