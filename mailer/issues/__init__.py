@@ -65,6 +65,15 @@ The editor page (``mailer.issues.drafts``: reads only, of a draft not stored yet
                                                        a sample subscriber (country, interests)
   ``find_people(desk, prefix)``                        addresses for the preview's search
 
+Saving from the page (``mailer.issues.editing``)
+  ``save_draft(desk, slug, document, *, base_revision, by, now) -> Saved | Conflicting``
+                                                       stale: what differs, nothing stored
+  ``save_and_submit(...)``, ``open_editor(desk, slug, templates) -> Editing``
+
+Images (``mailer.issues.images``: stored in the database, ``/images/<sha256>.<ext>``)
+  ``upload_image(desk, raw, *, by, now, base_url) -> Uploaded``   PNG/JPEG/WebP/GIF ≤ 5 MB
+  ``image_file(desk, name) -> ImageFile``; ``delete_image(desk, name, *, by)`` (not if used)
+
 States: draft → in_review → approved → scheduled → sending → sent (or paused, cancelled,
 failed). Roles, ranked: editor (drafts, submits), approver (approves, sends back, schedules),
 admin (staff accounts and settings). Scheduling needs lint clean and every language complete

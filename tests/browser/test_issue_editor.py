@@ -94,6 +94,10 @@ def test_type_in_the_ka_tab_and_the_preview_follows(
     expect(page.locator('.item-card input[name$=".content.ka.title"]')).to_have_value(
         "პირველი მასალა"
     )
+    page.locator("#f-languages").fill("en, ka, ru")  # a new language: its tab after the save
+    expect(page.locator("#tab-ru")).to_be_visible(timeout=20_000)
+    # subject, preheader, introduction, the item's title and summary
+    expect(page.locator('[data-mark="ru"]')).to_contain_text("5")
     assert outside == []
 
 
@@ -155,6 +159,7 @@ def test_two_people_save_the_same_issue_and_the_second_sees_the_conflict(
         expect(panel).to_be_visible()
         expect(panel).to_contain_text("Subject from the first person")
         expect(panel).to_contain_text("Subject from the second person")
+        expect(panel.locator("tbody th").first).to_have_text("Subject (en)")
         expect(two.locator("#f-en-subject")).to_have_value("Subject from the second person")
         two.screenshot(path=stored.shots / "editor-conflict.png")
         two.locator("#keep-mine").click()

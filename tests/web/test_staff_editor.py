@@ -145,6 +145,7 @@ def test_a_stale_save_is_refused_and_the_persons_text_is_kept(app: App) -> None:
             panel = text_of(refused.text, "conflict")
             assert "My subject" in panel
             assert "Their subject" in panel
+            assert "Subject (en)" in panel
             assert 'value="My subject"' in refused.text  # the form keeps the person's text
             scripted = await http.post(
                 EDIT, content=_encode(mine), headers=_FORM | {"X-Editor": "save"}

@@ -11,6 +11,7 @@ with the conflict panel, 409).
 
 from __future__ import annotations
 
+import re
 import tomllib
 from datetime import datetime
 from functools import cache
@@ -72,6 +73,34 @@ def problem_key(key: str) -> str:
     return key
 
 
+_LABELS = {
+    "subject": "subject",
+    "preheader": "preheader",
+    "intro": "intro",
+    "title": "item_title",
+    "summary": "item_summary",
+    "image_alt": "item_alt",
+    "link": "item_link",
+    "image": "item_image",
+}
+_FIELD = re.compile(
+    r"(?:items\[\d+\] \((?P<item>[^)]*)\)\.)?(?:content\.(?P<lang>[\w-]+)\.)?(?P<name>\w+)"
+)
+
+
+def field_label(key: str, words: dict[str, str]) -> str:
+    """Lint's key in the page's words: ``items[2] (clubs).content.ka.title`` → "clubs: Title
+    (ka)"; a key it does not know is shown as it is."""
+    match = _FIELD.fullmatch(key)
+    if match is None:
+        return key
+    name = match.group("name")
+    label = words.get(_LABELS.get(name, name), name)
+    if match.group("lang"):
+        label = f"{label} ({match.group('lang')})"
+    return f"{match.group('item')}: {label}" if match.group("item") is not None else label
+
+
 def _by_key(problems: list[Problem]) -> dict[str, list[Problem]]:
     found: dict[str, list[Problem]] = {}
     for problem in problems:
@@ -126,6 +155,7 @@ def _draw(
         saved_at=saved_at,
         zones=COMMON_ZONES,
         e=words,
+        label=lambda key: field_label(key, words),
         page_lang=lang,
         js_strings=words,
     )

@@ -103,6 +103,10 @@
           state.className = `state state-${answer.state}`;
         }
         applyCheck(answer);
+        if (!dirty() && languagesChanged()) {
+          leaving = true; // saved: draw the tabs and cards of the new languages
+          window.location.reload();
+        }
       } else {
         status.textContent = say(words.save_failed, { why: answer.error || response.status });
         status.className = "bad";
@@ -119,7 +123,23 @@
     }
   }
 
+  function languagesChanged() {
+    const typed = document.getElementById("f-languages").value.split(/[\s,;]+/).filter(Boolean);
+    const shown = Array.from(document.querySelectorAll('#language-tabs [role="tab"]'), (tab) => tab.dataset.lang);
+    return typed.join(",") !== shown.join(",");
+  }
+
   // ---- the conflict panel ------------------------------------------------------------------
+  const LABELS = { title: "item_title", summary: "item_summary", image_alt: "item_alt", link: "item_link", image: "item_image" };
+  function fieldLabel(key) {
+    // lint's "items[2] (clubs).content.ka.title" → "clubs: Title (ka)" (as editor.py field_label)
+    const match = /^(?:items\[\d+\] \(([^)]*)\)\.)?(?:content\.([\w-]+)\.)?(\w+)$/.exec(key);
+    if (!match) return key;
+    const [, item, language, name] = match;
+    let label = words[LABELS[name] || name] || name;
+    if (language) label = `${label} (${language})`;
+    return item !== undefined ? `${item}: ${label}` : label;
+  }
   const panel = document.getElementById("conflict");
   function showConflict(answer) {
     conflictOpen = true;
@@ -137,7 +157,8 @@
       const tr = document.createElement("tr");
       const th = document.createElement("th");
       th.scope = "row";
-      th.textContent = change.field;
+      th.textContent = fieldLabel(change.field);
+      th.title = change.field;
       const yours = document.createElement("td");
       yours.className = "yours";
       yours.textContent = change.yours ?? "—";
