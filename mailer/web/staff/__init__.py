@@ -17,6 +17,7 @@ from mailer.web.staff import (
     outbox,
     people,
     previews,
+    report,
     schedule,
     subscribers,
 )
@@ -30,6 +31,7 @@ PARTS = (
     campaigns,
     previews,
     campaign_actions,
+    report,
     imports,
     subscribers,
     people,
