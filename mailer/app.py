@@ -32,7 +32,7 @@ from mailer.render.templates import TemplateSet
 from mailer.smtp.dkim import DkimSigner
 from mailer.smtp.pool import RelayPool
 from mailer.smtp.relay import Relay, RelaySettings
-from mailer.subscriptions import signup
+from mailer.subscriptions import signup, staff_people
 from mailer.subscriptions.signup import Confirmation, ConfirmationDue, Signup
 from mailer.subscriptions.unsubscribe import unsubscribe_delivery
 
@@ -259,6 +259,21 @@ class App:
             )
             await self.transactional_mail().deliver("welcome", to, now=now)
         return judged
+
+    async def resend_confirmation(self, email: str, *, by: str) -> bool:
+        """Staff send an unconfirmed person's confirmation mail again (logged on their
+        record); False when the relay did not take it (try again later)."""
+        mail, now = self.transactional_mail(), self.clock()
+        due = await asyncio.to_thread(staff_people.confirmation_again, self.database, email)
+        language = due.language or "en"  # as the public form's default page language
+        to = Addressee(due.subscriber_id, due.email, language, due.lists, due.link_nonce)
+        if not await mail.deliver("confirm", to, now=now):
+            return False
+        await asyncio.to_thread(signup.confirmation_sent, self.database, due, now=now)
+        await asyncio.to_thread(
+            staff_people.confirmation_resent, self.database, due.subscriber_id, by=by, now=now
+        )
+        return True
 
     async def send_test_copies(
         self, campaign: Campaign, addresses: list[str], languages: Sequence[str] | None = None

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from mailer.config.checks import validate
-from mailer.config.settings import Settings
+from mailer.config.settings import OrganisationSettings, SenderSettings, Settings
 from mailer.config.values import read_value, shown_value
 from mailer.errors import ConfigError
 
@@ -166,5 +166,22 @@ def load_settings(
     settings = _apply(settings, _env_entries(env), from_text=True)
     if overrides:
         settings = _apply(settings, _flag_entries(overrides), from_text=True)
+    settings = _organisation_sender(settings)
     validate(settings)
     return settings
+
+
+def _organisation_sender(settings: Settings) -> Settings:
+    """Without a ``[sender] from`` of its own, mail comes from the organisation's name (at the
+    default address), not from "Newsletter"."""
+    default = SenderSettings().from_
+    name = settings.organisation.name.strip()
+    if settings.sender.from_ != default or name in ("", OrganisationSettings().name):
+        return settings
+    address = default[default.index("<") :]
+    shown = name
+    if set('()<>@,;:\\".[]') & set(name):  # RFC 5322 specials: a quoted string
+        escaped = name.replace("\\", "\\\\").replace('"', '\\"')
+        shown = f'"{escaped}"'
+    sender = dataclasses.replace(settings.sender, from_=f"{shown} {address}")
+    return dataclasses.replace(settings, sender=sender)

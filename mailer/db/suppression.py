@@ -55,3 +55,11 @@ def suppression_reason(conn: sa.Connection, email_hash: str) -> str | None:
     query = sa.select(suppression.c.reason).where(suppression.c.email_hash == email_hash)
     found = conn.execute(query).scalar()
     return None if found is None else str(found)
+
+
+def lift(conn: sa.Connection, email_hash: str) -> str | None:
+    """Deletes one hash from the suppression list; returns the reason it had (None: absent)."""
+    reason = suppression_reason(conn, email_hash)
+    if reason is not None:
+        conn.execute(sa.delete(suppression).where(suppression.c.email_hash == email_hash))
+    return reason

@@ -79,12 +79,28 @@ def _check_encoding(path: Path, head: bytes, encoding: str | None) -> str:
         codecs.getincrementaldecoder(encoding)().decode(head, final=False)
     except UnicodeDecodeError as exc:
         line = head[: exc.start].count(b"\n") + 1
+        guess = suggest_encoding(head)
+        hint = f"it looks like {guess}; " if guess else ""
         raise _refuse(
             path,
             f"file is not UTF-8: byte 0x{head[exc.start]:02X} on line {line} cannot be decoded; "
-            "save it as UTF-8 or pass --encoding naming its encoding (e.g. cp1251, latin-1)",
+            f"{hint}choose its encoding (--encoding, e.g. cp1251, latin-1) or save it as UTF-8",
         ) from None
     return encoding
+
+
+def suggest_encoding(head: bytes) -> str | None:
+    """A guess for a file that is not UTF-8: ``cp1251`` (Excel's Cyrillic on Windows) or
+    ``iso-8859-5`` when most bytes above 0x7F are Cyrillic letters in that table, else None."""
+    high = [b for b in head if b >= 0x80]
+    if len(high) < 4:
+        return None
+    # cp1251 has р..я at 0xF0-0xFF; ISO-8859-5 has А..П at 0xB0-0xBF: each rare in the other
+    if sum(1 for b in high if b >= 0xC0) >= 0.9 * len(high) and any(b >= 0xF2 for b in high):
+        return "cp1251"
+    if all(0xA1 <= b <= 0xF1 for b in high) and any(0xB0 <= b <= 0xBF for b in high):
+        return "iso-8859-5"
+    return None
 
 
 def open_source(path: Path, *, encoding: str | None = None, max_bytes: int = 0) -> ImportSource:
@@ -132,8 +148,27 @@ def _first_significant_char(head: bytes, encoding: str) -> str | None:
     return stripped[0] if stripped else None
 
 
+DELIMITERS = (",", ";", "\t")  # what spreadsheets write: Excel in many locales uses ";"
+
+
+def delimiter_of(header: str) -> str:
+    """The delimiter of a CSV whose first line is ``header``: the one of comma, semicolon and
+    tab found most often outside quotes (comma when none is)."""
+    counts = dict.fromkeys(DELIMITERS, 0)
+    quoted = False
+    for ch in header:
+        if ch == '"':
+            quoted = not quoted
+        elif not quoted and ch in counts:
+            counts[ch] += 1
+    best = max(DELIMITERS, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
 def _csv_source(path: Path, text: io.TextIOWrapper, encoding: str) -> ImportSource:
-    reader = csv.reader(text, strict=True)
+    first_line = text.readline()
+    text.seek(0)
+    reader = csv.reader(text, delimiter=delimiter_of(first_line), strict=True)
     try:
         header = next(reader)
     except (csv.Error, StopIteration) as exc:

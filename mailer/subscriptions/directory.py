@@ -29,6 +29,7 @@ from mailer.core.subscribers import (
 )
 from mailer.core.text import is_ascii_digits
 from mailer.db import Connection, Database, signups, suppression
+from mailer.db import subscriber_changes as changes_log
 from mailer.db import subscribers as queries
 from mailer.errors import Conflict, InvalidRecord, InvalidValue, NotFound
 from mailer.subscriptions import people
@@ -167,8 +168,11 @@ def _check(changes: Changes) -> _Checked:
     return out
 
 
-def update(database: Database, ref: str, changes: Changes, *, now: datetime) -> dict[str, Any]:
-    """Apply ``changes`` to the subscriber with this id or address; returns ``find``'s record."""
+def update(
+    database: Database, ref: str, changes: Changes, *, now: datetime, by: str | None = None
+) -> dict[str, Any]:
+    """Apply ``changes`` to the subscriber with this id or address; returns ``find``'s record.
+    ``by`` (a staff member) records what changed in the subscriber's change log."""
     checked = _check(changes)
     if checked.problems:
         raise InvalidRecord(checked.problems)
@@ -198,12 +202,47 @@ def update(database: Database, ref: str, changes: Changes, *, now: datetime) -> 
                 }
             ],
         )
+        before = queries.interests_of(conn, [subscriber_id])[subscriber_id]
         if checked.interests is not None:
             ids = queries.interest_ids(conn, checked.interests)
             signups.set_interests(conn, subscriber_id, ids.values())
+        old_status = status
         status = _set_status(conn, subscriber_id, status, changes.status, now=now)
         _lists(conn, subscriber_id, status, changes, now=now)
+        if by is not None:
+            detail = describe(row, fields, before, checked.interests, old_status, status, changes)
+            if detail:
+                changes_log.record(
+                    conn, subscriber_id, actor=by, action="edited", detail=detail, now=now
+                )
     return people.show(database, email)
+
+
+def describe(
+    row: Mapping[str, Any],
+    fields: Mapping[str, Any],
+    interests_before: Sequence[str],
+    interests_after: Sequence[str] | None,
+    status_before: str,
+    status_after: str,
+    changes: Changes,
+) -> str:
+    """What an update changed, in words: ``country: GE → AM; interests: fatherhood → …``."""
+    said: list[str] = []
+    for name in ("name", "country", "language"):
+        old, new = row[name] or "", fields[name] or ""
+        if old != new:
+            said.append(f"{name}: {old or '—'} → {new or '—'}")
+    if interests_after is not None and sorted(interests_before) != sorted(interests_after):
+        old_text = ", ".join(sorted(interests_before)) or "—"
+        said.append(f"interests: {old_text} → {', '.join(sorted(interests_after)) or '—'}")
+    if status_before != status_after:
+        said.append(f"status: {status_before} → {status_after}")
+    if changes.unsubscribe:
+        said.append(f"unsubscribed from {', '.join(changes.unsubscribe)}")
+    if changes.subscribe:
+        said.append(f"subscribed to {', '.join(changes.subscribe)}")
+    return "; ".join(said)
 
 
 def _set_status(

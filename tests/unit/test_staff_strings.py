@@ -5,6 +5,7 @@ from __future__ import annotations
 import tomllib
 from datetime import datetime
 
+from mailer.config import load_settings
 from mailer.core.one_off import period_mismatch
 from mailer.web.staff.site import WEB, staff_language
 
@@ -34,3 +35,15 @@ def test_period_mismatch() -> None:
     assert period_mismatch("2026-12-05", at) == "2026-12-04"
     assert period_mismatch(None, at) is None
     assert period_mismatch("winter", at) is None
+
+
+def test_the_default_sender_name_is_the_organisations() -> None:
+    named = load_settings(None, environ={"MAILER_ORGANISATION__NAME": "EECA MenEngage Platform"})
+    assert named.sender.from_ == "EECA MenEngage Platform <news@example.org>"
+    quoted = load_settings(None, environ={"MAILER_ORGANISATION__NAME": "Smith, Jones"})
+    assert quoted.sender.from_ == '"Smith, Jones" <news@example.org>'
+    own = load_settings(
+        None,
+        environ={"MAILER_ORGANISATION__NAME": "EECA", "MAILER_SENDER__FROM": "Digest <d@x.org>"},
+    )
+    assert own.sender.from_ == "Digest <d@x.org>"

@@ -154,3 +154,20 @@ def test_pages_follow_the_browsers_language(app: App) -> None:
             assert "<h1>Schedule</h1>" in english.text
 
     asyncio.run(scenario())
+
+
+def test_an_approved_issue_is_not_offered_for_approval_again_and_shows_not_started(
+    app: App,
+) -> None:
+    async def scenario() -> None:
+        async with signed_in(app) as (http, _):
+            draft = await http.get(PAGE)
+            assert 'id="approve"' in draft.text
+            approve(app)
+            page = await http.get(PAGE)
+            assert 'id="approve"' not in page.text
+            assert "This exact text is approved" in text_of(page.text, "approval-stands")
+            assert text_of(page.text, "not-started") == "Not started: nothing queued yet."
+            assert "0 / 0" not in page.text
+
+    asyncio.run(scenario())

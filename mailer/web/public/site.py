@@ -30,6 +30,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from mailer.app import App
 from mailer.core.languages import AUTONYMS, direction, resolve_language
 from mailer.core.owners import Owner, read_confirm, read_subscriber
+from mailer.core.segment_builder import NETWORK_COUNTRIES
 from mailer.core.subscribers import EXTRA_ALPHA2
 from mailer.core.tokens import read_token
 from mailer.dispatch.transactional import TransactionalMail
@@ -79,14 +80,17 @@ def accept_language(header: str) -> list[str]:
 
 @lru_cache(maxsize=16)
 def countries(language: str, kosovo: str = "Kosovo") -> tuple[tuple[str, str], ...]:
-    """(ISO code, name in ``language``) of every country, sorted by that name; Kosovo, not in
+    """(ISO code, name in ``language``) of every country: the network's first, then the
+    others, each sorted by that name; Kosovo, not in
     ISO 3166 and so not in its translations, is named by the caller."""
     translation = gettext.translation(
         "iso3166-1", pycountry.LOCALES_DIR, languages=[language], fallback=True
     )
     names = {str(c.alpha_2): translation.gettext(str(c.name)) for c in pycountry.countries}
     names.update({code: kosovo for code in EXTRA_ALPHA2})
-    return tuple(sorted(names.items(), key=lambda pair: pair[1].casefold()))
+    ordered = sorted(names.items(), key=lambda pair: pair[1].casefold())
+    first = [pair for pair in ordered if pair[0] in NETWORK_COUNTRIES]  # the network's first
+    return tuple(first + [pair for pair in ordered if pair[0] not in NETWORK_COUNTRIES])
 
 
 @dataclass

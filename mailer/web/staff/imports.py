@@ -16,6 +16,7 @@ from mailer.web.uploads import import_upload as run_import
 from mailer.web.uploads import upload_cap
 
 PATH = UPLOADS
+ENCODINGS = ("", "utf-8", "cp1251", "utf-16", "iso-8859-5")  # "": found from the file
 
 
 router = APIRouter()
@@ -28,8 +29,10 @@ def form_page(
     code: int = 200,
     error: str = "",
     list_name: str = "",
-    status: str = "active",
+    status: str = "",
     report: ImportReport | None = None,
+    encoding: str = "",
+    dry_run: bool = False,
 ) -> Response:
     return site.page(
         "import.html.j2",
@@ -39,7 +42,7 @@ def form_page(
         report=report,
         lists=list_lists(site.app.database),
         statuses=IMPORT_STATUSES,
-        values={"list": list_name, "status": status},
+        values={"list": list_name, "status": status, "encoding": encoding, "dry_run": dry_run},
     )
 
 
@@ -52,6 +55,9 @@ def import_form(session: SignedIn, site: SiteDep) -> Response:
 def import_upload(request: Request, form: PostedForm, site: SiteDep) -> Response:
     t = site.strings["import"]
     list_name, status = form.text("list"), form.text("status") or "active"
+    encoding, dry_run = form.text("encoding"), form.text("dry_run") == "yes"
+    if encoding not in ENCODINGS:
+        encoding = ""
     upload = form.form.get("file")
     settings = site.app.settings.importer
     try:
@@ -69,10 +75,27 @@ def import_upload(request: Request, form: PostedForm, site: SiteDep) -> Response
             status=status,
             batch_size=settings.batch_size,
             max_bytes=cap,
+            encoding=encoding or None,
+            dry_run=dry_run,
         )
         report = run_import(site.app, upload, options)
     except MailerError as exc:
         return form_page(
-            site, form.session, code=400, error=str(exc), list_name=list_name, status=status
+            site,
+            form.session,
+            code=400,
+            error=str(exc),
+            list_name=list_name,
+            status=status,
+            encoding=encoding,
+            dry_run=dry_run,
         )
-    return form_page(site, form.session, list_name=list_name, status=status, report=report)
+    return form_page(
+        site,
+        form.session,
+        list_name=list_name,
+        status=status,
+        report=report,
+        encoding=encoding,
+        dry_run=dry_run,
+    )

@@ -107,6 +107,17 @@ def country_names(codes: Iterable[str]) -> dict[str, str]:
     return {code: f"{code} · {country_name(code)}" if code != "-" else "-" for code in codes}
 
 
+def all_countries(known: Iterable[str], current: str | None = None) -> list[str]:
+    """Every ISO country code: those of the network and the ones people have first (``known``,
+    in that order), then the rest alphabetically by name."""
+    first = list(dict.fromkeys([*known, *([current] if current else [])]))
+    rest = sorted(
+        (str(c.alpha_2) for c in pycountry.countries if str(c.alpha_2) not in first),
+        key=country_name,
+    )
+    return first + rest
+
+
 @dataclass
 class Site:
     """The staff UI bound to one ``App``: templates, strings and login rate limits.
@@ -134,6 +145,7 @@ class Site:
         self.env.filters["duration"] = format_deadline
         self.env.filters["country_name"] = country_name
         self.env.globals["country_names"] = country_names
+        self.env.globals["all_countries"] = all_countries
         self.env.filters["q"] = lambda value: quote(str(value), safe="")
         self.env.globals["t"] = self.strings
         self.env.globals["outbox_on"] = bool(self.app.settings.web.outbox)

@@ -13,9 +13,10 @@ from starlette.background import BackgroundTask
 
 from mailer.core.subscribers import STATUSES
 from mailer.errors import InvalidValue, MailerError, NotFound, SegmentSyntaxError
-from mailer.subscriptions import browse, people
+from mailer.subscriptions import browse
 from mailer.subscriptions.export import export
 from mailer.subscriptions.lists import list_lists
+from mailer.web.staff.people import person_page
 from mailer.web.staff.session import SignedIn
 from mailer.web.staff.site import PREFIX, Site, SiteDep
 
@@ -99,9 +100,4 @@ def export_csv(request: Request, session: SignedIn, site: SiteDep) -> Response:
 
 @router.get(f"{PREFIX}/subscribers/person")
 def person(request: Request, session: SignedIn, email: str = "", *, site: SiteDep) -> Response:
-    try:
-        record = people.show(site.app.database, email)
-    except (NotFound, InvalidValue) as exc:
-        status = 404 if isinstance(exc, NotFound) else 400
-        return site.error(request, status, str(exc), back=f"{PREFIX}/subscribers")
-    return site.page("person.html.j2", session=session, person=record)
+    return person_page(site, request, email)
