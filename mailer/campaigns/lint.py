@@ -12,11 +12,13 @@ from mailer.core.campaign_items import is_web_url
 from mailer.core.campaigns import Campaign
 from mailer.core.issue_text import IssueText
 from mailer.core.problems import Problem
+from mailer.core.segment_parser import parse_segment
 from mailer.core.selection import VariantKey
+from mailer.core.vocabulary import did_you_mean, interests_in
 from mailer.db import Database
 from mailer.db.lists import find_list_id
 from mailer.db.subscribers import interest_names
-from mailer.errors import TemplateError
+from mailer.errors import SegmentSyntaxError, TemplateError
 from mailer.render import markdown
 from mailer.render.compose import Composer
 
@@ -98,7 +100,18 @@ def _store_problems(campaign: Campaign, database: Database) -> Iterator[Problem]
             yield _error(
                 campaign,
                 f"items[{index}] ({item.id}).interests",
-                f"unknown interest {name!r}: no subscriber has it",
+                f"unknown interest {name!r}: no subscriber has it{did_you_mean(name, known)}",
+            )
+    try:
+        named = list(interests_in(parse_segment(campaign.segment))) if campaign.segment else []
+    except SegmentSyntaxError:  # parse_campaign has reported it
+        named = []
+    for name in dict.fromkeys(named):
+        if name not in known:
+            yield _error(
+                campaign,
+                "segment",
+                f"unknown interest {name!r}: no subscriber has it{did_you_mean(name, known)}",
             )
 
 
