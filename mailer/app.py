@@ -17,6 +17,7 @@ from mailer.campaigns.preflight import Preflight
 from mailer.config import Settings
 from mailer.core.bounce_policy import BouncePolicy
 from mailer.core.campaigns import Campaign
+from mailer.core.languages import Editions
 from mailer.core.owners import Named
 from mailer.core.times import aware_utc
 from mailer.core.tokens import keyring
@@ -25,7 +26,7 @@ from mailer.dispatch import copies, notices
 from mailer.dispatch.copies import SentCopy
 from mailer.dispatch.dispatcher import Dispatcher, DispatchSettings
 from mailer.dispatch.transactional import Addressee, TransactionalMail
-from mailer.issues import Desk
+from mailer.issues import Desk, editions
 from mailer.render.compose import Composer
 from mailer.render.outgoing import MessageBuilder, PlainText
 from mailer.render.templates import TemplateSet
@@ -233,10 +234,9 @@ class App:
         mail, now = self.transactional_mail(), self.clock()
 
         async def confirm(due: ConfirmationDue) -> bool:
-            language_of_mail = due.language or language
-            to = Addressee(
-                due.subscriber_id, due.email, language_of_mail, due.lists, due.link_nonce
-            )
+            reader = due.language or language
+            note = await asyncio.to_thread(self.edition_note, reader)
+            to = Addressee(due.subscriber_id, due.email, reader, due.lists, due.link_nonce, note)
             return await mail.deliver("confirm", to, now=now)
 
         return await signup.subscribe(
@@ -254,9 +254,9 @@ class App:
             signup.confirm_and_welcome, self.database, subscriber_id, made_at=made_at, now=now
         )
         if due is not None and self.settings.web.welcome:
-            to = Addressee(
-                due.subscriber_id, due.email, due.language or language, due.lists, due.link_nonce
-            )
+            reader = due.language or language
+            note = await asyncio.to_thread(self.edition_note, reader)
+            to = Addressee(due.subscriber_id, due.email, reader, due.lists, due.link_nonce, note)
             await self.transactional_mail().deliver("welcome", to, now=now)
         return judged
 
@@ -274,6 +274,16 @@ class App:
             staff_people.confirmation_resent, self.database, due.subscriber_id, by=by, now=now
         )
         return True
+
+    def editions(self) -> Editions | None:
+        """The languages issues are written in (``mailer.issues.editions``); reads them."""
+        return editions(self.issue_desk())
+
+    def edition_note(self, reader: str) -> str:
+        """What a mail to a reader of ``reader`` says about the edition they will get; "" before
+        the first issue. Reads the issues."""
+        found = self.editions()
+        return "" if found is None else found.note(self.templates.strings(reader), reader)
 
     async def send_test_copies(
         self, campaign: Campaign, addresses: list[str], languages: Sequence[str] | None = None

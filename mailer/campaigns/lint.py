@@ -15,6 +15,7 @@ from mailer.core.problems import Problem
 from mailer.core.segment_parser import parse_segment
 from mailer.core.segments import saved_names
 from mailer.core.selection import VariantKey
+from mailer.core.vocabulary import did_you_mean, interests_in
 from mailer.db import Database, saved_segments
 from mailer.db.lists import find_list_id
 from mailer.db.subscribers import interest_names
@@ -118,7 +119,18 @@ def _store_problems(campaign: Campaign, database: Database) -> Iterator[Problem]
             yield _error(
                 campaign,
                 f"items[{index}] ({item.id}).interests",
-                f"unknown interest {name!r}: no subscriber has it",
+                f"unknown interest {name!r}: no subscriber has it{did_you_mean(name, known)}",
+            )
+    try:
+        named = list(interests_in(parse_segment(campaign.segment))) if campaign.segment else []
+    except SegmentSyntaxError:  # parse_campaign has reported it
+        named = []
+    for name in dict.fromkeys(named):
+        if name not in known:
+            yield _error(
+                campaign,
+                "segment",
+                f"unknown interest {name!r}: no subscriber has it{did_you_mean(name, known)}",
             )
 
 

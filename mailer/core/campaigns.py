@@ -9,16 +9,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from mailer.core.campaign_items import Content, Item, check_content, check_items
+from mailer.core.campaign_items import Content, Item, ItemContent, check_content, check_items
 from mailer.core.deadlines import check_deadline, check_notify
 from mailer.core.problems import Checker, Problem
 from mailer.core.segment_parser import parse_segment
 from mailer.core.subscribers import normalise_language
+from mailer.core.transliterate import is_serbian_latin, serbian_latin
 from mailer.errors import InvalidValue, SegmentSyntaxError
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,79}")
@@ -145,7 +146,41 @@ def parse_campaign(
         deadline=deadline,
         notify=notify,
     )
-    return campaign, check.problems
+    return with_latin_serbian(campaign), check.problems
+
+
+LATIN_SERBIAN = "sr-Latn"
+
+
+def with_latin_serbian(campaign: Campaign) -> Campaign:
+    """The issue with a Latin Serbian edition made from its Cyrillic one (``sr`` or
+    ``sr-Cyrl``) by the standard transliteration, right after it, unless it has its own
+    ``sr-Latn`` text: a reader who chose ``sr-Latn`` is never sent Cyrillic."""
+    if any(is_serbian_latin(tag) for tag in campaign.languages):
+        return campaign
+    cyrillic = next((t for t in campaign.languages if t.casefold() in {"sr", "sr-cyrl"}), None)
+    if cyrillic is None or cyrillic not in campaign.content:
+        return campaign
+    at = campaign.languages.index(cyrillic) + 1
+    languages = (*campaign.languages[:at], LATIN_SERBIAN, *campaign.languages[at:])
+    text = campaign.content[cyrillic]
+    content = {
+        **campaign.content,
+        LATIN_SERBIAN: Content(*(serbian_latin(part) for part in astuple(text))),
+    }
+    items = tuple(
+        replace(
+            item,
+            content={
+                **item.content,
+                LATIN_SERBIAN: ItemContent(*map(serbian_latin, astuple(item.content[cyrillic]))),
+            },
+        )
+        if cyrillic in item.content
+        else item
+        for item in campaign.items
+    )
+    return replace(campaign, languages=languages, content=content, items=items)
 
 
 def _languages(check: Checker, data: Mapping[str, Any]) -> list[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
 # each language by its own name, as a reader looks for it in a list
 AUTONYMS = {
@@ -68,3 +69,33 @@ def direction(language: str) -> str:
     """``rtl`` for right-to-left scripts, else ``ltr``."""
     primary = language.split("-")[0].casefold()
     return "rtl" if primary in RTL_LANGUAGES or "-arab" in language.casefold() else "ltr"
+
+
+@dataclass(frozen=True)
+class Editions:
+    """The languages issues are written in (the newest issue's), and which of them a reader
+    of any other language gets: its fallback chain, else its first language."""
+
+    languages: tuple[str, ...]
+    fallback: Mapping[str, str]
+
+    def edition_for(self, tag: str | None) -> str:
+        return resolve_language(
+            tag, self.languages, fallback=self.fallback, default=self.languages[0]
+        )
+
+    def note(self, words: Mapping[str, str], reader: str) -> str:
+        """The sentence a mail carries: "You will receive the issues in: Русский." or "Issues
+        are not yet written in your language (Кыргызча); you will receive them in: Русский.\""""
+        edition = self.edition_for(reader)
+        if edition.casefold() in {step.casefold() for step in truncations(reader)}:
+            return words["edition_same"].format(edition=autonym(edition))
+        return words["edition_other"].format(language=autonym(reader), edition=autonym(edition))
+
+
+def autonym(tag: str) -> str:
+    """The language's own name (``ქართული``), or its tag when we do not know it."""
+    for candidate in truncations(tag):
+        if candidate in AUTONYMS:
+            return AUTONYMS[candidate]
+    return tag

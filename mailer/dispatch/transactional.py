@@ -55,6 +55,7 @@ class Addressee:
     language: str
     lists: tuple[str, ...]
     link_nonce: str  # the subscriber's (mailer.core.owners)
+    note: str = ""  # which edition of the issues they get, in their language
 
 
 @dataclass(frozen=True)
@@ -84,14 +85,23 @@ class TransactionalMail:
     base_url: str
     secret_key: str
     sender: str
-    _compiled: dict[tuple[str, str, tuple[str, ...]], SystemMessage] = field(default_factory=dict)
+    _compiled: dict[tuple[str, str, tuple[str, ...], str], SystemMessage] = field(
+        default_factory=dict
+    )
 
-    def compiled(self, kind: str, language: str, lists: tuple[str, ...]) -> SystemMessage:
-        key = (kind, language, lists)
+    def compiled(
+        self, kind: str, language: str, lists: tuple[str, ...], note: str = ""
+    ) -> SystemMessage:
+        key = (kind, language, lists, note)
         found = self._compiled.get(key)
         if found is None:
             subject, html, text = compile_system_message(
-                self.templates, kind, language, organisation=self.organisation, lists=list(lists)
+                self.templates,
+                kind,
+                language,
+                organisation=self.organisation,
+                lists=list(lists),
+                note=note,
             )
             found = SystemMessage(subject, html, text, language)
             if len(self._compiled) > 256:  # languages × list choices: keep it bounded
@@ -101,7 +111,7 @@ class TransactionalMail:
 
     def message(self, kind: str, to: Addressee, *, now: datetime) -> bytes:
         """The bytes of one ``confirm`` or ``welcome`` message to ``to``."""
-        compiled = self.compiled(kind, to.language, to.lists)
+        compiled = self.compiled(kind, to.language, to.lists, to.note)
         strings = self.templates.strings(to.language)
         base, key, person, nonce = self.base_url, self.secret_key, to.subscriber_id, to.link_nonce
         values = {

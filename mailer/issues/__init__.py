@@ -17,6 +17,7 @@ Reading
   ``check_issue(desk, slug, n=None) -> list[Problem]`` every lint check, variants included
   ``campaign_text(desk, slug, n=None) -> IssueText``   the one path to what an issue says:
                                                        its text and the ``Campaign`` it parses to
+  ``editions(desk) -> Editions | None``                the languages issues are written in
   ``revisions(desk, slug) -> list[RevisionInfo]``      history, newest first
   ``revision(desk, slug, n) -> Revision``              one revision in full
   ``diff(desk, slug, a, b) -> list[Change]``           per field and language (``Change.before``,
@@ -111,6 +112,7 @@ from mailer.issues.store import (
     check_issue,
     create_issue,
     diff,
+    editions,
     get_issue,
     list_issues,
     restore,
@@ -144,6 +146,7 @@ __all__ = [
     "comments",
     "create_issue",
     "diff",
+    "editions",
     "export_issue",
     "get_issue",
     "html_table",

@@ -13,6 +13,7 @@ from mailer.core.issue_diff import Change, diff_documents
 from mailer.core.issue_documents import check_size, text_hash, to_document
 from mailer.core.issue_text import IssueText, issue_text
 from mailer.core.issue_workflow import APPROVED_STATES, STARTED_STATES, Actor, require
+from mailer.core.languages import Editions
 from mailer.core.problems import Problem
 from mailer.db import Connection
 from mailer.db import issues as stored
@@ -240,6 +241,16 @@ def campaign_text(desk: Desk, slug: str, number: int | None = None) -> IssueText
     """What the issue says, and the ``Campaign`` it parses to: the current revision, or
     ``number`` (the one path every reader takes: ``mailer.campaigns.folders.stored_issue``)."""
     return folders.stored_issue(desk.database, slug, number)
+
+
+def editions(desk: Desk) -> Editions | None:
+    """The languages issues are written in: the newest usable issue's, with its fallback
+    chain; ``None`` before the first issue."""
+    for summary in list_issues(desk):
+        campaign = campaign_text(desk, summary.slug).campaign
+        if campaign is not None:
+            return Editions(campaign.languages, campaign.fallback)
+    return None
 
 
 def revisions(desk: Desk, slug: str) -> list[RevisionInfo]:

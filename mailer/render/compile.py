@@ -219,11 +219,13 @@ def compile_system_message(
     *,
     organisation: Mapping[str, str],
     lists: list[str],
+    note: str = "",
 ) -> tuple[str, PersonalTemplate, PersonalTemplate]:
     """A system message (``confirm``, ``welcome``, ``unsubscribed``) in ``language``.
 
     Returns the subject and the HTML and text templates whose personal fields (the confirm
-    link, the preferences and unsubscribe links) are filled per recipient.
+    link, the preferences and unsubscribe links) are filled per recipient. ``note`` says
+    which edition of the issues the reader will get (``Editions.note``).
     """
     strings = templates.strings(language)
     context = {
@@ -232,6 +234,7 @@ def compile_system_message(
         "t": strings,
         "org": dict(organisation),
         "lists": lists,
+        "note": note,
     }
     html, text = render_layout(templates, f"system/{name}", context)
     return strings.get(f"{name}_subject", name), html, text

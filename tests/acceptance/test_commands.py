@@ -104,7 +104,7 @@ def test_demo_runs_end_to_end_on_sqlite(tmp_path: Path) -> None:
     assert "0 error(s)" in out  # the sample issue lints clean
     assert sorted(p.name for p in preview.iterdir()) == sorted(
         f"{language}.{suffix}"
-        for language in ("en", "ru", "ka", "sr")
+        for language in ("en", "ru", "ka", "sr", "sr-Latn")  # sr-Latn: made from the Cyrillic
         for suffix in ("html", "txt", "eml")
     )
     assert "299 recipients; per language:" in out

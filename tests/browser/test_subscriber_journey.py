@@ -90,3 +90,25 @@ def test_a_subscriber_subscribes_confirms_changes_and_leaves(
     assert isinstance(lists, list)
     assert [entry["status"] for entry in lists] == ["unsubscribed"]
     context.close()
+
+
+@pytest.mark.parametrize(
+    ("locale", "tag", "heading"),
+    [
+        ("ka-GE", "ka", "გამოიწერეთ ჩვენი ბიულეტენი"),
+        ("az-AZ", "az", "Bülletenimizə abunə olun"),
+        ("sr-Latn-RS", "sr-Latn", "Pretplatite se na naš bilten"),
+    ],
+)
+def test_the_subscribe_page_on_a_phone_in_member_languages(
+    service: Service, browser: Browser, locale: str, tag: str, heading: str
+) -> None:
+    """The browser's own language picks the page (docs/screenshots/public-subscribe-*.png)."""
+    context = browser.new_context(viewport={"width": 375, "height": 812}, locale=locale)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(f"{service.base_url}/subscribe")
+    expect(page.locator("html")).to_have_attribute("lang", tag)
+    expect(page.locator("h1")).to_have_text(heading)
+    page.screenshot(path=service.shots / f"public-subscribe-{tag}.png", full_page=True)
+    context.close()

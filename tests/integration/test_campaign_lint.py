@@ -86,6 +86,16 @@ def _set(path: list[Any], value: Any) -> Callable[[dict[str, Any]], None]:
     [
         (_set(["lists"], ["members", "nobody"]), "lists", "unknown list 'nobody'"),
         (_set(["items", 0, "interests"], ["basket weaving"]), "interests", "unknown interest"),
+        (
+            _set(["items", 0, "interests"], ["fatherhod"]),
+            "interests",
+            "unknown interest 'fatherhod': no subscriber has it; did you mean 'fatherhood'?",
+        ),
+        (
+            _set(["segment"], 'interest = "fatherhod" or country = GE'),
+            "segment",
+            "unknown interest 'fatherhod': no subscriber has it; did you mean 'fatherhood'?",
+        ),
         (_set(["segment"], "country = TM and country = GE"), "lists", "empty audience"),
         (
             _set(["content", "ru", "intro"], "Привет, {{ name }}!"),

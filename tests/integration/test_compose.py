@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from email import message_from_bytes
 from email.policy import default as default_policy
@@ -20,6 +21,7 @@ from mailer.config import load_settings
 from mailer.core.selection import items_by_id
 from mailer.core.subscribers import Recipient
 from mailer.core.tokens import key_id_of
+from mailer.core.transliterate import serbian_latin
 from mailer.db import Database
 from mailer.render.compose import Composer
 from tests.conftest import EXAMPLE_CSV, REPO, TEST_SECRET, Cli
@@ -99,12 +101,35 @@ def test_right_items_reach_right_people(composer: Composer) -> None:
 
 @pytest.mark.parametrize(
     ("language", "expected"),
-    [("ka", "ka"), ("be", "ru"), ("sr-Latn-RS", "sr"), ("az", "ru"), ("de", "en"), (None, "en")],
+    [
+        ("ka", "ka"),
+        ("be", "ru"),
+        ("sr-Latn-RS", "sr-Latn"),
+        ("sr", "sr"),
+        ("az", "ru"),
+        ("de", "en"),
+        (None, "en"),
+    ],
 )
 def test_language_fallback(composer: Composer, language: str | None, expected: str) -> None:
     variant, message = composer.render(recipient("a@example.org", "Ana", "GE", language))
     assert variant.key.language == expected
     assert message.subject == composer.campaign.content[expected].subject
+
+
+def test_a_latin_serbian_reader_of_a_cyrillic_only_issue_receives_latin_text(
+    composer: Composer,
+) -> None:
+    campaign = composer.campaign
+    assert "sr" in campaign.languages
+    cyrillic = campaign.content["sr"].subject
+    assert re.search("[а-шА-Ш]", cyrillic), "the sample's Serbian is Cyrillic"
+    variant, message = composer.render(recipient("m@example.org", "Miloš", "RS", "sr-Latn-RS"))
+    assert variant.key.language == "sr-Latn"
+    assert message.subject == serbian_latin(cyrillic)
+    assert not re.search("[а-шА-ШђјљњћџЂЈЉЊЋЏ]", message.text)
+    title = items_by_id(campaign)[variant.key.items[0]].content["sr"].title
+    assert serbian_latin(title) in unescape(message.html)
 
 
 def test_subscriber_data_is_escaped_in_html(composer: Composer) -> None:
@@ -144,7 +169,7 @@ def test_preview_per_language_and_per_subscriber(people: Cli, tmp_path: Path) ->
     out = tmp_path / "preview"
     result = people("campaign", "preview", str(SAMPLE), "--out", str(out))
     assert result.exit_code == 0, result.output
-    for language in ("en", "ru", "ka", "sr"):
+    for language in ("en", "ru", "ka", "sr", "sr-Latn"):  # Latin Serbian: its own variant
         for suffix in ("html", "txt", "eml"):
             assert (out / f"{language}.{suffix}").stat().st_size > 500
     eml = message_from_bytes((out / "ka.eml").read_bytes(), policy=default_policy)
@@ -168,7 +193,7 @@ def test_audience_per_language_and_variant(people: Cli) -> None:
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     assert report["total"] == 5
-    assert report["languages"] == {"ka": 1, "ru": 2, "sr": 1, "en": 1}
+    assert report["languages"] == {"ka": 1, "ru": 2, "sr-Latn": 1, "en": 1}
     assert sum(v["recipients"] for v in report["variants"]) == 5
     human = people("campaign", "audience", str(SAMPLE)).stdout
     assert "5 recipients" in human

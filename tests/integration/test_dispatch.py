@@ -222,7 +222,7 @@ def test_test_copies_per_language_outside_the_ledger(cli: Cli, db: Database) -> 
 
     result = asyncio.run(run())
     assert result.exit_code == 0, result.output
-    assert len(handler.received) == 8  # 2 addresses x en, ru, ka, sr
+    assert len(handler.received) == 10  # 2 addresses x en, ru, ka, sr, sr-Latn (transliterated)
     subjects = {
         message_from_bytes(data, policy=default_policy)["Subject"]
         for _, _, data in handler.received

@@ -13,6 +13,7 @@ from __future__ import annotations
 import gettext
 import logging
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -28,7 +29,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from mailer.app import App
-from mailer.core.languages import AUTONYMS, direction, resolve_language
+from mailer.core.languages import AUTONYMS, Editions, autonym, direction, resolve_language
 from mailer.core.owners import Owner, read_confirm, read_subscriber
 from mailer.core.segment_builder import NETWORK_COUNTRIES
 from mailer.core.subscribers import EXTRA_ALPHA2
@@ -59,6 +60,7 @@ PRIVATE = {"Cache-Control": "no-store, private"}
 HOUR = 3600.0
 YEAR = 365 * 24 * 3600
 LANGUAGE_COOKIE = "lang"  # the language a visitor chose with the switcher; nothing else
+EDITIONS_SECONDS = 60.0  # how long the form trusts the languages of the newest issue
 ARCHIVE_PAGES = 64  # archive pages kept (issues × languages)
 
 
@@ -106,6 +108,7 @@ class PublicSite:
     # sent issues rendered for the archive, by (slug, language); a sent issue never changes
     archive_pages: OrderedDict[tuple[str, str], str] = field(default_factory=OrderedDict)
     _archive_lock: threading.Lock = field(default_factory=threading.Lock)
+    _editions: tuple[float | None, Editions | None] = (None, None)
 
     def __post_init__(self) -> None:
         web = self.app.settings.web
@@ -149,6 +152,35 @@ class PublicSite:
                 return found
         return None
 
+    def editions(self) -> Editions | None:
+        """The languages issues are written in, read at most once a minute."""
+        with self._archive_lock:
+            at, found = self._editions
+        if at is None or time.monotonic() - at > EDITIONS_SECONDS:
+            try:
+                found = self.app.editions()
+            except StorageError:  # the page (perhaps "unavailable") still shows
+                found = None
+            with self._archive_lock:
+                self._editions = (time.monotonic(), found)
+        return found
+
+    def language_choice(self, language: str) -> tuple[list[tuple[str, str]], str]:
+        """The newsletter languages the form offers, (tag, label), the languages issues are
+        written in first; any other says which edition it gets ("Кыргызча → Русский"); and
+        the hint under the field, in ``language``."""
+        words = self.text(language)
+        found = self.editions()
+        if found is None:
+            return [(tag, name) for tag, name in AUTONYMS.items()], words["hint_language"]
+        written = [tag for tag in found.languages if tag in AUTONYMS]
+        options = [(tag, AUTONYMS[tag]) for tag in written]
+        for tag, name in AUTONYMS.items():
+            if tag not in written:
+                options.append((tag, f"{name} → {autonym(found.edition_for(tag))}"))
+        names = ", ".join(autonym(tag) for tag in found.languages)
+        return options, words["editions_hint"].format(languages=names)
+
     def countries(self, language: str) -> tuple[tuple[str, str], ...]:
         return countries(language, self.text(language)["country_xk"])
 
@@ -166,7 +198,10 @@ class PublicSite:
         **context: Any,
     ) -> HTMLResponse:
         language = self.language(request)
+        options, hint = self.language_choice(language)
         html = self.env.get_template(template).render(
+            language_options=options,
+            language_hint=hint,
             lang=language,
             dir=direction(language),
             t=self.text(language),
