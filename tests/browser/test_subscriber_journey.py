@@ -106,7 +106,7 @@ def test_the_subscribe_page_on_a_phone_in_member_languages(
     """The browser's own language picks the page (docs/screenshots/public-subscribe-*.png)."""
     context = browser.new_context(viewport={"width": 375, "height": 812}, locale=locale)
     page = context.new_page()
-    page.set_default_timeout(15_000)
+    page.set_default_timeout(PATIENCE * 1000)
     page.goto(f"{service.base_url}/subscribe")
     expect(page.locator("html")).to_have_attribute("lang", tag)
     expect(page.locator("h1")).to_have_text(heading)
