@@ -14,11 +14,10 @@ from fastapi.responses import RedirectResponse
 
 from mailer.campaigns import lifecycle, overview
 from mailer.campaigns.lint import lint_campaign
-from mailer.core import one_off
 from mailer.core.campaigns import Campaign
 from mailer.core.subscribers import normalise_email
 from mailer.errors import Conflict, InvalidValue, MailerError, NotFound, PeriodMismatch
-from mailer.web.staff.campaigns import campaigns_dir, detail_page, parse_local, zone_or_none
+from mailer.web.staff.campaigns import campaigns_dir, detail_page, posted_send_time
 from mailer.web.staff.session import Posted, PostedForm
 from mailer.web.staff.site import PREFIX, Site, SiteDep
 
@@ -86,18 +85,14 @@ def schedule(slug: str, request: Request, form: PostedForm, site: SiteDep) -> Re
     t = site.strings["campaign"]
     zone = form.text("timezone")
     try:
-        local = parse_local(form.text("send_at"))
-        if local is None:
-            raise InvalidValue("send_at", t["bad_time"].format(value=form.text("send_at")))
-        if zone_or_none(zone) is None:
-            raise InvalidValue("timezone", t["bad_zone"].format(value=zone))
+        send_at = posted_send_time(form.text("send_at"), zone, t)
         folder, campaign, text = folder_text(site, slug)
         forced = form.text("force_preflight") == "yes"
         lifecycle.schedule(
             site.app.database,
             campaign,
             text,
-            send_at=one_off.to_utc(local, zone),
+            send_at=send_at,
             by=form.session.account.email,
             now=site.app.clock(),
             preflight=site.app.preflight().gate(folder),

@@ -18,7 +18,7 @@ from mailer.core import one_off
 from mailer.core.campaign_states import TRANSITIONS
 from mailer.core.campaigns import Campaign
 from mailer.dispatch.copies import SentCopy
-from mailer.errors import NotFound
+from mailer.errors import InvalidValue, NotFound
 from mailer.render.compose import Composer
 from mailer.web.staff.session import Session, SignedIn
 from mailer.web.staff.site import PREFIX, Site, SiteDep
@@ -174,3 +174,14 @@ def parse_local(value: str) -> datetime | None:
     except ValueError:
         return None
     return moment if moment.tzinfo is None else None
+
+
+def posted_send_time(send_at: str, zone: str, words: dict[str, str]) -> datetime:
+    """The UTC instant of a schedule form's local time in its zone; ``InvalidValue`` naming
+    the field (in the staff's words, ``words`` = the ``campaign`` strings) when either is bad."""
+    local = parse_local(send_at)
+    if local is None:
+        raise InvalidValue("send_at", words["bad_time"].format(value=send_at))
+    if zone_or_none(zone) is None:
+        raise InvalidValue("timezone", words["bad_zone"].format(value=zone))
+    return one_off.to_utc(local, zone)

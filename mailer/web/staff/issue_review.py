@@ -9,10 +9,9 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
 
 from mailer import issues
-from mailer.core import one_off
 from mailer.core.text import is_ascii_digits
 from mailer.errors import InvalidValue, MailerError
-from mailer.web.staff.campaigns import parse_local, zone_or_none
+from mailer.web.staff.campaigns import posted_send_time
 from mailer.web.staff.issues import ISSUES, issue_url, refused
 from mailer.web.staff.session import Posted, PostedForm
 from mailer.web.staff.site import SiteDep
@@ -99,15 +98,11 @@ def schedule(slug: str, request: Request, form: PostedForm, site: SiteDep) -> Re
     t = site.strings["campaign"]
     zone = form.text("timezone")
     try:
-        local = parse_local(form.text("send_at"))
-        if local is None:
-            raise InvalidValue("send_at", t["bad_time"].format(value=form.text("send_at")))
-        if zone_or_none(zone) is None:
-            raise InvalidValue("timezone", t["bad_zone"].format(value=zone))
+        send_at = posted_send_time(form.text("send_at"), zone, t)
         issues.schedule(
             site.app.issue_desk(),
             slug,
-            send_at=one_off.to_utc(local, zone),
+            send_at=send_at,
             by=form.session.account.actor,
             now=site.app.clock(),
             force_preflight=form.text("force_preflight") == "yes",
