@@ -123,11 +123,13 @@ def test_a_test_copy_in_one_language_arrives_once_and_its_links_open_the_test_pa
             split = urlsplit(link)
             opened = await http.get(f"{split.path}?{split.query}")
             assert opened.status_code == 200
-            assert "test copy" in opened.text.lower() or "тестов" in opened.text.lower()
+            # in the copy's language (its links carry it): English, Russian or Georgian here
+            assert any(w in opened.text.lower() for w in ("test copy", "тестов", "სატესტო"))
         one_click = await http.post(
             "/test-copy/unsubscribe", data={"List-Unsubscribe": "One-Click"}
         )
-        assert (one_click.status_code, "This is a test copy" in one_click.text) == (200, True)
+        assert one_click.status_code == 200  # in the language the cookie above remembers
+        assert any(w in one_click.text.lower() for w in ("test copy", "тестов", "სატესტო"))
         refused = await http.post(
             f"/staff/issues/{SLUG}/test",
             data={"csrf": csrf_of(page.text), "addresses": "qa@example.org"},

@@ -147,4 +147,10 @@ PUBLIC: dict[str, str] = {
     "no_issue_body": N_(
         "This issue does not exist or has not been sent yet. See the list of past issues."
     ),
+    "test_copy_title": N_("This is a test copy"),
+    "test_copy_body": N_(
+        "This link is in a test copy of an issue, sent to staff to check it before it goes out. "
+        "In the issue itself this link lets each reader unsubscribe, change their settings or "
+        "read the issue online. Nothing was changed."
+    ),
 }
