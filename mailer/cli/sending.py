@@ -71,12 +71,14 @@ def worker(ctx: click.Context) -> None:
     logs.configure(key=app.settings.secrets.key)  # JSON lines on stderr, as `mailer serve`
 
     async def main() -> None:
-        await app.send_until(stop_on_signals())
-
-    with app:
+        stop = stop_on_signals()
+        # said once SIGTERM stops it gracefully: before this line, a SIGTERM ends it at once
         click.echo(
             f"worker sending through {app.settings.smtp.host}:{app.settings.smtp.port}", err=True
         )
+        await app.send_until(stop)
+
+    with app:
         asyncio.run(main())
 
 

@@ -43,6 +43,9 @@ def worker_env(db_url: str, port: int, concurrency: int) -> dict[str, str]:
     )
 
 
+STARTED = "worker sending through"  # the first line a worker logs once it is running
+
+
 async def _finish(
     database: Database, workers: list[Mailer], limit: float
 ) -> tuple[list[int], list[str]]:
@@ -51,6 +54,10 @@ async def _finish(
         await wait_until(
             "the campaign to be sent", lambda: campaign_state(database) == "sent", limit
         )
+        # a worker started after the last kill may still be importing when the campaign ends;
+        # SIGTERM before its handler is installed is the default death (-15), not a fault
+        for worker in workers:
+            await wait_until(f"{worker.log.stem} to start", lambda w=worker: STARTED in w.output())
     finally:
         codes = [await worker.stop() for worker in workers]
     return codes, [worker.output() for worker in workers]
