@@ -16,18 +16,19 @@ from typing import Any
 
 from mailer.campaigns.lint import GMAIL_CLIP_BYTES
 from mailer.campaigns.preview import PREVIEW_RECIPIENT
+from mailer.core.campaigns import Campaign
 from mailer.core.issue_documents import missing_by_language, to_document
 from mailer.core.issue_text import IssueText, issue_text
-from mailer.core.languages import resolve_language
 from mailer.core.problems import Problem
 from mailer.core.segment_parser import parse_segment
-from mailer.core.subscribers import Recipient, email_key, normalise_email
+from mailer.core.subscribers import Recipient
 from mailer.db import counts, lists
 from mailer.db import issues as stored
 from mailer.db import subscribers as people
 from mailer.db.segments import audience_clause, count_where
 from mailer.errors import InvalidValue, MailerError, NotFound
 from mailer.issues.desk import Desk
+from mailer.issues.readers import issue_language, reader_as
 from mailer.render.compile import CompiledVariant, RenderedMessage
 from mailer.render.templates import TemplateSet
 
@@ -190,10 +191,10 @@ def preview_draft(
         first = found.errors[0] if found.errors else None
         raise InvalidValue(first.key if first else "document", first.message if first else "")
     composer = desk.make_composer(campaign)
-    person = _person(desk, who, campaign.languages, campaign.fallback)
+    person = _person(desk, who, campaign)
     if person is None:
         chosen = who.language or campaign.default_language
-        key = composer.full_variant(_language(chosen, campaign.languages, campaign.fallback))
+        key = composer.full_variant(issue_language(chosen, campaign))
         person = PREVIEW_RECIPIENT
     else:
         key = composer.variant_key(person)
@@ -214,28 +215,18 @@ def preview_draft(
     )
 
 
-def _language(chosen: str, languages: tuple[str, ...], fallback: Mapping[str, str]) -> str:
-    language = resolve_language(chosen, languages, fallback=fallback, default="")
-    if not language or language not in languages:
-        raise NotFound("language in this issue", chosen)
-    return language
-
-
-def _person(
-    desk: Desk, who: PreviewAs, languages: tuple[str, ...], fallback: Mapping[str, str]
-) -> Recipient | None:
-    if who.email.strip():
-        with desk.database.read() as conn:
-            found = people.find_recipient(conn, email_key(normalise_email(who.email)))
-        if found is None:
-            raise NotFound("subscriber", who.email.strip())
+def _person(desk: Desk, who: PreviewAs, campaign: Campaign) -> Recipient | None:
+    found = reader_as(
+        desk,
+        campaign,
+        email=who.email,
+        language=who.language,
+        country=who.country,
+        interests=who.interests,
+    )
+    if found is None or found.email:
         return found
-    if who.sample:
-        language = who.language or languages[0]
-        country = who.country.strip().upper() or None
-        sample = f"a subscriber in {country or 'any country'}"
-        return Recipient(0, sample, "", country, language, who.interests)
-    return None
+    return replace(found, email=f"a subscriber in {found.country or 'any country'}")
 
 
 def find_people(desk: Desk, text: str, *, limit: int = 10) -> list[Recipient]:

@@ -13,13 +13,12 @@ from dataclasses import dataclass
 from mailer.campaigns.audience import audience
 from mailer.campaigns.preview import PREVIEW_RECIPIENT, preview_as
 from mailer.core.campaigns import Campaign
-from mailer.core.languages import resolve_language
 from mailer.core.selection import VariantKey
-from mailer.core.subscribers import Recipient, email_key, normalise_email
+from mailer.core.subscribers import Recipient
 from mailer.db import counts
-from mailer.db import subscribers as people
 from mailer.errors import NotFound
 from mailer.issues.desk import Desk
+from mailer.issues.readers import issue_language, reader_as
 from mailer.issues.store import campaign_text
 from mailer.render.compile import RenderedMessage
 
@@ -78,24 +77,15 @@ def _titles(campaign: Campaign, key: VariantKey) -> tuple[str, ...]:
 
 
 def _person(desk: Desk, who: ReaderAs, campaign: Campaign) -> Recipient | None:
-    if who.email.strip():
-        with desk.database.read() as conn:
-            found = people.find_recipient(conn, email_key(normalise_email(who.email)))
-        if found is None:
-            raise NotFound("subscriber with the address", who.email.strip())
-        return found
-    if who.sample:
-        language = _language(who.language or campaign.default_language, campaign)
-        interests = frozenset({who.interest}) if who.interest else frozenset()
-        return Recipient(0, "", "", who.country.strip().upper() or None, language, interests)
-    return None
-
-
-def _language(chosen: str, campaign: Campaign) -> str:
-    language = resolve_language(chosen, campaign.languages, fallback=campaign.fallback, default="")
-    if not language or language not in campaign.languages:
-        raise NotFound("language in this issue", chosen)
-    return language
+    interests = frozenset({who.interest}) if who.interest else frozenset()
+    return reader_as(
+        desk,
+        campaign,
+        email=who.email,
+        language=who.language,
+        country=who.country,
+        interests=interests,
+    )
 
 
 def preview_issue(
@@ -113,7 +103,7 @@ def preview_issue(
         raise NotFound("variant of this issue", who.variant)
     if person is None:
         language = who.language or campaign.default_language
-        key = chosen or composer.full_variant(_language(language, campaign))
+        key = chosen or composer.full_variant(issue_language(language, campaign))
         compiled = composer.variant(key)
         message = compiled.render(composer.personal_values(compiled, PREVIEW_RECIPIENT))
     else:

@@ -5,12 +5,21 @@ order, quoting and layout of everything else stay, so a folder kept in git shows
 changed lines only. Without one (an issue made in the editor) the layout is the sample's:
 settings first, then ``[content.<lang>]``, then each ``[[items]]`` with its languages.
 Whatever the route, the text is read back and must give the document again.
+
+Saves in the editor come every few seconds, each a small change to the text the previous save
+wrote, so the process keeps a few recent texts' tomlkit trees and their documents: the next
+save edits the tree its base text left instead of parsing that text again. A tree is taken out
+while it is edited (never shared between two saves) and put back under the text it gives; a
+text not kept (another host wrote it, or it is older) is parsed as before.
 """
 
 from __future__ import annotations
 
+import threading
 import tomllib
+from collections import OrderedDict
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 import tomlkit
@@ -43,22 +52,54 @@ def to_toml(document: Mapping[str, Any], original_text: str | None = None) -> st
 
 
 def _gives(text: str, wanted: Mapping[str, Any]) -> bool:
+    return _read(text) == wanted
+
+
+@lru_cache(maxsize=16)
+def _read(text: str) -> dict[str, Any] | None:
+    """The document ``text`` holds (None when it is not one); shared, never to be changed."""
     try:
-        return to_document(tomllib.loads(text)) == wanted
+        return to_document(tomllib.loads(text))
     except (tomllib.TOMLDecodeError, InvalidValue, RecursionError):
-        return False
+        return None
+
+
+class _Trees:
+    """The tomlkit trees of the last few texts written, each lent to one save at a time."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._trees: OrderedDict[str, tomlkit.TOMLDocument] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def take(self, text: str) -> tomlkit.TOMLDocument:
+        with self._lock:
+            tree = self._trees.pop(text, None)
+        return tree if tree is not None else tomlkit.parse(text)
+
+    def keep(self, text: str, tree: tomlkit.TOMLDocument) -> None:
+        with self._lock:
+            self._trees[text] = tree
+            while len(self._trees) > self._size:
+                self._trees.popitem(last=False)
+
+
+_TREES = _Trees(8)
 
 
 def _edited(original_text: str, wanted: Mapping[str, Any]) -> str | None:
     try:
         if _gives(original_text, wanted):
             return original_text
-        parsed = tomlkit.parse(original_text)
+        parsed = _TREES.take(original_text)
         _update(parsed, wanted)
         text = tomlkit.dumps(parsed)
     except (TOMLKitError, TypeError, ValueError, KeyError):
         return None
-    return text if _gives(text, wanted) else None
+    if not _gives(text, wanted):
+        return None
+    _TREES.keep(text, parsed)
+    return text
 
 
 def _plain(value: Any) -> Any:

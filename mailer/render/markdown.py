@@ -6,7 +6,7 @@ kept only when they are http(s) or mailto.
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -40,6 +40,11 @@ def _permissive() -> MarkdownIt:
 
 def links(text: str) -> list[str]:
     """Every link target written in ``text``, including ones the renderer refuses."""
+    return list(_links(text))
+
+
+@lru_cache(maxsize=2048)  # a save re-lints every text of the issue; most did not change
+def _links(text: str) -> tuple[str, ...]:
     found: list[str] = []
 
     def walk(tokens: list[Token]) -> None:
@@ -50,7 +55,7 @@ def links(text: str) -> list[str]:
                 walk(token.children)
 
     walk(_permissive().parse(text))
-    return found
+    return tuple(found)
 
 
 def to_text(text: str) -> str:

@@ -96,6 +96,29 @@ def test_toml_text_of_an_unchanged_document_is_the_original_and_an_edit_keeps_th
         to_toml({"lists": None})
 
 
+def test_saves_one_after_another_and_two_from_one_base_each_keep_the_comments() -> None:
+    """The editor saves every few seconds, each from the text the previous save wrote (the
+    process keeps that text's tree); two people may also save from the same base."""
+    base, document = SAMPLE_TEXT, sample()
+    for n in range(4):
+        document = copy.deepcopy(document)
+        document["content"]["en"]["preheader"] = f"Typed {n}"  # type: ignore[index]
+        if n == 2:
+            document["items"].append({"id": "new", "link": "https://example.org/"})  # type: ignore[attr-defined]
+        if n == 3:
+            del document["items"][-1]  # type: ignore[attr-defined]
+        text = to_toml(document, base)
+        assert to_document(tomllib.loads(text)) == document
+        if n < 2:  # an item added rewrites [[items]] (comments between items go)
+            assert text.count("\n# ") == SAMPLE_TEXT.count("\n# ")
+        other = copy.deepcopy(document)
+        other["content"]["ka"]["subject"] = f"Theirs {n}"  # type: ignore[index]
+        theirs = to_toml(other, base)  # from the same base: that text's tree was taken
+        assert to_document(tomllib.loads(theirs)) == other
+        assert to_toml(document, base) == text  # and again: the same text
+        base = text
+
+
 def test_roles_are_ranked_and_state_follows_the_approved_hash() -> None:
     assert may("editor", "edit")
     assert not may("editor", "approve")
