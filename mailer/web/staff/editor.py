@@ -28,8 +28,14 @@ from mailer.errors import MailerError, NotAllowed, NotFound
 from mailer.issues import editing
 from mailer.issues.desk import Saved
 from mailer.issues.drafts import check_draft
-from mailer.web.staff.editor_form import extra_json, fallback_text, languages_of, read_form
-from mailer.web.staff.session import PostedForm, Session, SignedIn
+from mailer.web.staff.editor_form import (
+    EditorForm,
+    extra_json,
+    fallback_text,
+    languages_of,
+    read_form,
+)
+from mailer.web.staff.session import Posted, PostedForm, Session, SignedIn
 from mailer.web.staff.site import PREFIX, WEB, Site, SiteDep
 
 EDIT = f"{PREFIX}/issues/{{slug}}/edit"
@@ -233,19 +239,31 @@ def save_page(slug: str, request: Request, posted: PostedForm, *, site: SiteDep)
     if request.headers.get("x-editor") == "save":
         return _saved_json(saved, now, form.document)
     if isinstance(saved, editing.Conflicting):
-        return _draw(
-            site,
-            request,
-            posted.session,
-            slug,
-            form.document,
-            base_revision=form.base_revision,
-            status=409,
-            conflict=saved,
-        )
+        return _conflict(site, request, posted, slug, form, saved)
     if posted.text("action"):  # a card added, moved or removed: back to the page, same place
         return RedirectResponse(f"{PREFIX}/issues/{slug}/edit#items", status_code=303)
     return RedirectResponse(f"{PREFIX}/issues/{slug}/edit?saved={saved.revision}", 303)
+
+
+def _conflict(
+    site: Site,
+    request: Request,
+    posted: Posted,
+    slug: str,
+    form: EditorForm,
+    saved: editing.Conflicting,
+) -> Response:
+    """The page again with the conflict panel: the person's text kept beside the other's."""
+    return _draw(
+        site,
+        request,
+        posted.session,
+        slug,
+        form.document,
+        base_revision=form.base_revision,
+        status=409,
+        conflict=saved,
+    )
 
 
 @router.post(f"{PREFIX}/issues/{{slug}}/submit")
@@ -264,16 +282,7 @@ def submit_page(slug: str, request: Request, posted: PostedForm, *, site: SiteDe
     except MailerError as exc:
         return _refused(site, request, exc)
     if isinstance(saved, editing.Conflicting):
-        return _draw(
-            site,
-            request,
-            posted.session,
-            slug,
-            form.document,
-            base_revision=form.base_revision,
-            status=409,
-            conflict=saved,
-        )
+        return _conflict(site, request, posted, slug, form, saved)
     _, words = strings_for(request)
     view = editing.open_editor(site.app.issue_desk(), slug, site.app.templates).issue
     return _draw(
