@@ -26,6 +26,7 @@ from mailer.core.subscribers import (
 from mailer.db import Connection, Database, suppression
 from mailer.db import lists as list_queries
 from mailer.db import subscribers as queries
+from mailer.db.bulk import skip_row_checks
 from mailer.db.dialect import refresh_planner_statistics
 from mailer.errors import InvalidRecord, InvalidValue
 from mailer.importer.reader import Record, open_source
@@ -105,6 +106,7 @@ def import_file(
     batch_size = max(1, options.batch_size)
     for batch in _valid_batches(source.records, report, batch_size):
         with database.write() as conn:
+            skip_row_checks(conn)  # the writes below take the foreign keys' locks themselves
             # list_id is None only in a dry run on a list that does not exist yet
             applier = _BatchApplier(conn, list_id, options.status, consent_source, now())
             applier.apply(batch, report)
@@ -294,12 +296,14 @@ class _BatchApplier:
         touched = [*new.values(), *changed.values()]
         names = {name for s in touched for name in s.interests}
         interest_ids = queries.interest_ids(self.conn, names)
+        created = set(ids.values())
         queries.insert_interest_links(
             self.conn,
             {(s.id, interest_ids[name]) for s in touched for name in s.interests},
+            created=created,
         )
         if self.list_id is not None and list_status:
             by_id = {
                 (new.get(key) or stored[key]).id: status for key, status in list_status.items()
             }
-            queries.upsert_subscriptions(self.conn, self.list_id, by_id, now=now)
+            queries.upsert_subscriptions(self.conn, self.list_id, by_id, now=now, created=created)
