@@ -29,7 +29,7 @@ from mailer.db import subscribers as queries
 from mailer.db.bulk import skip_row_checks
 from mailer.db.dialect import refresh_planner_statistics
 from mailer.errors import InvalidRecord, InvalidValue
-from mailer.importer.reader import Record, open_source
+from mailer.importer.reader import ColumnMapping, Record, map_column, open_source
 
 MAX_LISTED_PROBLEMS = 10_000
 ANALYZE_AFTER = 1_000  # rows changed by an import before planner statistics are refreshed
@@ -40,6 +40,15 @@ class RowProblem:
     row: int | None
     field: str
     error: str
+
+
+@dataclass(frozen=True)
+class PreviewRow:
+    """One of the file's first records as it will be stored, or why it will not be."""
+
+    row: int
+    subscriber: SubscriberInput | None
+    problems: list[RowProblem]
 
 
 @dataclass
@@ -55,6 +64,9 @@ class ImportReport:
     invalid_rows: int = 0
     invalid: list[RowProblem] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
+    encoding: str = ""
+    mapping: list[ColumnMapping] = field(default_factory=list)
+    preview: list[PreviewRow] = field(default_factory=list)
 
     def add_problem(self, row: int, problems: list[tuple[str, str]]) -> None:
         self.invalid_rows += 1
@@ -82,6 +94,7 @@ class ImportOptions:
     encoding: str | None = None
     batch_size: int = 1000
     max_bytes: int = 0
+    preview_rows: int = 0  # how many of the first records the report shows as stored
 
 
 def import_file(
@@ -100,11 +113,14 @@ def import_file(
         list_name=options.list_name,
         dry_run=options.dry_run,
         ignored_columns=source.ignored_columns,
+        encoding=source.encoding,
+        mapping=list(source.mapping),
     )
     consent_source = f"import:{path.name}"
     list_id = _prepare_list(database, options, report, now())
     batch_size = max(1, options.batch_size)
-    for batch in _valid_batches(source.records, report, batch_size):
+    records = _previewed(source.records, report, options.preview_rows, source.kind == "jsonl")
+    for batch in _valid_batches(records, report, batch_size):
         with database.write() as conn:
             skip_row_checks(conn)  # the writes below take the foreign keys' locks themselves
             # list_id is None only in a dry run on a list that does not exist yet
@@ -129,6 +145,32 @@ def _prepare_list(
         if options.dry_run:
             return None
         return list_queries.insert_list(conn, name=options.list_name, description="", now=at)
+
+
+def _previewed(
+    records: Iterator[Record], report: ImportReport, rows: int, keyed: bool
+) -> Iterator[Record]:
+    """Passes ``records`` on, keeping the first ``rows`` as they will be stored in
+    ``report.preview`` (and, for JSON Lines, the mapping of the keys they use)."""
+    seen: dict[str, None] = {}
+    for record in records:
+        if len(report.preview) < rows:
+            report.preview.append(_preview(record))
+            if keyed and record.fields is not None:
+                seen.update(dict.fromkeys(record.fields))
+                report.mapping = [map_column(key) for key in seen]
+        yield record
+
+
+def _preview(record: Record) -> PreviewRow:
+    if record.fields is None:
+        assert record.error is not None
+        return PreviewRow(record.line, None, [RowProblem(record.line, *record.error)])
+    try:
+        return PreviewRow(record.line, subscriber_from_fields(record.fields), [])
+    except InvalidRecord as exc:
+        problems = [RowProblem(record.line, p.field, p.message) for p in exc.problems]
+        return PreviewRow(record.line, None, problems)
 
 
 def _valid_batches(
