@@ -14,7 +14,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, Literal
 
 from mailer.core.subscribers import KNOWN_FIELDS
 from mailer.core.text import text_encoding
@@ -43,6 +43,9 @@ class Record:
     error: tuple[str, str] | None = None  # (field, message) when the record itself is unreadable
 
 
+ColumnKind = Literal["field", "attribute", "ignored"]
+
+
 @dataclass(frozen=True)
 class ColumnMapping:
     """Where one column of the file goes: ``kind`` is ``field`` (``target`` one of the known
@@ -50,7 +53,7 @@ class ColumnMapping:
     (an export's own column, or a column without a name)."""
 
     column: str
-    kind: str
+    kind: ColumnKind
     target: str
 
 

@@ -5,6 +5,7 @@ rows as they will be stored), then imported with the Import button; errors read 
 from __future__ import annotations
 
 import asyncio
+import codecs
 import re
 import tomllib
 from pathlib import Path
@@ -83,6 +84,12 @@ def test_a_semicolon_cp1251_csv_through_the_form_after_a_dry_run(app: App) -> No
             again = await http.post("/staff/subscribers/import", data=confirm)
             assert again.status_code == 400
             assert "no longer kept" in text_of(again.text, "import-error")
+
+            excel = await http.get("/staff/subscribers/export.csv", params={"excel": "yes"})
+            assert excel.content.startswith(codecs.BOM_UTF8)
+            assert "Иван Петров" in excel.content.decode("utf-8-sig")
+            plain = await http.get("/staff/subscribers/export.csv")
+            assert plain.content.startswith(b"email,")
 
     asyncio.run(scenario())
     record = people.show(app.database, "ivan@example.org")
