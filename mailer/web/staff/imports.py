@@ -29,6 +29,7 @@ PATH = UPLOADS
 PREVIEW_ROWS = 10
 # A problem whose message goes on from the field's name ("is missing", "must be text").
 PREDICATE = re.compile(r"^(is|are|contains|must|has|have|appears|cannot|does)\b")
+LOOKS_LIKE = re.compile(r"it looks like ([\w-]+)")
 CLI_HINTS = (  # the reader's advice names the CLI option; the form has a choice instead
     (re.compile(r" \(--encoding, e\.g\. [^)]*\)"), ""),
     (re.compile(r"pass --encoding (\S+)"), r"choose \1"),
@@ -138,6 +139,10 @@ def import_upload(request: Request, form: PostedForm, site: SiteDep) -> Response
     except ImportFileError as exc:
         discard_staged(staged)
         error = file_sentence(t, exc)
+        suggested = LOOKS_LIKE.search(exc.reason)
+        if suggested and suggested.group(1) in ENCODINGS and not values["encoding"]:
+            values["encoding"] = suggested.group(1)  # chosen for the next try, and said so
+            error += " " + t["encoding_chosen"].format(encoding=suggested.group(1))
         return form_page(site, form.session, code=400, error=error, values=values)
     except InvalidValue as exc:
         discard_staged(staged)
