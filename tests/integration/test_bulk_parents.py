@@ -45,3 +45,16 @@ def test_the_triggers_are_on_again_in_the_next_transaction(db: Database) -> None
 def test_sqlite_keeps_its_checks(db: Database) -> None:
     with db.write() as conn:
         assert not skip_row_checks(conn)
+
+
+@POSTGRESQL
+def test_a_role_without_the_grant_keeps_the_per_row_checks(db: Database) -> None:
+    with db.write() as conn:
+        conn.exec_driver_sql(
+            "DO $$ BEGIN CREATE ROLE mailer_test_plain NOLOGIN; "
+            "EXCEPTION WHEN duplicate_object THEN NULL; END $$"
+        )
+        conn.exec_driver_sql("SET LOCAL ROLE mailer_test_plain")
+        assert not skip_row_checks(conn)
+        role = conn.exec_driver_sql("SELECT current_setting('session_replication_role')")
+        assert role.scalar() == "origin"
