@@ -3,8 +3,8 @@
 A multi-row ``INSERT … VALUES`` of 1,000 rows is a statement of ~300 KB that psycopg splits
 and PostgreSQL parses for every batch (the largest client cost of an import); COPY streams the
 rows in PostgreSQL's text format instead, and one ``INSERT … SELECT … ON CONFLICT DO NOTHING``
-moves them into the table. The temporary table has the target's column types, no constraints,
-and is dropped at commit.
+moves them into the table. The temporary table has the target's column types and no
+constraints; it is made once per session and emptied as it is read.
 
 With COPY in place, the server's time went to the foreign-key triggers: PostgreSQL checks
 each new row of ``subscriber_interest`` and ``subscription`` against its two parent tables
@@ -19,6 +19,7 @@ the batch if one is missing.
 from __future__ import annotations
 
 import json
+import zlib
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
@@ -95,11 +96,15 @@ def copy_insert(
     *,
     returning: Sequence[str] = (),
     written_here: Mapping[str, Collection[Any]] | None = None,
+    may_clash: bool = True,
 ) -> list[tuple[Any, ...]]:
     """Writes ``rows`` (values in ``columns`` order) into ``table``, skipping rows that clash
     with a unique key; returns the ``returning`` columns of the rows written. PostgreSQL only.
     Locks the rows it writes. ``written_here`` names, by column, parent keys this transaction
-    inserted itself: no other can delete them before commit, so they need no lock."""
+    inserted itself: no other can delete them before commit, so they need no lock.
+    ``may_clash=False``: rows no other transaction can have written (they hang off rows this
+    one inserted) go in by a plain INSERT, which costs PostgreSQL less than half of ``ON
+    CONFLICT DO NOTHING`` (measured 4.1 against 9.6 µs a row); a clash would then raise."""
     if not rows:
         return []
     # defaults SQLAlchemy makes in Python (a subscriber's link nonce) are made here too
@@ -114,10 +119,11 @@ def copy_insert(
         columns = [*columns, *(column.name for column in made)]
         rows = [[*row, *(_default(column) for column in made)] for row in rows]
     names = ", ".join(f'"{name}"' for name in columns)
-    stage = f"stage_{table.name}"
-    conn.exec_driver_sql(f'DROP TABLE IF EXISTS "{stage}"')
+    # one staging table per session and column list, made once: creating and dropping three
+    # tables per batch wrote the catalogs each time (about a tenth of the server's time)
+    stage = f"stage_{table.name}_{zlib.crc32(names.encode()):08x}"
     conn.exec_driver_sql(
-        f'CREATE TEMPORARY TABLE "{stage}" ON COMMIT DROP AS '
+        f'CREATE TEMPORARY TABLE IF NOT EXISTS "{stage}" ON COMMIT DELETE ROWS AS '
         f'SELECT {names} FROM "{table.name}" WITH NO DATA'
     )
     if _row_checks_off(conn):
@@ -130,9 +136,13 @@ def copy_insert(
             if json_columns:
                 row = [json.dumps(v) if i in json_columns else v for i, v in enumerate(row)]
             copy.write_row(row)
+    # the staging table is emptied by the same statement (a second call in one transaction)
     statement = (
-        f'INSERT INTO "{table.name}" ({names}) SELECT {names} FROM "{stage}" ON CONFLICT DO NOTHING'
+        f'WITH staged AS (DELETE FROM "{stage}" RETURNING {names}) '
+        f'INSERT INTO "{table.name}" ({names}) SELECT {names} FROM staged'
     )
+    if may_clash:
+        statement += " ON CONFLICT DO NOTHING"
     if returning:
         statement += " RETURNING " + ", ".join(f'"{name}"' for name in returning)
         return [tuple(row) for row in conn.exec_driver_sql(statement)]

@@ -127,11 +127,23 @@ def insert_interest_links(
     conn: sa.Connection, pairs: Iterable[tuple[int, int]], *, created: Collection[int] = ()
 ) -> None:
     """Writes (subscriber_id, interest_id) links; existing links are left alone. ``created``:
-    the subscribers this transaction inserted (their rows need no lock)."""
+    the subscribers this transaction inserted (their rows need no lock, their links cannot
+    exist yet)."""
+    pairs = list(pairs)
     if conn.dialect.name == "postgresql":
         columns = ("subscriber_id", "interest_id")
         written_here = {"subscriber_id": created}
-        copy_insert(conn, subscriber_interest, columns, list(pairs), written_here=written_here)
+        fresh = [pair for pair in pairs if pair[0] in created]  # links nobody else can make
+        known = [pair for pair in pairs if pair[0] not in created]
+        for part, may_clash in ((fresh, False), (known, True)):
+            copy_insert(
+                conn,
+                subscriber_interest,
+                columns,
+                part,
+                written_here=written_here,
+                may_clash=may_clash,
+            )
         return
     rows = [{"subscriber_id": s, "interest_id": i} for s, i in pairs]
     if rows:
@@ -149,7 +161,7 @@ def upsert_subscriptions(
     """Writes the status of each subscriber on ``list_id``, creating subscriptions as needed.
 
     ``opted_in_at`` is set when a subscription becomes active. ``created``: the subscribers
-    this transaction inserted (their rows need no lock).
+    this transaction inserted (their rows need no lock, their subscriptions cannot exist yet).
     """
     if not statuses:
         return
@@ -175,8 +187,21 @@ def upsert_subscriptions(
     ]
     if new and conn.dialect.name == "postgresql":
         columns = list(new[0])
-        values = [[row[c] for c in columns] for row in new]
-        copy_insert(conn, subscription, columns, values, written_here={"subscriber_id": created})
+        written_here = {"subscriber_id": created}
+        for fresh in (True, False):  # a new subscriber's subscriptions cannot clash
+            values = [
+                [row[c] for c in columns]
+                for row in new
+                if (row["subscriber_id"] in created) == fresh
+            ]
+            copy_insert(
+                conn,
+                subscription,
+                columns,
+                values,
+                written_here=written_here,
+                may_clash=not fresh,
+            )
     elif new:
         conn.execute(sa.insert(subscription), new)
     changed = [
