@@ -119,20 +119,31 @@ def title_list(
 ) -> None:
     """Sets what readers of ``language`` see of a list: its title and description (an empty
     title removes that language's)."""
-    tag = check_text("language", language, max_length=35)
-    if not tag:
-        raise InvalidValue("language", "is missing")
-    entry = {
-        "title": check_text("title", " ".join(title.split()), max_length=MAX_TITLE),
-        "description": check_text("description", description.strip(), max_length=MAX_DESCRIPTION),
-    }
+    set_list_titles(database, name, {language: (title, description)})
+
+
+def set_list_titles(database: Database, name: str, entries: Mapping[str, tuple[str, str]]) -> None:
+    """Sets (title, description) of a list for each language of ``entries`` in one
+    transaction; an empty title removes that language's. Nothing is stored if one is bad."""
+    cleaned: dict[str, dict[str, str]] = {}
+    for language, (title, description) in entries.items():
+        tag = check_text("language", language, max_length=35)
+        if not tag:
+            raise InvalidValue("language", "is missing")
+        cleaned[tag] = {
+            "title": check_text(f"title ({tag})", " ".join(title.split()), max_length=MAX_TITLE),
+            "description": check_text(
+                f"description ({tag})", description.strip(), max_length=MAX_DESCRIPTION
+            ),
+        }
     with database.write() as conn:
         list_id = list_queries.get_list_id(conn, name)
         titles = queries.list_titles(conn).get(name, {})
-        if entry["title"]:
-            titles[tag] = entry
-        else:
-            titles.pop(tag, None)
+        for tag, entry in cleaned.items():
+            if entry["title"]:
+                titles[tag] = entry
+            else:
+                titles.pop(tag, None)
         queries.set_list_titles(conn, list_id, titles)
 
 

@@ -72,7 +72,7 @@ def bounce_list(
 ) -> Response:
     notice = ""
     if applied.isascii() and applied.isdigit():
-        notice = site.strings["bounces"]["applied"].format(event=applied)
+        notice = site.words(request)["bounces"]["applied"].format(event=applied)
     return listing(site, session, kind, since, notice=notice)
 
 

@@ -61,7 +61,7 @@ def folder_text(site: Site, slug: str) -> tuple[Path, Campaign, str]:
 
 @router.post(f"{base}/approve")
 def approve(slug: str, request: Request, form: PostedForm, site: SiteDep) -> Response:
-    t = site.strings["campaign"]
+    t = site.words(request)["campaign"]
     try:
         folder, campaign, text = folder_text(site, slug)
         problems = lint_campaign(folder, site.app.database, site.app.composer)
@@ -82,7 +82,7 @@ def approve(slug: str, request: Request, form: PostedForm, site: SiteDep) -> Res
 
 @router.post(f"{base}/schedule")
 def schedule(slug: str, request: Request, form: PostedForm, site: SiteDep) -> Response:
-    t = site.strings["campaign"]
+    t = site.words(request)["campaign"]
     zone = form.text("timezone")
     try:
         send_at = posted_send_time(form.text("send_at"), zone, t)
@@ -135,7 +135,7 @@ for action in DONE:
 
 @router.post(f"{base}/test")
 async def test_send(slug: str, request: Request, form: PostedForm, site: SiteDep) -> Response:
-    t = site.strings["campaign"]
+    t = site.words(request)["campaign"]
     raw = form.text("addresses")
     try:
         addresses = [normalise_email(a) for a in re.split(r"[\s,;]+", raw) if a]

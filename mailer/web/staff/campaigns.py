@@ -111,7 +111,7 @@ def detail_page(
         schedule=_schedule(site, slug, campaign, zone),
         default_zone=default_zone,
         now_local=one_off.to_local(site.app.clock(), default_zone),
-        notice=site.strings["done"].get(done, ""),
+        notice=site.words(request)["done"].get(done, ""),
         error=error,
         copies=copies,
         addresses=addresses,

@@ -12,7 +12,6 @@ with the conflict panel, 409).
 from __future__ import annotations
 
 import re
-import tomllib
 from datetime import datetime
 from functools import cache
 from typing import Any
@@ -36,7 +35,7 @@ from mailer.web.staff.editor_form import (
     read_form,
 )
 from mailer.web.staff.session import Posted, PostedForm, Session, SignedIn
-from mailer.web.staff.site import PREFIX, WEB, Site, SiteDep
+from mailer.web.staff.site import PREFIX, Site, SiteDep, request_language, staff_site
 
 EDIT = f"{PREFIX}/issues/{{slug}}/edit"
 COMMON_ZONES = (
@@ -53,20 +52,13 @@ COMMON_ZONES = (
 )
 
 
-@cache
-def _catalog() -> dict[str, dict[str, str]]:
-    with (WEB / "strings" / "editor.toml").open("rb") as handle:
-        return tomllib.load(handle)
-
-
 def strings_for(request: Request) -> tuple[str, dict[str, str]]:
-    """The editor's words in the browser's first language we have (en, ru), else English."""
-    catalog = _catalog()
-    for part in request.headers.get("accept-language", "").split(","):
-        tag = part.split(";")[0].strip().lower().split("-")[0]
-        if tag in catalog:
-            return tag, catalog[tag]
-    return "en", catalog["en"]
+    """The editor's words (the ``editor`` table of the staff catalog) in the language of the
+    staff pages for ``request``."""
+    language = request_language(request)[0]
+    session = getattr(request.state, "staff", None)
+    language = getattr(session, "language", None) or language
+    return language, staff_site(request).texts(language)["editor"]
 
 
 def problem_key(key: str) -> str:

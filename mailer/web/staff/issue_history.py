@@ -69,7 +69,7 @@ def history_page(
         current=current,
         a=found[-1].number if found else 0,
         b=current,
-        notice=site.strings["issue_done"].get(done, ""),
+        notice=site.words(request)["issue_done"].get(done, ""),
         error=error,
     )
 
@@ -82,7 +82,7 @@ def history(slug: str, request: Request, session: SignedIn, site: SiteDep) -> Re
 @router.get(f"{ISSUES}/{{slug}}/diff")
 def diff(slug: str, request: Request, session: SignedIn, site: SiteDep) -> Response:
     desk = site.app.issue_desk()
-    names = site.strings["issue_fields"]
+    names = site.words(request)["issue_fields"]
     try:
         a = _number(request.query_params.get("a"), "a")
         b = _number(request.query_params.get("b"), "b")

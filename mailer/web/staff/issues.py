@@ -104,7 +104,7 @@ def issue_page(
         four_eyes=site.app.settings.web.four_eyes,
         zone=zone,
         send_at=str(sheet.issue.document.get("send_at") or "")[:16],
-        notice=site.strings["issue_done"].get(done, ""),
+        notice=site.words(request)["issue_done"].get(done, ""),
         error=error,
         comment=comment,
     )
