@@ -102,10 +102,15 @@ class PublicSite:
         )
 
 
-def prepare(db: Database, now: datetime) -> None:
-    """The lists and interests the form offers."""
+def prepare_lists(db: Database, now: datetime) -> None:
+    """The lists the form offers (what a database of any revision can take)."""
     for name, description in LISTS.items():
         add_list(db, name, description=description, now=now)
+
+
+def prepare(db: Database, now: datetime) -> None:
+    """The lists and interests the form offers."""
+    prepare_lists(db, now)
     for slug in INTERESTS:
         add_interest(db, slug, titles={"en": slug.capitalize()}, public=True)
 

@@ -1,5 +1,5 @@
 """The interests page: staff title, publish, rename and merge interests and title lists; and
-the staff pages' language (``?lang=`` > the switcher's cookie > ``Accept-Language``)."""
+the staff pages' language (``?ui=`` > the switcher's cookie > ``Accept-Language``)."""
 
 from __future__ import annotations
 
@@ -109,12 +109,12 @@ def test_staff_pages_follow_query_then_cookie_then_accept_language(app: App) -> 
             russian = await http.get("/staff/interests", headers={"Accept-Language": "ru-RU,ru"})
             assert text_of(russian.text, "main").startswith("Интересы и списки")
             assert '<html lang="ru">' in russian.text
-            chosen = await http.get("/staff/interests?lang=en", headers={"Accept-Language": "ru"})
+            chosen = await http.get("/staff/interests?ui=en", headers={"Accept-Language": "ru"})
             assert "mailer_staff_lang=en" in chosen.headers["set-cookie"]
             assert text_of(chosen.text, "main").startswith("Interests and lists")
             kept = await http.get("/staff/", headers={"Accept-Language": "ru"})
             assert '<html lang="en">' in kept.text
-            back = await http.get("/staff/interests?lang=ru")
+            back = await http.get("/staff/interests?ui=ru")
             assert 'id="staff-lang-ru" aria-current="true"' in back.text
             error = await http.get("/staff/no/such/page")
             assert text_of(error.text, "error-message") == "Такой страницы для сотрудников нет."

@@ -49,8 +49,8 @@ class Session:
     csrf: str
     expires_at: datetime  # naive UTC
     issued_at: datetime  # naive UTC, to the microsecond
-    language: str = "en"  # of the pages: ?lang= > cookie > Accept-Language (site.request_language)
-    chosen: bool = False  # by ?lang= on this request: the page keeps it in a cookie
+    language: str = "en"  # of the pages: ?ui= > cookie > Accept-Language (site.request_language)
+    chosen: bool = False  # by ?ui= on this request: the page keeps it in a cookie
 
 
 @dataclass(frozen=True)

@@ -94,8 +94,9 @@ def staff_language(header: str) -> str:
 
 def request_language(request: Request) -> tuple[str, bool]:
     """The language of the staff pages for ``request`` and whether the request chose it:
-    ``?lang=`` (the switcher; then kept in a cookie) > that cookie > ``Accept-Language``."""
-    asked = request.query_params.get("lang", "")
+    ``?ui=`` (the switcher; then kept in a cookie) > that cookie > ``Accept-Language``.
+    Not ``?lang=``: on the preview pages that names the language of the issue shown."""
+    asked = request.query_params.get("ui", "")
     if asked in LANGUAGES:
         return asked, True
     kept = request.cookies.get(LANGUAGE_COOKIE, "")
