@@ -69,6 +69,9 @@ TABLES: dict[str, dict[str, str]] = {
         "unreadable": S_("The request could not be read (its Content-Length is not a number)."),
     },
     "dashboard": {
+        "active": S_("active"),
+        "unconfirmed": S_("unconfirmed"),
+        "unsubscribed": S_("unsubscribed"),
         "title": S_("Dashboard"),
         "campaigns": S_("Campaigns"),
         "no_campaigns": S_("No campaign folders yet."),
