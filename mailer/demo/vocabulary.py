@@ -14,21 +14,27 @@ from mailer.subscriptions import interests
 WORDS = Path(__file__).with_name("words.toml")
 
 
-def seed(app: App) -> None:
-    """Titles every interest the import created and every list of ``words.toml``; publishes them."""
+def apply_words(app: App) -> dict[str, dict[str, str]]:
+    """Titles the lists of ``words.toml`` and every interest of it that exists (the import
+    made them private), and publishes those interests; returns the interests' titles."""
     words = tomllib.loads(WORDS.read_text(encoding="utf-8"))
     for name, languages in words["lists"].items():
-        for tag, entry in languages.items():
-            interests.title_list(
-                app.database, name, tag, title=entry["title"], description=entry["description"]
-            )
+        entries = {tag: (entry["title"], entry["description"]) for tag, entry in languages.items()}
+        interests.set_list_titles(app.database, name, entries)
     known = {word.slug for word in interests.list_interests(app.database)}
     for slug, titles in words["interests"].items():
         if slug in known:
             interests.set_titles(app.database, slug, titles)
             interests.publish(app.database, slug)
+    titled: dict[str, dict[str, str]] = words["interests"]
+    return titled
+
+
+def seed(app: App) -> None:
+    """``apply_words``, and what it did, for the demo's tour."""
+    titled = apply_words(app)
     click.secho("== the words subscribers read", bold=True)
     click.echo(
-        f"  {len(words['interests'])} interests titled in {len(words['interests']['fatherhood'])} "
-        "languages and published (mailer interests list); the list 'members' titled too"
+        f"  {len(titled)} interests titled in {len(titled['fatherhood'])} languages (sr-Latn "
+        "made from sr) and published (mailer interests list); the list 'members' titled too"
     )

@@ -159,6 +159,7 @@ class Site:
         self.env.filters["q"] = lambda value: quote(str(value), safe="")
         self.env.globals["t"] = self.strings
         self.env.globals["outbox_on"] = bool(self.app.settings.web.outbox)
+        self.env.globals["autonyms"] = AUTONYMS
 
     def texts(self, language: str) -> dict[str, dict[str, str]]:
         """The strings of the staff pages in ``language`` (English for a key it lacks)."""
