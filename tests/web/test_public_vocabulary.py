@@ -7,12 +7,13 @@ import asyncio
 import re
 from pathlib import Path
 
+from mailer.core.links import preferences_url
 from mailer.db import Database
 from mailer.importer import import_file
 from mailer.importer.apply import ImportOptions
 from mailer.subscriptions import interests, people
-from tests.conftest import Cli
-from tests.web.conftest import Clock, public_site
+from tests.conftest import TEST_SECRET, Cli, link_nonce
+from tests.web.conftest import BASE, Clock, public_site
 
 CHECKBOX = re.compile(r'name="(interests|lists)" value="([^"]+)"[^>]*>\s*<label[^>]*>([^<]+)<')
 GEORGIAN = {
@@ -117,3 +118,20 @@ def test_interest_commands_manage_the_vocabulary(cli: Cli) -> None:
     assert cli("interests", "publish", "caregiving").exit_code == 0
     listed = cli("interests", "list").stdout
     assert "caregiving\tpublic \t0 subscribers\ten=Caregiving  ka=ზრუნვა" in listed
+
+
+def test_saving_preferences_keeps_the_interests_no_form_offers(
+    public_db: Database, db_url: str, tmp_path: Path
+) -> None:
+    import_rows(public_db, tmp_path, "ana@example.org,Ana,new topic;fatherhood\n")
+    person = people.show(public_db, "ana@example.org")
+    link = preferences_url(BASE, TEST_SECRET, person["id"], link_nonce(public_db, person["id"]))
+
+    async def scenario() -> int:
+        async with public_site(db_url, Clock()) as site:
+            form = {"interests": ["youth"], "lists": ["monthly"], "language": "ka"}
+            saved = await site.client.post(link.removeprefix(BASE), data=form)
+            return saved.status_code
+
+    assert asyncio.run(scenario()) in (200, 303)
+    assert people.show(public_db, "ana@example.org")["interests"] == ["new topic", "youth"]
