@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import Service
-from tests.browser.staff_pages import PHONE, no_sideways_scroll, shoot, sign_in
+from tests.browser.staff_pages import PHONE, no_sideways_scroll, ready, shoot, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.subprocess, pytest.mark.xdist_group("staff-words")]
 
@@ -18,11 +18,13 @@ def test_staff_publish_an_interest_in_russian(service: Service, page: Page) -> N
     assert imported.returncode == 0, imported.stderr
     sign_in(service, page, "/staff/interests")
     page.locator("#staff-lang-ru").click()
+    ready(page)
     expect(page.locator("h1")).to_have_text("Интересы и списки")
     expect(page.locator("#nav-interests")).to_have_text("Интересы")
     shoot(service, page, "staff-interests-ru")
 
     page.goto(f"{service.base_url}/staff/interests/edit?slug=mentoring")
+    ready(page)
     expect(page.locator("#interest-shown")).to_have_text("скрыт")
     page.locator("#title-en").fill("Mentoring")
     page.locator("#title-ka").fill("მენტორობა")
