@@ -12,8 +12,9 @@ import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
+from mailer.errors import Conflict, InvalidValue, NotFound
 from mailer.render.catalogs import CONTEXT, LOCALE_DIR, languages, translate
-from mailer.web.staff.site import LANGUAGES, staff_language
+from mailer.web.staff.site import LANGUAGES, sentence, staff_language
 from mailer.web.staff.words import STAFF
 
 PACKAGE = LOCALE_DIR.parent
@@ -80,3 +81,15 @@ def test_staff_language_from_accept_language() -> None:
     assert staff_language("de-DE, en;q=0.5, ru;q=0.1") == "en"
     assert staff_language("ru;q=0, de") == "en"
     assert staff_language("") == "en"
+
+
+def test_errors_read_as_sentences() -> None:
+    assert sentence(InvalidValue("addresses", "Give at least one address.")) == (
+        "Give at least one address."
+    )
+    assert sentence(InvalidValue("send_at", "is in the past")) == "Send at: is in the past."
+    assert sentence(NotFound("list", "nope")) == "No list 'nope'."
+    assert sentence(InvalidValue("names.csv", "no 'email' column")) == (
+        "names.csv: no 'email' column."
+    )
+    assert sentence(Conflict("did you mean 'fatherhood'?")) == "Did you mean 'fatherhood'?"

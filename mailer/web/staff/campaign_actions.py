@@ -19,7 +19,7 @@ from mailer.core.subscribers import normalise_email
 from mailer.errors import Conflict, InvalidValue, MailerError, NotFound, PeriodMismatch
 from mailer.web.staff.campaigns import campaigns_dir, detail_page, posted_send_time
 from mailer.web.staff.session import Posted, PostedForm
-from mailer.web.staff.site import PREFIX, Site, SiteDep
+from mailer.web.staff.site import PREFIX, Site, SiteDep, sentence
 
 MAX_TEST_ADDRESSES = 10
 DONE = {"unschedule": "unscheduled", "pause": "paused", "resume": "resumed", "cancel": "cancelled"}
@@ -39,7 +39,9 @@ base = f"{PREFIX}/campaigns/{{slug}}"
 
 def refused(site: Site, request: Request, form: Posted, slug: str, exc: MailerError) -> Response:
     try:
-        return detail_page(site, request, form.session, slug, status=_status(exc), error=str(exc))
+        return detail_page(
+            site, request, form.session, slug, status=_status(exc), error=sentence(exc)
+        )
     except NotFound as missing:
         return site.error(request, 404, str(missing))
 
@@ -108,7 +110,7 @@ def schedule(slug: str, request: Request, form: PostedForm, site: SiteDep) -> Re
             form.session,
             slug,
             status=409,
-            error=str(exc),
+            error=sentence(exc),
             confirm_period=True,
             asked=asked,
         )

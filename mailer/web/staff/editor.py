@@ -35,7 +35,7 @@ from mailer.web.staff.editor_form import (
     read_form,
 )
 from mailer.web.staff.session import Posted, PostedForm, Session, SignedIn
-from mailer.web.staff.site import PREFIX, Site, SiteDep, request_language, staff_site
+from mailer.web.staff.site import PREFIX, Site, SiteDep, request_language, sentence, staff_site
 
 EDIT = f"{PREFIX}/issues/{{slug}}/edit"
 COMMON_ZONES = (
@@ -184,7 +184,7 @@ def edit_page(
     try:
         view = editing.open_editor(site.app.issue_desk(), slug, site.app.templates).issue
     except NotFound as exc:
-        return site.error(request, 404, str(exc))
+        return site.error(request, 404, sentence(exc))
     at = f"{view.saved_at:%H:%M}" if saved == str(view.revision) else ""
     return _draw(
         site, request, session, slug, dict(view.document), base_revision=view.revision, saved_at=at
@@ -291,8 +291,8 @@ def submit_page(slug: str, request: Request, posted: PostedForm, *, site: SiteDe
 def _refused(site: Site, request: Request, exc: MailerError) -> Response:
     status = 404 if isinstance(exc, NotFound) else 403 if isinstance(exc, NotAllowed) else 400
     if request.headers.get("x-editor") == "save":
-        return JSONResponse({"error": str(exc)}, status_code=status)
-    return site.error(request, status, str(exc), back=str(request.url.path))
+        return JSONResponse({"error": sentence(exc)}, status_code=status)
+    return site.error(request, status, sentence(exc), back=str(request.url.path))
 
 
 def change_rows(changes: list[Change]) -> list[dict[str, str | None]]:

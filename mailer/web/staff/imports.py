@@ -11,7 +11,7 @@ from mailer.errors import InvalidValue, MailerError
 from mailer.importer.apply import ImportOptions, ImportReport
 from mailer.subscriptions.lists import list_lists
 from mailer.web.staff.session import PostedForm, Session, SignedIn
-from mailer.web.staff.site import UPLOADS, Site, SiteDep
+from mailer.web.staff.site import UPLOADS, Site, SiteDep, sentence
 from mailer.web.uploads import import_upload as run_import
 from mailer.web.uploads import upload_cap
 
@@ -86,7 +86,7 @@ def import_upload(request: Request, form: PostedForm, site: SiteDep) -> Response
             site,
             form.session,
             code=400,
-            error=exc.message if isinstance(exc, InvalidValue) and own else str(exc),
+            error=exc.message if isinstance(exc, InvalidValue) and own else sentence(exc),
             list_name=list_name,
             status=status,
             encoding=encoding,

@@ -24,6 +24,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from mailer.app import App
 from mailer.core.deadlines import format_deadline
 from mailer.core.languages import AUTONYMS
+from mailer.errors import InvalidValue
 from mailer.render import catalogs
 from mailer.web.limits import FailureBackoff, RateLimit
 from mailer.web.staff.words import STAFF
@@ -103,6 +104,24 @@ def request_language(request: Request) -> tuple[str, bool]:
     if kept in LANGUAGES:
         return kept, False
     return staff_language(request.headers.get("accept-language", "")), False
+
+
+def sentence(exc: Exception) -> str:
+    """What went wrong, as a sentence for the page: a staff form's own message (already a
+    sentence, in the staff member's language) as it is; any other error with its field,
+    a capital letter and a full stop ("Send_at: …" reads "Send at: …")."""
+    if isinstance(exc, InvalidValue) and exc.message[:1].isupper():
+        return exc.message
+    text = str(exc).strip()
+    if "\n" in text:  # a segment error with its caret line: shown as written
+        return text
+    field, colon, rest = text.partition(": ")
+    if colon and "_" in field and " " not in field:
+        text = f"{field.replace('_', ' ')}: {rest}"
+    first = text.split(" ", 1)[0].rstrip(":")
+    if first.isalpha():  # not a file name (names.csv) or a key (items[2]) people typed
+        text = text[:1].upper() + text[1:]
+    return text if text.endswith((".", "?", "!")) else f"{text}."
 
 
 @cache

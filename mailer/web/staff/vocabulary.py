@@ -17,7 +17,7 @@ from mailer.render.catalogs import languages
 from mailer.subscriptions import interests as vocabulary
 from mailer.subscriptions.lists import list_lists
 from mailer.web.staff.session import Posted, PostedForm, Session, SignedIn
-from mailer.web.staff.site import PREFIX, Site, SiteDep
+from mailer.web.staff.site import PREFIX, Site, SiteDep, sentence
 
 PAGE = f"{PREFIX}/interests"
 DONE = ("added", "titles", "published", "hidden", "renamed", "merged")
@@ -131,7 +131,7 @@ def add(form: PostedForm, site: SiteDep) -> Response:
         )
     except MailerError as exc:
         values = {"slug": slug, "title": title, "public": public}
-        return overview(site, form.session, error=str(exc), status=_status(exc), values=values)
+        return overview(site, form.session, error=sentence(exc), status=_status(exc), values=values)
     return _back(word.slug, "added")
 
 
@@ -141,7 +141,7 @@ def save_titles(form: PostedForm, site: SiteDep) -> Response:
     try:
         word = vocabulary.set_titles(site.app.database, slug, _titles(form))
     except MailerError as exc:
-        return interest_page(site, form.session, slug, error=str(exc), status=_status(exc))
+        return interest_page(site, form.session, slug, error=sentence(exc), status=_status(exc))
     return _back(word.slug, "titles")
 
 
@@ -151,7 +151,7 @@ def publish(form: PostedForm, site: SiteDep) -> Response:
     try:
         word = vocabulary.publish(site.app.database, slug, public=public)
     except MailerError as exc:
-        return interest_page(site, form.session, slug, error=str(exc), status=_status(exc))
+        return interest_page(site, form.session, slug, error=sentence(exc), status=_status(exc))
     return _back(word.slug, "published" if public else "hidden")
 
 
@@ -161,7 +161,7 @@ def rename(form: PostedForm, site: SiteDep) -> Response:
     try:
         word = vocabulary.rename(site.app.database, slug, form.text("new_slug"))
     except MailerError as exc:
-        return interest_page(site, form.session, slug, error=str(exc), status=_status(exc))
+        return interest_page(site, form.session, slug, error=sentence(exc), status=_status(exc))
     return _back(word.slug, "renamed")
 
 
@@ -171,7 +171,7 @@ def merge(form: PostedForm, site: SiteDep) -> Response:
     try:
         word, moved = vocabulary.merge(site.app.database, slug, form.text("into"))
     except MailerError as exc:
-        return interest_page(site, form.session, slug, error=str(exc), status=_status(exc))
+        return interest_page(site, form.session, slug, error=sentence(exc), status=_status(exc))
     return _back(word.slug, "merged", moved=str(moved))
 
 
@@ -213,5 +213,5 @@ def save_list_titles(form: PostedForm, site: SiteDep) -> Response:
     try:
         vocabulary.set_list_titles(site.app.database, name, entries)
     except MailerError as exc:
-        return list_page(site, form.session, name, error=str(exc), status=_status(exc))
+        return list_page(site, form.session, name, error=sentence(exc), status=_status(exc))
     return RedirectResponse(f"{PREFIX}/lists/edit?name={quote(name, safe='')}&done=titles", 303)
