@@ -9,10 +9,10 @@ slug and keeps every follower; merging moves the followers of one interest to an
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from mailer.core.subscribers import check_text, normalise_interest
-from mailer.core.vocabulary import did_you_mean
+from mailer.core.vocabulary import did_you_mean, title_in
 from mailer.db import Connection, Database
 from mailer.db import interests as queries
 from mailer.db import lists as list_queries
@@ -145,6 +145,17 @@ def set_list_titles(database: Database, name: str, entries: Mapping[str, tuple[s
             else:
                 titles.pop(tag, None)
         queries.set_list_titles(conn, list_id, titles)
+
+
+def list_titles_in(database: Database, names: Sequence[str], language: str) -> tuple[str, ...]:
+    """The lists ``names`` as a reader of ``language`` sees them (a list never titled: its
+    name)."""
+    with database.read() as conn:
+        titles = queries.list_titles(conn)
+    return tuple(
+        title_in({t: v.get("title", "") for t, v in titles.get(name, {}).items()}, language, name)
+        for name in names
+    )
 
 
 def list_titles(database: Database) -> dict[str, dict[str, dict[str, str]]]:

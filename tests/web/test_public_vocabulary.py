@@ -13,7 +13,7 @@ from mailer.importer import import_file
 from mailer.importer.apply import ImportOptions
 from mailer.subscriptions import interests, people
 from tests.conftest import TEST_SECRET, Cli, link_nonce
-from tests.web.conftest import BASE, Clock, public_site
+from tests.web.conftest import BASE, Clock, body, public_site
 
 CHECKBOX = re.compile(r'name="(interests|lists)" value="([^"]+)"[^>]*>\s*<label[^>]*>([^<]+)<')
 GEORGIAN = {
@@ -135,3 +135,20 @@ def test_saving_preferences_keeps_the_interests_no_form_offers(
 
     assert asyncio.run(scenario()) in (200, 303)
     assert people.show(public_db, "ana@example.org")["interests"] == ["new topic", "youth"]
+
+
+def test_the_confirmation_mail_names_the_list_by_its_title_in_the_readers_language(
+    public_db: Database, db_url: str
+) -> None:
+    interests.title_list(public_db, "monthly", "ka", title="ყოველთვიური ბიულეტენი")
+
+    async def scenario() -> str:
+        async with public_site(db_url, Clock()) as site:
+            answer = await site.subscribe(email="nino@example.ge", language="ka")
+            assert answer.status_code == 303
+            [message] = site.mailbox.messages
+            return body(message, "plain")
+
+    text = asyncio.run(scenario())
+    assert "ყოველთვიური ბიულეტენი" in text
+    assert "monthly" not in text
