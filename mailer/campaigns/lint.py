@@ -5,16 +5,19 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from mailer.campaigns import source
 from mailer.campaigns.audience import audience
 from mailer.core.campaign_items import is_web_url
 from mailer.core.campaigns import Campaign
+from mailer.core.events import started_before
 from mailer.core.issue_text import IssueText
 from mailer.core.problems import Problem
 from mailer.core.segment_parser import parse_segment
 from mailer.core.segments import saved_names
 from mailer.core.selection import VariantKey
+from mailer.core.times import local_instant
 from mailer.core.vocabulary import did_you_mean, interests_in
 from mailer.db import Database, saved_segments
 from mailer.db.lists import find_list_id
@@ -49,6 +52,7 @@ def lint_campaign(
     if campaign is None:
         return problems
     problems.extend(_content_problems(campaign))
+    problems.extend(_timing_problems(campaign))
     problems.extend(_store_problems(campaign, database))
     composer = make_composer(campaign)
     if not composer.templates.exists(campaign.template):
@@ -88,6 +92,25 @@ def _content_problems(campaign: Campaign) -> Iterator[Problem]:
             for link in markdown.links(text):
                 if not (is_web_url(link) or link.startswith("mailto:")):
                     yield _error(campaign, key, f"link {link!r} is not http(s) or mailto")
+
+
+def _timing_problems(campaign: Campaign) -> Iterator[Problem]:
+    """Warnings for events that have started, and calls that have closed, by ``send_at``."""
+    if campaign.send_at is None:
+        return
+    zone = campaign.timezone or "UTC"
+    send = local_instant(campaign.send_at, ZoneInfo(zone))
+    planned = f"the planned send at {campaign.send_at:%Y-%m-%d %H:%M} {zone}"
+    for index, item in enumerate(campaign.items):
+        where = f"items[{index}] ({item.id})"
+        if item.event is not None and started_before(item.event, send):
+            shown = f"{item.event.starts_at:%Y-%m-%d %H:%M} {item.event.timezone}"
+            message = f"the event starts {shown}, before {planned}: readers get it too late"
+            yield Problem("warning", campaign.file, f"{where}.starts_at", message)
+        if item.call is not None and item.call.closes <= send:
+            shown = f"{item.call.deadline:%Y-%m-%d %H:%M} {item.call.timezone}"
+            message = f"the call closes {shown}, before {planned}: readers cannot apply"
+            yield Problem("warning", campaign.file, f"{where}.deadline", message)
 
 
 def _saved_names(segment: str | None) -> set[str]:
