@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -17,9 +18,9 @@ from mailer.core.problems import Problem
 from mailer.core.segment_parser import parse_segment
 from mailer.core.segments import saved_names
 from mailer.core.selection import VariantKey
-from mailer.core.times import local_instant
+from mailer.core.times import aware_utc, iso_utc, local_instant
 from mailer.core.vocabulary import did_you_mean, interests_in
-from mailer.db import Database, saved_segments
+from mailer.db import Database, campaigns, saved_segments
 from mailer.db.lists import find_list_id
 from mailer.db.subscribers import interest_names
 from mailer.errors import SegmentSyntaxError, TemplateError
@@ -52,7 +53,7 @@ def lint_campaign(
     if campaign is None:
         return problems
     problems.extend(_content_problems(campaign))
-    problems.extend(_timing_problems(campaign))
+    problems.extend(_timing_problems(campaign, database))
     problems.extend(_store_problems(campaign, database))
     composer = make_composer(campaign)
     if not composer.templates.exists(campaign.template):
@@ -94,13 +95,28 @@ def _content_problems(campaign: Campaign) -> Iterator[Problem]:
                     yield _error(campaign, key, f"link {link!r} is not http(s) or mailto")
 
 
-def _timing_problems(campaign: Campaign) -> Iterator[Problem]:
-    """Warnings for events that have started, and calls that have closed, by ``send_at``."""
+def _planned_send(campaign: Campaign, database: Database) -> tuple[datetime, str] | None:
+    """When the issue is planned to go out (aware) and how to name it: the time staff
+    scheduled, which wins over the file's ``send_at``; None when neither is set."""
+    with database.read() as conn:
+        stored = campaigns.find(conn, campaign.slug)
+    if stored is not None and stored.state == "scheduled" and stored.send_at is not None:
+        return aware_utc(stored.send_at), f"the scheduled send at {iso_utc(stored.send_at)}"
     if campaign.send_at is None:
-        return
+        return None
     zone = campaign.timezone or "UTC"
-    send = local_instant(campaign.send_at, ZoneInfo(zone))
     planned = f"the planned send at {campaign.send_at:%Y-%m-%d %H:%M} {zone}"
+    return local_instant(campaign.send_at, ZoneInfo(zone)), planned
+
+
+def _timing_problems(campaign: Campaign, database: Database) -> Iterator[Problem]:
+    """Warnings for events that have started, and calls that have closed, by the send."""
+    if not any(item.kind != "approach" for item in campaign.items):
+        return
+    found = _planned_send(campaign, database)
+    if found is None:
+        return
+    send, planned = found
     for index, item in enumerate(campaign.items):
         where = f"items[{index}] ({item.id})"
         if item.event is not None and started_before(item.event, send):

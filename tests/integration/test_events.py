@@ -22,7 +22,7 @@ from mailer.core.subscribers import Recipient
 from mailer.db import Database
 from mailer.render.compose import Composer
 from tests.conftest import REPO, TEST_SECRET, Cli, settings_for
-from tests.integration.issue_support import Clock, make_app
+from tests.integration.issue_support import APPROVER, Clock, make_app
 from tests.web.test_staff_support import client
 
 WEBINARS = REPO / "campaigns" / "2027-01-webinars"
@@ -168,3 +168,24 @@ def test_readers_of_other_countries_see_their_own_capital(
     expected = {"AZ": "17:00–18:30, your time (Baku)", "BY": "16:00–17:30, your time (Minsk)"}
     assert expected[country] in text
     assert TEST_SECRET not in text
+
+
+def test_lint_warns_when_staff_schedule_the_issue_after_the_event_started(
+    db_url: str, tmp_path: Path
+) -> None:
+    app = make_app(db_url, tmp_path, Clock())
+    text = (WEBINARS / "campaign.toml").read_text(encoding="utf-8")
+    approved = text.replace("approved = false", "approved = true")
+    try:
+        desk = app.issue_desk()
+        issues.import_folder(app.database, folder(tmp_path, approved), now=app.clock())
+        assert not [p for p in issues.check_issue(desk, SLUG) if p.key.endswith("starts_at")]
+        late = datetime(2027, 1, 20, 13, 30)  # naive UTC: 14:30 in Belgrade
+        issues.schedule(
+            desk, SLUG, send_at=late, by=APPROVER, now=app.clock(), force_preflight=True
+        )
+        (warning,) = [p for p in issues.check_issue(desk, SLUG) if p.key.endswith("starts_at")]
+        assert warning.severity == "warning"
+        assert "before the scheduled send at 2027-01-20T13:30:00Z" in warning.message
+    finally:
+        app.close()
