@@ -108,6 +108,7 @@ def audience_command(ctx: click.Context, reference: str, as_json: bool) -> None:
             "languages": dict(report.by_language.most_common()),
             "variants": [
                 {"language": key.language, "items": list(key.items), "recipients": n}
+                | ({"zone": key.zone} if key.zone else {})
                 for key, n in report.by_variant.most_common()
             ],
         }
@@ -119,7 +120,8 @@ def audience_command(ctx: click.Context, reference: str, as_json: bool) -> None:
         click.echo(f"  {language:8} {n:7}")
     click.echo(f"per variant ({len(report.by_variant)}):")
     for key, n in report.by_variant.most_common():
-        click.echo(f"  {n:7}  {key.language:8} {', '.join(key.items)}")
+        zone = f"  (times in {key.zone})" if key.zone else ""
+        click.echo(f"  {n:7}  {key.language:8} {', '.join(key.items)}{zone}")
 
 
 @campaign.command("send")

@@ -189,3 +189,29 @@ def test_lint_warns_when_staff_schedule_the_issue_after_the_event_started(
         assert "before the scheduled send at 2027-01-20T13:30:00Z" in warning.message
     finally:
         app.close()
+
+
+def test_the_staff_preview_and_the_audience_name_the_readers_zone(
+    db_url: str, tmp_path: Path, cli: Cli
+) -> None:
+    app = make_app(db_url, tmp_path, Clock())
+    text = (WEBINARS / "campaign.toml").read_text(encoding="utf-8")
+    try:
+        desk = app.issue_desk()
+        issues.import_folder(app.database, folder(tmp_path, text), now=app.clock())
+        kg = issues.preview_issue(
+            desk, SLUG, issues.ReaderAs(language="ru", country="KG"), default_sender="x@y.org"
+        )
+        assert kg.variant.zone == "Asia/Bishkek"
+        assert "19:00–20:30, по вашему времени (Бишкек)" in kg.message.text
+        assert "Asia/Bishkek" in {variant.zone for variant in kg.variants}
+        every = issues.preview_issue(desk, SLUG, issues.ReaderAs(), default_sender="x@y.org")
+        assert every.variant.zone == ""  # a language preview: the organiser's time
+        assert "14:00–15:30 (Belgrade)" in every.message.text
+    finally:
+        app.close()
+    cli.env["MAILER_DATABASE__URL"] = db_url
+    listed = cli("campaign", "audience", SLUG)
+    assert listed.exit_code == 0, listed.output
+    assert "(times in Asia/Bishkek)" in listed.output
+    assert "Europe/Minsk" not in listed.output  # nobody in BY among these readers
