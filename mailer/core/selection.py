@@ -68,8 +68,10 @@ def variant_for(
     items = select_items(
         campaign.items, country=country, interests=interests, min_items=campaign.min_items
     )
-    timed = any(item.kind != "approach" for item in campaign.items if item.id in items)
-    return VariantKey(chosen, items, (zone_of_country(country) or "") if timed else "")
+    timed = [item.id for item in campaign.items if item.kind != "approach"]
+    if not timed or not any(item_id in items for item_id in timed):
+        return VariantKey(chosen, items)
+    return VariantKey(chosen, items, zone_of_country(country) or "")
 
 
 def items_by_id(campaign: Campaign) -> Mapping[str, Item]:
