@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
 
+from mailer.core.campaign_items import ITEM_ID
+from mailer.core.campaigns import SLUG
 from mailer.core.issue_text import IssueText, issue_text
 from mailer.core.issue_workflow import APPROVED_STATES, STARTED_STATES
 from mailer.core.languages import resolve_language
@@ -54,7 +56,10 @@ def event_calendar(
     desk: Desk, slug: str, item_id: str, *, language: str, base_url: str
 ) -> CalendarFile:
     """The ``.ics`` of item ``item_id`` of ``slug``, its words in ``language`` (the issue's
-    fallback chain, then its first language); ``NotFound`` when there is none to give."""
+    fallback chain, then its first language); ``NotFound`` when there is none to give (an
+    address that cannot name an issue's item is not looked up)."""
+    if not (SLUG.fullmatch(slug) and ITEM_ID.fullmatch(item_id)):
+        raise NotFound("event", f"{slug[:80]}/{item_id[:80]}")
     published = published_text(desk, slug)
     campaign = published[0].campaign if published is not None else None
     item = next((i for i in campaign.items if i.id == item_id), None) if campaign else None

@@ -215,3 +215,38 @@ def test_the_staff_preview_and_the_audience_name_the_readers_zone(
     assert listed.exit_code == 0, listed.output
     assert "(times in Asia/Bishkek)" in listed.output
     assert "Europe/Minsk" not in listed.output  # nobody in BY among these readers
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/events/%00/webinar-fathers-clubs.ics",
+        f"/events/{SLUG}/%00.ics",
+        f"/events/{'a' * 5000}/x.ics",
+        f"/events/{SLUG}/webinar-fathers-clubs.ics?lang=%00%FF{'x' * 500}",
+        f"/events/{SLUG}/..%2F..%2Fetc%2Fpasswd.ics",
+    ],
+)
+def test_forged_calendar_addresses_are_a_plain_404(db_url: str, tmp_path: Path, path: str) -> None:
+    app = make_app(db_url, tmp_path, Clock(), web__base_url="https://news.example.org")
+    text = (WEBINARS / "campaign.toml").read_text(encoding="utf-8")
+    issues.import_folder(
+        app.database,
+        folder(tmp_path, text.replace("approved = false", "approved = true")),
+        now=app.clock(),
+    )
+
+    async def main() -> tuple[int, bytes]:
+        async with client(app, "https://news.example.org") as http:
+            answer = await http.get(path)
+            return answer.status_code, answer.content
+
+    try:
+        status, body = asyncio.run(main())
+    finally:
+        app.close()
+    if "lang=" in path:  # an unusable language: the issue's first, as the archive does
+        assert status == 200
+        assert body.startswith(b"BEGIN:VCALENDAR")
+    else:
+        assert status == 404
