@@ -14,7 +14,7 @@ from playwright.sync_api import Page, expect
 from mailer import issues
 from mailer.app import App
 from mailer.config import load_settings
-from tests.browser.conftest import STAFF, Service
+from tests.browser.conftest import STAFF, Service, picture
 from tests.conftest import REPO
 
 pytestmark = [pytest.mark.browser, pytest.mark.subprocess, pytest.mark.xdist_group("events")]
@@ -54,7 +54,7 @@ def test_the_preview_shows_the_webinar_in_the_readers_time(stored: Service, page
     expect(frame).to_contain_text("14:00–15:30, the organiser’s time (Belgrade)")
     expect(frame).to_contain_text("Deadline: Tuesday, February 16, 2027")
     frame.locator("a.event-calendar").scroll_into_view_if_needed()
-    page.locator("#preview-frame").screenshot(path=stored.shots / "preview-event-kg.png")
+    picture(page.locator("#preview-frame"), stored.shots / "preview-event-kg.png")
     page.locator("#p-country").select_option("MK")
     expect(frame).to_contain_text("Wednesday, January 20, 2027, 14:00–15:30 (Skopje)")
     expect(frame).not_to_contain_text("19:00")
@@ -80,14 +80,14 @@ def test_the_item_kind_and_times_on_a_laptop_and_a_phone(stored: Service, page: 
     expect(call.get_by_label("Deadline (organiser’s local time)")).to_be_visible()
     expect(call.get_by_label("Registration link")).to_be_hidden()
     card.scroll_into_view_if_needed()
-    card.screenshot(path=stored.shots / "editor-event-laptop.png")
+    picture(card, stored.shots / "editor-event-laptop.png")
     page.set_viewport_size({"width": 375, "height": 800})
     widest = page.evaluate(
         "[...document.querySelectorAll('.timing *')]"
         ".filter((el) => el.getBoundingClientRect().right > 376).length"
     )
     assert widest == 0
-    card.locator(".timing").screenshot(path=stored.shots / "editor-event-phone.png")
+    picture(card.locator(".timing"), stored.shots / "editor-event-phone.png")
     plain = page.locator('[data-card="2"]')
     expect(plain.get_by_label("Organiser’s time zone")).to_be_hidden()
     card.get_by_label("Kind", exact=True).select_option("approach")
