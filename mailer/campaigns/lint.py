@@ -4,23 +4,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from mailer.campaigns import source
 from mailer.campaigns.audience import audience
+from mailer.campaigns.event_checks import timing_problems
 from mailer.core.campaign_items import is_web_url
 from mailer.core.campaigns import Campaign
-from mailer.core.events import started_before
 from mailer.core.issue_text import IssueText
 from mailer.core.problems import Problem
 from mailer.core.segment_parser import parse_segment
 from mailer.core.segments import saved_names
 from mailer.core.selection import VariantKey
-from mailer.core.times import aware_utc, iso_utc, local_instant
 from mailer.core.vocabulary import did_you_mean, interests_in
-from mailer.db import Database, campaigns, saved_segments
+from mailer.db import Database, saved_segments
 from mailer.db.lists import find_list_id
 from mailer.db.subscribers import interest_names
 from mailer.errors import SegmentSyntaxError, TemplateError
@@ -38,11 +35,14 @@ def lint_campaign(
     make_composer: Callable[[Campaign], Composer],
     *,
     variants: bool = True,
+    series_dir: Path | None = None,
 ) -> list[Problem]:
     """All problems of ``issue`` (a stored revision, or a folder the staff pages read); an
     empty list means it may be approved. Without ``variants`` only the document and what the
     database knows are checked (milliseconds: an editor's save); the audience, the template
-    and each variant's size need every variant compiled (about a second for the sample)."""
+    and each variant's size need every variant compiled (about a second for the sample).
+    ``series_dir`` (``paths.campaigns``) lets a series issue's events be compared with its
+    occurrence's time."""
     if isinstance(issue, Path):
         found, problems = source.read(issue)
         if found is None:
@@ -53,7 +53,7 @@ def lint_campaign(
     if campaign is None:
         return problems
     problems.extend(_content_problems(campaign))
-    problems.extend(_timing_problems(campaign, database))
+    problems.extend(timing_problems(campaign, database, series_dir))
     problems.extend(_store_problems(campaign, database))
     composer = make_composer(campaign)
     if not composer.templates.exists(campaign.template):
@@ -93,40 +93,6 @@ def _content_problems(campaign: Campaign) -> Iterator[Problem]:
             for link in markdown.links(text):
                 if not (is_web_url(link) or link.startswith("mailto:")):
                     yield _error(campaign, key, f"link {link!r} is not http(s) or mailto")
-
-
-def _planned_send(campaign: Campaign, database: Database) -> tuple[datetime, str] | None:
-    """When the issue is planned to go out (aware) and how to name it: the time staff
-    scheduled, which wins over the file's ``send_at``; None when neither is set."""
-    with database.read() as conn:
-        stored = campaigns.find(conn, campaign.slug)
-    if stored is not None and stored.state == "scheduled" and stored.send_at is not None:
-        return aware_utc(stored.send_at), f"the scheduled send at {iso_utc(stored.send_at)}"
-    if campaign.send_at is None:
-        return None
-    zone = campaign.timezone or "UTC"
-    planned = f"the planned send at {campaign.send_at:%Y-%m-%d %H:%M} {zone}"
-    return local_instant(campaign.send_at, ZoneInfo(zone)), planned
-
-
-def _timing_problems(campaign: Campaign, database: Database) -> Iterator[Problem]:
-    """Warnings for events that have started, and calls that have closed, by the send."""
-    if not any(item.kind != "approach" for item in campaign.items):
-        return
-    found = _planned_send(campaign, database)
-    if found is None:
-        return
-    send, planned = found
-    for index, item in enumerate(campaign.items):
-        where = f"items[{index}] ({item.id})"
-        if item.event is not None and started_before(item.event, send):
-            shown = f"{item.event.starts_at:%Y-%m-%d %H:%M} {item.event.timezone}"
-            message = f"the event starts {shown}, before {planned}: readers get it too late"
-            yield Problem("warning", campaign.file, f"{where}.starts_at", message)
-        if item.call is not None and item.call.closes <= send:
-            shown = f"{item.call.deadline:%Y-%m-%d %H:%M} {item.call.timezone}"
-            message = f"the call closes {shown}, before {planned}: readers cannot apply"
-            yield Problem("warning", campaign.file, f"{where}.deadline", message)
 
 
 def _saved_names(segment: str | None) -> set[str]:

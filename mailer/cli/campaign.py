@@ -44,7 +44,12 @@ def lint_command(ctx: click.Context, reference: str) -> None:
     """Check an issue: errors (exit 1) and warnings, each naming file and key."""
     with state(ctx).app() as app:
         try:
-            problems = lint_campaign(issue_of(app, reference), app.database, app.composer)
+            problems = lint_campaign(
+                issue_of(app, reference),
+                app.database,
+                app.composer,
+                series_dir=app.settings.paths.campaigns,
+            )
         except CampaignInvalid as exc:  # not even a document: nothing was stored
             problems = [p for p in exc.problems if isinstance(p, Problem)]
     errors = [p for p in problems if p.severity == "error"]

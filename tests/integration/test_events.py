@@ -250,3 +250,28 @@ def test_forged_calendar_addresses_are_a_plain_404(db_url: str, tmp_path: Path, 
         assert body.startswith(b"BEGIN:VCALENDAR")
     else:
         assert status == 404
+
+
+@pytest.mark.parametrize(("period", "warned"), [("2027-01", False), ("2027-02", True)])
+def test_lint_compares_a_series_issues_events_with_its_occurrence(
+    db_url: str, tmp_path: Path, period: str, warned: bool
+) -> None:
+    app = make_app(db_url, tmp_path, Clock())  # paths.campaigns is tmp_path/campaigns
+    shutil.copy(REPO / "campaigns" / "digest.series.toml", tmp_path / "campaigns")
+    text = (WEBINARS / "campaign.toml").read_text(encoding="utf-8")
+    joined = text.replace(
+        "min_items = 3\n", f'min_items = 3\nseries = "digest"\nperiod = "{period}"\n'
+    )
+    try:
+        issues.import_folder(app.database, folder(tmp_path, joined), now=app.clock())
+        found = [p for p in issues.check_issue(app.issue_desk(), SLUG) if "starts_at" in p.key]
+    finally:
+        app.close()
+    # the digest goes out on the first Tuesday at 09:00 Belgrade: 5 January, 2 February 2027
+    if warned:
+        (warning,) = found
+        assert "before the digest series' send at 2027-02-02 09:00 Europe/Belgrade" in (
+            warning.message
+        )
+    else:
+        assert found == []
