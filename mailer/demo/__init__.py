@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from mailer.demo import sending, tour, web
+from mailer.demo import events, sending, tour, web
 from mailer.demo.setup import Setup
 
 DEMO_ORGANISATION = {
@@ -46,6 +46,7 @@ def run(setup: Setup, paths: DemoPaths) -> None:
     with setup.app(require_secret=False) as app:
         tour.import_and_count(app, paths.file, database)
         tour.compose(app, paths.campaign, paths.preview)
+        events.show(app, paths.campaign.parent / "2027-01-webinars")
     sending.send(setup, paths.campaign, paths.outbox)
     settings = setup.settings()
     with setup.app(require_secret=False) as app:
