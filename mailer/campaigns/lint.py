@@ -124,7 +124,7 @@ def _store_problems(campaign: Campaign, database: Database) -> Iterator[Problem]
             yield _error(
                 campaign,
                 f"items[{index}] ({item.id}).interests",
-                f"unknown interest {name!r}: no subscriber has it{did_you_mean(name, known)}",
+                f"unknown interest {name!r}: not in the interest list{did_you_mean(name, known)}",
             )
     try:
         named = list(interests_in(parse_segment(campaign.segment))) if campaign.segment else []
@@ -135,7 +135,7 @@ def _store_problems(campaign: Campaign, database: Database) -> Iterator[Problem]
             yield _error(
                 campaign,
                 "segment",
-                f"unknown interest {name!r}: no subscriber has it{did_you_mean(name, known)}",
+                f"unknown interest {name!r}: not in the interest list{did_you_mean(name, known)}",
             )
 
 
