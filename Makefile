@@ -79,15 +79,17 @@ browser:
 
 # Everything, on every core; PostgreSQL too when MAILER_TEST_POSTGRES_URL is set (.ci/run).
 # The project's own bytecode first: the tests start many `mailer` processes (see $(STAMP)).
+# pytest keeps its rewritten test modules in __pycache__ only where bytecode may be written: each
+# worker otherwise rewrites them all again (about 10 s a worker).
 test: lint types browser bytecode
-	$(BIN)/pytest -q -n auto --dist loadgroup
+	PYTHONDONTWRITEBYTECODE= $(BIN)/pytest -q -n auto --dist loadgroup
 
 bytecode: $(STAMP)
 	@$(BIN)/python -m compileall -q -j 0 mailer tests benchmarks
 
 # The edit loop: lint, types and the in-process tests (no subprocess, browser or PostgreSQL).
 check: lint types
-	$(BIN)/pytest -q -n auto --dist loadgroup -m "$(QUICK)"
+	PYTHONDONTWRITEBYTECODE= $(BIN)/pytest -q -n auto --dist loadgroup -m "$(QUICK)"
 
 # The pictures in docs/screenshots/: the browser tests, painting each page they check.
 screenshots: $(STAMP) browser mo

@@ -169,6 +169,7 @@ class App:
             self.composer,
             four_eyes=self.settings.web.four_eyes,
             preflight=self.preflight().gate,
+            series_dir=self.settings.paths.campaigns,
         )
 
     def bounce_policy(self) -> BouncePolicy:

@@ -156,9 +156,10 @@ def live_service(root: Path, extra_config: str = "") -> Iterator[Service]:
             process.wait(timeout=PATIENCE)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    """One chromium per pytest-xdist worker; each test gets its own context (no shared state)."""
+    """One chromium per module: Playwright's sync API keeps an event loop running in this thread
+    while it is open, and the next module's ``asyncio.run`` would then refuse to start."""
     if not CHROMIUM.exists():
         pytest.fail(
             "Debian's chromium is missing: `make test` installs it (apt-get install chromium)"

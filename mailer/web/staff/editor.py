@@ -20,6 +20,7 @@ from zoneinfo import available_timezones
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse, RedirectResponse
 
+from mailer.core.events import TIMING_KEYS
 from mailer.core.issue_diff import Change
 from mailer.core.issue_documents import missing_by_language
 from mailer.core.problems import Problem
@@ -80,6 +81,8 @@ _LABELS = {
     "image_alt": "item_alt",
     "link": "item_link",
     "image": "item_image",
+    "kind": "item_kind",
+    "timezone": "item_timezone",
 }
 _FIELD = re.compile(
     r"(?:items\[\d+\] \((?P<item>[^)]*)\)\.)?(?:content\.(?P<lang>[\w-]+)\.)?(?P<name>\w+)"
@@ -168,6 +171,7 @@ def _drawn_keys(document: dict[str, Any]) -> set[str]:
         keys |= {f"content.{language}.{k}" for k in ("subject", "preheader", "intro")}
     for n, _ in enumerate(document.get("items", [])):
         keys |= {f"items[{n}].{k}" for k in ("id", "link", "image", "countries", "interests")}
+        keys |= {f"items[{n}].{k}" for k in TIMING_KEYS}
         for language in languages:
             keys |= {f"items[{n}].content.{language}.{k}" for k in ("title", "summary")}
             keys.add(f"items[{n}].content.{language}.image_alt")

@@ -105,5 +105,19 @@ TABLES: dict[str, dict[str, str]] = {
         "size": S_("HTML {kb} KB of Gmail's 102 KB"),
         "size_over": S_("HTML {kb} KB: Gmail clips mail over 102 KB"),
         "preview_unavailable": S_("No preview yet: {why}"),
+        "item_kind": C_("editor.item_kind", "Kind"),
+        "timing_legend": S_("Approach, event or call"),
+        "kind_approach": S_("Approach"),
+        "kind_event": S_("Event (webinar, meeting)"),
+        "kind_call": S_("Call (with a deadline)"),
+        "starts_at": S_("Starts (organiser’s local time)"),
+        "ends_at": S_("Ends (organiser’s local time)"),
+        "item_timezone": S_("Organiser’s time zone"),
+        "registration": S_("Registration link"),
+        "deadline": S_("Deadline (organiser’s local time)"),
+        "timing_hint": S_(
+            "Readers see an event’s time in their own time zone (from their country) and in "
+            "the organiser’s, and a call’s deadline as their local date."
+        ),
     },
 }
