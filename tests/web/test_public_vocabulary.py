@@ -4,6 +4,7 @@ language, an import's new interest stays off the forms, renaming and merging kee
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 from pathlib import Path
 
@@ -152,3 +153,12 @@ def test_the_confirmation_mail_names_the_list_by_its_title_in_the_readers_langua
     text = asyncio.run(scenario())
     assert "ყოველთვიური ბიულეტენი" in text
     assert "monthly" not in text
+
+
+def test_list_titles_from_the_command_line(cli: Cli) -> None:
+    assert cli("lists", "add", "members").exit_code == 0
+    titled = cli("lists", "title", "members", "ka", "ბიულეტენი", "--description", "ყოველ თვე")
+    assert titled.exit_code == 0, titled.output
+    assert cli("lists", "title", "nothing", "ka", "x").exit_code == 2
+    [listed] = [json.loads(line) for line in cli("lists", "list", "--json").stdout.splitlines()]
+    assert listed["titles"] == {"ka": {"title": "ბიულეტენი", "description": "ყოველ თვე"}}

@@ -123,3 +123,14 @@ def test_staff_pages_follow_query_then_cookie_then_accept_language(app: App) -> 
             assert "Войти" in login.text
 
     asyncio.run(scenario())
+
+
+def test_latin_serbian_counts_as_titled_when_the_cyrillic_is(app: App) -> None:
+    interests.set_titles(app.database, "fatherhood", {"en": "Fatherhood", "sr": "Очинство"})
+
+    async def scenario() -> str:
+        async with signed_in(app) as (http, _):
+            return (await http.get("/staff/interests?ui=en")).text
+
+    listed = text_of(asyncio.run(scenario()), "interest-list")
+    assert "Fatherhood (3 of 11 languages)" in listed

@@ -5,6 +5,7 @@ title``). Every POST is CSRF-checked and answers with a redirect that names what
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 from urllib.parse import quote
 
@@ -30,6 +31,16 @@ def reader_languages() -> tuple[str, ...]:
     return languages("mailer")
 
 
+def titled(tags: Iterable[str]) -> int:
+    """How many languages of the public pages read a title of their own: Latin Serbian
+    counts when it has one or the Cyrillic has one (it is transliterated from it)."""
+    given = set(tags)
+    shown = {tag for tag in reader_languages() if tag in given}
+    if "sr" in given and "sr-Latn" in reader_languages():
+        shown.add("sr-Latn")
+    return len(shown)
+
+
 def _status(exc: MailerError) -> int:
     return 404 if isinstance(exc, NotFound) else 409 if isinstance(exc, Conflict) else 400
 
@@ -41,7 +52,7 @@ def _list_rows(site: Site, language: str) -> list[tuple[str, str, int]]:
     for summary in list_lists(site.app.database):
         entries = titles.get(summary.name, {})
         title = title_in({tag: entry.get("title", "") for tag, entry in entries.items()}, language)
-        rows.append((summary.name, title, len(entries)))
+        rows.append((summary.name, title, titled(entries)))
     return rows
 
 
@@ -58,6 +69,7 @@ def overview(
         lists=_list_rows(site, session.language),
         total=len(reader_languages()),
         title_of=lambda titles: title_in(titles, session.language),
+        titled=titled,
         error=error,
         notice=shown.get("notice", ""),
         values=shown.get("values", {}),
