@@ -17,6 +17,7 @@ from mailer.cli import (
     subscribers,
     tokens,
     tracking,
+    translations,
     users,
 )
 from mailer.cli.root import mailer, main
@@ -38,5 +39,6 @@ __all__ = [
     "subscribers",
     "tokens",
     "tracking",
+    "translations",
     "users",
 ]
