@@ -184,6 +184,50 @@ def issue_units(document: Mapping[str, Any], language: str) -> tuple[str, list[U
     return languages[0], units
 
 
+@dataclass(frozen=True)
+class Written:
+    """A translation a save wrote or left standing: record it as a draft of ``source``."""
+
+    language: str
+    id: str
+    source: str
+    target: str
+
+
+def written_by_save(
+    before: Mapping[str, Any] | None,
+    after: Mapping[str, Any],
+    recorded: Iterable[tuple[str, str]],
+) -> list[Written]:
+    """What a save from ``before`` to ``after`` means for the issue's translations: each
+    target it wrote or changed is a draft of the current source; a target nobody recorded
+    (``recorded``: (language, unit id)) whose source the save changes is a draft of the
+    source it was written for, so it shows as stale from now on."""
+    known = set(recorded)
+    out: list[Written] = []
+    for language in languages_of(after)[1:]:
+        old = {u.id: u for u in (_units_or_none(before, language) if before else [])}
+        for unit in _units_or_none(after, language):
+            was = old.get(unit.id)
+            if unit.target.strip() and (was is None or was.target != unit.target):
+                out.append(Written(language, unit.id, unit.source, unit.target))
+            elif (
+                (language, unit.id) not in known
+                and was is not None
+                and was.target.strip()
+                and was.source != unit.source
+            ):
+                out.append(Written(language, unit.id, was.source, was.target))
+    return out
+
+
+def _units_or_none(document: Mapping[str, Any], language: str) -> list[Unit]:
+    try:
+        return issue_units(document, language)[1]
+    except InvalidValue:
+        return []
+
+
 def issue_bundle(slug: str, revision: int, document: Mapping[str, Any], language: str) -> Bundle:
     """The issue's units towards ``language`` as a bundle (``issue_units``' refusals)."""
     source, units = issue_units(document, language)

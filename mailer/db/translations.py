@@ -4,11 +4,14 @@ the issue's row lock (``issues.find(..., lock=True)``), so two writers never rac
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 
+from mailer.core.translation_units import ISSUE, text_hash, written_by_save
 from mailer.db.schema import translation_state
 
 
@@ -68,4 +71,32 @@ def record(
     if conn.execute(sa.update(t).where(*where).values(**values)).rowcount == 0:
         conn.execute(
             sa.insert(t).values(kind=kind, key=key, language=language, field=field, **values)
+        )
+
+
+def note_save(
+    conn: sa.Connection,
+    slug: str,
+    before: Mapping[str, Any] | None,
+    after: Mapping[str, Any],
+    *,
+    by: str,
+    now: datetime,
+) -> None:
+    """Records, inside a save's transaction, what it did to issue ``slug``'s translations
+    (``mailer.core.translation_units.written_by_save``): reads its states, writes a few rows.
+    Every path that stores a revision calls it (editor, API, restore, folder import)."""
+    recorded = {(row.language, row.field) for row in of(conn, ISSUE, slug)}
+    for written in written_by_save(before, after, recorded):
+        record(
+            conn,
+            ISSUE,
+            slug,
+            written.language,
+            written.id,
+            state="draft",
+            source_hash=text_hash(written.source),
+            target_hash=text_hash(written.target),
+            by=by,
+            now=now,
         )

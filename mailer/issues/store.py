@@ -17,6 +17,7 @@ from mailer.core.languages import Editions
 from mailer.core.problems import Problem
 from mailer.db import Connection
 from mailer.db import issues as stored
+from mailer.db.translations import note_save
 from mailer.errors import Conflict, InvalidValue, NotFound, StaleRevision
 from mailer.issues.desk import (
     Desk,
@@ -30,7 +31,6 @@ from mailer.issues.desk import (
     view_of,
 )
 from mailer.issues.toml_text import to_toml
-from mailer.issues.translation_states import note_save
 
 APPROVAL_IN_DOCUMENT = (
     "approval is an approver's act in the staff UI, not a value of the document: stored as false"

@@ -1,17 +1,14 @@
-"""Translation states of an issue's fields: read them, and keep them as saves change texts.
+"""Translation states of an issue's fields, as the editor and the scheduling gate read them.
 
-Every save (editor, API, restore, import of a translator's file) passes here inside its write
-transaction (``note_save``): a target written or changed in the save is recorded as a draft of
-the current source; a target nobody recorded whose source changes in the save is recorded
-against the source it was written for, so it shows as stale. The state itself is computed
-(``mailer.core.translation_units.unit_state``), never stored as "stale".
+Every save records what it wrote (``mailer.db.translations.note_save``, in its transaction);
+the state itself is computed (``mailer.core.translation_units.unit_state``), never stored as
+"stale".
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any, Literal
 
 from mailer.core.translation_units import (
@@ -21,7 +18,6 @@ from mailer.core.translation_units import (
     Unit,
     issue_units,
     languages_of,
-    text_hash,
     unit_state,
 )
 from mailer.db import Connection
@@ -84,43 +80,3 @@ def needing_work(by_language: Mapping[str, list[FieldState]]) -> dict[str, list[
         for language, fields in by_language.items()
     }
     return {language: names for language, names in out.items() if names}
-
-
-def note_save(
-    conn: Connection,
-    slug: str,
-    before: Mapping[str, Any] | None,
-    after: Mapping[str, Any],
-    *,
-    by: str,
-    now: datetime,
-) -> None:
-    """Record what a save from ``before`` to ``after`` did to the issue's translations."""
-    recorded = recorded_states(conn, slug)
-    for language in languages_of(after)[1:]:
-        old = {u.id: u for u in (_units(before, language) if before else [])}
-        for unit in _units(after, language):
-            was = old.get(unit.id)
-            if unit.target.strip() and (was is None or was.target != unit.target):
-                source, target = unit.source, unit.target
-            elif (
-                (language, unit.id) not in recorded
-                and was is not None
-                and was.target.strip()
-                and was.source != unit.source
-            ):
-                source, target = was.source, was.target
-            else:
-                continue
-            stored.record(
-                conn,
-                ISSUE,
-                slug,
-                language,
-                unit.id,
-                state="draft",
-                source_hash=text_hash(source),
-                target_hash=text_hash(target),
-                by=by,
-                now=now,
-            )

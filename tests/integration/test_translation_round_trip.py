@@ -246,3 +246,23 @@ def test_the_commands_export_to_standard_output_and_import_with_dry_run(
     refused = runner.invoke(mailer, [*base, "import", str(file)])
     assert refused.exit_code == 2
     assert "items.gone.title: is not a field of this issue" in refused.output
+
+
+def test_a_folder_import_that_changes_the_source_marks_translations_stale(
+    app: App, clock: Clock, tmp_path: Path
+) -> None:
+    desk = app.issue_desk()
+    folder = tmp_path / "campaigns" / "2026-12-digest"
+    folder.mkdir(parents=True)
+    text = (REPO / "campaigns" / "2026-12-digest" / "campaign.toml").read_text(encoding="utf-8")
+    (folder / "campaign.toml").write_text(text, encoding="utf-8")
+    issues.import_folder(app.database, folder, now=clock.tick())
+    changed = text.replace(
+        "Fathers' clubs in Kakheti: ten evenings", "Fathers' clubs in Kakheti: twelve evenings"
+    )
+    assert changed != text
+    (folder / "campaign.toml").write_text(changed, encoding="utf-8")
+    issues.import_folder(app.database, folder, now=clock.tick())
+    states = {f.id: f.state for f in translations.states(desk, "2026-12-digest")["ka"]}
+    assert states[TITLE] == "stale"
+    assert states["content.subject"] == "draft"
