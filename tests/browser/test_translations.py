@@ -150,12 +150,18 @@ def test_export_fill_import_then_a_source_edit_makes_it_stale_until_reviewed(
             desk, SLUG, revision, by=issues.Actor("bo@example.org", "approver"), now=app.clock()
         )
     page.goto(f"{live.base_url}/staff/issues/{SLUG}")
-    page.locator("#schedule-send-at").fill("2027-02-03T09:00")
-    page.locator("#schedule-timezone").fill("Europe/Belgrade")
-    page.locator("#schedule").click()
-    refusal = page.locator("#action-error")
-    expect(refusal).to_contain_text("translations to write or review")
-    expect(refusal).to_contain_text(f"ka: {TITLE} (stale)")
+    expect(page.locator("#check-translations")).to_contain_text(f"ka {TITLE} (stale)")
+    expect(page.locator("#schedule-closed")).to_contain_text("Write or review the translations")
+    expect(page.locator("#schedule-form")).to_have_count(0)
+    shoot(live, page, "translations-schedule-refused")
+    # and the server refuses a schedule posted anyway, naming the field
+    csrf = page.locator('input[name="csrf"]').first.get_attribute("value") or ""
+    forced = page.request.post(
+        f"{live.base_url}/staff/issues/{SLUG}/schedule",
+        form={"csrf": csrf, "send_at": "2027-02-03T09:00", "timezone": "Europe/Belgrade"},
+    )
+    assert forced.status == 409
+    assert f"ka: {TITLE} (stale)" in forced.text()
 
     # reviewed: in the editor for ka; ru and sr by colleagues (the same act, in Python here)
     page.goto(f"{live.base_url}/staff/issues/{SLUG}/edit?lang=ka")
