@@ -611,4 +611,6 @@
     status.className = "saved";
     check();
   }
+  // Every handler is in place: what is typed or chosen from now on is seen (tests wait for this).
+  form.dataset.ready = "yes";
 })();
