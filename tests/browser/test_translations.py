@@ -16,8 +16,8 @@ from mailer import issues
 from mailer.app import App
 from mailer.config import load_settings
 from mailer.issues import translations
-from tests.browser.conftest import Service, live_service
-from tests.browser.staff_pages import LAPTOP, PHONE, shoot
+from tests.browser.conftest import SCREENSHOTS, Service, live_service, picture
+from tests.browser.staff_pages import LAPTOP, PHONE, ready, shoot
 from tests.conftest import REPO
 from tests.integration.issue_support import sample_document
 
@@ -63,6 +63,12 @@ def sign_in(page: Page, live: Service, path: str) -> None:
     page.get_by_label("Password").fill(APPROVER[1])
     page.locator("#login-submit").click()
     expect(page.locator("#signed-in-as")).to_be_visible()
+    ready(page)
+
+
+def open_editor(page: Page, live: Service, language: str) -> None:
+    page.goto(f"{live.base_url}/staff/issues/{SLUG}/edit?lang={language}")
+    expect(page.locator("#editor")).to_have_attribute("data-ready", "yes")
 
 
 def filled(path: Path, target: str, **root: str) -> bytes:
@@ -88,11 +94,13 @@ def upload(page: Page, name: str, data: bytes, button: str = "#import-file") -> 
 
 def shoot_field(live: Service, page: Page, selector: str, name: str) -> None:
     """The part of the editor around one field, on a laptop and a phone (the editor is long)."""
+    if not SCREENSHOTS:
+        return
     for width, size in (("laptop", LAPTOP), ("phone", PHONE)):
         page.set_viewport_size(size)
         page.locator(selector).scroll_into_view_if_needed()
         page.evaluate("window.scrollBy(0, -160)")
-        page.screenshot(path=live.shots / f"{name}-{width}.png")
+        picture(page, live.shots / f"{name}-{width}.png")
     page.set_viewport_size(LAPTOP)
 
 
@@ -130,7 +138,7 @@ def test_export_fill_import_then_a_source_edit_makes_it_stale_until_reviewed(
     expect(page.locator("#report-title")).to_contain_text("Imported as revision 2")
     shoot(live, page, "translations-imported")
 
-    page.goto(f"{live.base_url}/staff/issues/{SLUG}/edit?lang=ka")
+    open_editor(page, live, "ka")
     expect(page.locator("#f-0-ka-title")).to_have_value("მამათა კლუბები კახეთში: ათი საღამო")
     expect(field_state(page, "ka", TITLE)).to_have_text("draft")
 
@@ -139,7 +147,7 @@ def test_export_fill_import_then_a_source_edit_makes_it_stale_until_reviewed(
     page.locator("#f-0-en-title").fill("Fathers' clubs in Kakheti: twelve evenings")
     page.locator("#save").click()
     expect(page.locator("#save-status")).to_contain_text("Saved")
-    page.goto(f"{live.base_url}/staff/issues/{SLUG}/edit?lang=ka")
+    open_editor(page, live, "ka")
     expect(field_state(page, "ka", TITLE)).to_contain_text("stale")
     shoot_field(live, page, f'[data-tstate="ka|{TITLE}"]', "translations-stale")
 
@@ -164,7 +172,7 @@ def test_export_fill_import_then_a_source_edit_makes_it_stale_until_reviewed(
     assert f"ka: {TITLE} (stale)" in forced.text()
 
     # reviewed: in the editor for ka; ru and sr by colleagues (the same act, in Python here)
-    page.goto(f"{live.base_url}/staff/issues/{SLUG}/edit?lang=ka")
+    open_editor(page, live, "ka")
     page.locator(f'[data-review="ka|{TITLE}"]').click()
     expect(field_state(page, "ka", TITLE)).to_have_text("reviewed")
     expect(page.locator("#tab-ka")).to_have_attribute("aria-selected", "true")
