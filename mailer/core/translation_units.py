@@ -206,8 +206,8 @@ def written_by_save(
     known = set(recorded)
     out: list[Written] = []
     for language in languages_of(after)[1:]:
-        old = {u.id: u for u in (_units_or_none(before, language) if before else [])}
-        for unit in _units_or_none(after, language):
+        old = {u.id: u for u in (units_or_none(before, language) if before else [])}
+        for unit in units_or_none(after, language):
             was = old.get(unit.id)
             if unit.target.strip() and (was is None or was.target != unit.target):
                 out.append(Written(language, unit.id, unit.source, unit.target))
@@ -221,7 +221,8 @@ def written_by_save(
     return out
 
 
-def _units_or_none(document: Mapping[str, Any], language: str) -> list[Unit]:
+def units_or_none(document: Mapping[str, Any], language: str) -> list[Unit]:
+    """``issue_units``' units, or none where it refuses the language."""
     try:
         return issue_units(document, language)[1]
     except InvalidValue:

@@ -15,14 +15,12 @@ from mailer.core.translation_units import (
     ISSUE,
     Recorded,
     State,
-    Unit,
-    issue_units,
     languages_of,
     unit_state,
+    units_or_none,
 )
 from mailer.db import Connection
 from mailer.db import translations as stored
-from mailer.errors import InvalidValue
 
 
 @dataclass(frozen=True)
@@ -47,13 +45,6 @@ def recorded_states(conn: Connection, slug: str) -> dict[tuple[str, str], Record
     return found
 
 
-def _units(document: Mapping[str, Any], language: str) -> list[Unit]:
-    try:
-        return issue_units(document, language)[1]
-    except InvalidValue:
-        return []
-
-
 def field_states(
     document: Mapping[str, Any], recorded: Mapping[tuple[str, str], Recorded]
 ) -> dict[str, list[FieldState]]:
@@ -68,7 +59,7 @@ def field_states(
                 unit.target,
                 getattr(recorded.get((language, unit.id)), "by", ""),
             )
-            for unit in _units(document, language)
+            for unit in units_or_none(document, language)
         ]
     return out
 

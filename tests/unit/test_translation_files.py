@@ -174,3 +174,29 @@ def test_targets_go_into_the_document_under_its_own_tag() -> None:
     assert out["items"][1]["content"]["sr-Latn"] == {"title": "Bez id"}
     assert out["content"]["sr-Latn"] == {"subject": "Zdravo"}
     assert "sr-Latn" not in DOCUMENT["content"]  # type: ignore[operator]
+
+
+def test_a_save_records_what_it_wrote_and_the_source_an_unrecorded_translation_had() -> None:
+    from mailer.core.translation_units import Written, written_by_save
+
+    after = {
+        "languages": ["en", "ka"],
+        "content": {
+            "en": {"subject": "New subject", "preheader": "Same"},
+            "ka": {"subject": "ძველი", "preheader": "იგივე ახალი"},
+        },
+    }
+    before = {
+        "languages": ["en", "ka"],
+        "content": {
+            "en": {"subject": "Old subject", "preheader": "Same"},
+            "ka": {"subject": "ძველი", "preheader": "იგივე"},
+        },
+    }
+    assert written_by_save(before, after, []) == [
+        Written("ka", "content.subject", "Old subject", "ძველი"),  # stale from now on
+        Written("ka", "content.preheader", "Same", "იგივე ახალი"),  # a new draft
+    ]
+    assert written_by_save(before, after, [("ka", "content.subject")]) == [
+        Written("ka", "content.preheader", "Same", "იგივე ახალი")
+    ]
