@@ -149,6 +149,7 @@ def test_export_fill_import_then_a_source_edit_makes_it_stale_until_reviewed(
     expect(page.locator("#save-status")).to_contain_text("Saved")
     open_editor(page, live, "ka")
     expect(field_state(page, "ka", TITLE)).to_contain_text("stale")
+    expect(page.locator("#stale-ka")).to_have_text("1")
     shoot_field(live, page, f'[data-tstate="ka|{TITLE}"]', "translations-stale")
 
     with App(load_settings(live.config, environ={})).start() as app:

@@ -166,6 +166,7 @@ def _draw(
         page_lang=lang,
         js_strings=words,
         tstates={f"{lang}|{f.id}": f for lang, fields in states.items() for f in fields},
+        stale={lang: sum(f.state == "stale" for f in fields) for lang, fields in states.items()},
     )
 
 
