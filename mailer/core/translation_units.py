@@ -260,10 +260,10 @@ _CODE = re.compile(r"`")
 
 
 def markup_of(text: str) -> Counter[str]:
-    """The marks a translation must keep: placeholders, link targets, bold and italic marks."""
+    """The marks a translation must keep: placeholders, links, bold and italic marks."""
     marks: Counter[str] = Counter()
     marks.update(f"placeholder {m.group(0)}" for m in _PLACEHOLDER.finditer(text))
-    marks.update(f"link to {m.group(1)}" for m in _LINK.finditer(text))
+    marks.update("link" for _ in _LINK.finditer(text))
     bold = _BOLD.findall(text)
     without_bold = _BOLD.sub("", text)
     marks.update({"bold (**…**)": len(bold) // 2} if len(bold) >= 2 else {})
@@ -273,12 +273,32 @@ def markup_of(text: str) -> Counter[str]:
     return +marks
 
 
+def _links(text: str) -> list[str]:
+    return [m.group(1) for m in _LINK.finditer(text)]
+
+
 def markup_lost(source: str, target: str) -> list[str]:
-    """What of ``source``'s markup ``target`` lost or added, in words (empty: it kept it)."""
+    """What of ``source``'s markup ``target`` lost or added, in words (empty: it kept it). A
+    lost link is named by where it pointed."""
     have, want = markup_of(target), markup_of(source)
-    problems = [f"lost {mark}" + (f" ({n}×)" if n > 1 else "") for mark, n in (want - have).items()]
+    problems = []
+    for mark, n in (want - have).items():
+        if mark == "link":
+            gone = [url for url in _links(source) if url not in _links(target)] or ["…"]
+            problems += [f"lost link to {url}" for url in gone[:n]]
+        else:
+            problems.append(f"lost {mark}" + (f" ({n}×)" if n > 1 else ""))
     problems += [f"added {mark}" for mark in (have - want)]
     return problems
+
+
+def links_changed(source: str, target: str) -> list[str]:
+    """Link targets the translation points elsewhere (a page in its own language, perhaps):
+    ``"https://a → https://b"`` for each, when it keeps the number of links."""
+    before, after = _links(source), _links(target)
+    if len(before) != len(after):
+        return []
+    return [f"{a} → {b}" for a, b in zip(before, after, strict=True) if a != b]
 
 
 @dataclass(frozen=True)
@@ -357,6 +377,8 @@ def _check_unit(plan: ImportPlan, now: Unit | None, unit: Unit) -> None:
         return
     for problem in markup_lost(unit.source or now.source, target):
         plan.findings.append(Finding("error", unit.id, f"the translation {problem}"))
+    for moved in links_changed(unit.source or now.source, target):
+        plan.findings.append(Finding("warning", unit.id, f"a link points elsewhere: {moved}"))
     if now.one_line and ("\n" in target.strip() or "\r" in target.strip()):
         plan.findings.append(Finding("error", unit.id, "must be one line; it has a line break"))
     if now.max_length and len(target) > now.max_length:

@@ -13,6 +13,7 @@ from mailer.core.translation_units import (
     Recorded,
     Unit,
     issue_bundle,
+    links_changed,
     markup_lost,
     plan_import,
     text_hash,
@@ -114,11 +115,13 @@ def test_a_malformed_file_is_refused_naming_what_is_wrong(data: bytes, message: 
 def test_markup_and_placeholders_a_translation_must_keep() -> None:
     source = DOCUMENT["content"]["en"]["intro"]  # type: ignore[index]
     assert markup_lost(source, "Voir **ceci** et [cela](https://example.org/a), *vite*.") == []
-    assert markup_lost(source, "Voir ceci et [cela](https://example.org/b), *vite*.") == [
+    assert markup_lost(source, "Voir ceci et cela, *vite*.") == [
         "lost link to https://example.org/a",
         "lost bold (**…**)",
-        "added link to https://example.org/b",
     ]
+    localised = "Voir **ceci** et [cela](https://example.org/fr/a), *vite*."
+    assert markup_lost(source, localised) == []  # a page in the reader's language is fine
+    assert links_changed(source, localised) == ["https://example.org/a → https://example.org/fr/a"]
     assert markup_lost("Hi {name}", "Salut") == ["lost placeholder {name}"]
 
 
