@@ -54,6 +54,10 @@ def write_xliff(bundle: Bundle, states: Mapping[str, State]) -> str:
     )
     for name in _HEADER:
         ET.SubElement(group, f"{{{MDA}}}meta", {"type": name}).text = getattr(bundle, name)
+    ET.SubElement(ET.SubElement(file, f"{{{XLIFF}}}notes"), f"{{{XLIFF}}}note").text = (
+        f"mailer {bundle.kind} {bundle.key}, revision {bundle.revision}. Translate each target; "
+        "keep links, **bold**, *italic* and {placeholders}."
+    )
     for number, unit in enumerate(bundle.units, start=1):
         unit_id = unit.id if _NMTOKEN.fullmatch(unit.id) else f"u{number}"
         element = ET.SubElement(file, f"{{{XLIFF}}}unit", {"id": unit_id, "name": unit.id})
@@ -75,6 +79,12 @@ def write_po(bundle: Bundle, states: Mapping[str, State]) -> str:
     """PO: one entry per field, its id as ``msgctxt``, its note as a comment for translators,
     the source as ``msgid``; a stale target is marked fuzzy."""
     po = polib.POFile(wrapwidth=0)
+    po.header = (
+        f"mailer {bundle.kind} {bundle.key}, revision {bundle.revision}: "
+        f"{bundle.source_language} -> {bundle.target_language}.\n"
+        "Translate each msgstr; keep links, **bold**, *italic* and {placeholders}; "
+        "msgctxt names the field."
+    )
     po.metadata = {
         "Project-Id-Version": f"mailer {bundle.kind} {bundle.key}",
         "Language": bundle.target_language,
