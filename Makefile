@@ -33,19 +33,26 @@ lock: $(STAMP)
 demo: $(STAMP) mo
 	$(BIN)/mailer demo
 
-# Words people read: extract the msgids (N_("...") in mailer/) into mailer/locale/mailer.pot,
-# merge them into every .po (new ones empty, changed ones fuzzy: the catalog test then names
-# them), compile .mo files. Without .mo files the .po files are read directly.
+# Words people read: extract the msgids into two templates, mailer/locale/mailer.pot (N_("..."):
+# what subscribers read, in every language) and staff.pot (S_("...") and C_("context", "..."):
+# the staff UI, en and ru), merge them into every .po of that domain (new ones empty, changed
+# ones fuzzy: the catalog test then names them), compile .mo files. Without .mo files the .po
+# files are read directly.
 LOCALE := mailer/locale
 catalogs: $(STAMP)
 	$(BIN)/pybabel -q extract -F babel.cfg --no-default-keywords -k N_ --no-location \
 	  --omit-header -o $(LOCALE)/mailer.pot mailer
-	$(BIN)/pybabel -q update -i $(LOCALE)/mailer.pot -d $(LOCALE) -D mailer \
-	  -w 100 --ignore-pot-creation-date
+	$(BIN)/pybabel -q extract -F babel.cfg --no-default-keywords -k S_ -k C_:1c,2 \
+	  --no-location --omit-header -o $(LOCALE)/staff.pot mailer
+	for domain in mailer staff; do \
+	  $(BIN)/pybabel -q update -i $(LOCALE)/$$domain.pot -d $(LOCALE) -D $$domain \
+	    -w 100 --ignore-pot-creation-date || exit 1; \
+	done
 	$(MAKE) --no-print-directory mo
 
 mo: $(STAMP)
 	@$(BIN)/pybabel -q compile -d $(LOCALE) -D mailer
+	@$(BIN)/pybabel -q compile -d $(LOCALE) -D staff
 
 # The web UI on the demo's data (run `make demo` first): the capture SMTP on port 1025 and
 # `mailer serve` on http://127.0.0.1:8000 (staff login printed by the demo). Ctrl-C stops both.
@@ -72,15 +79,17 @@ browser:
 
 # Everything, on every core; PostgreSQL too when MAILER_TEST_POSTGRES_URL is set (.ci/run).
 # The project's own bytecode first: the tests start many `mailer` processes (see $(STAMP)).
+# pytest keeps its rewritten test modules in __pycache__ only where bytecode may be written: each
+# worker otherwise rewrites them all again (about 10 s a worker).
 test: lint types browser bytecode
-	$(BIN)/pytest -q -n auto --dist loadgroup
+	PYTHONDONTWRITEBYTECODE= $(BIN)/pytest -q -n auto --dist loadgroup
 
 bytecode: $(STAMP)
 	@$(BIN)/python -m compileall -q -j 0 mailer tests benchmarks
 
 # The edit loop: lint, types and the in-process tests (no subprocess, browser or PostgreSQL).
 check: lint types
-	$(BIN)/pytest -q -n auto --dist loadgroup -m "$(QUICK)"
+	PYTHONDONTWRITEBYTECODE= $(BIN)/pytest -q -n auto --dist loadgroup -m "$(QUICK)"
 
 # The pictures in docs/screenshots/: the browser tests, painting each page they check.
 screenshots: $(STAMP) browser mo

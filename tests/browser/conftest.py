@@ -26,6 +26,7 @@ from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 from mailer.access import staff
 from mailer.app import App
 from mailer.config import load_settings
+from mailer.demo.vocabulary import apply_words
 from mailer.importer import import_file
 from mailer.importer.apply import ImportOptions
 from tests.conftest import REPO, TEST_SECRET
@@ -118,6 +119,7 @@ def live_service(root: Path, extra_config: str = "") -> Iterator[Service]:
     with App(load_settings(config, environ={})).start() as app:
         options = ImportOptions(list_name="members")
         import_file(app.database, REPO / "subscribers" / "example.csv", options, now=app.clock)
+        apply_words(app)  # the demo's titles: the import left its interests private
         staff.add_user(app.database, *STAFF, now=app.clock(), hasher=app.password_hasher)
     clean = {k: v for k, v in os.environ.items() if not k.startswith("MAILER_")}
     capture = subprocess.Popen(
@@ -154,9 +156,10 @@ def live_service(root: Path, extra_config: str = "") -> Iterator[Service]:
             process.wait(timeout=PATIENCE)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    """One chromium per pytest-xdist worker; each test gets its own context (no shared state)."""
+    """One chromium per module: Playwright's sync API keeps an event loop running in this thread
+    while it is open, and the next module's ``asyncio.run`` would then refuse to start."""
     if not CHROMIUM.exists():
         pytest.fail(
             "Debian's chromium is missing: `make test` installs it (apt-get install chromium)"

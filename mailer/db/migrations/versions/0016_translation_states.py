@@ -1,7 +1,7 @@
 """translation states per field and language (issue 17: the translation round trip)
 
 Revision ID: 0016
-Revises: 0014
+Revises: 0013_vocabulary
 Create Date: 2026-12-05 21:50:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0016"
-down_revision = "0014"
+down_revision = "0013_vocabulary"
 branch_labels = None
 depends_on = None
 
