@@ -18,6 +18,7 @@ from mailer.cli import (
     subscribers,
     tokens,
     tracking,
+    translations,
     users,
 )
 from mailer.cli.root import mailer, main
@@ -40,5 +41,6 @@ __all__ = [
     "subscribers",
     "tokens",
     "tracking",
+    "translations",
     "users",
 ]

@@ -18,6 +18,7 @@ from mailer.db.issue_tables import (
     issue,
     issue_comment,
     issue_revision,
+    translation_state,
 )
 from mailer.db.tables_base import (
     SUBSCRIBER_STATUSES,
@@ -40,6 +41,7 @@ __all__ = [
     "issue_revision",
     "metadata",
     "new_link_nonce",
+    "translation_state",
 ]
 
 meta = sa.Table(

@@ -25,7 +25,7 @@ from mailer.core.issue_diff import Change
 from mailer.core.issue_documents import missing_by_language
 from mailer.core.problems import Problem
 from mailer.errors import MailerError, NotAllowed, NotFound
-from mailer.issues import editing
+from mailer.issues import editing, translations
 from mailer.issues.desk import Saved
 from mailer.issues.drafts import check_draft
 from mailer.web.staff.editor_form import (
@@ -132,6 +132,7 @@ def _draw(
     lang, words = strings_for(request)
     by_key = _by_key(check.problems)
     drawn = _drawn_keys(document)
+    states = translations.states(site.app.issue_desk(), slug)
     return site.page(
         "editor.html.j2",
         status=status,
@@ -159,6 +160,8 @@ def _draw(
         label=lambda key: field_label(key, words),
         page_lang=lang,
         js_strings=words,
+        tstates={f"{lang}|{f.id}": f for lang, fields in states.items() for f in fields},
+        stale={lang: sum(f.state == "stale" for f in fields) for lang, fields in states.items()},
     )
 
 

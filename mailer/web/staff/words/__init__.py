@@ -7,7 +7,15 @@ A new staff string: add it to the table of its page below (``S_("…")``), run
 
 from __future__ import annotations
 
-from mailer.web.staff.words import campaigns, editor, issues, pages, subscribers, vocabulary
+from mailer.web.staff.words import (
+    campaigns,
+    editor,
+    issues,
+    pages,
+    subscribers,
+    translations,
+    vocabulary,
+)
 
 STAFF: dict[str, dict[str, str]] = {
     **pages.TABLES,
@@ -16,4 +24,5 @@ STAFF: dict[str, dict[str, str]] = {
     **issues.TABLES,
     **editor.TABLES,
     **vocabulary.TABLES,
+    **translations.TABLES,
 }

@@ -108,6 +108,13 @@ TABLES: dict[str, dict[str, str]] = {
         "closed_incomplete": S_("Complete every language first."),
         "closed_state": S_("Not possible while the issue is {state}."),
         "nothing_open": S_("Nothing to do here for you in this state."),
+        "translations": C_("link", "Translations"),
+        "translations_ok": S_("Every translation written and up to date"),
+        "translations_due": S_("Translations to write, or to review because their source changed"),
+        "closed_translations": S_(
+            "Write or review the translations listed above first (mark each reviewed in the "
+            "editor)."
+        ),
     },
     "issue_done": {
         "created": S_("Draft created. Write it in the editor."),
