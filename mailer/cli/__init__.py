@@ -6,6 +6,7 @@ from mailer.cli import (
     bounces,
     campaign,
     demo,
+    interests,
     issue_folders,
     lists,
     maintenance,
@@ -17,6 +18,7 @@ from mailer.cli import (
     subscribers,
     tokens,
     tracking,
+    translations,
     users,
 )
 from mailer.cli.root import mailer, main
@@ -25,6 +27,7 @@ __all__ = [
     "bounces",
     "campaign",
     "demo",
+    "interests",
     "issue_folders",
     "lists",
     "mailer",
@@ -38,5 +41,6 @@ __all__ = [
     "subscribers",
     "tokens",
     "tracking",
+    "translations",
     "users",
 ]

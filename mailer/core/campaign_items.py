@@ -9,16 +9,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from mailer.core.events import TIMING_KEYS, Call, Event, Timing, check_timing
 from mailer.core.problems import Checker
 from mailer.core.subscribers import normalise_country, normalise_interest, normalise_language
 from mailer.errors import InvalidValue
 
 MAX_SUBJECT = 150
 ITEM_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,79}")
-ITEM_KEYS = frozenset({"id", "link", "image", "countries", "interests", "content"})
+ITEM_KEYS = frozenset({"id", "link", "image", "countries", "interests", "content", *TIMING_KEYS})
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,19 @@ class Item:
     countries: frozenset[str]
     interests: frozenset[str]
     content: Mapping[str, ItemContent]
+    timing: Timing = field(default_factory=Timing)  # an event's or a call's times
+
+    @property
+    def kind(self) -> str:
+        return self.timing.kind
+
+    @property
+    def event(self) -> Event | None:
+        return self.timing.event
+
+    @property
+    def call(self) -> Call | None:
+        return self.timing.call
 
 
 def is_web_url(value: str) -> bool:
@@ -133,7 +147,8 @@ def check_items(check: Checker, data: Mapping[str, Any], languages: list[str]) -
         countries = _normalised(check, entry, where, "countries", normalise_country)
         interests = _normalised(check, entry, where, "interests", normalise_interest)
         content = _item_content(check, entry, where, languages, image is not None)
-        items.append(Item(item_id, link, image, countries, interests, content))
+        timing = check_timing(check, entry, where)
+        items.append(Item(item_id, link, image, countries, interests, content, timing))
     return items
 
 

@@ -24,6 +24,7 @@ from mailer.core.subscribers import (
     subscriber_from_fields,
 )
 from mailer.db import Connection, Database, suppression
+from mailer.db import interests as interest_queries
 from mailer.db import lists as list_queries
 from mailer.db import subscribers as queries
 from mailer.db.bulk import skip_row_checks
@@ -71,6 +72,8 @@ class ImportReport:
     encoding: str = ""
     mapping: list[ColumnMapping] = field(default_factory=list)
     preview: list[PreviewRow] = field(default_factory=list)
+    # interests the file names that did not exist: created private (no form offers them)
+    new_interests: list[str] = field(default_factory=list)
 
     def add_problem(self, row: int, problems: list[tuple[str, str]]) -> None:
         self.invalid_rows += 1
@@ -87,6 +90,7 @@ class ImportReport:
             "unchanged": self.unchanged,
             "suppressed": self.suppressed,
             "invalid": [{"row": p.row, "field": p.field, "error": p.error} for p in self.invalid],
+            "new_interests": self.new_interests,
         }
 
 
@@ -239,6 +243,10 @@ class _BatchApplier:
             wanted = self._list_status(current)
             if wanted is not None:
                 list_status[key] = wanted
+        named = {name for s in (*new.values(), *changed.values()) for name in s.interests}
+        for slug in interest_queries.unknown_interests(self.conn, named):
+            if slug not in report.new_interests:
+                report.new_interests.append(slug)
         self._write(new, changed, list_status, stored)
 
     def _new(self, row: SubscriberInput, key: str) -> queries.StoredSubscriber:

@@ -42,6 +42,7 @@ def test_a_semicolon_cp1251_csv_imports_after_a_dry_run(
     page.locator("#import-status").select_option("active")
     page.locator("#import-submit").click()
     expect(page.locator("#import-dry-run-note")).to_contain_text("Nothing has been stored yet")
+    assert page.title().startswith("Import subscribers"), page.title()
     mapping = page.locator("#import-mapping")
     expect(mapping.locator("tr", has_text="E-mail")).to_contain_text("email")
     expect(mapping.locator("tr", has_text="Имя")).to_contain_text('attribute "Имя"')

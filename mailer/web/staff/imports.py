@@ -21,7 +21,7 @@ from mailer.importer.apply import ImportOptions, ImportReport
 from mailer.importer.reader import ENCODINGS
 from mailer.subscriptions.lists import list_lists
 from mailer.web.staff.session import PostedForm, Session, SignedIn
-from mailer.web.staff.site import UPLOADS, Site, SiteDep
+from mailer.web.staff.site import UPLOADS, Site, SiteDep, sentence
 from mailer.web.uploads import discard_staged, import_staged, stage_upload, staged_file, upload_cap
 from mailer.web.uploads import import_upload as run_import
 
@@ -40,7 +40,7 @@ CLI_HINTS = (  # the reader's advice names the CLI option; the form has a choice
 router = APIRouter()
 
 
-def sentence(t: dict[str, str], field: str, message: str) -> str:
+def row_sentence(t: dict[str, str], field: str, message: str) -> str:
     """One row problem as a sentence: "Email is missing.", "This row has 5 fields …"."""
     text = message.rstrip(".")
     if PREDICATE.match(text):
@@ -66,8 +66,7 @@ def form_page(
     report: ImportReport | None = None,
     staged: str = "",
 ) -> Response:
-    language = getattr(session, "language", "en")
-    t = site.texts(language)["import"]
+    t = site.texts(session.language)["import"]
     return site.page(
         "import.html.j2",
         status=code,
@@ -75,7 +74,7 @@ def form_page(
         error=error,
         report=report,
         staged=staged,
-        problems=[(p, sentence(t, p.field, p.error)) for p in (report.invalid if report else [])],
+        problems=[(p, row_sentence(t, p.field, p.error)) for p in report.invalid] if report else [],
         lists=list_lists(site.app.database),
         statuses=IMPORT_STATUSES,
         encodings=ENCODINGS,
@@ -107,7 +106,7 @@ def _options(form: PostedForm, site: Site, t: dict[str, str], *, dry_run: bool) 
 
 @router.post(PATH)
 def import_upload(request: Request, form: PostedForm, site: SiteDep) -> Response:
-    t = site.texts(getattr(form.session, "language", "en"))["import"]
+    t = site.words(request)["import"]
     token, dry_run = form.text("staged"), form.text("dry_run") == "yes"
     values = {
         "list": form.text("list"),
@@ -149,5 +148,5 @@ def import_upload(request: Request, form: PostedForm, site: SiteDep) -> Response
         return form_page(site, form.session, code=400, error=exc.message, values=values)
     except MailerError as exc:
         discard_staged(staged)
-        return form_page(site, form.session, code=400, error=str(exc), values=values)
+        return form_page(site, form.session, code=400, error=sentence(exc), values=values)
     return form_page(site, form.session, values=values, report=report, staged=staged)
