@@ -19,6 +19,11 @@ from mailer.errors import InvalidValue
 MAX_SUBJECT = 150
 ITEM_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,79}")
 ITEM_KEYS = frozenset({"id", "link", "image", "countries", "interests", "content"})
+# an item refers to an approach (``mailer.core.approach_refs``); an event or a call keeps its
+# times (``mailer.core.approaches``)
+REFERENCE_KEYS = frozenset(
+    {"approach", "kind", "starts_at", "ends_at", "timezone", "registration", "deadline"}
+)
 
 
 @dataclass(frozen=True)
@@ -122,8 +127,9 @@ def check_items(check: Checker, data: Mapping[str, Any], languages: list[str]) -
             if item_id in seen:
                 check.error(f"{where}.id", "is used by another item")
             seen.add(item_id)
-        for key in sorted(set(entry) - ITEM_KEYS):
-            check.error(f"{where}.{key}", f"unknown key; known: {', '.join(sorted(ITEM_KEYS))}")
+        for key in sorted(set(entry) - ITEM_KEYS - REFERENCE_KEYS):
+            known = ", ".join(sorted(ITEM_KEYS | REFERENCE_KEYS))
+            check.error(f"{where}.{key}", f"unknown key; known: {known}")
         link = check.text(entry, "link", where).strip()
         if link and not is_web_url(link):
             check.error(f"{where}.link", f"{link!r} is not an http(s) link")

@@ -145,7 +145,7 @@ def state_of(listed: Listed) -> str:
         listed.issue.review,
         listed.campaign_state,
         listed.approved_hash,
-        listed.current.source_hash,
+        listed.current_hash,
         listed.issue.file_approval,
     )
 
@@ -154,9 +154,7 @@ def approval_of(listed: Listed) -> tuple[str | None, datetime | None]:
     """Who approved the current text and when, while it is approved or scheduled."""
     if state_of(listed) not in APPROVED_STATES:
         return None, None
-    if listed.campaign_state in APPROVED_STATES and listed.approved_hash == (
-        listed.current.source_hash
-    ):
+    if listed.campaign_state in APPROVED_STATES and listed.approved_hash == listed.current_hash:
         return listed.approved_by, listed.approved_at
     return BY_FILE, listed.current.created_at
 

@@ -12,8 +12,8 @@ import pytest
 from mailer.core.issue_diff import diff_documents
 from mailer.core.issue_documents import missing_by_language, to_document
 from mailer.core.issue_workflow import issue_state, may
+from mailer.core.toml_text import to_toml
 from mailer.errors import InvalidValue
-from mailer.issues.toml_text import to_toml
 from tests.conftest import REPO
 
 SAMPLE_TEXT = (REPO / "campaigns" / "2026-12-digest" / "campaign.toml").read_text("utf-8")
