@@ -3,8 +3,9 @@
 An item of ``campaign.toml`` may say ``approach = "fathers-clubs-kakheti"``: it then is the
 approach's item (``mailer.core.approaches.as_item``), with every key the item gives itself
 overriding the approach's for this issue (``content`` per language and field, so an issue may
-retitle one language and keep the rest). The resolved item keeps ``approach``, so a sent issue
-still says where each item came from.
+retitle one language and keep the rest). The resolved item drops ``approach``: the resolved
+text stands alone (it is what is approved and frozen when sending starts, and reads the same
+anywhere); which approaches an issue used is its revision's references and its pins.
 
 ``resolve`` is pure: the caller gives the ``Library``, the approaches' documents at the
 revisions the issue is pinned to (``mailer.db.issue_pins.library``), or the files of a
@@ -92,7 +93,8 @@ def _merged(base: Mapping[str, Any], own: Mapping[str, Any]) -> dict[str, Any]:
             merged["content"] = content
         else:
             merged[key] = value
-    # the item's own keys first (id, approach), as a person reads the resolved text
-    ordered = {k: merged[k] for k in own if k != "content"}
+    merged.pop("approach", None)
+    # the item's own keys first (its id), as a person reads the resolved text
+    ordered = {k: merged[k] for k in own if k in merged and k != "content"}
     ordered.update({k: v for k, v in merged.items() if k not in ordered})
     return ordered

@@ -168,7 +168,11 @@ def subject_of(document: Mapping[str, Any]) -> str:
     return subject if isinstance(subject, str) else ""
 
 
-def view_of(listed: Listed, problems: list[Problem]) -> IssueView:
+def view_of(
+    listed: Listed, problems: list[Problem], resolved: Mapping[str, Any] | None = None
+) -> IssueView:
+    """The view of ``listed``; ``resolved`` is its document with its approaches resolved
+    (what each language lacks is counted on it)."""
     approved_by, approved_at = approval_of(listed)
     state = state_of(listed)
     current = listed.current
@@ -185,5 +189,5 @@ def view_of(listed: Listed, problems: list[Problem]) -> IssueView:
         approved_by=approved_by,
         approved_at=approved_at,
         send_at=listed.send_at if state == "scheduled" else None,
-        missing=missing_by_language(current.document),
+        missing=missing_by_language(current.document if resolved is None else resolved),
     )

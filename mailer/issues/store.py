@@ -210,7 +210,7 @@ def get_issue(desk: Desk, slug: str) -> IssueView:
         found = stored.read_text(conn, slug) if listed else None
     if listed is None or found is None:
         raise NotFound("issue", slug)
-    return view_of(listed, desk.problems(found))
+    return view_of(listed, desk.problems(found), found.document)
 
 
 def check_issue(desk: Desk, slug: str, number: int | None = None) -> list[Problem]:

@@ -5,6 +5,7 @@ PostgreSQL)."""
 from __future__ import annotations
 
 import copy
+import tomllib
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -14,14 +15,15 @@ import pytest
 
 from mailer import approaches, issues
 from mailer.app import App
-from mailer.core.approaches import from_item
+from mailer.core.issue_documents import to_document
 from mailer.errors import Conflict, StaleRevision
 from tests.integration.issue_support import (
     APPROVER,
     EDITOR,
+    LIBRARY,
     Clock,
+    inline_sample,
     make_app,
-    sample_document,
 )
 
 CLUBS = "fathers-clubs-kakheti"
@@ -39,22 +41,10 @@ def app(db_url: str, tmp_path: Path, clock: Clock) -> Iterator[App]:
     made.close()
 
 
-def inline_sample() -> dict[str, Any]:
-    """The sample issue with every item written inline (no references)."""
-    document = sample_document()
-    document["items"] = [
-        {"id": item.get("id", item.get("approach")), **_inline(item)} for item in document["items"]
-    ]
-    return document
-
-
-def _inline(item: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in item.items() if k not in {"approach", "id"}}
-
-
 def clubs_document() -> dict[str, Any]:
-    """The sample's first item as an approach."""
-    return from_item(inline_sample()["items"][0], organisation="Telavi community centre")
+    """The sample library's approach the sample's first item refers to."""
+    text = (LIBRARY / f"{CLUBS}.toml").read_text(encoding="utf-8")
+    return to_document(tomllib.loads(text))
 
 
 def referring(document: dict[str, Any], slug: str = CLUBS) -> dict[str, Any]:
@@ -64,17 +54,13 @@ def referring(document: dict[str, Any], slug: str = CLUBS) -> dict[str, Any]:
     return changed
 
 
-def library_with_clubs(app: App, clock: Clock) -> None:
-    approaches.create_approach(app.database, CLUBS, clubs_document(), by=EDITOR, now=clock.tick())
-
-
 def test_an_approach_keeps_revisions_refuses_stale_saves_and_restores(
     app: App, clock: Clock
 ) -> None:
-    library_with_clubs(app, clock)
     view = approaches.get_approach(app.database, CLUBS)
     assert (view.revision, view.state, view.kind) == (1, "published", "approach")
     assert view.title.startswith("Fathers' clubs in Kakheti")
+    assert view.document["organisation"] == "Community organisation, Telavi"
     assert [p for p in view.problems if p.severity == "error"] == []
     changed = copy.deepcopy(dict(view.document))
     changed["content"]["en"]["summary"] = "A shorter summary."
@@ -100,7 +86,7 @@ def test_an_approach_keeps_revisions_refuses_stale_saves_and_restores(
     assert [(r.number, r.author, r.message) for r in history] == [
         (3, EDITOR.email, "restored revision 1"),
         (2, EDITOR.email, None),
-        (1, EDITOR.email, None),
+        (1, "campaign.toml", f"imported from {LIBRARY / (CLUBS + '.toml')}"),
     ]
 
 
@@ -126,7 +112,6 @@ def test_an_event_needs_local_times_and_a_zone(app: App, clock: Clock) -> None:
 def test_an_item_refers_to_an_approach_and_overrides_a_field_for_this_issue(
     app: App, clock: Clock
 ) -> None:
-    library_with_clubs(app, clock)
     desk = app.issue_desk()
     document = referring(inline_sample())
     document["items"][0]["content"] = {"en": {"title": "Fathers' clubs (our pick)"}}
@@ -140,7 +125,7 @@ def test_an_item_refers_to_an_approach_and_overrides_a_field_for_this_issue(
     assert item.content["ru"].title == inline["content"]["ru"]["title"]
     assert item.countries == frozenset({"GE"})
     assert item.link == inline["link"]
-    assert 'approach = "fathers-clubs-kakheti"' in found.text  # the resolved text says so
+    assert "approach =" not in found.text  # the resolved text stands alone
     assert found.pins == {CLUBS: 1}
 
 
@@ -170,7 +155,6 @@ def _edit_summary(app: App, clock: Clock, summary: str) -> None:
 def test_a_library_edit_leaves_an_approved_issue_and_a_draft_offers_the_update(
     app: App, clock: Clock
 ) -> None:
-    library_with_clubs(app, clock)
     desk = app.issue_desk()
     document = referring(inline_sample())
     issues.create_issue(desk, "approved-one", document, by=EDITOR, now=clock.tick())
@@ -202,14 +186,13 @@ def test_a_library_edit_leaves_an_approved_issue_and_a_draft_offers_the_update(
 
 
 def test_a_scheduled_send_freezes_the_resolved_text(app: App, clock: Clock) -> None:
-    library_with_clubs(app, clock)
     desk = app.issue_desk()
     issues.create_issue(
         desk, "approved-one", referring(inline_sample()), by=EDITOR, now=clock.tick()
     )
     issues.approve(desk, "approved-one", 1, by=APPROVER, now=clock.tick())
     approved = issues.campaign_text(desk, "approved-one")
-    assert 'approach = "fathers-clubs-kakheti"' in approved.text
+    assert "approach =" not in approved.text
     # the approved text stands alone: it holds the approach's words, not only its slug
     summary = inline_sample()["items"][0]["content"]["en"]["summary"]
     assert approved.own_text is not None
@@ -229,7 +212,6 @@ def test_a_scheduled_send_freezes_the_resolved_text(app: App, clock: Clock) -> N
 def test_an_issue_referring_to_approaches_exports_to_a_folder_that_imports_back_unchanged(
     app: App, clock: Clock, tmp_path: Path, db_url: str
 ) -> None:
-    library_with_clubs(app, clock)
     desk = app.issue_desk()
     issues.create_issue(
         desk, "2027-01-digest", referring(inline_sample()), by=EDITOR, now=clock.tick()

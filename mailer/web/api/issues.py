@@ -293,7 +293,7 @@ def campaign_toml(
     `mailer campaign import` read, with `ETag: "<revision>"`. Scope: `issues:read`."""
     found = issues.campaign_text(app.issue_desk(), slug, revision)
     return PlainTextResponse(
-        found.text,
+        found.source_text,  # with its approach references, as a folder holds it
         media_type="text/plain; charset=utf-8",
         headers={"ETag": etag(found.revision)},
     )
