@@ -58,8 +58,8 @@ def compose(app: App, campaign_path: Path, preview: Path) -> None:
     library = source.campaign_file(campaign_path).parent.parent / approaches.FOLDER
     click.secho(f"== the approaches library: import {library}/", bold=True)
     done, refused = approaches.import_approaches(app.database, library, now=app.clock())
-    for imported in done:
-        click.echo(f"  {imported.describe()}")
+    for entry in done:
+        click.echo(f"  {entry.describe()}")
     for file, why in refused:
         click.echo(f"  refused {file}: {why}")
     click.secho(f"== import {campaign_path} (the staff UI's editor shows it)", bold=True)
