@@ -15,6 +15,7 @@ from mailer.web.staff import (
     dashboard,
     editor,
     editor_images,
+    editor_library,
     editor_preview,
     imports,
     issue_history,
@@ -50,6 +51,7 @@ PARTS = (
     bounces,
     outbox,
     editor_images,
+    editor_library,
     editor,
     editor_preview,
 )
