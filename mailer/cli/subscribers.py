@@ -89,6 +89,11 @@ def _print_summary(report: ImportReport) -> None:
         click.echo(f"  {where}{field}: {problem.error}")
     if len(report.invalid) > 50:
         click.echo(f"  … and {len(report.invalid) - 50} more (use --json for all)")
+    if report.new_interests:
+        click.echo(
+            f"new interests, private until published (mailer interests publish SLUG): "
+            f"{', '.join(report.new_interests)}"
+        )
 
 
 _STATUS_CHOICES = click.Choice([*STATUSES, "any"])

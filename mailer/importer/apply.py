@@ -24,6 +24,7 @@ from mailer.core.subscribers import (
     subscriber_from_fields,
 )
 from mailer.db import Connection, Database, suppression
+from mailer.db import interests as interest_queries
 from mailer.db import lists as list_queries
 from mailer.db import subscribers as queries
 from mailer.db.dialect import refresh_planner_statistics
@@ -54,6 +55,8 @@ class ImportReport:
     invalid_rows: int = 0
     invalid: list[RowProblem] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
+    # interests the file names that did not exist: created private (no form offers them)
+    new_interests: list[str] = field(default_factory=list)
 
     def add_problem(self, row: int, problems: list[tuple[str, str]]) -> None:
         self.invalid_rows += 1
@@ -70,6 +73,7 @@ class ImportReport:
             "unchanged": self.unchanged,
             "suppressed": self.suppressed,
             "invalid": [{"row": p.row, "field": p.field, "error": p.error} for p in self.invalid],
+            "new_interests": self.new_interests,
         }
 
 
@@ -191,6 +195,10 @@ class _BatchApplier:
             wanted = self._list_status(current)
             if wanted is not None:
                 list_status[key] = wanted
+        named = {name for s in (*new.values(), *changed.values()) for name in s.interests}
+        for slug in interest_queries.unknown_interests(self.conn, named):
+            if slug not in report.new_interests:
+                report.new_interests.append(slug)
         self._write(new, changed, list_status, stored)
 
     def _new(self, row: SubscriberInput, key: str) -> queries.StoredSubscriber:

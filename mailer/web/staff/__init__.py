@@ -21,6 +21,7 @@ from mailer.web.staff import (
     issue_history,
     issue_preview,
     issue_review,
+    issue_translations,
     issues,
     outbox,
     people,
@@ -28,6 +29,7 @@ from mailer.web.staff import (
     report,
     schedule,
     subscribers,
+    vocabulary,
 )
 from mailer.web.staff.session import SignedIn
 from mailer.web.staff.site import ERRORS, HEADERS, PREFIX, SiteDep, answer
@@ -40,6 +42,7 @@ PARTS = (
     issues,
     issue_review,
     issue_history,
+    issue_translations,
     issue_preview,
     previews,
     campaign_actions,
@@ -50,6 +53,7 @@ PARTS = (
     audience,
     bounces,
     outbox,
+    vocabulary,
     editor_images,
     editor_library,
     editor,
@@ -63,7 +67,7 @@ _NOT_FOUND = APIRouter()
 @_NOT_FOUND.get(f"{PREFIX}/{{rest:path}}", include_in_schema=False)
 def unknown(request: Request, session: SignedIn, site: SiteDep) -> Response:
     """Any other path under /staff/: the login page when signed out, else a 404 page."""
-    return site.error(request, 404, site.strings["errors"]["not_found"])
+    return site.error(request, 404, site.words(request)["errors"]["not_found"])
 
 
 router = APIRouter()  # built once, shared by every app

@@ -11,7 +11,7 @@ from mailer.errors import InvalidValue, MailerError
 from mailer.importer.apply import ImportOptions, ImportReport
 from mailer.subscriptions.lists import list_lists
 from mailer.web.staff.session import PostedForm, Session, SignedIn
-from mailer.web.staff.site import UPLOADS, Site, SiteDep
+from mailer.web.staff.site import UPLOADS, Site, SiteDep, sentence
 from mailer.web.uploads import import_upload as run_import
 from mailer.web.uploads import upload_cap
 
@@ -53,7 +53,7 @@ def import_form(session: SignedIn, site: SiteDep) -> Response:
 
 @router.post(PATH)
 def import_upload(request: Request, form: PostedForm, site: SiteDep) -> Response:
-    t = site.strings["import"]
+    t = site.words(request)["import"]
     list_name, status = form.text("list"), form.text("status") or "active"
     encoding, dry_run = form.text("encoding"), form.text("dry_run") == "yes"
     if encoding not in ENCODINGS:
@@ -80,11 +80,13 @@ def import_upload(request: Request, form: PostedForm, site: SiteDep) -> Response
         )
         report = run_import(site.app, upload, options)
     except MailerError as exc:
+        # the form's own checks are sentences of their own; other errors name their field
+        own = isinstance(exc, InvalidValue) and exc.field in ("list", "status", "file")
         return form_page(
             site,
             form.session,
             code=400,
-            error=str(exc),
+            error=exc.message if isinstance(exc, InvalidValue) and own else sentence(exc),
             list_name=list_name,
             status=status,
             encoding=encoding,

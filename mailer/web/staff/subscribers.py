@@ -18,7 +18,7 @@ from mailer.subscriptions.export import export
 from mailer.subscriptions.lists import list_lists
 from mailer.web.staff.people import person_page
 from mailer.web.staff.session import SignedIn
-from mailer.web.staff.site import PREFIX, Site, SiteDep
+from mailer.web.staff.site import PREFIX, Site, SiteDep, sentence
 
 PAGE_SIZE = 50
 CHUNK = 64 * 1024
@@ -79,7 +79,7 @@ def subscriber_list(
         context["segment_error"] = exc
         return site.page("subscribers.html.j2", status=400, **context)
     except (NotFound, InvalidValue) as exc:
-        context["error"] = str(exc)
+        context["error"] = sentence(exc)
         return site.page("subscribers.html.j2", status=400, **context)
     return site.page("subscribers.html.j2", **context)
 
@@ -89,7 +89,7 @@ def export_csv(request: Request, session: SignedIn, site: SiteDep) -> Response:
     try:
         spool = _export_file(site, _chosen(_filters(request)))
     except MailerError as exc:
-        return site.error(request, 400, str(exc), back=f"{PREFIX}/subscribers")
+        return site.error(request, 400, sentence(exc), back=f"{PREFIX}/subscribers")
     return StreamingResponse(
         iter(lambda: spool.read(CHUNK), b""),
         media_type="text/csv; charset=utf-8",
