@@ -25,12 +25,12 @@ CHUNK = 64 * 1024
 SPOOL_IN_MEMORY = 8 * 1024 * 1024  # larger exports go to a temporary file
 
 
-def _export_file(site: Site, chosen: dict[str, Any]) -> IO[bytes]:
+def _export_file(site: Site, chosen: dict[str, Any], *, bom: bool = False) -> IO[bytes]:
     """The CSV (formula cells neutralised by the exporter), rewound, in a temporary file."""
     spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)  # noqa: SIM115 (streamed, closed after)
     text = io.TextIOWrapper(spool, encoding="utf-8", newline="")
     try:
-        export(site.app.database, text, fmt="csv", **chosen)
+        export(site.app.database, text, fmt="csv", bom=bom, **chosen)
         text.flush()
     except BaseException:
         spool.close()
@@ -87,7 +87,8 @@ def subscriber_list(
 @router.get(f"{PREFIX}/subscribers/export.csv")
 def export_csv(request: Request, session: SignedIn, site: SiteDep) -> Response:
     try:
-        spool = _export_file(site, _chosen(_filters(request)))
+        excel = request.query_params.get("excel") == "yes"  # UTF-8 with a byte-order mark
+        spool = _export_file(site, _chosen(_filters(request)), bom=excel)
     except MailerError as exc:
         return site.error(request, 400, sentence(exc), back=f"{PREFIX}/subscribers")
     return StreamingResponse(

@@ -10,6 +10,7 @@ from __future__ import annotations
 from mailer.web.staff.words import (
     campaigns,
     editor,
+    imports,
     issues,
     pages,
     subscribers,
@@ -21,6 +22,7 @@ STAFF: dict[str, dict[str, str]] = {
     **pages.TABLES,
     **campaigns.TABLES,
     **subscribers.TABLES,
+    **imports.TABLES,
     **issues.TABLES,
     **editor.TABLES,
     **vocabulary.TABLES,

@@ -19,6 +19,11 @@ TABLES: dict[str, dict[str, str]] = {
         "any": S_("any"),
         "filter": S_("Filter"),
         "export": S_("Export CSV"),
+        "export_excel": S_("Export for Excel"),
+        "export_excel_help": S_(
+            "The same CSV in UTF-8 with a byte-order mark: Excel then shows Cyrillic and "
+            "Georgian names intact."
+        ),
         "email": S_("Email"),
         "name": S_("Name"),
         "country": S_("Country"),
