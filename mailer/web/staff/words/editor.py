@@ -136,6 +136,10 @@ TABLES: dict[str, dict[str, str]] = {
             "{author})"
         ),
         "take_update": S_("Take the update"),
+        "update_kept": S_(
+            "This issue is {state}: it keeps the text it was approved with. Save a change to "
+            "make it a draft, then take the update."
+        ),
         "approaches_updated": S_(
             "Approaches updated: {n}. The preview shows the library’s new text."
         ),
