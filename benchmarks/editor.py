@@ -38,6 +38,7 @@ from mailer.config import load_settings
 from mailer.importer import import_file
 from mailer.importer.apply import ImportOptions
 from mailer.web.app import create_app
+from tests.conftest import copy_sample
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "campaigns" / "2026-12-digest"
@@ -47,8 +48,7 @@ FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
 def app_in(root: Path) -> App:
     campaigns = root / "campaigns"
-    (campaigns / SAMPLE.name).mkdir(parents=True)
-    (campaigns / SAMPLE.name / "campaign.toml").write_bytes((SAMPLE / "campaign.toml").read_bytes())
+    copy_sample(SAMPLE, campaigns / SAMPLE.name)
     environ = {
         "MAILER_DATABASE__URL": f"sqlite:///{root / 'bench.db'}",
         "MAILER_SECRETS__KEY": "benchmark-secret-key-of-sufficient-length-0123456789",

@@ -46,6 +46,7 @@ from mailer.db import Database
 from mailer.importer import import_file
 from mailer.importer.apply import ImportOptions
 from mailer.render.compile import render_layout, variant_context
+from tests.conftest import copy_sample, sendable_text
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "campaigns" / "2026-12-digest"
@@ -131,8 +132,8 @@ def populate(database: Path | str, recipients: int, tmp: Path) -> App:
 def start_campaign(app: App, tmp: Path, slug: str) -> int:
     """Starts a copy of the sample issue as ``slug``; returns its deliveries."""
     folder = tmp / slug
-    shutil.copytree(SAMPLE, folder, dirs_exist_ok=True)
-    text = (folder / "campaign.toml").read_text()
+    copy_sample(SAMPLE, folder)
+    text = sendable_text(folder)
     return lifecycle.start(app.database, source.load_valid(folder), text, now=utc_now())
 
 

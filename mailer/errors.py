@@ -81,18 +81,27 @@ class PeriodMismatch(Conflict):
 
 
 class StaleRevision(Conflict):
-    """A save (or import) started from revision ``base`` of an issue, but revision ``current``
+    """A save (or import) started from revision ``base`` of an issue (or of another
+    ``noun``: an approach), but revision ``current``
     was saved since (by ``current_by``); nothing was stored. The web answers 412."""
 
     def __init__(
-        self, slug: str, *, base: int, current: int, current_by: str, hint: str = ""
+        self,
+        slug: str,
+        *,
+        base: int,
+        current: int,
+        current_by: str,
+        hint: str = "",
+        noun: str = "issue",
     ) -> None:
         self.slug = slug
+        self.noun = noun
         self.base = base
         self.current = current
         self.current_by = current_by
         message = (
-            f"issue {slug!r}: this change started from revision {base}, but revision {current} "
+            f"{noun} {slug!r}: this change started from revision {base}, but revision {current} "
             f"(saved by {current_by}) is newer; nothing was saved"
         )
         super().__init__(f"{message}: {hint}" if hint else message)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from click.testing import Result
 from hypothesis import settings
 from hypothesis.internal.detection import is_hypothesis_test
 
+from mailer.campaigns import source as campaign_source
 from mailer.config import Settings, load_settings
 from mailer.db import Database
 from tests.databases import (
@@ -129,6 +131,25 @@ def link_nonce(database: Database, subscriber_id: int) -> str:
 
 
 REPO = Path(__file__).resolve().parent.parent
+SAMPLE_LIBRARY = REPO / "campaigns" / "approaches"
+
+
+def copy_sample(source_folder: Path, folder: Path) -> Path:
+    """An issue folder (the sample's) copied to ``folder``, with the sample library beside it
+    (``approaches/``): the sample's items refer to its approaches."""
+    shutil.copytree(source_folder, folder, dirs_exist_ok=True)
+    shutil.copytree(SAMPLE_LIBRARY, folder.parent / "approaches", dirs_exist_ok=True)
+    return folder
+
+
+def sendable_text(folder: Path) -> str:
+    """A folder's campaign.toml text as it is approved and sent: its approaches resolved from
+    ``approaches/`` beside it (the sample's own text names them only by slug)."""
+    found, problems = campaign_source.read(folder)
+    assert found is not None, problems
+    return found.text
+
+
 EXAMPLE_CSV = REPO / "subscribers" / "example.csv"
 
 

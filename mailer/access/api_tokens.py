@@ -30,6 +30,8 @@ SCOPES: dict[str, str] = {
     "campaigns:write": "pause, resume and cancel campaigns",
     "issues:read": "read issues, their revisions and campaign.toml",
     "issues:write": "create issues and save revisions (never approve)",
+    "approaches:read": "read the approaches library and each approach's revisions",
+    "approaches:write": "create approaches and save revisions",
     "bounces:read": "read recorded bounces and complaints",
     "stats:read": "read subscriber, delivery and bounce counts",
 }

@@ -22,12 +22,15 @@ that takes ``campaigns/SLUG`` imports that folder first (``issue_from``).
 from __future__ import annotations
 
 import os
+import tomllib
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
+from mailer import approaches
 from mailer.campaigns import source
+from mailer.core.approach_refs import references
 from mailer.core.campaigns import SLUG
 from mailer.core.issue_documents import text_hash
 from mailer.core.issue_text import IssueText
@@ -93,6 +96,7 @@ def import_folder(
     folder name that is no slug); a draft with lint errors is stored like any draft.
     """
     slug = _slug_of(path)
+    _import_missing_approaches(database, path, now=now)
     quick = _unchanged(database, path, slug)
     if quick is not None:
         return quick
@@ -109,6 +113,24 @@ def import_folder(
         if imported.changed and found.document.get("approved") is True:
             imported = _approve_by_file(conn, imported, found, now=now)
     return imported
+
+
+def _import_missing_approaches(database: Database, path: Path, *, now: datetime) -> None:
+    """The approaches the folder's issue refers to that the database does not hold yet, from
+    ``campaigns/approaches/`` beside it (one that cannot be read stays unknown: lint says so)."""
+    try:
+        text = source.campaign_file(path).read_text(encoding="utf-8")
+        if "approach" not in text:  # the usual poll: no reference, nothing to parse
+            return
+        document = tomllib.loads(text)
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError):
+        return  # read() below says what is wrong
+    wanted = references(document)
+    if wanted:
+        directory = source.campaign_file(path).parent.parent / approaches.FOLDER
+        approaches.import_approaches(
+            database, directory, now=now, only=set(wanted), missing_only=True
+        )
 
 
 def _unchanged(database: Database, path: Path, slug: str) -> Imported | None:
@@ -138,7 +160,7 @@ def _store(
     message: str | None,
     now: datetime,
 ) -> Imported:
-    slug, digest = found.slug, found.hash
+    slug, digest = found.slug, text_hash(found.source_text)
     message = message or f"imported from {source.campaign_file(path)}"
     stored = issues.find(conn, slug, lock=True)
     if stored is None:
@@ -176,7 +198,7 @@ def _store(
         stored.review,
         campaign.state if campaign else None,
         campaign.source_hash if campaign else None,
-        current.source_hash,
+        stored.resolved_hash or current.source_hash,
         stored.file_approval,
     )
     number = _add(conn, stored, found, by=by, message=message, now=now)
@@ -196,9 +218,9 @@ def _add(
     return issues.add_revision(
         conn,
         stored,
-        document=found.document,
-        source=found.text,
-        source_hash=found.hash,
+        document=found.source_document,
+        source=found.source_text,
+        source_hash=text_hash(found.source_text),
         author=by,
         message=message,
         now=now,
@@ -217,7 +239,8 @@ def _approve_by_file(
         return imported
     stored = issues.find(conn, found.slug, lock=True)
     assert stored is not None
-    issues.set_file_approval(conn, stored.id, found.hash)
+    # what is approved is the text as stored, its approaches resolved at the issue's pins
+    issues.set_file_approval(conn, stored.id, stored.resolved_hash or found.hash)
     issue_comments.add(
         conn,
         stored.id,
@@ -241,9 +264,15 @@ def import_all(
 ) -> tuple[list[Imported], list[tuple[Path, MailerError]]]:
     """Import every folder under ``campaigns_dir``: what was imported, and what was refused
     (unreadable, changed both on disk and in the editor, or imported by another process at the
-    same moment) with why."""
+    same moment) with why. The approaches of ``campaigns_dir/approaches/`` come first, so the
+    issues' references find them; their refusals are listed with the folders'."""
     done: list[Imported] = []
     refused: list[tuple[Path, MailerError]] = []
+    # the library first, so the issues' references find their approaches
+    _library, library_refused = approaches.import_approaches(
+        database, campaigns_dir / approaches.FOLDER, now=now
+    )
+    refused.extend(library_refused)
     for folder in source.folders(campaigns_dir):
         try:
             done.append(import_folder(database, folder, now=now))
@@ -257,7 +286,8 @@ def export_issue(
 ) -> tuple[Path, int]:
     """Write the issue's campaign.toml (the current revision, or ``revision``) into
     ``directory/<slug>/`` (or ``directory`` itself when it is named after the issue): the
-    exact stored text, which lints and imports back as no change. Returns the file and the
+    exact stored text, which lints and imports back as no change, and the approaches it refers
+    to into ``approaches/`` beside the folder (their current revisions). Returns the file and the
     revision's number."""
     with database.read() as conn:
         stored = issues.find(conn, slug)
@@ -275,6 +305,9 @@ def export_issue(
     os.replace(partial, file)  # never a half-written campaign.toml
     with database.write() as conn:
         issues.set_folder_revision(conn, stored.id, number)
+    wanted = references(found.document)
+    if wanted:  # the approaches it refers to, beside it, so the folder imports anywhere
+        approaches.export_approaches(database, folder.parent / approaches.FOLDER, wanted)
     return file, number
 
 

@@ -116,8 +116,10 @@ def all_campaigns(database: Database, campaigns_dir: Path) -> list[Summary]:
 
 
 def load(folder: Path) -> tuple[Campaign | None, list[Problem], str]:
-    """The campaign in ``folder``, its parse problems, and the exact text of campaign.toml."""
-    campaign, problems = source.load(folder)
-    file = source.campaign_file(folder)
-    text = file.read_text(encoding="utf-8") if file.is_file() else ""
-    return campaign, problems, text
+    """The campaign in ``folder``, its parse problems, and the text that is approved and
+    sent: campaign.toml's exact text, or, when its items refer to approaches, that text with
+    them resolved (from ``campaigns/approaches/``)."""
+    found, problems = source.read(folder)
+    if found is None:
+        return None, problems, ""
+    return found.campaign, problems, found.text

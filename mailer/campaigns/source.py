@@ -2,7 +2,8 @@
 
 A folder is an import and export format (``mailer.campaigns.folders``): what an issue says is
 its stored revision. ``read`` turns a folder into the same ``IssueText`` a revision gives (as
-revision 0, not stored), through the same document form, so both parse alike.
+revision 0, not stored), through the same document form, so both parse alike; an item's
+``approach = "slug"`` resolves against the files of ``campaigns/approaches/`` beside it.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
+from mailer.approaches import FOLDER, library_of_folder
+from mailer.core.approach_refs import references
 from mailer.core.campaigns import Campaign
 from mailer.core.issue_documents import check_size, to_document
 from mailer.core.issue_text import IssueText, issue_text
@@ -47,7 +50,8 @@ def read(path: Path) -> tuple[IssueText | None, list[Problem]]:
         return refused(exc.message, "" if exc.field == shown else exc.field)
     except OSError as exc:
         return refused(f"cannot read: {exc.strerror}")
-    found = issue_text(file.parent.name, 0, text, document, shown)
+    library = library_of_folder(file.parent.parent / FOLDER, references(document))
+    found = issue_text(file.parent.name, 0, text, document, shown, library)
     return found, list(found.problems)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from mailer.cli import (
+    approaches,
     bounces,
     campaign,
     demo,
@@ -24,6 +25,7 @@ from mailer.cli import (
 from mailer.cli.root import mailer, main
 
 __all__ = [
+    "approaches",
     "bounces",
     "campaign",
     "demo",

@@ -20,6 +20,9 @@ from mailer.errors import InvalidValue
 MAX_SUBJECT = 150
 ITEM_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,79}")
 ITEM_KEYS = frozenset({"id", "link", "image", "countries", "interests", "content", *TIMING_KEYS})
+# an item may refer to an approach of the library (``mailer.core.approach_refs``); the
+# resolved item no longer has the key
+REFERENCE_KEYS = frozenset({"approach"})
 
 
 @dataclass(frozen=True)
@@ -136,8 +139,9 @@ def check_items(check: Checker, data: Mapping[str, Any], languages: list[str]) -
             if item_id in seen:
                 check.error(f"{where}.id", "is used by another item")
             seen.add(item_id)
-        for key in sorted(set(entry) - ITEM_KEYS):
-            check.error(f"{where}.{key}", f"unknown key; known: {', '.join(sorted(ITEM_KEYS))}")
+        for key in sorted(set(entry) - ITEM_KEYS - REFERENCE_KEYS):
+            known = ", ".join(sorted(ITEM_KEYS | REFERENCE_KEYS))
+            check.error(f"{where}.{key}", f"unknown key; known: {known}")
         link = check.text(entry, "link", where).strip()
         if link and not is_web_url(link):
             check.error(f"{where}.link", f"{link!r} is not an http(s) link")

@@ -28,6 +28,9 @@ issue = sa.Table(
     sa.Column("folder_revision", sa.Integer, nullable=True),
     # the hash of the text a folder's ``approved = true`` approved (read once, at its import)
     sa.Column("file_approval", sa.String(64), nullable=True),
+    # the hash of the current revision's text with its approaches resolved at the issue's
+    # pins (what an approval names); NULL when it refers to none (then the revision's own)
+    sa.Column("resolved_hash", sa.String(64), nullable=True),
     sa.Column("created_at", sa.DateTime, nullable=False),
     sa.Column("updated_at", sa.DateTime, nullable=False),
     sa.CheckConstraint(_in("review", ISSUE_REVIEW_STATES), name="review"),

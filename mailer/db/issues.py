@@ -6,7 +6,9 @@ revision holds the issue's row lock (``find(lock=True)``: FOR UPDATE on PostgreS
 two saves from the same base cannot both succeed; UNIQUE(issue_id, number) is the backstop.
 
 ``read_text`` is the one place that turns a stored revision into the ``Campaign`` everybody
-reads (``core.issue_text``).
+reads (``core.issue_text``), its approach references resolved at the issue's pins
+(``db.issue_pins``); ``issue.resolved_hash`` keeps the resolved text's hash, which an approval
+names, for issues that refer to approaches.
 """
 
 from __future__ import annotations
@@ -18,7 +20,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from mailer.core.approach_refs import references
 from mailer.core.issue_text import IssueText, issue_text
+from mailer.db import issue_pins
 from mailer.db.schema import campaign, issue, issue_revision
 from mailer.errors import Conflict
 
@@ -33,6 +37,7 @@ class StoredIssue:
     file_approval: str | None  # the hash a folder's approved = true approved
     created_at: datetime
     updated_at: datetime
+    resolved_hash: str | None = None  # the resolved text's, when it refers to approaches
 
 
 @dataclass(frozen=True)
@@ -69,6 +74,12 @@ class Listed:
     approved_at: datetime | None
     send_at: datetime | None  # naive UTC, when staff scheduled it
 
+    @property
+    def current_hash(self) -> str:
+        """The hash an approval of the current revision names: its resolved text's when it
+        refers to approaches, else its own text's."""
+        return self.issue.resolved_hash or self.current.source_hash
+
 
 _ISSUE = (
     issue.c.id,
@@ -79,6 +90,7 @@ _ISSUE = (
     issue.c.file_approval,
     issue.c.created_at,
     issue.c.updated_at,
+    issue.c.resolved_hash,
 )
 _REVISION = (
     issue_revision.c.number,
@@ -152,7 +164,31 @@ def add_revision(
     if folder:
         values["folder_revision"] = number
     conn.execute(sa.update(issue).where(issue.c.id == stored.id).values(values))
+    issue_pins.pin_new(conn, stored.id, document, now=now)
+    resolve_current(
+        conn, stored.id, slug=stored.slug, number=number, document=document, source=source
+    )
     return number
+
+
+def resolve_current(
+    conn: sa.Connection,
+    issue_id: int,
+    *,
+    slug: str,
+    number: int,
+    document: Mapping[str, Any],
+    source: str,
+) -> str | None:
+    """Writes ``issue.resolved_hash``: the hash of revision ``number``'s text (``source``,
+    ``document``) with its references resolved at the issue's pins; NULL when it refers to
+    no approach. Returns it."""
+    resolved = None
+    if references(document):
+        library = issue_pins.library(conn, issue_id, document)
+        resolved = issue_text(slug, number, source, document, library=library).hash
+    conn.execute(sa.update(issue).where(issue.c.id == issue_id).values(resolved_hash=resolved))
+    return resolved
 
 
 def _column_text(value: Any) -> str | None:
@@ -279,4 +315,39 @@ def read_text(
     found = revision(conn, stored.id, stored.revision if number is None else number)
     if found is None:
         return None
-    return issue_text(slug, found.number, found.source, found.document, shown)
+    library = issue_pins.library(conn, stored.id, found.document)
+    return issue_text(slug, found.number, found.source, found.document, shown, library)
+
+
+def text_of(
+    conn: sa.Connection,
+    slug: str,
+    number: int,
+    source: str,
+    document: Mapping[str, Any],
+    shown: str = "",
+) -> IssueText:
+    """The ``IssueText`` of a text not (yet) read from a revision: a draft, or a revision
+    being stored; its references resolved at the issue's pins, or at the approaches' current
+    revisions where it has none."""
+    stored = find(conn, slug)
+    library = issue_pins.library(conn, stored.id if stored else None, document)
+    return issue_text(slug, number, source, document, shown, library)
+
+
+def pin_references(conn: sa.Connection, slug: str, *, now: datetime) -> None:
+    """Writes a pin for each approach the current revision refers to that has none yet (one
+    added to the library after the issue referred to it), and the resolved hash again."""
+    stored = find(conn, slug, lock=True)
+    found = revision(conn, stored.id, stored.revision) if stored else None
+    if stored is None or found is None or not references(found.document):
+        return
+    issue_pins.pin_new(conn, stored.id, found.document, now=now)
+    resolve_current(
+        conn,
+        stored.id,
+        slug=slug,
+        number=found.number,
+        document=found.document,
+        source=found.source,
+    )

@@ -11,6 +11,13 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from mailer.db.approach_tables import (
+    APPROACH_KINDS,
+    APPROACH_STATES,
+    approach,
+    approach_revision,
+    issue_pin,
+)
 from mailer.db.issue_tables import (
     ISSUE_NOTE_KINDS,
     ISSUE_REVIEW_STATES,
@@ -30,14 +37,19 @@ from mailer.db.tables_base import (
 )
 
 __all__ = [
+    "APPROACH_KINDS",
+    "APPROACH_STATES",
     "ISSUE_NOTE_KINDS",
     "ISSUE_REVIEW_STATES",
     "SUBSCRIBER_STATUSES",
     "SUBSCRIPTION_STATUSES",
     "Json",
+    "approach",
+    "approach_revision",
     "image",
     "issue",
     "issue_comment",
+    "issue_pin",
     "issue_revision",
     "metadata",
     "new_link_nonce",

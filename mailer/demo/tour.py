@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from mailer import approaches
 from mailer.app import App
 from mailer.campaigns import folders, source
 from mailer.campaigns.audience import audience
@@ -54,7 +55,15 @@ def import_and_count(app: App, file: Path, database: Path) -> None:
 
 
 def compose(app: App, campaign_path: Path, preview: Path) -> None:
-    """Lint the sample issue, write a preview per language, show its audience by variant."""
+    """Load the sample library, lint the sample issue (its items refer to the library), write
+    a preview per language, show its audience by variant."""
+    library = source.campaign_file(campaign_path).parent.parent / approaches.FOLDER
+    click.secho(f"== the approaches library: import {library}/", bold=True)
+    done, refused = approaches.import_approaches(app.database, library, now=app.clock())
+    for entry in done:
+        click.echo(f"  {entry.describe()}")
+    for file, why in refused:
+        click.echo(f"  refused {file}: {why}")
     click.secho(f"== import {campaign_path} (the staff UI's editor shows it)", bold=True)
     imported = folders.import_folder(app.database, campaign_path, now=app.clock())
     click.echo(f"  {imported.describe()}")

@@ -71,6 +71,13 @@ Saving from the page (``mailer.issues.editing``)
                                                        stale: what differs, nothing stored
   ``save_and_submit(...)``, ``open_editor(desk, slug, templates) -> Editing``
 
+Approaches (``mailer.issues.library``; docs/approaches.md). An item saying
+``approach = "slug"`` resolves in ``campaign_text`` like everywhere (``mailer.core.
+approach_refs.resolve``), at the revision the issue is pinned to (``mailer.db.issue_pins``)
+  ``updates(desk, slug) -> list[ApproachUpdate]``      "update available": pinned < current
+  ``take_updates(desk, slug, *, by, now, only=None)``  pin them to the current revisions
+                                                       (a draft or an issue in review only)
+
 Images (``mailer.issues.images``: stored in the database, ``/images/<sha256>.<ext>``)
   ``upload_image(desk, raw, *, by, now, base_url) -> Uploaded``   PNG/JPEG/WebP/GIF ≤ 5 MB
   ``image_file(desk, name) -> ImageFile``; ``delete_image(desk, name, *, by)`` (not if used)
@@ -95,6 +102,7 @@ from mailer.campaigns.folders import Imported, export_issue, import_folder
 from mailer.core.issue_diff import Change, html_table
 from mailer.core.issue_text import IssueText
 from mailer.core.issue_workflow import ROLES, Actor
+from mailer.core.toml_text import to_toml
 from mailer.issues.desk import (
     Comment,
     Desk,
@@ -104,6 +112,7 @@ from mailer.issues.desk import (
     RevisionInfo,
     Saved,
 )
+from mailer.issues.library import ApproachUpdate, take_updates, updates
 from mailer.issues.previews import IssuePreview, ReaderAs, preview_issue
 from mailer.issues.review import (
     approve,
@@ -128,12 +137,12 @@ from mailer.issues.store import (
     revisions,
     save,
 )
-from mailer.issues.toml_text import to_toml
 
 __all__ = [
     "PIPELINE",
     "ROLES",
     "Actor",
+    "ApproachUpdate",
     "Change",
     "Comment",
     "Desk",
@@ -170,5 +179,7 @@ __all__ = [
     "send_back",
     "start_issue",
     "submit_for_review",
+    "take_updates",
     "to_toml",
+    "updates",
 ]

@@ -153,7 +153,7 @@ def state_of(listed: Listed) -> str:
         listed.issue.review,
         listed.campaign_state,
         listed.approved_hash,
-        listed.current.source_hash,
+        listed.current_hash,
         listed.issue.file_approval,
     )
 
@@ -162,9 +162,7 @@ def approval_of(listed: Listed) -> tuple[str | None, datetime | None]:
     """Who approved the current text and when, while it is approved or scheduled."""
     if state_of(listed) not in APPROVED_STATES:
         return None, None
-    if listed.campaign_state in APPROVED_STATES and listed.approved_hash == (
-        listed.current.source_hash
-    ):
+    if listed.campaign_state in APPROVED_STATES and listed.approved_hash == listed.current_hash:
         return listed.approved_by, listed.approved_at
     return BY_FILE, listed.current.created_at
 
@@ -178,7 +176,11 @@ def subject_of(document: Mapping[str, Any]) -> str:
     return subject if isinstance(subject, str) else ""
 
 
-def view_of(listed: Listed, problems: list[Problem]) -> IssueView:
+def view_of(
+    listed: Listed, problems: list[Problem], resolved: Mapping[str, Any] | None = None
+) -> IssueView:
+    """The view of ``listed``; ``resolved`` is its document with its approaches resolved
+    (what each language lacks is counted on it)."""
     approved_by, approved_at = approval_of(listed)
     state = state_of(listed)
     current = listed.current
@@ -195,5 +197,5 @@ def view_of(listed: Listed, problems: list[Problem]) -> IssueView:
         approved_by=approved_by,
         approved_at=approved_at,
         send_at=listed.send_at if state == "scheduled" else None,
-        missing=missing_by_language(current.document),
+        missing=missing_by_language(current.document if resolved is None else resolved),
     )

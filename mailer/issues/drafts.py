@@ -18,7 +18,7 @@ from mailer.campaigns.lint import GMAIL_CLIP_BYTES
 from mailer.campaigns.preview import PREVIEW_RECIPIENT
 from mailer.core.campaigns import Campaign
 from mailer.core.issue_documents import missing_by_language, to_document
-from mailer.core.issue_text import IssueText, issue_text
+from mailer.core.issue_text import IssueText
 from mailer.core.problems import Problem
 from mailer.core.segment_parser import parse_segment
 from mailer.core.subscribers import Recipient
@@ -68,6 +68,9 @@ class DraftCheck:
     missing: dict[str, list[str]]  # per language, the keys it still lacks
     audience: int | None  # active subscribers it reaches; None when lists/segment are wrong
     audience_error: str = ""
+    # each item as it resolves (an item referring to an approach: the library's words under
+    # the item's own), for the card's placeholders
+    resolved_items: list[Any] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Problem]:
@@ -85,19 +88,29 @@ class DraftCheck:
         }
 
 
-def draft_text(slug: str, document: Mapping[str, Any], base_revision: int) -> IssueText:
-    """The draft as an ``IssueText`` (no campaign.toml text: it is not stored)."""
+def draft_text(desk: Desk, slug: str, document: Mapping[str, Any], base_revision: int) -> IssueText:
+    """The draft as an ``IssueText`` (no campaign.toml text: it is not stored), its
+    references to approaches resolved as a save would resolve them."""
     checked = to_document(document)
-    return issue_text(slug, base_revision, "", checked, f"issue {slug} (draft)")
+    with desk.database.read() as conn:
+        return stored.text_of(conn, slug, base_revision, "", checked, f"issue {slug} (draft)")
 
 
 def check_draft(desk: Desk, slug: str, document: Mapping[str, Any]) -> DraftCheck:
     """Lint's fast checks of the draft (those of every save), what each language lacks and
     how many active subscribers its lists and segment reach."""
-    found = draft_text(slug, document, 0)
+    found = draft_text(desk, slug, document, 0)
     problems = desk.problems(found)
     audience, why = _audience(desk, found)
-    return DraftCheck(problems, missing_by_language(found.document), audience, why)
+    items = found.document.get("items")
+    resolved = list(items) if isinstance(items, list) else []
+    return DraftCheck(problems, missing_by_language(found.document), audience, why, resolved)
+
+
+def missing_in_draft(desk: Desk, slug: str, document: Mapping[str, Any]) -> dict[str, list[str]]:
+    """What each language of the draft lacks, its approaches resolved (an item that refers to
+    one lacks only what the library lacks too)."""
+    return missing_by_language(draft_text(desk, slug, document, 0).document)
 
 
 def _audience(desk: Desk, found: IssueText) -> tuple[int | None, str]:
@@ -185,7 +198,7 @@ def preview_draft(
     """The draft as ``who`` gets it, even while other languages are incomplete.
     ``InvalidValue`` when it cannot be composed yet (lint's error, or the language has no text),
     ``NotFound`` for an unknown address or a language not in it."""
-    found = draft_text(slug, document, 0)
+    found = draft_text(desk, slug, document, 0)
     campaign = found.campaign
     if campaign is None:  # a draft that cannot be read at all: lint's first error says why
         first = found.errors[0] if found.errors else None

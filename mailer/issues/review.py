@@ -81,6 +81,8 @@ def approve(desk: Desk, slug: str, revision: int, *, by: Actor, now: datetime) -
     clean. ``NotAllowed`` for a role below approver, and (four eyes) for whoever saved that
     revision. A later save makes the issue a draft again. Returns the new state."""
     require(by, "approve")
+    with desk.database.write() as conn:  # each referenced approach pinned before the checks
+        stored.pin_references(conn, slug, now=now)
     issue = campaign_text(desk, slug)
     with desk.database.read() as conn:
         listed = _listed(conn, slug)
@@ -93,7 +95,11 @@ def approve(desk: Desk, slug: str, revision: int, *, by: Actor, now: datetime) -
     with desk.database.write() as conn:
         listed = _listed(conn, slug, lock=True)
         _current(listed, revision)  # nobody saved while lint ran
-        lifecycle.record_approval(conn, slug, listed.current.source, by=by.email, now=now)
+        found = stored.read_text(conn, slug)
+        if found is None or found.hash != issue.hash:
+            raise Conflict(f"issue {slug!r}: its approaches were updated while it was checked")
+        # the text with its approaches resolved at their pins: what is approved and sent
+        lifecycle.record_approval(conn, slug, found.text, by=by.email, now=now)
         stored.set_review(conn, listed.issue.id, "draft", now=now)  # what a later save returns to
         _note(conn, listed, "approved", by, "", now)
     return "approved"

@@ -11,10 +11,11 @@ from mailer.campaigns import folders
 from mailer.core.campaigns import SLUG
 from mailer.core.issue_diff import Change, diff_documents
 from mailer.core.issue_documents import check_size, text_hash, to_document
-from mailer.core.issue_text import IssueText, issue_text
+from mailer.core.issue_text import IssueText
 from mailer.core.issue_workflow import APPROVED_STATES, STARTED_STATES, Actor, require
 from mailer.core.languages import Editions
 from mailer.core.problems import Problem
+from mailer.core.toml_text import to_toml
 from mailer.db import Connection
 from mailer.db import issues as stored
 from mailer.db.translations import note_save
@@ -30,7 +31,6 @@ from mailer.issues.desk import (
     subject_of,
     view_of,
 )
-from mailer.issues.toml_text import to_toml
 
 APPROVAL_IN_DOCUMENT = (
     "approval is an approver's act in the staff UI, not a value of the document: stored as false"
@@ -75,7 +75,7 @@ def create_issue(
         assert issue is not None
         number = _add(conn, issue, checked, text, by=by, message=message, now=now)
         note_save(conn, slug, None, checked, by=by.email, now=now)
-    found = issue_text(slug, number, text, checked)
+        found = stored.text_of(conn, slug, number, text, checked)
     return Saved(slug, number, "draft", notes + desk.problems(found))
 
 
@@ -214,7 +214,7 @@ def _store(
             changed = True
         after = stored.listed(conn, slug)
         assert after is not None
-    found = issue_text(slug, number, text, document)
+        found = stored.text_of(conn, slug, number, text, document)
     returned = changed and before in APPROVED_STATES and state_of(after) not in APPROVED_STATES
     return Saved(slug, number, state_of(after), notes + desk.problems(found), returned, changed)
 
@@ -224,11 +224,10 @@ def get_issue(desk: Desk, slug: str) -> IssueView:
     document and what the database knows (``check_issue`` runs every check)."""
     with desk.database.read() as conn:
         listed = stored.listed(conn, slug)
-    if listed is None:
+        found = stored.read_text(conn, slug) if listed else None
+    if listed is None or found is None:
         raise NotFound("issue", slug)
-    current = listed.current
-    found = issue_text(slug, current.number, current.source, current.document)
-    return view_of(listed, desk.problems(found))
+    return view_of(listed, desk.problems(found), found.document)
 
 
 def check_issue(desk: Desk, slug: str, number: int | None = None) -> list[Problem]:

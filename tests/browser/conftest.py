@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import email
 import os
-import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -29,7 +28,7 @@ from mailer.config import load_settings
 from mailer.demo.vocabulary import apply_words
 from mailer.importer import import_file
 from mailer.importer.apply import ImportOptions
-from tests.conftest import REPO, TEST_SECRET
+from tests.conftest import REPO, TEST_SECRET, copy_sample
 from tests.network import free_port, wait_http
 from tests.waiting import PATIENCE, wait_for
 
@@ -109,7 +108,7 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
 @contextmanager
 def live_service(root: Path, extra_config: str = "") -> Iterator[Service]:
     """`mailer serve` and `mailer dev-smtp` on free ports, with ``extra_config`` (TOML)."""
-    shutil.copytree(REPO / "campaigns" / "2026-12-digest", root / "campaigns" / "2026-12-digest")
+    copy_sample(REPO / "campaigns" / "2026-12-digest", root / "campaigns" / "2026-12-digest")
     web, smtp = free_port(), free_port()
     shots = Path(SCREENSHOTS or root / "screenshots")
     shots.mkdir(parents=True, exist_ok=True)

@@ -19,7 +19,7 @@ from mailer.issues import translations
 from tests.browser.conftest import SCREENSHOTS, Service, live_service, picture
 from tests.browser.staff_pages import LAPTOP, PHONE, ready, shoot
 from tests.conftest import REPO
-from tests.integration.issue_support import sample_document
+from tests.integration.issue_support import inline_sample
 
 pytestmark = [pytest.mark.browser, pytest.mark.subprocess, pytest.mark.xdist_group("xlate")]
 
@@ -43,7 +43,7 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
             input=APPROVER[1],
         )
         assert added.returncode == 0, added.stderr
-        document = sample_document()
+        document = inline_sample()  # the items' words in the issue, to be translated
         for key in ("series", "period", "send_at"):
             document.pop(key, None)
         with App(load_settings(service.config, environ={})).start() as app:

@@ -33,6 +33,7 @@ from mailer.importer import import_file
 from mailer.importer.apply import ImportOptions
 from tests import waiting
 from tests.chaos.faulty_sink import FaultySink
+from tests.conftest import sendable_text
 from tests.waiting import PATIENCE
 
 REPO = Path(__file__).resolve().parents[2]
@@ -86,7 +87,7 @@ def import_people(database: Database, path: Path, list_name: str = "members") ->
 
 def start_sample(database: Database, now: datetime | None = None) -> int:
     """Starts the sample issue for the list ``members``; returns the deliveries queued."""
-    text = (SAMPLE / "campaign.toml").read_text()
+    text = sendable_text(SAMPLE)
     return lifecycle.start(database, source.load_valid(SAMPLE), text, now=now or utc_now())
 
 

@@ -8,7 +8,6 @@ happen exactly once and every recipient get the issue exactly once.
 
 from __future__ import annotations
 
-import shutil
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -29,6 +28,7 @@ from tests.chaos.harness import (
     wait_until,
     write_people,
 )
+from tests.conftest import copy_sample
 
 SERIES = "chaos"
 ISSUE = "issue-chaos"
@@ -41,7 +41,7 @@ def prepare(campaigns: Path, at: datetime) -> None:
         f'rule = "FREQ=DAILY"\ntime = "{at:%H:%M:%S}"\ntimezone = "UTC"\ndeadline = "1h"\n'
     )
     folder = campaigns / ISSUE
-    shutil.copytree(SAMPLE, folder)
+    copy_sample(SAMPLE, folder)
     toml = folder / "campaign.toml"
     replaced = ("series =", "period =", "approved =", "send_at =")
     lines = toml.read_text(encoding="utf-8").splitlines()

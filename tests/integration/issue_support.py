@@ -3,11 +3,13 @@ subscribers who have every interest the sample's items name (so the sample lints
 
 from __future__ import annotations
 
+import copy
 import tomllib
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from mailer import approaches
 from mailer.app import App
 from mailer.campaigns import source
 from mailer.core.issue_documents import to_document
@@ -17,6 +19,7 @@ from mailer.issues import Actor, Desk
 from tests.conftest import REPO, settings_for
 
 SAMPLE = REPO / "campaigns" / "2026-12-digest"
+LIBRARY = REPO / "campaigns" / "approaches"
 SAMPLE_TEXT = (SAMPLE / "campaign.toml").read_text(encoding="utf-8")
 EDITOR = Actor("eda@example.org", "editor")
 APPROVER = Actor("ana@example.org", "approver")
@@ -25,7 +28,16 @@ NOW = datetime(2026, 11, 20, 9, 0)
 
 
 def sample_document() -> dict[str, Any]:
+    """The sample issue as its file says it: its items refer to the sample library."""
     return to_document(tomllib.loads(SAMPLE_TEXT))
+
+
+def inline_sample() -> dict[str, Any]:
+    """The sample issue with every item written out (its approaches resolved, no references),
+    for tests that change an item's words."""
+    found, _problems = source.read(SAMPLE)
+    assert found is not None
+    return copy.deepcopy(dict(found.document))
 
 
 class Clock:
@@ -57,6 +69,8 @@ def make_app(db_url: str, tmp_path: Path, clock: Clock, **extra: str) -> App:
         encoding="utf-8",
     )
     import_file(app.database, people, ImportOptions(list_name="members"), now=clock)
+    # the sample issue's items refer to the sample library (campaigns/approaches/)
+    approaches.import_approaches(app.database, LIBRARY, now=clock.now)
     return app
 
 

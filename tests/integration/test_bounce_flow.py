@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-import shutil
 from datetime import timedelta
 from email import message_from_bytes
 from pathlib import Path
@@ -20,7 +19,7 @@ from mailer.campaigns import lifecycle, source
 from mailer.core.tokens import make_token
 from mailer.db import Database
 from mailer.smtp.inbound import deliver_null, start_inbound
-from tests.conftest import TEST_SECRET, Cli, table_count
+from tests.conftest import TEST_SECRET, Cli, copy_sample, sendable_text, table_count
 from tests.integration.test_dispatch import PEOPLE, SAMPLE, Scripted, app_for, sample_sent, send_all
 from tests.waiting import PATIENCE
 
@@ -51,7 +50,7 @@ def test_rejections_at_send_time_are_bounce_events(
     assert cli("subscribers", "import", str(people), "--list", "members").exit_code == 0
     app = app_for(db_url, 1)
     campaign = source.load_valid(SAMPLE)
-    lifecycle.start(db, campaign, (SAMPLE / "campaign.toml").read_text(), now=app.clock())
+    lifecycle.start(db, campaign, sendable_text(SAMPLE), now=app.clock())
     asyncio.run(send_all(app, Scripted()))
 
     seen = events(cli)
@@ -154,7 +153,7 @@ def test_a_returned_message_suppresses_and_the_next_campaign_skips(
     )
     assert again["suppressed"] == 1
     following = tmp_path / "2027-01-digest"
-    shutil.copytree(SAMPLE, following)
+    copy_sample(SAMPLE, following)
     next_issue = source.load_valid(following)
     assert lifecycle.start(db, next_issue, "next", now=app.clock()) == 2
 

@@ -19,7 +19,7 @@ from mailer.bounces.webhook_intake import WebhookIntake
 from mailer.bounces.webhooks import WebhookAuthError
 from mailer.campaigns import lifecycle, source
 from mailer.db import Database
-from tests.conftest import Cli, settings_for, table_count
+from tests.conftest import Cli, sendable_text, settings_for, table_count
 from tests.integration.test_bounce_flow import THREE, events, person
 from tests.integration.test_dispatch import SAMPLE, Scripted, app_for, send_all
 from tests.unit import test_webhooks_ses as ses
@@ -44,7 +44,7 @@ def test_signed_webhooks_of_three_providers_change_standing(
     assert cli("subscribers", "import", str(people), "--list", "members").exit_code == 0
     campaign = source.load_valid(SAMPLE)
     app = app_for(db_url, 1)
-    lifecycle.start(db, campaign, (SAMPLE / "campaign.toml").read_text(), now=app.clock())
+    lifecycle.start(db, campaign, sendable_text(SAMPLE), now=app.clock())
     relay = Scripted()
     asyncio.run(send_all(app, relay))
     sent_ids = {

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import EXAMPLE_CSV, REPO, Cli
+from tests.conftest import EXAMPLE_CSV, REPO, Cli, sendable_text
 
 SAMPLE = REPO / "campaigns" / "2026-12-digest"
 
@@ -54,8 +54,7 @@ def members(cli: Cli) -> Cli:
 def variant(tmp_path: Path, change: Callable[[dict[str, Any]], None]) -> Path:
     folder = tmp_path / "campaigns" / "2027-01-digest"
     folder.mkdir(parents=True)
-    with (SAMPLE / "campaign.toml").open("rb") as handle:
-        data = tomllib.load(handle)
+    data = tomllib.loads(sendable_text(SAMPLE))  # its approaches' words written out
     change(data)
     (folder / "campaign.toml").write_text(toml_dump(data))
     return folder

@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-import shutil
 from pathlib import Path
 
 import aiosmtplib
@@ -22,7 +21,7 @@ from mailer.db import Database
 from mailer.db.schema import delivery
 from mailer.smtp.inbound import deliver_null, start_inbound
 from mailer.subscriptions import people
-from tests.conftest import Cli
+from tests.conftest import Cli, copy_sample
 from tests.integration.test_dispatch import SAMPLE, Scripted, sample_sent, send_all
 
 DOMAIN = "bounces.example.org"
@@ -61,7 +60,7 @@ def test_an_erased_persons_delivery_tokens_never_reach_the_next_issue(
         cli("subscribers", "import", str(tmp_path / "more.csv"), "--list", "members").exit_code == 0
     )
     following = tmp_path / "2027-01-digest"
-    shutil.copytree(SAMPLE, following)
+    copy_sample(SAMPLE, following)
     lifecycle.start(db, source.load_valid(following), "next", now=app.clock())
     asyncio.run(send_all(app, Scripted()))
     new = delivery_ids(db) - kept

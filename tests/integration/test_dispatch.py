@@ -17,7 +17,7 @@ from mailer.campaigns import lifecycle, source
 from mailer.core.campaigns import Campaign
 from mailer.core.tokens import key_id_of
 from mailer.db import Database
-from tests.conftest import REPO, TEST_SECRET, Cli, settings_for
+from tests.conftest import REPO, TEST_SECRET, Cli, sendable_text, settings_for
 from tests.waiting import PATIENCE
 
 SAMPLE = REPO / "campaigns" / "2026-12-digest"
@@ -91,9 +91,7 @@ def test_outcomes_follow_the_table(cli: Cli, db: Database, db_url: str, tmp_path
     assert cli("subscribers", "import", str(people), "--list", "members").exit_code == 0
     app = app_for(db_url, 1)
     campaign = source.load_valid(SAMPLE)
-    assert (
-        lifecycle.start(db, campaign, (SAMPLE / "campaign.toml").read_text(), now=app.clock()) == 6
-    )
+    assert lifecycle.start(db, campaign, sendable_text(SAMPLE), now=app.clock()) == 6
     handler = Scripted()
     assert asyncio.run(send_all(app, handler)) == 2
 
@@ -242,7 +240,7 @@ def sample_sent(
     assert cli("subscribers", "import", str(people), "--list", "members").exit_code == 0
     app = app_for(db_url, 1)
     campaign = source.load_valid(SAMPLE)
-    lifecycle.start(db, campaign, (SAMPLE / "campaign.toml").read_text(), now=app.clock())
+    lifecycle.start(db, campaign, sendable_text(SAMPLE), now=app.clock())
     relay = Scripted()
     asyncio.run(send_all(app, relay))
     return app, campaign, relay

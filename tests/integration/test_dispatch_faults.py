@@ -12,7 +12,7 @@ from pathlib import Path
 from mailer.app import App
 from mailer.campaigns import lifecycle, source
 from mailer.db import Database
-from tests.conftest import REPO, Cli, settings_for
+from tests.conftest import REPO, Cli, sendable_text, settings_for
 from tests.scripted_smtp import ScriptedSmtp
 from tests.waiting import PATIENCE
 
@@ -37,7 +37,7 @@ def start(cli: Cli, db: Database, tmp_path: Path, emails: list[str]) -> None:
     people.write_text("email,country,language\n" + "".join(f"{e},GE,ka\n" for e in emails))
     assert cli("subscribers", "import", str(people), "--list", "members").exit_code == 0
     campaign = source.load_valid(SAMPLE)
-    lifecycle.start(db, campaign, (SAMPLE / "campaign.toml").read_text(), now=datetime(2026, 12, 1))
+    lifecycle.start(db, campaign, sendable_text(SAMPLE), now=datetime(2026, 12, 1))
 
 
 async def run(app: App) -> int:

@@ -13,7 +13,7 @@ from mailer.campaigns import lifecycle, source
 from mailer.core.message import MessageHeaders, build_message
 from mailer.db import Database
 from mailer.smtp.dkim import DkimSigner
-from tests.conftest import REPO, Cli, settings_for
+from tests.conftest import REPO, Cli, sendable_text, settings_for
 from tests.scripted_smtp import ScriptedSmtp
 
 SAMPLE = REPO / "campaigns" / "2026-12-digest"
@@ -72,9 +72,7 @@ def test_worker_signs_every_message(
         "email,name,country,language\na@example.org,Ана,RS,sr\nb@example.org,,GE,ka\n"
     )
     assert cli("subscribers", "import", str(people), "--list", "members").exit_code == 0
-    lifecycle.start(
-        db, source.load_valid(SAMPLE), (SAMPLE / "campaign.toml").read_text(), now=datetime.now()
-    )
+    lifecycle.start(db, source.load_valid(SAMPLE), sendable_text(SAMPLE), now=datetime.now())
     server = ScriptedSmtp()
 
     async def main() -> App:
@@ -109,7 +107,7 @@ def test_the_apps_clock_dates_each_message_and_its_signature(
     people = tmp_path / "people.csv"
     people.write_text("email,name,country,language\na@example.org,Ана,RS,sr\n")
     assert cli("subscribers", "import", str(people), "--list", "members").exit_code == 0
-    lifecycle.start(db, source.load_valid(SAMPLE), (SAMPLE / "campaign.toml").read_text(), now=then)
+    lifecycle.start(db, source.load_valid(SAMPLE), sendable_text(SAMPLE), now=then)
     server = ScriptedSmtp()
 
     async def main() -> App:

@@ -14,7 +14,7 @@ from mailer.app import App
 from mailer.campaigns import lifecycle, source
 from mailer.db import Database
 from mailer.web.app import create_app
-from tests.conftest import Cli, settings_for
+from tests.conftest import Cli, sendable_text, settings_for
 from tests.integration.test_dispatch import PEOPLE, SAMPLE, Scripted, app_for, send_all
 
 
@@ -92,7 +92,7 @@ def test_metrics_count_deliveries_sends_and_bounces(
     assert cli("subscribers", "import", str(people), "--list", "members").exit_code == 0
     app = app_for(db_url, 1)
     campaign = source.load_valid(SAMPLE)
-    lifecycle.start(db, campaign, (SAMPLE / "campaign.toml").read_text(), now=app.clock())
+    lifecycle.start(db, campaign, sendable_text(SAMPLE), now=app.clock())
     asyncio.run(send_all(app, Scripted()))
 
     response = asyncio.run(get(app, "/metrics"))

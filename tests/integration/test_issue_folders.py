@@ -4,7 +4,6 @@ PostgreSQL)."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -14,7 +13,7 @@ from mailer.app import App
 from mailer.campaigns.folders import import_folder
 from mailer.db import Database
 from mailer.errors import StaleRevision
-from tests.conftest import REPO, Cli, settings_for, table_count
+from tests.conftest import REPO, Cli, copy_sample, settings_for, table_count
 from tests.integration.issue_support import (
     APPROVER,
     EDITOR,
@@ -32,7 +31,7 @@ SLUG = SAMPLE.name
 @pytest.fixture
 def folder(tmp_path: Path) -> Path:
     copy = tmp_path / "campaigns" / SLUG
-    shutil.copytree(SAMPLE, copy)
+    copy_sample(SAMPLE, copy)
     return copy
 
 

@@ -17,6 +17,7 @@ from tests.conftest import table_count
 from tests.integration.issue_support import (
     EDITOR,
     Clock,
+    inline_sample,
     make_app,
     sample_document,
 )
@@ -171,8 +172,8 @@ def test_history_diff_per_field_and_language_and_restore_as_a_new_revision(
     app: App, clock: Clock
 ) -> None:
     desk = app.issue_desk()
-    created(app, clock)
-    second = sample_document()
+    issues.create_issue(desk, "2027-01-digest", inline_sample(), by=EDITOR, now=clock.tick())
+    second = inline_sample()  # an item's words written out in the issue itself
     second["content"]["ka"]["subject"] = "ახალი სათაური"
     second["items"][1]["content"]["en"]["summary"] = "A <script>alert(1)</script> summary"
     second["segment"] = "country in (GE, KG)"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import threading
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -12,7 +11,7 @@ from mailer.campaigns import source
 from mailer.campaigns.occurrences import OccurrenceRunner, Planned
 from mailer.db import Database
 from mailer.db import occurrences as stored
-from tests.conftest import Cli, settings_for, table_count
+from tests.conftest import Cli, copy_sample, settings_for, table_count
 from tests.integration.test_dispatch import PEOPLE, SAMPLE
 from tests.waiting import PATIENCE
 
@@ -22,7 +21,7 @@ DEC = Planned("digest", "2026-12", PLANNED, PLANNED + timedelta(hours=6))
 
 def issue_folder(root: Path, slug: str, *, series: str, period: str, approved: bool) -> Path:
     folder = root / slug
-    shutil.copytree(SAMPLE, folder)
+    copy_sample(SAMPLE, folder)
     toml = folder / "campaign.toml"
     lines = [
         line

@@ -5,7 +5,6 @@ reported when not approved."""
 from __future__ import annotations
 
 import asyncio
-import shutil
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -19,7 +18,7 @@ from mailer.db import Database
 from mailer.db import occurrences as stored
 from mailer.errors import Conflict, InvalidValue
 from mailer.scheduler.service import SchedulerService
-from tests.conftest import Cli, settings_for, table_count
+from tests.conftest import Cli, copy_sample, sendable_text, settings_for, table_count
 from tests.integration.test_dispatch import SAMPLE, Scripted
 from tests.integration.test_occurrences import setup
 from tests.waiting import PATIENCE, wait_event, wait_until
@@ -32,7 +31,7 @@ def one_off_folder(
     root: Path, slug: str, *, send_at: str | None, approved: bool, extra: str = ""
 ) -> Path:
     folder = root / slug
-    shutil.copytree(SAMPLE, folder)
+    copy_sample(SAMPLE, folder)
     toml = folder / "campaign.toml"
     kept = [
         line
@@ -111,9 +110,7 @@ def test_past_its_deadline_a_one_off_is_skipped_and_a_sent_campaign_is_left_alon
     )
     sent_by_hand = one_off_folder(campaigns, "old", send_at="2026-11-01T09:00", approved=True)
     issue = source.load_valid(sent_by_hand)
-    lifecycle.start(
-        db, issue, (sent_by_hand / "campaign.toml").read_text(), now=datetime(2026, 11, 1)
-    )
+    lifecycle.start(db, issue, sendable_text(sent_by_hand), now=datetime(2026, 11, 1))
     outcomes = asyncio.run(service(db_url, campaigns, SEND_AT + timedelta(hours=3)).catch_up())
     assert [(o.series, o.state) for o in outcomes] == [("once:launch", "skipped")]
     assert table_count(db, "delivery") == 6  # only the campaign started by hand
@@ -124,7 +121,7 @@ def test_staff_approve_and_schedule_then_it_fires_at_the_stored_time(
 ) -> None:
     campaigns = setup(cli, tmp_path)
     folder = one_off_folder(campaigns, "launch", send_at=None, approved=False)
-    issue, text = source.load_valid(folder), (folder / "campaign.toml").read_text()
+    issue, text = source.load_valid(folder), sendable_text(folder)
     now = datetime(2026, 12, 1, 12, 0)
     at = datetime(2026, 12, 10, 8, 0)  # naive UTC
     with pytest.raises(Conflict, match="not approved"):
@@ -150,7 +147,7 @@ def test_an_issue_changed_after_its_approval_is_not_sent(
 ) -> None:
     campaigns = setup(cli, tmp_path)
     folder = one_off_folder(campaigns, "launch", send_at=None, approved=False)
-    issue, text = source.load_valid(folder), (folder / "campaign.toml").read_text()
+    issue, text = source.load_valid(folder), sendable_text(folder)
     now = datetime(2026, 12, 1, 12, 0)
     lifecycle.approve(db, issue, text, by="ana@example.org", now=now)
     lifecycle.schedule(db, issue, text, send_at=datetime(2026, 12, 10, 8), by="ana", now=now)
@@ -163,7 +160,7 @@ def test_an_issue_changed_after_its_approval_is_not_sent(
 def test_unscheduled_it_does_not_fire(cli: Cli, db: Database, db_url: str, tmp_path: Path) -> None:
     campaigns = setup(cli, tmp_path)
     folder = one_off_folder(campaigns, "launch", send_at=None, approved=True)
-    issue, text = source.load_valid(folder), (folder / "campaign.toml").read_text()
+    issue, text = source.load_valid(folder), sendable_text(folder)
     now = datetime(2026, 12, 1, 12, 0)
     lifecycle.schedule(db, issue, text, send_at=datetime(2026, 12, 10, 8), by="ana", now=now)
     assert lifecycle.unschedule(db, "launch", now=now) == "approved"
@@ -177,7 +174,7 @@ def test_a_live_one_off_fires_through_apscheduler(
 ) -> None:
     campaigns = setup(cli, tmp_path)
     folder = one_off_folder(campaigns, "launch", send_at=None, approved=True)
-    issue, text = source.load_valid(folder), (folder / "campaign.toml").read_text()
+    issue, text = source.load_valid(folder), sendable_text(folder)
     now = datetime.now(UTC).replace(tzinfo=None)
 
     async def main() -> list[object]:

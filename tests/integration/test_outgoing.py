@@ -20,7 +20,7 @@ from mailer.core.subscribers import email_key
 from mailer.db import Database
 from mailer.db.subscribers import find_recipient
 from mailer.dispatch.transactional import Addressee
-from tests.conftest import Cli, settings_for
+from tests.conftest import Cli, sendable_text, settings_for
 from tests.integration.test_dispatch import PEOPLE, SAMPLE, Scripted
 
 THEN = datetime(2026, 12, 1, 9, 0)
@@ -47,7 +47,7 @@ def test_a_preview_is_the_delivered_message_but_for_personal_headers(
     people.write_text(PEOPLE)
     assert cli("subscribers", "import", str(people), "--list", "members").exit_code == 0
     campaign = source.load_valid(SAMPLE)
-    lifecycle.start(db, campaign, (SAMPLE / "campaign.toml").read_text(), now=THEN)
+    lifecycle.start(db, campaign, sendable_text(SAMPLE), now=THEN)
     handler = Scripted()
 
     async def send() -> App:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -17,7 +16,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from mailer.cli import mailer
 from mailer.smtp.dkim import DkimSigner
-from tests.conftest import REPO, TEST_SECRET
+from tests.conftest import REPO, TEST_SECRET, copy_sample
 from tests.dns_zone import SENDING_IP, Zone, ZoneServer, good_zone, silent_server, zone_server
 
 SELECTOR, DOMAIN = "mail", "example.org"
@@ -62,9 +61,7 @@ def setup(
         "MAILER_DKIM__DOMAIN": DOMAIN,
         "MAILER_DKIM__PRIVATE_KEY_FILE": str(key_file),
     }
-    shutil.copytree(
-        REPO / "campaigns" / "2026-12-digest", tmp_path / "campaigns" / "2026-12-digest"
-    )
+    copy_sample(REPO / "campaigns" / "2026-12-digest", tmp_path / "campaigns" / "2026-12-digest")
     with zone_server(zone) as server:
         env["MAILER_PREFLIGHT__NAMESERVERS"] = server.address
         yield env, server

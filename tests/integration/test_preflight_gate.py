@@ -16,7 +16,7 @@ from mailer.app import App
 from mailer.campaigns import lifecycle, source
 from mailer.errors import PreflightFailed
 from mailer.smtp.dkim import DkimSigner
-from tests.conftest import REPO, Cli, settings_for
+from tests.conftest import REPO, Cli, sendable_text, settings_for
 from tests.dns_zone import SENDING_IP, good_zone, zone_server
 from tests.integration.test_occurrences import setup
 from tests.integration.test_one_off import SEND_AT, one_off_folder, service
@@ -83,7 +83,7 @@ def test_schedule_refuses_then_records_who_forced_it(
     now = datetime(2026, 12, 1, 8, 0)
     app = App(settings_for(db_url, paths__campaigns=str(campaigns), **gate), clock=lambda: now)
     issue = source.load_valid(folder)
-    text = source.campaign_file(folder).read_text(encoding="utf-8")
+    text = sendable_text(folder)
     report = app.preflight().gate(folder)
     assert report is not None
     assert [c.name for c in report.failures] == ["dmarc.record"]
@@ -108,7 +108,7 @@ def test_the_scheduler_sends_a_forced_one_off_and_refuses_one_that_was_not(
     early = SEND_AT - timedelta(days=1)
     before = service(db_url, campaigns, early, **gate)
     issue = source.load_valid(forced)
-    text = source.campaign_file(forced).read_text(encoding="utf-8")
+    text = sendable_text(forced)
     at = SEND_AT.astimezone(UTC).replace(tzinfo=None)
     report = before.app.preflight().gate(forced)
     approver = "ana@example.org"

@@ -26,7 +26,7 @@ from mailer.core.tracking import read_open
 from mailer.db import Database
 from mailer.db.subscribers import recipients_by_id
 from mailer.web.app import create_app
-from tests.conftest import TEST_SECRET, Cli, settings_for
+from tests.conftest import TEST_SECRET, Cli, sendable_text, settings_for
 from tests.integration.test_dispatch import SAMPLE, Scripted
 from tests.integration.test_dkim import verify
 
@@ -45,7 +45,7 @@ def issue(tmp_path: Path, slug: str, *, tracking: bool) -> Path:
     """A copy of the sample issue under ``slug``, with tracking on or off."""
     folder = tmp_path / slug
     folder.mkdir()
-    text = (SAMPLE / "campaign.toml").read_text()
+    text = sendable_text(SAMPLE)
     if tracking:
         text = text.replace(
             'template = "newsletter"\n', 'template = "newsletter"\ntracking = true\n'
@@ -73,7 +73,7 @@ def start(cli: Cli, db: Database, tmp_path: Path, *folders: Path) -> None:
     assert cli("subscribers", "import", str(people), "--list", "members").exit_code == 0
     app = make_app("sqlite://")
     for folder in folders:
-        text = (folder / "campaign.toml").read_text()
+        text = sendable_text(folder)
         assert lifecycle.start(db, source.load_valid(folder), text, now=app.clock()) == 2
 
 

@@ -18,8 +18,8 @@ from mailer.app import App
 from mailer.cli import mailer
 from mailer.errors import Conflict, ImportFileError, InvalidValue
 from mailer.issues import translations
-from tests.conftest import REPO, TEST_SECRET
-from tests.integration.issue_support import APPROVER, EDITOR, Clock, make_app, sample_document
+from tests.conftest import REPO, TEST_SECRET, sendable_text
+from tests.integration.issue_support import APPROVER, EDITOR, Clock, inline_sample, make_app
 
 SLUG = "2027-01-digest"
 X = "{urn:oasis:names:tc:xliff:document:2.0}"
@@ -34,7 +34,7 @@ def clock() -> Clock:
 @pytest.fixture
 def app(db_url: str, tmp_path: Path, clock: Clock) -> Iterator[App]:
     made = make_app(db_url, tmp_path, clock)
-    document = sample_document()
+    document = inline_sample()  # the items' words in the issue itself, to be translated
     document["period"] = "2027-01"
     del document["send_at"]
     issues.create_issue(made.issue_desk(), SLUG, document, by=EDITOR, now=clock.tick())
@@ -254,7 +254,7 @@ def test_a_folder_import_that_changes_the_source_marks_translations_stale(
     desk = app.issue_desk()
     folder = tmp_path / "campaigns" / "2026-12-digest"
     folder.mkdir(parents=True)
-    text = (REPO / "campaigns" / "2026-12-digest" / "campaign.toml").read_text(encoding="utf-8")
+    text = sendable_text(REPO / "campaigns" / "2026-12-digest")  # the items' words inline
     (folder / "campaign.toml").write_text(text, encoding="utf-8")
     issues.import_folder(app.database, folder, now=clock.tick())
     changed = text.replace(

@@ -15,7 +15,7 @@ import pytest
 
 from mailer.campaigns import lifecycle, source
 from mailer.db import Database
-from tests.conftest import REPO, TEST_SECRET, Cli
+from tests.conftest import REPO, TEST_SECRET, Cli, sendable_text
 from tests.scripted_smtp import ScriptedSmtp
 from tests.waiting import PATIENCE, wait_until
 
@@ -42,9 +42,7 @@ def test_sigkill_mid_campaign_then_restart(
     people = tmp_path / "people.csv"
     people.write_text("email,country,language\n" + "".join(f"{e},RS,sr\n" for e in emails))
     assert cli("subscribers", "import", str(people), "--list", "members").exit_code == 0
-    lifecycle.start(
-        db, source.load_valid(SAMPLE), (SAMPLE / "campaign.toml").read_text(), now=datetime.now()
-    )
+    lifecycle.start(db, source.load_valid(SAMPLE), sendable_text(SAMPLE), now=datetime.now())
     # a third of the way through the relay stops answering: the kill lands mid-campaign
     server = ScriptedSmtp(hold_after=RECIPIENTS // 3)
     killed_at: list[int] = []

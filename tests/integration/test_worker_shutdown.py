@@ -10,7 +10,7 @@ from aiosmtpd.smtp import SMTP
 from mailer.app import App
 from mailer.campaigns import lifecycle, source
 from mailer.db import Database
-from tests.conftest import Cli, settings_for
+from tests.conftest import Cli, sendable_text, settings_for
 from tests.integration.test_dispatch import PEOPLE, SAMPLE, Scripted
 from tests.waiting import PATIENCE
 
@@ -26,7 +26,7 @@ def test_stopping_gives_back_what_was_not_handed_to_the_relay(
     assert cli("subscribers", "import", str(people), "--list", "members").exit_code == 0
     campaign = source.load_valid(SAMPLE)
     start_app = App(settings_for(db_url))
-    lifecycle.start(db, campaign, (SAMPLE / "campaign.toml").read_text(), now=start_app.clock())
+    lifecycle.start(db, campaign, sendable_text(SAMPLE), now=start_app.clock())
     handler = Scripted()
 
     async def run(stop_after: float | None) -> None:

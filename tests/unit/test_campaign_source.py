@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import copy
-import tomllib
 from typing import Any
 
 import pytest
 
+from mailer.campaigns import source
 from mailer.core.campaigns import parse_campaign
 from tests.conftest import REPO
 
@@ -15,8 +15,11 @@ SAMPLE = REPO / "campaigns" / "2026-12-digest" / "campaign.toml"
 
 
 def sample() -> dict[str, Any]:
-    with SAMPLE.open("rb") as handle:
-        return tomllib.load(handle)
+    """The sample issue, its items' approaches resolved from the sample library (what lint,
+    preview and sending read)."""
+    found, _problems = source.read(SAMPLE.parent)
+    assert found is not None
+    return copy.deepcopy(dict(found.document))
 
 
 def problems(data: dict[str, Any], slug: str = "2026-12-digest") -> dict[str, str]:

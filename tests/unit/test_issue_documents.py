@@ -6,14 +6,16 @@ from __future__ import annotations
 import copy
 import tomllib
 from datetime import datetime
+from typing import Any
 
 import pytest
 
+from mailer.campaigns import source
 from mailer.core.issue_diff import diff_documents
 from mailer.core.issue_documents import missing_by_language, to_document
 from mailer.core.issue_workflow import issue_state, may
+from mailer.core.toml_text import to_toml
 from mailer.errors import InvalidValue
-from mailer.issues.toml_text import to_toml
 from tests.conftest import REPO
 
 SAMPLE_TEXT = (REPO / "campaigns" / "2026-12-digest" / "campaign.toml").read_text("utf-8")
@@ -21,6 +23,13 @@ SAMPLE_TEXT = (REPO / "campaigns" / "2026-12-digest" / "campaign.toml").read_tex
 
 def sample() -> dict[str, object]:
     return to_document(tomllib.loads(SAMPLE_TEXT))
+
+
+def inline() -> dict[str, Any]:
+    """The sample with its items' approaches resolved from the sample library."""
+    found, _problems = source.read(REPO / "campaigns" / "2026-12-digest")
+    assert found is not None
+    return copy.deepcopy(dict(found.document))
 
 
 def test_toml_dates_become_iso_text_and_what_json_cannot_hold_is_named() -> None:
@@ -39,7 +48,7 @@ def test_toml_dates_become_iso_text_and_what_json_cannot_hold_is_named() -> None
 
 
 def test_missing_by_language_names_what_each_language_lacks() -> None:
-    document = sample()
+    document = inline()
     assert missing_by_language(document) == {"en": [], "ru": [], "ka": [], "sr": []}
     content = document["content"]
     assert isinstance(content, dict)
@@ -56,7 +65,7 @@ def test_missing_by_language_names_what_each_language_lacks() -> None:
 
 
 def test_diff_matches_items_by_id_and_names_fields_per_language() -> None:
-    before = sample()
+    before = inline()
     after = copy.deepcopy(before)
     items = after["items"]
     assert isinstance(items, list)

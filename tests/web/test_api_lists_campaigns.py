@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 from mailer.campaigns import lifecycle, source
+from tests.conftest import sendable_text
 from tests.integration.test_dispatch import Scripted, send_all
 from tests.web.test_api_auth import Api, api_fixture  # noqa: F401 (the fixture)
 from tests.web.test_staff_support import SLUG
@@ -17,7 +18,7 @@ CAMPAIGN = f"/api/v1/campaigns/{SLUG}"
 
 def start(api: Api) -> int:
     folder = Path(api.app.settings.paths.campaigns) / SLUG
-    text = source.campaign_file(folder).read_text(encoding="utf-8")
+    text = sendable_text(folder)
     return lifecycle.start(api.app.database, source.load_valid(folder), text, now=api.clock())
 
 

@@ -13,6 +13,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from mailer.campaigns import lifecycle, source
+from tests.conftest import sendable_text
 from tests.integration.test_bounce_webhooks import MAILGUN_KEY, mailgun
 from tests.integration.test_dispatch import Scripted, send_all
 from tests.web.test_api_auth import Api, token_for
@@ -34,7 +35,7 @@ def sent(db_url: str, tmp_path: Path) -> tuple[Api, dict[str, str]]:
     )
     add_people(app, tmp_path)
     folder = Path(app.settings.paths.campaigns) / SLUG
-    text = source.campaign_file(folder).read_text(encoding="utf-8")
+    text = sendable_text(folder)
     lifecycle.start(app.database, source.load_valid(folder), text, now=app.clock())
     relay = Scripted()
     asyncio.run(send_all(app, relay))

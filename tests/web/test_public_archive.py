@@ -10,10 +10,10 @@ import sqlalchemy as sa
 
 from mailer.db import Database
 from mailer.db.schema import campaign, subscriber
-from tests.conftest import REPO
+from tests.conftest import REPO, sendable_text
 from tests.web.conftest import BASE, Clock, public_site
 
-SAMPLE = (REPO / "campaigns" / "2026-12-digest" / "campaign.toml").read_text(encoding="utf-8")
+SAMPLE = sendable_text(REPO / "campaigns" / "2026-12-digest")  # as sent: approaches resolved
 SUBJECTS = {lang: c["subject"] for lang, c in tomllib.loads(SAMPLE)["content"].items()}
 
 

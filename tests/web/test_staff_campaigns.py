@@ -14,6 +14,7 @@ from aiosmtpd.smtp import SMTP, Envelope, Session
 
 from mailer.app import App
 from mailer.campaigns import lifecycle, source
+from tests.conftest import sendable_text
 from tests.web.test_staff_support import (
     EMAIL,
     SLUG,
@@ -40,7 +41,7 @@ def app(db_url: str, tmp_path: Path) -> App:
 def start(app: App) -> int:
     """Start the campaign as the scheduler would at its send time."""
     folder = Path(app.settings.paths.campaigns) / SLUG
-    text = source.campaign_file(folder).read_text(encoding="utf-8")
+    text = sendable_text(folder)
     return lifecycle.start(app.database, source.load_valid(folder), text, now=app.clock())
 
 

@@ -17,7 +17,13 @@ from aiosmtpd.smtp import SMTP
 from mailer import issues
 from mailer.access import staff
 from mailer.app import App
-from tests.integration.issue_support import EDITOR, Clock, make_app, sample_document
+from tests.integration.issue_support import (
+    EDITOR,
+    Clock,
+    inline_sample,
+    make_app,
+    sample_document,
+)
 from tests.web.conftest import Mailbox, body
 from tests.web.test_staff_support import PASSWORD, client, csrf_of, login, text_of
 
@@ -53,7 +59,7 @@ def run(db_url: str, tmp_path: Path, steps: Steps) -> None:
 def test_the_preview_shows_the_inbox_line_and_each_way_of_looking(
     db_url: str, tmp_path: Path
 ) -> None:
-    document = sample_document()
+    document = inline_sample()  # the words the preview shows, approaches resolved
     first = document["languages"][0]
 
     async def steps(http: httpx.AsyncClient, app: App, mailbox: Mailbox) -> None:

@@ -11,6 +11,7 @@ from aiosmtpd.smtp import SMTP
 from mailer.app import App
 from mailer.campaigns import lifecycle, source
 from mailer.reports.campaign_report import campaign_report
+from tests.conftest import sendable_text
 from tests.web.test_staff_campaigns import Sink
 from tests.web.test_staff_support import (
     PEOPLE,
@@ -37,7 +38,7 @@ def test_report_of_a_sent_issue(db_url: str, tmp_path: Path) -> None:
         add_people(app, tmp_path)
         add_people(app, tmp_path, BOUNCING)
         folder = Path(app.settings.paths.campaigns) / SLUG
-        text = source.campaign_file(folder).read_text(encoding="utf-8")
+        text = sendable_text(folder)
         campaign = source.load_valid(folder)
         async with server:
             async with signed_in(app) as (http, _):

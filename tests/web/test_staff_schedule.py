@@ -15,7 +15,7 @@ from mailer.app import App
 from mailer.campaigns import lifecycle, source
 from mailer.campaigns.folders import import_all
 from mailer.db import occurrences as stored
-from tests.conftest import REPO
+from tests.conftest import REPO, copy_sample, sendable_text
 from tests.web.test_staff_support import (
     SAMPLE,
     SLUG,
@@ -33,7 +33,7 @@ PAGE = f"/staff/campaigns/{SLUG}"
 def app(db_url: str, tmp_path: Path) -> App:
     """The sample series and its December issue (series = digest, period = 2026-12), stored."""
     campaigns = tmp_path / "campaigns"
-    shutil.copytree(SAMPLE, campaigns / SLUG)
+    copy_sample(SAMPLE, campaigns / SLUG)
     shutil.copy(REPO / "campaigns" / "digest.series.toml", campaigns)
     made = make_app(db_url, tmp_path, clock=Clock(datetime(2026, 11, 20, 10, 0)))
     add_staff(made)
@@ -43,7 +43,7 @@ def app(db_url: str, tmp_path: Path) -> App:
 
 def approve(app: App) -> None:
     folder = Path(app.settings.paths.campaigns) / SLUG
-    text = source.campaign_file(folder).read_text(encoding="utf-8")
+    text = sendable_text(folder)
     lifecycle.approve(app.database, source.load_valid(folder), text, by="ana", now=app.clock())
 
 

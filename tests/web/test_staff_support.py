@@ -20,7 +20,7 @@ from mailer.app import App
 from mailer.importer import import_file
 from mailer.importer.apply import ImportOptions
 from mailer.web.app import create_app
-from tests.conftest import REPO, settings_for
+from tests.conftest import REPO, sendable_text, settings_for
 
 EMAIL = "editor@example.org"
 PASSWORD = "correct horse battery staple"
@@ -53,7 +53,7 @@ def campaign_folder(root: Path) -> Path:
     folder = root / SLUG
     folder.mkdir(parents=True, exist_ok=True)
     dropped = ("series =", "period =", "send_at =")
-    text = (SAMPLE / "campaign.toml").read_text(encoding="utf-8")
+    text = sendable_text(SAMPLE)
     kept = [line for line in text.splitlines() if not line.startswith(dropped)]
     (folder / "campaign.toml").write_text("\n".join(kept) + "\n", encoding="utf-8")
     return folder

@@ -15,6 +15,7 @@ from starlette.routing import BaseRoute, Match
 from mailer import __version__
 from mailer.config import Settings
 from mailer.web.api import (
+    approaches,
     bounces,
     campaigns,
     docs,
@@ -34,7 +35,8 @@ VERSION = __version__
 DESCRIPTION = (
     "The REST API of mailer: subscribers (search by segment, create, change, erase, import), "
     "lists, campaigns (state, status, preview, pause/resume/cancel), issues (read, create, save "
-    "with `If-Match`, history, campaign.toml), bounces and stats, under "
+    "with `If-Match`, history, campaign.toml), approaches (the library issues pick from, the "
+    "same revision rules), bounces and stats, under "
     f"`{PREFIX}`, each route needing a token with its scope (`Authorization: Bearer mlr_…`, "
     'made with `mailer tokens add`). Errors are JSON `{"error": …, "field": …}`. The ESP '
     "bounce webhooks are under `/webhooks/`. See docs/api.md."
@@ -45,7 +47,7 @@ METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 # built once, shared by every app: the /api/v1 parts and the reference page
 _API = APIRouter()
 # imports before subscribers: /subscribers/import is not the subscriber "import"
-_PARTS = (imports, subscribers, lists, campaigns, issues, bounces, stats)
+_PARTS = (imports, subscribers, lists, campaigns, issues, approaches, bounces, stats)
 for _part in _PARTS:
     _API.include_router(_part.router)
 _API.include_router(docs.router)

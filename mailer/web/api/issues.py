@@ -8,24 +8,22 @@ saves; the problems come back in ``"problems"``. Approving stays a person's act 
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Path, Query, Response
+from fastapi import APIRouter, Path, Query, Response
 from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel, Field
 
 from mailer import issues
 from mailer.access.api_tokens import ApiToken
 from mailer.app import App
-from mailer.errors import InvalidValue, StaleRevision
+from mailer.errors import StaleRevision
 from mailer.web.api.auth import PREFIX, needs
 from mailer.web.api.errors import ApiError, ErrorBody, responses
 from mailer.web.api.models import Name, Strict
+from mailer.web.api.revisions import IfMatch, base_revision, etag
 from mailer.web.context import AppDep
-
-ETAG = re.compile(r'\s*(?:W/)?"(\d{1,9})"\s*')
 
 
 class LintProblem(BaseModel):
@@ -104,28 +102,8 @@ def actor(token: ApiToken) -> issues.Actor:
     return issues.Actor(f"api:{token.name}", "editor")
 
 
-def etag(revision: int) -> str:
-    return f'"{revision}"'
-
-
 def _issue(view: issues.IssueView) -> Issue:
     return Issue.model_validate(view.as_json())
-
-
-def _base(if_match: str | None) -> int:
-    if if_match is None or not if_match.strip():
-        raise ApiError(
-            428,
-            {
-                "error": 'send If-Match: "<revision>" with the revision you started from '
-                "(the ETag of GET)",
-                "field": "If-Match",
-            },
-        )
-    found = ETAG.fullmatch(if_match)
-    if found is None:
-        raise InvalidValue("If-Match", f'{if_match[:40]!r}: give one revision, e.g. "3"')
-    return int(found[1])
 
 
 def stale(app: App, refused: StaleRevision) -> ApiError:
@@ -140,7 +118,6 @@ def stale(app: App, refused: StaleRevision) -> ApiError:
 
 
 Slug = Annotated[Name, Field(description="The issue's slug, e.g. `2027-01-digest`.")]
-IfMatch = Annotated[str | None, Header(description='The revision the change started from: `"3"`.')]
 
 
 @router.get("/issues", response_model=list[IssueLine], responses=responses(401, 403))
@@ -217,7 +194,7 @@ def save(
     current one: else 412 with the current revision, and nothing stored. A draft with lint
     problems saves; they come back in `problems`. A save of an approved issue makes it a
     draft again (`returned_to_draft`). Scope: `issues:write`."""
-    base = _base(if_match)
+    base = base_revision(if_match)
     try:
         saved = issues.save(
             app.issue_desk(),
@@ -293,7 +270,7 @@ def campaign_toml(
     `mailer campaign import` read, with `ETag: "<revision>"`. Scope: `issues:read`."""
     found = issues.campaign_text(app.issue_desk(), slug, revision)
     return PlainTextResponse(
-        found.text,
+        found.source_text,  # with its approach references, as a folder holds it
         media_type="text/plain; charset=utf-8",
         headers={"ETag": etag(found.revision)},
     )

@@ -15,6 +15,7 @@ from mailer.web.staff import (
     dashboard,
     editor,
     editor_images,
+    editor_library,
     editor_preview,
     imports,
     issue_history,
@@ -54,6 +55,7 @@ PARTS = (
     outbox,
     vocabulary,
     editor_images,
+    editor_library,
     editor,
     editor_preview,
 )

@@ -5,10 +5,11 @@ Field names follow the document: ``template``, ``lists`` (repeated), ``segment``
 ``period``; ``content.<lang>.subject|preheader|intro``; per item card ``items.<card>.id|link|
 image``, ``items.<card>.countries`` and ``.interests`` (repeated) and
 ``items.<card>.content.<lang>.title|summary|image_alt``; an event's or a call's
-``items.<card>.kind|starts_at|ends_at|timezone|registration|deadline`` (docs/events.md).
-Cards are numbered when the page is drawn; their order in the form is the items' order. Keys
-the page does not edit travel in the hidden ``extra`` (JSON). A field left blank is left
-out, so lint says it "is missing".
+``items.<card>.kind|starts_at|ends_at|timezone|registration|deadline`` (docs/events.md);
+``items.<card>.keep`` (hidden, JSON) carries an item's keys the card does not edit: its
+``approach`` (docs/approaches.md). Cards are numbered when the page is drawn; their order in
+the form is the items' order. Keys the page does not edit travel in the hidden ``extra``
+(JSON). A field left blank is left out, so lint says it "is missing".
 
 Without JavaScript, ``action`` (``add``, ``dup:<card>``, ``up:<card>``, ``down:<card>``,
 ``remove:<card>``) changes the cards before the save.
@@ -23,6 +24,7 @@ from typing import Any
 
 from starlette.datastructures import FormData
 
+from mailer.core.campaign_items import REFERENCE_KEYS
 from mailer.core.issue_documents import LANGUAGE_FIELDS
 
 SETTINGS = ("template", "segment", "send_at", "timezone", "series", "period")
@@ -36,6 +38,7 @@ TIMING = {
     "event": ("starts_at", "ends_at", "timezone", "registration"),
     "call": ("deadline", "timezone"),
 }
+KEPT = REFERENCE_KEYS  # an item's keys the card carries unseen (``items.<card>.keep``)
 _ITEM = re.compile(r"items\.(\d{1,4})\.(.+)")
 _SPLIT = re.compile(r"[\s,;]+")
 
@@ -48,13 +51,18 @@ class EditorForm:
     preview: dict[str, str]  # preview_lang, preview_email, preview_country, preview_interest
 
 
+def _lines(value: str) -> str:
+    """A browser submits a textarea's line breaks as CRLF; the document holds LF."""
+    return value.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
 def _text(form: FormData, name: str) -> str:
     value = form.get(name)
-    return value.strip() if isinstance(value, str) else ""
+    return _lines(value) if isinstance(value, str) else ""
 
 
 def _texts(form: FormData, name: str) -> list[str]:
-    return [v.strip() for v in form.getlist(name) if isinstance(v, str) and v.strip()]
+    return [_lines(v) for v in form.getlist(name) if isinstance(v, str) and v.strip()]
 
 
 def languages_of(text: str) -> list[str]:
@@ -107,9 +115,22 @@ def _cards(form: FormData) -> list[str]:
     return order
 
 
+def keep_json(item: dict[str, Any]) -> str:
+    """The item's keys the card does not edit, for its hidden ``keep`` field."""
+    return json.dumps({k: v for k, v in item.items() if k in KEPT}, ensure_ascii=False)
+
+
+def _kept(form: FormData, prefix: str) -> dict[str, Any]:
+    try:
+        kept = json.loads(_text(form, f"{prefix}.keep") or "{}")
+    except json.JSONDecodeError:
+        return {}
+    return {k: v for k, v in kept.items() if k in KEPT} if isinstance(kept, dict) else {}
+
+
 def _item(form: FormData, card: str, languages: list[str]) -> dict[str, Any]:
     prefix = f"items.{card}"
-    item: dict[str, Any] = {"id": _text(form, f"{prefix}.id")}
+    item: dict[str, Any] = {"id": _text(form, f"{prefix}.id"), **_kept(form, prefix)}
     for key in ("link", "image"):
         if value := _text(form, f"{prefix}.{key}"):
             item[key] = value

@@ -126,5 +126,27 @@ TABLES: dict[str, dict[str, str]] = {
             "Readers see an event’s time in their own time zone (from their country) and in "
             "the organiser’s, and a call’s deadline as their local date."
         ),
+        "update_available": S_("Update available"),
+        "update_available_text": S_(
+            "The library has newer text for approaches this issue uses. The issue keeps the "
+            "text it has until you take the update."
+        ),
+        "update_line": S_(
+            "this issue uses revision {pinned}; the library has revision {current} (saved by "
+            "{author})"
+        ),
+        "take_update": S_("Take the update"),
+        "update_kept": S_(
+            "This issue is {state}: it keeps the text it was approved with. Save a change to "
+            "make it a draft, then take the update."
+        ),
+        "approaches_updated": S_(
+            "Approaches updated: {n}. The preview shows the library’s new text."
+        ),
+        "from_library": S_("From the library:"),
+        "from_library_hint": S_(
+            "Leave a field blank to use the library’s text; what you type here is for this "
+            "issue only."
+        ),
     },
 }
