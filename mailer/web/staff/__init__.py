@@ -7,6 +7,8 @@ from fastapi import APIRouter, Request, Response
 
 from mailer.web.faces import Face
 from mailer.web.staff import (
+    approach_editor,
+    approach_history,
     audience,
     auth,
     bounces,
@@ -21,6 +23,7 @@ from mailer.web.staff import (
     issue_preview,
     issue_review,
     issues,
+    library,
     outbox,
     people,
     previews,
@@ -33,6 +36,9 @@ from mailer.web.staff.site import ERRORS, HEADERS, PREFIX, SiteDep, answer
 
 PARTS = (
     auth,
+    library,
+    approach_editor,
+    approach_history,
     dashboard,
     schedule,
     campaigns,
