@@ -16,6 +16,7 @@ from mailer.web.staff import (
     campaigns,
     dashboard,
     editor,
+    editor_drawer,
     editor_images,
     editor_preview,
     imports,
@@ -56,6 +57,7 @@ PARTS = (
     bounces,
     outbox,
     editor_images,
+    editor_drawer,
     editor,
     editor_preview,
 )

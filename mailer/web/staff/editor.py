@@ -26,6 +26,7 @@ from mailer.core.issue_documents import missing_by_language
 from mailer.core.problems import Problem
 from mailer.errors import MailerError, NotAllowed, NotFound
 from mailer.issues import editing
+from mailer.issues.catalogue import drawer
 from mailer.issues.desk import Saved
 from mailer.issues.drafts import check_draft
 from mailer.web.staff.editor_form import (
@@ -160,6 +161,7 @@ def _draw(
         notice=notice,
         saved_at=saved_at,
         zones=COMMON_ZONES,
+        library=drawer(site.app.issue_desk(), document, now=site.app.clock()),
         e=words,
         label=lambda key: field_label(key, words),
         page_lang=lang,
