@@ -58,7 +58,8 @@ def draw(
     saved: bool = False,
     languages: str = "",
 ) -> Response:
-    problems = check_approach(slug or "new", document)
+    # a blank new approach has nothing to check yet
+    problems = check_approach(slug or "new", document) if view or error else []
     return site.page(
         "approach_editor.html.j2",
         status=status,
@@ -188,7 +189,7 @@ def _frame(site: Site, html: str) -> HTMLResponse:
 def _card(
     site: Site, slug: str, document: dict[str, Any], language: str, revision: int
 ) -> Response:
-    intro = site.strings["library"]["preview_intro"]
+    intro = "…"  # the card is what matters; the issue's own words would be in one language
     try:
         html = card_preview(
             site.app.issue_desk(), slug or "new", document, language, revision=revision, intro=intro
