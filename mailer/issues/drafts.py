@@ -68,6 +68,9 @@ class DraftCheck:
     missing: dict[str, list[str]]  # per language, the keys it still lacks
     audience: int | None  # active subscribers it reaches; None when lists/segment are wrong
     audience_error: str = ""
+    # each item as it resolves (an item referring to an approach: the library's words under
+    # the item's own), for the card's placeholders
+    resolved_items: list[Any] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Problem]:
@@ -99,7 +102,15 @@ def check_draft(desk: Desk, slug: str, document: Mapping[str, Any]) -> DraftChec
     found = draft_text(desk, slug, document, 0)
     problems = desk.problems(found)
     audience, why = _audience(desk, found)
-    return DraftCheck(problems, missing_by_language(found.document), audience, why)
+    items = found.document.get("items")
+    resolved = list(items) if isinstance(items, list) else []
+    return DraftCheck(problems, missing_by_language(found.document), audience, why, resolved)
+
+
+def missing_in_draft(desk: Desk, slug: str, document: Mapping[str, Any]) -> dict[str, list[str]]:
+    """What each language of the draft lacks, its approaches resolved (an item that refers to
+    one lacks only what the library lacks too)."""
+    return missing_by_language(draft_text(desk, slug, document, 0).document)
 
 
 def _audience(desk: Desk, found: IssueText) -> tuple[int | None, str]:

@@ -6,7 +6,7 @@ conflict so the page keeps it."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -15,6 +15,7 @@ from mailer.core.issue_workflow import Actor
 from mailer.errors import StaleRevision
 from mailer.issues.desk import Desk, IssueView, Saved
 from mailer.issues.drafts import Choices, choices
+from mailer.issues.library import ApproachUpdate, updates
 from mailer.issues.review import submit_for_review
 from mailer.issues.store import checked_document, get_issue, save
 from mailer.render.templates import TemplateSet
@@ -97,12 +98,14 @@ def save_and_submit(
 
 @dataclass(frozen=True)
 class Editing:
-    """What the editor page draws: the issue and the pick lists."""
+    """What the editor page draws: the issue, the pick lists, and the approaches the library
+    has revised since the issue was pinned to them ("update available")."""
 
     issue: IssueView
     choices: Choices
+    updates: list[ApproachUpdate] = field(default_factory=list)
 
 
 def open_editor(desk: Desk, slug: str, templates: TemplateSet) -> Editing:
     """The issue's current revision and what its pick lists offer; ``NotFound`` else."""
-    return Editing(get_issue(desk, slug), choices(desk, templates))
+    return Editing(get_issue(desk, slug), choices(desk, templates), updates(desk, slug))

@@ -18,6 +18,7 @@ from mailer.web.staff import (
     editor,
     editor_drawer,
     editor_images,
+    editor_library,
     editor_preview,
     imports,
     issue_history,
@@ -58,6 +59,7 @@ PARTS = (
     outbox,
     editor_images,
     editor_drawer,
+    editor_library,
     editor,
     editor_preview,
 )

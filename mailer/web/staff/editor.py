@@ -22,17 +22,17 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse, RedirectResponse
 
 from mailer.core.issue_diff import Change
-from mailer.core.issue_documents import missing_by_language
 from mailer.core.problems import Problem
 from mailer.errors import MailerError, NotAllowed, NotFound
 from mailer.issues import editing
 from mailer.issues.catalogue import drawer
 from mailer.issues.desk import Saved
-from mailer.issues.drafts import check_draft
+from mailer.issues.drafts import check_draft, missing_in_draft
 from mailer.web.staff.editor_form import (
     EditorForm,
     extra_json,
     fallback_text,
+    keep_json,
     languages_of,
     read_form,
 )
@@ -148,6 +148,9 @@ def _draw(
         all_lists=sorted({*(n for n in opened.choices.lists), *document.get("lists", [])}),
         document=document,
         items=[i for i in document.get("items", []) if isinstance(i, dict)],
+        resolved=check.resolved_items,
+        updates=opened.updates,
+        keep=keep_json,
         languages=[t for t in languages_of(", ".join(document.get("languages", []))) if t],
         fallback=fallback_text(document.get("fallback")),
         extra=extra_json(document),
@@ -178,6 +181,7 @@ def _drawn_keys(document: dict[str, Any]) -> set[str]:
         keys |= {f"content.{language}.{k}" for k in ("subject", "preheader", "intro")}
     for n, _ in enumerate(document.get("items", [])):
         keys |= {f"items[{n}].{k}" for k in ("id", "link", "image", "countries", "interests")}
+        keys.add(f"items[{n}].approach")
         for language in languages:
             keys |= {f"items[{n}].content.{language}.{k}" for k in ("title", "summary")}
             keys.add(f"items[{n}].content.{language}.image_alt")
@@ -189,20 +193,35 @@ router = APIRouter()
 
 @router.get(EDIT)
 def edit_page(
-    slug: str, request: Request, session: SignedIn, saved: str = "", *, site: SiteDep
+    slug: str,
+    request: Request,
+    session: SignedIn,
+    saved: str = "",
+    updated: str = "",
+    *,
+    site: SiteDep,
 ) -> Response:
     try:
         view = editing.open_editor(site.app.issue_desk(), slug, site.app.templates).issue
     except NotFound as exc:
         return site.error(request, 404, str(exc))
     at = f"{view.saved_at:%H:%M}" if saved == str(view.revision) else ""
+    _, words = strings_for(request)
+    notice = words["approaches_updated"].format(n=updated) if updated.isdigit() else ""
     return _draw(
-        site, request, session, slug, dict(view.document), base_revision=view.revision, saved_at=at
+        site,
+        request,
+        session,
+        slug,
+        dict(view.document),
+        base_revision=view.revision,
+        saved_at=at,
+        notice=notice,
     )
 
 
 def _saved_json(
-    saved: Saved | editing.Conflicting, at: datetime, document: dict[str, Any]
+    saved: Saved | editing.Conflicting, at: datetime, missing: dict[str, list[str]]
 ) -> Response:
     """The script's answer: the new revision, lint's problems of it (the ones every save
     runs) and what each language lacks; the live check adds the audience."""
@@ -214,7 +233,7 @@ def _saved_json(
             **saved.as_json(),
             "saved_at": f"{at:%H:%M}",
             "errors": errors,
-            "missing": missing_by_language(document),
+            "missing": missing,
         }
     )
 
@@ -237,17 +256,18 @@ def save_page(slug: str, request: Request, posted: PostedForm, *, site: SiteDep)
             message=form.message or None,
         )
     except MailerError as exc:
-        return _refused(site, request, exc)
+        return refused(site, request, exc)
     if request.headers.get("x-editor") == "save":
-        return _saved_json(saved, now, form.document)
+        missing = missing_in_draft(site.app.issue_desk(), slug, form.document)
+        return _saved_json(saved, now, missing)
     if isinstance(saved, editing.Conflicting):
-        return _conflict(site, request, posted, slug, form, saved)
+        return conflict_page(site, request, posted, slug, form, saved)
     if posted.text("action"):  # a card added, moved or removed: back to the page, same place
         return RedirectResponse(f"{PREFIX}/issues/{slug}/edit#items", status_code=303)
     return RedirectResponse(f"{PREFIX}/issues/{slug}/edit?saved={saved.revision}", 303)
 
 
-def _conflict(
+def conflict_page(
     site: Site,
     request: Request,
     posted: Posted,
@@ -282,9 +302,9 @@ def submit_page(slug: str, request: Request, posted: PostedForm, *, site: SiteDe
             now=site.app.clock(),
         )
     except MailerError as exc:
-        return _refused(site, request, exc)
+        return refused(site, request, exc)
     if isinstance(saved, editing.Conflicting):
-        return _conflict(site, request, posted, slug, form, saved)
+        return conflict_page(site, request, posted, slug, form, saved)
     _, words = strings_for(request)
     view = editing.open_editor(site.app.issue_desk(), slug, site.app.templates).issue
     return _draw(
@@ -298,7 +318,7 @@ def submit_page(slug: str, request: Request, posted: PostedForm, *, site: SiteDe
     )
 
 
-def _refused(site: Site, request: Request, exc: MailerError) -> Response:
+def refused(site: Site, request: Request, exc: MailerError) -> Response:
     status = 404 if isinstance(exc, NotFound) else 403 if isinstance(exc, NotAllowed) else 400
     if request.headers.get("x-editor") == "save":
         return JSONResponse({"error": str(exc)}, status_code=status)

@@ -11,8 +11,7 @@ from fastapi.responses import RedirectResponse
 from mailer.errors import MailerError
 from mailer.issues import editing
 from mailer.issues.catalogue import add_from_library
-from mailer.web.staff.editor import _conflict as conflict_page
-from mailer.web.staff.editor import _refused as refused
+from mailer.web.staff.editor import conflict_page, refused
 from mailer.web.staff.editor_form import read_form
 from mailer.web.staff.session import PostedForm
 from mailer.web.staff.site import PREFIX, SiteDep

@@ -4,7 +4,9 @@ Field names follow the document: ``template``, ``lists`` (repeated), ``segment``
 ("en, ru, ka"), ``fallback`` ("be=ru, ky=ru"), ``send_at``, ``timezone``, ``series``,
 ``period``; ``content.<lang>.subject|preheader|intro``; per item card ``items.<card>.id|link|
 image``, ``items.<card>.countries`` and ``.interests`` (repeated) and
-``items.<card>.content.<lang>.title|summary|image_alt``. Cards are numbered when the page is
+``items.<card>.content.<lang>.title|summary|image_alt``; ``items.<card>.keep`` (hidden, JSON)
+carries an item's keys the card does not edit: ``approach`` (docs/approaches.md) and an event's
+or call's times. Cards are numbered when the page is
 drawn; their order in the form is the items' order. Keys the page does not edit travel in the
 hidden ``extra`` (JSON). A field left blank is left out, so lint says it "is missing".
 
@@ -21,6 +23,7 @@ from typing import Any
 
 from starlette.datastructures import FormData
 
+from mailer.core.campaign_items import REFERENCE_KEYS
 from mailer.core.issue_documents import LANGUAGE_FIELDS
 
 SETTINGS = ("template", "segment", "send_at", "timezone", "series", "period")
@@ -28,6 +31,7 @@ EDITED = frozenset(
     {*SETTINGS, "lists", "languages", "fallback", "content", "items"}
 )  # every other top-level key travels in ``extra``
 ITEM_TEXT = ("title", "summary", "image_alt")
+KEPT = REFERENCE_KEYS  # an item's keys the card carries unseen (``items.<card>.keep``)
 _ITEM = re.compile(r"items\.(\d{1,4})\.(.+)")
 _SPLIT = re.compile(r"[\s,;]+")
 
@@ -40,13 +44,18 @@ class EditorForm:
     preview: dict[str, str]  # preview_lang, preview_email, preview_country, preview_interest
 
 
+def _lines(value: str) -> str:
+    """A browser submits a textarea's line breaks as CRLF; the document holds LF."""
+    return value.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
 def _text(form: FormData, name: str) -> str:
     value = form.get(name)
-    return value.strip() if isinstance(value, str) else ""
+    return _lines(value) if isinstance(value, str) else ""
 
 
 def _texts(form: FormData, name: str) -> list[str]:
-    return [v.strip() for v in form.getlist(name) if isinstance(v, str) and v.strip()]
+    return [_lines(v) for v in form.getlist(name) if isinstance(v, str) and v.strip()]
 
 
 def languages_of(text: str) -> list[str]:
@@ -99,9 +108,22 @@ def _cards(form: FormData) -> list[str]:
     return order
 
 
+def keep_json(item: dict[str, Any]) -> str:
+    """The item's keys the card does not edit, for its hidden ``keep`` field."""
+    return json.dumps({k: v for k, v in item.items() if k in KEPT}, ensure_ascii=False)
+
+
+def _kept(form: FormData, prefix: str) -> dict[str, Any]:
+    try:
+        kept = json.loads(_text(form, f"{prefix}.keep") or "{}")
+    except json.JSONDecodeError:
+        return {}
+    return {k: v for k, v in kept.items() if k in KEPT} if isinstance(kept, dict) else {}
+
+
 def _item(form: FormData, card: str, languages: list[str]) -> dict[str, Any]:
     prefix = f"items.{card}"
-    item: dict[str, Any] = {"id": _text(form, f"{prefix}.id")}
+    item: dict[str, Any] = {"id": _text(form, f"{prefix}.id"), **_kept(form, prefix)}
     for key in ("link", "image"):
         if value := _text(form, f"{prefix}.{key}"):
             item[key] = value
