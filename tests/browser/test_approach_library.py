@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
 from mailer import issues
 from mailer.app import App
@@ -75,11 +75,22 @@ def signed_in(browser: Browser, live: Service, path: str) -> Page:
     return page
 
 
-def shots(page: Page, live: Service, name: str, *, whole_phone: bool = False) -> None:
+def shots(
+    page: Page,
+    live: Service,
+    name: str,
+    *,
+    whole_phone: bool = False,
+    centre: Locator | None = None,
+) -> None:
     """Laptop and phone screenshots of what the screen shows (a full-page shot of a page with
     a sticky bar and a message frame paints both wrongly in chromium), unless ``whole_phone``."""
     for size, viewport in SIZES.items():
         page.set_viewport_size(viewport)
+        if centre is None:
+            page.evaluate("window.scrollTo(0, 0)")
+        else:
+            centre.evaluate("el => el.scrollIntoView({block: 'center'})")
         page.screenshot(
             path=live.shots / f"{name}-{size}.png", full_page=whole_phone and size == "phone"
         )
@@ -98,6 +109,9 @@ def add_from_drawer(page: Page, live: Service, issue: str, *, shoot: bool = Fals
         page.locator("#drawer-q").fill("")
         shots(page, live, "staff-library-drawer")
         page.locator("#drawer-q").fill("скопье")
+    page.locator("#close-library").click()
+    expect(page.locator("#drawer-title")).to_be_hidden()
+    page.locator("#open-library").click()
     page.locator(f"#add-{SLUG}").click()
     page.wait_for_url(f"**/staff/issues/{issue}/edit#items")
     expect(page.locator(f'#item-cards [data-approach="{SLUG}"]').first).to_be_visible()
@@ -131,11 +145,13 @@ def test_create_in_two_languages_add_from_the_drawer_and_preview_as_a_reader(
     page.locator("#a-ru-title").fill(TITLE_RU)
     page.locator("#a-ru-summary").fill("Старшие ребята каждую неделю встречаются с младшими.")
     expect(card).to_contain_text(TITLE_RU)  # the preview follows the tab's language
+    expect(page.locator("#tab-ru")).to_contain_text("✓")  # both languages have their text
     shots(page, live, "staff-approach-editor")
     page.locator("#save").click()
     page.wait_for_url(f"**/staff/approaches/{SLUG}?saved=1")
     expect(page.locator("#save-status")).to_contain_text("revision 1")
     expect(page.locator("#tab-ru")).to_contain_text("✓")
+    expect(page.locator("#tab-en")).to_contain_text("✓")
 
     add_from_drawer(page, live, APPROVED, shoot=True)
     # a reader in North Macedonia interested in youth engagement gets it, in Russian
@@ -177,8 +193,10 @@ def test_an_approved_issue_keeps_its_text_and_a_draft_takes_the_update(
     page.goto(f"{live.base_url}/staff/issues/{DRAFT}/edit")
     expect(page.locator("#approach-updates")).to_be_visible()
     expect(page.locator("#approach-updates")).to_contain_text(SLUG)
-    shots(page, live, "staff-library-update")
-    page.locator("#take-updates").click()
+    card_update = page.locator(f'#item-cards [data-update="{SLUG}"]')
+    expect(card_update).to_contain_text("revision 1; the library has revision 2")
+    shots(page, live, "staff-library-update", centre=card_update)
+    card_update.locator("button").click()  # one click, on the item itself
     page.wait_for_url(f"**/staff/issues/{DRAFT}/edit?updated=1")
     expect(page.locator("#approach-updates")).to_have_count(0)
     page.locator("#p-lang").select_option("en")

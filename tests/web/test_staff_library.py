@@ -147,7 +147,7 @@ def test_create_save_stale_history_diff_restore(app: App) -> None:
                 "state": "published",
                 "organisation": "Youth centre, Skopje",
                 "countries": "MK",
-                "interests": "youth",
+                "interests": "youth engagement; research",
                 "links": "https://example.org/mentors",
                 "languages": "en, ru",
                 "content.en.title": "Mentors in Skopje",
@@ -194,6 +194,7 @@ def test_create_save_stale_history_diff_restore(app: App) -> None:
             )
             assert back.status_code == 303
         view = approaches.get_approach(app.database, "mentors-skopje")
+        assert view.document["interests"] == ["youth engagement", "research"]
         assert view.revision == 3
         assert view.document["content"]["en"]["summary"] == "Older boys mentor younger ones."
 

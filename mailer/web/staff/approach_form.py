@@ -21,6 +21,7 @@ from mailer.core.approaches import CALL_FIELDS, EVENT_FIELDS, KEYS, TEXT_FIELDS
 
 ONE_LINE = ("organisation", "contact", "image")
 _SPLIT = re.compile(r"[\s,;]+")
+_LIST = re.compile(r"[,;\n]+")  # interests and country names may hold spaces
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,11 @@ class ApproachForm:
 def _text(form: FormData, name: str) -> str:
     value = form.get(name)
     return value.strip() if isinstance(value, str) else ""
+
+
+def list_of(text: str) -> list[str]:
+    """``"GE, North Macedonia; youth engagement"`` → its parts, trimmed, each once."""
+    return list(dict.fromkeys(p.strip() for p in _LIST.split(text) if p.strip()))
 
 
 def words_of(text: str) -> list[str]:
@@ -80,7 +86,7 @@ def read_approach_form(form: FormData) -> ApproachForm:
         if value := _text(form, key):
             document[key] = value
     for key in ("countries", "interests"):
-        if values := words_of(_text(form, key)):
+        if values := list_of(_text(form, key)):
             document[key] = values
     if links := [line.strip() for line in _text(form, "links").splitlines() if line.strip()]:
         document["links"] = links

@@ -38,6 +38,21 @@
       document.getElementById(tabs[0].getAttribute("aria-controls")).classList.add("active");
     }
 
+    // a tab says whether its language has a title and a summary yet
+    const mark = (block) => {
+      const tab = document.getElementById(`tab-${block.dataset.lang}`);
+      const filled = ["title", "summary"].every((key) =>
+        block.querySelector(`[name$=".${key}"]`).value.trim(),
+      );
+      const sign = tab && tab.querySelector(".ok, .bad");
+      if (!sign) return;
+      sign.className = filled ? "ok" : "bad";
+      sign.textContent = filled ? "✓" : "•";
+    };
+    form.querySelectorAll(".lang-block").forEach((block) =>
+      block.addEventListener("input", () => mark(block)),
+    );
+
     const kind = document.getElementById("a-kind");
     const showKind = () => {
       form.querySelectorAll(".kind-fields").forEach((box) => {
@@ -132,6 +147,12 @@
     }
     q.addEventListener("keydown", (event) => {
       if (event.key === "Enter") event.preventDefault(); // not a submit of the issue
+    });
+    const close = drawer.querySelector("#close-library");
+    close.hidden = false;
+    close.addEventListener("click", () => {
+      drawer.open = false;
+      drawer.querySelector("summary").focus();
     });
     drawer.addEventListener("toggle", () => {
       if (drawer.open) q.focus();
