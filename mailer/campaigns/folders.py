@@ -118,7 +118,10 @@ def _import_missing_approaches(database: Database, path: Path, *, now: datetime)
     """The approaches the folder's issue refers to that the database does not hold yet, from
     ``campaigns/approaches/`` beside it (one that cannot be read stays unknown: lint says so)."""
     try:
-        document = tomllib.loads(source.campaign_file(path).read_text(encoding="utf-8"))
+        text = source.campaign_file(path).read_text(encoding="utf-8")
+        if "approach" not in text:  # the usual poll: no reference, nothing to parse
+            return
+        document = tomllib.loads(text)
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError):
         return  # read() below says what is wrong
     wanted = references(document)
