@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from mailer.approaches import ApproachView, list_approaches
+from mailer.approaches import ApproachView, get_approach, list_approaches
 from mailer.core.approach_refs import references
 from mailer.core.issue_workflow import Actor
 from mailer.core.library_search import (
@@ -171,8 +171,10 @@ def add_from_library(
 ) -> Saved | Conflicting:
     """Save ``document`` (the editor's form) with one more item that refers to ``approach``
     (``approach = "<slug>"``; its id the slug, made unique), like any save: a stale base is
-    a ``Conflicting`` and nothing is stored. The reference is pinned to the approach's current
+    a ``Conflicting`` and nothing is stored; ``NotFound`` for a slug the library does not hold.
+    The reference is pinned to the approach's current
     revision by the save."""
+    get_approach(desk.database, approach)  # NotFound: nothing to refer to
     items = [i for i in document.get("items", []) if isinstance(i, Mapping)]
     ids = {str(i.get("id")) for i in items}
     ident, n = approach, 1

@@ -16,6 +16,7 @@ import pytest
 from mailer import approaches, issues
 from mailer.app import App
 from mailer.campaigns import lifecycle
+from mailer.errors import NotFound
 from mailer.issues.catalogue import add_from_library, drawer
 from mailer.issues.editing import Conflicting
 from tests.integration.issue_support import APPROVER, EDITOR, Clock, make_app, sample_document
@@ -110,6 +111,10 @@ def test_adding_saves_a_referring_item_pinned_and_a_stale_form_stores_nothing(
         CLUBS,
         f"{CLUBS}-2",
     ]
+    with pytest.raises(NotFound):
+        add_from_library(
+            desk, "2027-01", form, "no-such", base_revision=3, by=EDITOR, now=clock.tick()
+        )
     stale = add_from_library(
         desk, "2027-01", form, OSH, base_revision=1, by=EDITOR, now=clock.tick()
     )

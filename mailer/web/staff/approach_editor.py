@@ -162,6 +162,9 @@ def save(slug: str, request: Request, posted: PostedForm, *, site: SiteDep) -> R
     base = int(overwrite) if overwrite.isdigit() and len(overwrite) < 10 else form.base_revision
     try:
         view = approaches.get_approach(site.app.database, slug)
+    except NotFound as exc:
+        return site.error(request, 404, str(exc))
+    try:
         done = save_or_conflict(
             site.app.database,
             slug,
@@ -172,9 +175,7 @@ def save(slug: str, request: Request, posted: PostedForm, *, site: SiteDep) -> R
             message=form.message or None,
         )
     except MailerError as exc:
-        status = 404 if isinstance(exc, NotFound) else 403 if isinstance(exc, NotAllowed) else 400
-        if isinstance(exc, NotFound):
-            return site.error(request, status, str(exc))
+        status = 403 if isinstance(exc, NotAllowed) else 400
         return _again(site, posted.session, form, status=status, error=str(exc), view=view)
     if isinstance(done, ApproachConflict):
         return _again(site, posted.session, form, status=409, view=view, conflict=done)
