@@ -232,3 +232,18 @@ def test_the_card_preview_is_the_newsletter_template_with_the_typed_text(app: Ap
             assert 'id="no-preview"' in empty.text
 
     asyncio.run(scenario())
+
+
+def test_the_pages_speak_russian_to_a_russian_browser(app: App) -> None:
+    async def scenario() -> None:
+        async with signed_in(app) as (http, _):
+            russian = {"Accept-Language": "ru-RU,ru;q=0.9"}
+            page = await http.get("/staff/approaches", headers=russian)
+            assert "Библиотека подходов" in text_of(page.text, "library-title")
+            assert "Библиотека" in text_of(page.text, "nav-library")
+            assert "из 8 подходов" in text_of(page.text, "library-count")
+            new = await http.get("/staff/approaches/new", headers=russian)
+            assert "Новый подход" in new.text
+            assert "Короткое имя (slug)" in new.text
+
+    asyncio.run(scenario())
