@@ -10,14 +10,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+import sqlalchemy as sa
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
 from mailer import issues
 from mailer.app import App
+from mailer.campaigns import lifecycle
 from mailer.config import load_settings
 from mailer.core.issue_workflow import Actor
+from mailer.db.schema import campaign, delivery
 from tests.browser.conftest import STAFF, Service, live_service
-from tests.waiting import PATIENCE
+from tests.waiting import PATIENCE, wait_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.subprocess, pytest.mark.xdist_group("library")]
 
@@ -202,9 +205,42 @@ def test_an_approved_issue_keeps_its_text_and_a_draft_takes_the_update(
     page.locator("#p-lang").select_option("en")
     page.locator("#preview-button").click()
     expect(page.frame_locator("#preview-frame").locator("body")).to_contain_text(SECOND_TEXT)
-    # the library shows where it is used
+    # the approved issue goes out; the library shows where the approach was used and how
+    # many recipients got it (the readers it is for: the ledger's sent messages with it)
+    with App(load_settings(live.config, environ={})).start(migrate=False) as app:
+        text = issues.campaign_text(app.issue_desk(), APPROVED)
+        lifecycle.start(app.database, text.valid_campaign(), text.text, now=app.clock())
+    wait_for("the approved issue to be sent", lambda: waiting(live) == 0)
+    got = sent_with_it(live)
+    assert got > 0
     page.goto(f"{live.base_url}/staff/approaches?q=skopje")
     row = page.locator(f"#approach-{SLUG}")
+    expect(row).to_contain_text(f"{got} recipients got it")
     row.locator("summary").click()
+    expect(row.locator("tbody tr")).to_have_count(2)
     expect(row).to_contain_text(APPROVED)
     expect(row).to_contain_text(DRAFT)
+    shots(page, live, "staff-library-used", centre=row)
+    page.goto(f"{live.base_url}/staff/approaches?never=1")
+    expect(page.locator(f"#approach-{SLUG}")).to_have_count(0)
+
+
+def _count(live: Service, *where: sa.ColumnElement[bool]) -> int:
+    """Deliveries of the approved issue (``where``), read from its database."""
+    query = (
+        sa.select(sa.func.count())
+        .select_from(delivery.join(campaign, campaign.c.id == delivery.c.campaign_id))
+        .where(campaign.c.slug == APPROVED, *where)
+    )
+    settings = load_settings(live.config, environ={})
+    with App(settings).start(migrate=False) as app, app.database.read() as conn:
+        return int(conn.execute(query).scalar_one())
+
+
+def waiting(live: Service) -> int:
+    """Messages of the approved issue not sent yet (a variant is recorded when sent)."""
+    return _count(live, delivery.c.state.in_(("queued", "sending", "deferred")))
+
+
+def sent_with_it(live: Service) -> int:
+    return _count(live, delivery.c.variant.like(f"%{SLUG}%"), delivery.c.state == "sent")

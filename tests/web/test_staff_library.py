@@ -87,6 +87,7 @@ def test_search_in_any_language_ignores_case_and_accents_and_filters_narrow(app:
             ka = await http.get("/staff/approaches", params={"complete": "ka"})
             assert KAKHETI in rows(ka.text)
             none = await http.get("/staff/approaches", params={"q": "no-such-words-anywhere"})
+            assert text_of(none.text, "lib-clear") == "Clear the filters"
             assert rows(none.text) == []
             assert "No approach matches" in none.text
             never = await http.get("/staff/approaches", params={"never": "1"})
