@@ -43,6 +43,8 @@ def card_preview(
     content = document.get("content")
     if not isinstance(content, Mapping) or language not in content:
         raise InvalidValue(f"content.{language}", "has no title and summary yet")
+    # only the language shown: another language's gaps are the editor's checks, not this card's
+    document = {**document, "content": {language: content[language]}}
     subject = title_of(document, (language,)) or slug
     issue = card_document(slug, language, subject, intro)
     found = issue_text(PREVIEW_SLUG, 0, "", issue, library={slug: Pinned(slug, revision, document)})

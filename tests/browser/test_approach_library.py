@@ -7,6 +7,7 @@ it with one click. Screenshots at laptop (1280) and phone (375) width."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -20,6 +21,7 @@ from mailer.config import load_settings
 from mailer.core.issue_workflow import Actor
 from mailer.db.schema import campaign, delivery
 from tests.browser.conftest import STAFF, Service, live_service
+from tests.browser.test_issue_editor import image_bytes
 from tests.waiting import PATIENCE, wait_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.subprocess, pytest.mark.xdist_group("library")]
@@ -139,14 +141,24 @@ def test_create_in_two_languages_add_from_the_drawer_and_preview_as_a_reader(
     page.locator("#a-countries").fill("MK")
     page.locator("#a-interests").fill("youth engagement")
     page.locator("#a-links").fill("https://example.org/mentors-skopje")
+    page.locator("#a-image-file").set_input_files(
+        files=[{"name": "mentors.png", "mimeType": "image/png", "buffer": image_bytes("PNG")}]
+    )
+    expect(page.locator("#a-image")).to_have_value(re.compile(rf"^{live.base_url}/images/"))
+    page.locator("#a-en-alt").fill("Two boys talking on a school bench")
     page.locator("#a-en-title").fill(TITLE_EN)
     page.locator("#a-en-summary").fill(FIRST)
     card = page.frame_locator("#card-preview-frame").locator("body")
     expect(card).to_contain_text(TITLE_EN)
+    image = page.locator("#a-image").input_value()
+    expect(page.frame_locator("#card-preview-frame").locator(f'img[src="{image}"]')).to_be_visible()
     page.locator("#tab-ru").click()
     expect(page.locator("#a-en-title")).to_be_hidden()
     page.locator("#a-ru-title").fill(TITLE_RU)
     page.locator("#a-ru-summary").fill("Старшие ребята каждую неделю встречаются с младшими.")
+    # an image needs its description in each language before a newsletter can show it
+    expect(card).to_contain_text("needs alt text")
+    page.locator("#a-ru-alt").fill("Двое ребят разговаривают на школьной скамейке")
     expect(card).to_contain_text(TITLE_RU)  # the preview follows the tab's language
     expect(page.locator("#tab-ru")).to_contain_text("✓")  # both languages have their text
     shots(page, live, "staff-approach-editor")
