@@ -34,6 +34,7 @@ from mailer.smtp.dkim import DkimSigner
 from mailer.smtp.pool import RelayPool
 from mailer.smtp.relay import Relay, RelaySettings
 from mailer.subscriptions import signup, staff_people
+from mailer.subscriptions.interests import list_titles_in
 from mailer.subscriptions.signup import Confirmation, ConfirmationDue, Signup
 from mailer.subscriptions.unsubscribe import unsubscribe_delivery
 
@@ -168,6 +169,7 @@ class App:
             self.composer,
             four_eyes=self.settings.web.four_eyes,
             preflight=self.preflight().gate,
+            series_dir=self.settings.paths.campaigns,
         )
 
     def bounce_policy(self) -> BouncePolicy:
@@ -236,7 +238,10 @@ class App:
         async def confirm(due: ConfirmationDue) -> bool:
             reader = due.language or language
             note = await asyncio.to_thread(self.edition_note, reader)
-            to = Addressee(due.subscriber_id, due.email, reader, due.lists, due.link_nonce, note)
+            titles = await asyncio.to_thread(list_titles_in, self.database, due.lists, reader)
+            to = Addressee(
+                due.subscriber_id, due.email, reader, due.lists, due.link_nonce, note, titles
+            )
             return await mail.deliver("confirm", to, now=now)
 
         return await signup.subscribe(
@@ -256,7 +261,10 @@ class App:
         if due is not None and self.settings.web.welcome:
             reader = due.language or language
             note = await asyncio.to_thread(self.edition_note, reader)
-            to = Addressee(due.subscriber_id, due.email, reader, due.lists, due.link_nonce, note)
+            titles = await asyncio.to_thread(list_titles_in, self.database, due.lists, reader)
+            to = Addressee(
+                due.subscriber_id, due.email, reader, due.lists, due.link_nonce, note, titles
+            )
             await self.transactional_mail().deliver("welcome", to, now=now)
         return judged
 
@@ -266,7 +274,10 @@ class App:
         mail, now = self.transactional_mail(), self.clock()
         due = await asyncio.to_thread(staff_people.confirmation_again, self.database, email)
         language = due.language or "en"  # as the public form's default page language
-        to = Addressee(due.subscriber_id, due.email, language, due.lists, due.link_nonce)
+        titles = await asyncio.to_thread(list_titles_in, self.database, due.lists, language)
+        to = Addressee(
+            due.subscriber_id, due.email, language, due.lists, due.link_nonce, list_titles=titles
+        )
         if not await mail.deliver("confirm", to, now=now):
             return False
         await asyncio.to_thread(signup.confirmation_sent, self.database, due, now=now)

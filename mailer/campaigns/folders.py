@@ -38,6 +38,7 @@ from mailer.core.issue_workflow import APPROVED_STATES, BY_FILE, STARTED_STATES,
 from mailer.core.problems import Problem
 from mailer.db import Connection, Database, issue_comments, issues
 from mailer.db import campaigns as stored_campaigns
+from mailer.db.translations import note_save
 from mailer.errors import CampaignInvalid, Conflict, MailerError, NotFound, StaleRevision
 
 Outcome = Literal["created", "revised", "unchanged", "older"]
@@ -167,6 +168,7 @@ def _store(
         stored = issues.find(conn, slug, lock=True)
         assert stored is not None
         number = _add(conn, stored, found, by=by, message=message, now=now)
+        note_save(conn, slug, None, found.document, by=by, now=now)
         return Imported(slug, path, "created", number)
     current = issues.revision(conn, stored.id, stored.revision)
     assert current is not None
@@ -200,6 +202,7 @@ def _store(
         stored.file_approval,
     )
     number = _add(conn, stored, found, by=by, message=message, now=now)
+    note_save(conn, slug, current.document, found.document, by=by, now=now)
     return Imported(slug, path, "revised", number, returned_to_draft=before in APPROVED_STATES)
 
 

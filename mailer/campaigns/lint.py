@@ -8,6 +8,7 @@ from pathlib import Path
 
 from mailer.campaigns import source
 from mailer.campaigns.audience import audience
+from mailer.campaigns.event_checks import timing_problems
 from mailer.core.campaign_items import is_web_url
 from mailer.core.campaigns import Campaign
 from mailer.core.issue_text import IssueText
@@ -34,11 +35,14 @@ def lint_campaign(
     make_composer: Callable[[Campaign], Composer],
     *,
     variants: bool = True,
+    series_dir: Path | None = None,
 ) -> list[Problem]:
     """All problems of ``issue`` (a stored revision, or a folder the staff pages read); an
     empty list means it may be approved. Without ``variants`` only the document and what the
     database knows are checked (milliseconds: an editor's save); the audience, the template
-    and each variant's size need every variant compiled (about a second for the sample)."""
+    and each variant's size need every variant compiled (about a second for the sample).
+    ``series_dir`` (``paths.campaigns``) lets a series issue's events be compared with its
+    occurrence's time."""
     if isinstance(issue, Path):
         found, problems = source.read(issue)
         if found is None:
@@ -49,6 +53,7 @@ def lint_campaign(
     if campaign is None:
         return problems
     problems.extend(_content_problems(campaign))
+    problems.extend(timing_problems(campaign, database, series_dir))
     problems.extend(_store_problems(campaign, database))
     composer = make_composer(campaign)
     if not composer.templates.exists(campaign.template):
@@ -119,7 +124,7 @@ def _store_problems(campaign: Campaign, database: Database) -> Iterator[Problem]
             yield _error(
                 campaign,
                 f"items[{index}] ({item.id}).interests",
-                f"unknown interest {name!r}: no subscriber has it{did_you_mean(name, known)}",
+                f"unknown interest {name!r}: not in the interest list{did_you_mean(name, known)}",
             )
     try:
         named = list(interests_in(parse_segment(campaign.segment))) if campaign.segment else []
@@ -130,7 +135,7 @@ def _store_problems(campaign: Campaign, database: Database) -> Iterator[Problem]
             yield _error(
                 campaign,
                 "segment",
-                f"unknown interest {name!r}: no subscriber has it{did_you_mean(name, known)}",
+                f"unknown interest {name!r}: not in the interest list{did_you_mean(name, known)}",
             )
 
 

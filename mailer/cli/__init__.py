@@ -7,6 +7,7 @@ from mailer.cli import (
     bounces,
     campaign,
     demo,
+    interests,
     issue_folders,
     lists,
     maintenance,
@@ -18,6 +19,7 @@ from mailer.cli import (
     subscribers,
     tokens,
     tracking,
+    translations,
     users,
 )
 from mailer.cli.root import mailer, main
@@ -27,6 +29,7 @@ __all__ = [
     "bounces",
     "campaign",
     "demo",
+    "interests",
     "issue_folders",
     "lists",
     "mailer",
@@ -40,5 +43,6 @@ __all__ = [
     "subscribers",
     "tokens",
     "tracking",
+    "translations",
     "users",
 ]

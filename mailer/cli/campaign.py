@@ -44,7 +44,12 @@ def lint_command(ctx: click.Context, reference: str) -> None:
     """Check an issue: errors (exit 1) and warnings, each naming file and key."""
     with state(ctx).app() as app:
         try:
-            problems = lint_campaign(issue_of(app, reference), app.database, app.composer)
+            problems = lint_campaign(
+                issue_of(app, reference),
+                app.database,
+                app.composer,
+                series_dir=app.settings.paths.campaigns,
+            )
         except CampaignInvalid as exc:  # not even a document: nothing was stored
             problems = [p for p in exc.problems if isinstance(p, Problem)]
     errors = [p for p in problems if p.severity == "error"]
@@ -108,6 +113,7 @@ def audience_command(ctx: click.Context, reference: str, as_json: bool) -> None:
             "languages": dict(report.by_language.most_common()),
             "variants": [
                 {"language": key.language, "items": list(key.items), "recipients": n}
+                | ({"zone": key.zone} if key.zone else {})
                 for key, n in report.by_variant.most_common()
             ],
         }
@@ -119,7 +125,8 @@ def audience_command(ctx: click.Context, reference: str, as_json: bool) -> None:
         click.echo(f"  {language:8} {n:7}")
     click.echo(f"per variant ({len(report.by_variant)}):")
     for key, n in report.by_variant.most_common():
-        click.echo(f"  {n:7}  {key.language:8} {', '.join(key.items)}")
+        zone = f"  (times in {key.zone})" if key.zone else ""
+        click.echo(f"  {n:7}  {key.language:8} {', '.join(key.items)}{zone}")
 
 
 @campaign.command("send")

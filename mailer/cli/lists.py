@@ -8,6 +8,7 @@ import click
 
 from mailer.cli.root import mailer, state
 from mailer.subscriptions import lists as use_case
+from mailer.subscriptions.interests import list_titles
 
 
 @mailer.group()
@@ -33,11 +34,13 @@ def lists_list(ctx: click.Context, as_json: bool) -> None:
     """Every list with its subscription counts."""
     with state(ctx).app() as app:
         summaries = use_case.list_lists(app.database)
+        titles = list_titles(app.database)
     for s in summaries:
         if as_json:
             record = {
                 "name": s.name,
                 "description": s.description,
+                "titles": titles.get(s.name, {}),
                 "active": s.active,
                 "unconfirmed": s.unconfirmed,
                 "unsubscribed": s.unsubscribed,

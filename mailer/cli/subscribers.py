@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import sys
 from pathlib import Path
@@ -89,6 +90,11 @@ def _print_summary(report: ImportReport) -> None:
         click.echo(f"  {where}{field}: {problem.error}")
     if len(report.invalid) > 50:
         click.echo(f"  … and {len(report.invalid) - 50} more (use --json for all)")
+    if report.new_interests:
+        click.echo(
+            f"new interests, private until published (mailer interests publish SLUG): "
+            f"{', '.join(report.new_interests)}"
+        )
 
 
 _STATUS_CHOICES = click.Choice([*STATUSES, "any"])
@@ -120,20 +126,39 @@ def count_command(
 @click.option(
     "--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="csv", show_default=True
 )
+@click.option(
+    "--bom",
+    is_flag=True,
+    help="Start the CSV with a UTF-8 byte-order mark, so that Excel shows Cyrillic and "
+    "Georgian intact.",
+)
 @click.pass_context
 def export_command(
-    ctx: click.Context, list_name: str | None, segment: str | None, status: str, fmt: str
+    ctx: click.Context,
+    list_name: str | None,
+    segment: str | None,
+    status: str,
+    fmt: str,
+    bom: bool,
 ) -> None:
-    """Stream subscribers to standard output."""
+    """Stream subscribers to standard output, in UTF-8."""
+    if bom and fmt != "csv":
+        raise click.UsageError("--bom is for CSV (Excel); JSON Lines never has one")
+    # UTF-8 whatever the locale says: a file for Excel with a BOM must be UTF-8 after it
+    sys.stdout.flush()
+    out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="", write_through=True)
     with state(ctx).app() as app:
         written = export_use_case.export(
             app.database,
-            sys.stdout,
+            out,
             fmt=fmt,
             segment=segment,
             list_name=list_name,
             status=None if status == "any" else status,
+            bom=bom,
         )
+    out.flush()
+    out.detach()
     click.echo(f"exported {written} subscriber(s)", err=True)
 
 

@@ -32,8 +32,8 @@ def validate(settings: Settings) -> None:
         raise refuse("sending.rate", "must be 0 (unlimited) or more")
     if not settings.render.max_seconds > 0:
         raise refuse("render.max_seconds", "must be more than 0 (seconds)")
-    if settings.importer.batch_size < 1:
-        raise refuse("importer.batch_size", "must be at least 1")
+    if settings.importer.batch_size < 0:
+        raise refuse("importer.batch_size", "must be 0 (chosen for the database) or more")
     for key in ("subscribe_per_ip", "subscribe_per_address", "max_form_bytes", "max_upload_bytes"):
         if getattr(settings.web, key) < 1:
             raise refuse(f"web.{key}", "must be at least 1")

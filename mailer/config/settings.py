@@ -210,7 +210,7 @@ class RenderSettings:
 
 @dataclass(frozen=True)
 class ImporterSettings:
-    batch_size: int = 1000
+    batch_size: int = 0  # 0: chosen for the database (importer.apply.BATCH_SIZES)
     max_bytes: int = 512 * 1024 * 1024
 
 

@@ -9,21 +9,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from mailer.core.events import TIMING_KEYS, Call, Event, Timing, check_timing
 from mailer.core.problems import Checker
 from mailer.core.subscribers import normalise_country, normalise_interest, normalise_language
 from mailer.errors import InvalidValue
 
 MAX_SUBJECT = 150
 ITEM_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,79}")
-ITEM_KEYS = frozenset({"id", "link", "image", "countries", "interests", "content"})
-# an item refers to an approach (``mailer.core.approach_refs``); an event or a call keeps its
-# times (``mailer.core.approaches``)
-REFERENCE_KEYS = frozenset(
-    {"approach", "kind", "starts_at", "ends_at", "timezone", "registration", "deadline"}
-)
+ITEM_KEYS = frozenset({"id", "link", "image", "countries", "interests", "content", *TIMING_KEYS})
+# an item may refer to an approach of the library (``mailer.core.approach_refs``); the
+# resolved item no longer has the key
+REFERENCE_KEYS = frozenset({"approach"})
 
 
 @dataclass(frozen=True)
@@ -48,6 +47,19 @@ class Item:
     countries: frozenset[str]
     interests: frozenset[str]
     content: Mapping[str, ItemContent]
+    timing: Timing = field(default_factory=Timing)  # an event's or a call's times
+
+    @property
+    def kind(self) -> str:
+        return self.timing.kind
+
+    @property
+    def event(self) -> Event | None:
+        return self.timing.event
+
+    @property
+    def call(self) -> Call | None:
+        return self.timing.call
 
 
 def is_web_url(value: str) -> bool:
@@ -139,7 +151,8 @@ def check_items(check: Checker, data: Mapping[str, Any], languages: list[str]) -
         countries = _normalised(check, entry, where, "countries", normalise_country)
         interests = _normalised(check, entry, where, "interests", normalise_interest)
         content = _item_content(check, entry, where, languages, image is not None)
-        items.append(Item(item_id, link, image, countries, interests, content))
+        timing = check_timing(check, entry, where)
+        items.append(Item(item_id, link, image, countries, interests, content, timing))
     return items
 
 

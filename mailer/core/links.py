@@ -30,3 +30,11 @@ def preferences_url(
 
 def view_online_url(base_url: str, slug: str, language: str) -> str:
     return f"{base_url.rstrip('/')}/archive/{quote(slug)}?lang={quote(language)}"
+
+
+def event_calendar_url(base_url: str, slug: str, item_id: str, language: str) -> str:
+    """The ``.ics`` of an event item, its words in ``language``: one address for every
+    reader of that language, with nothing personal in it (``/events/…``)."""
+    return in_language(
+        f"{base_url.rstrip('/')}/events/{quote(slug)}/{quote(item_id)}.ics", language
+    )

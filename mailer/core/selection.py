@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from mailer.core.campaign_items import Item
 from mailer.core.campaigns import Campaign
 from mailer.core.languages import resolve_language
+from mailer.core.zones import zone_of_country
 
 
 @dataclass(frozen=True, order=True)
@@ -16,10 +17,14 @@ class VariantKey:
 
     language: str
     items: tuple[str, ...]
+    # the reader's time zone, only when their items include an event or a call (their times
+    # are shown in it); "" otherwise, or when their country's zone is unknown
+    zone: str = ""
 
     @property
     def name(self) -> str:
-        return f"{self.language}:{'+'.join(self.items)}"
+        shown = f"{self.language}:{'+'.join(self.items)}"
+        return f"{shown}@{self.zone}" if self.zone else shown
 
 
 def _country_ok(item: Item, country: str | None) -> bool:
@@ -63,7 +68,10 @@ def variant_for(
     items = select_items(
         campaign.items, country=country, interests=interests, min_items=campaign.min_items
     )
-    return VariantKey(chosen, items)
+    timed = [item.id for item in campaign.items if item.kind != "approach"]
+    if not timed or not any(item_id in items for item_id in timed):
+        return VariantKey(chosen, items)
+    return VariantKey(chosen, items, zone_of_country(country) or "")
 
 
 def items_by_id(campaign: Campaign) -> Mapping[str, Item]:

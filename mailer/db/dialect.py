@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -11,6 +13,17 @@ def insert_ignore(conn: sa.Connection, table: sa.Table) -> postgresql.Insert | s
     if conn.dialect.name == "postgresql":
         return postgresql.insert(table).on_conflict_do_nothing()
     return sqlite.insert(table).on_conflict_do_nothing()
+
+
+def among(
+    conn: sa.Connection, column: sa.ColumnElement[Any], values: list[Any]
+) -> sa.ColumnElement[bool]:
+    """``column IN (values)``; on PostgreSQL ``column = ANY(:array)``, one parameter instead of
+    one per value (1,000 parameters cost psycopg and SQLAlchemy ~3 ms a statement to render)."""
+    if conn.dialect.name == "postgresql":
+        array = sa.bindparam(None, values, type_=postgresql.ARRAY(column.type))
+        return column == sa.any_(array)
+    return column.in_(values)
 
 
 def refresh_planner_statistics(conn: sa.Connection) -> None:

@@ -90,3 +90,26 @@ image = sa.Table(
     sa.Column("uploaded_by", sa.String(320), nullable=False),
     sa.Column("created_at", sa.DateTime, nullable=False),
 )
+
+TRANSLATION_STATES = ("draft", "reviewed")
+
+# What was recorded when a translation was written or reviewed, per field and language: the
+# hashes of its source and target then (mailer.core.translation_units.unit_state computes
+# missing, draft, reviewed or stale from them). ``kind`` is ``issue`` (``key`` its slug); a
+# library of approaches can keep its translations here the same way.
+translation_state = sa.Table(
+    "translation_state",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("key", sa.String(80), nullable=False),
+    sa.Column("language", sa.String(35), nullable=False),
+    sa.Column("field", sa.String(200), nullable=False),  # the unit id: items.<id>.title
+    sa.Column("state", sa.String(16), nullable=False),
+    sa.Column("source_hash", sa.String(64), nullable=False),
+    sa.Column("target_hash", sa.String(64), nullable=False),
+    sa.Column("updated_by", sa.String(320), nullable=False),
+    sa.Column("updated_at", sa.DateTime, nullable=False),
+    sa.CheckConstraint(_in("state", TRANSLATION_STATES), name="state"),
+    sa.UniqueConstraint("kind", "key", "language", "field"),
+)

@@ -25,6 +25,7 @@ from mailer.db.issue_tables import (
     issue,
     issue_comment,
     issue_revision,
+    translation_state,
 )
 from mailer.db.tables_base import (
     SUBSCRIBER_STATUSES,
@@ -52,6 +53,7 @@ __all__ = [
     "issue_revision",
     "metadata",
     "new_link_nonce",
+    "translation_state",
 ]
 
 meta = sa.Table(
@@ -94,7 +96,11 @@ interest = sa.Table(
     "interest",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("name", sa.String(100), nullable=False, unique=True),
+    sa.Column("name", sa.String(100), nullable=False, unique=True),  # the slug
+    # what a reader sees, by language tag (mailer.core.vocabulary.title_in)
+    sa.Column("titles", Json, nullable=False, server_default="{}"),
+    # offered on the public forms; an interest an import names starts private
+    sa.Column("public", sa.Boolean, nullable=False, server_default=sa.false()),
 )
 
 subscriber_interest = sa.Table(
@@ -122,6 +128,8 @@ mailing_list = sa.Table(
     sa.Column("name", sa.String(100), nullable=False, unique=True),
     sa.Column("description", sa.Text, nullable=False, server_default=""),
     sa.Column("created_at", sa.DateTime, nullable=False),
+    # by language tag: {"title": …, "description": …}, what a reader sees
+    sa.Column("titles", Json, nullable=False, server_default="{}"),
 )
 
 subscription = sa.Table(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from mailer.core.subscribers import Recipient
 from mailer.db.bulk import copy_insert
-from mailer.db.dialect import insert_ignore
+from mailer.db.dialect import among, insert_ignore
 from mailer.db.schema import interest, mailing_list, subscriber, subscriber_interest, subscription
 
 
@@ -42,7 +42,7 @@ def load_by_keys(
     rows = conn.execute(
         sa.select(
             c.id, c.email, c.email_key, c.name, c.country, c.language, c.status, c.attributes
-        ).where(c.email_key.in_(wanted))
+        ).where(among(conn, c.email_key, wanted))
     )
     found = {
         row.email_key: StoredSubscriber(
@@ -62,12 +62,13 @@ def load_by_keys(
     by_id = {stored.id: stored for stored in found.values()}
     links = sa.select(subscriber_interest.c.subscriber_id, interest.c.name).join(interest)
     for subscriber_id, name in conn.execute(
-        links.where(subscriber_interest.c.subscriber_id.in_(list(by_id)))
+        links.where(among(conn, subscriber_interest.c.subscriber_id, list(by_id)))
     ):
         by_id[subscriber_id].interests.add(name)
     if list_id is not None:
         subs = sa.select(subscription.c.subscriber_id, subscription.c.status).where(
-            subscription.c.list_id == list_id, subscription.c.subscriber_id.in_(list(by_id))
+            subscription.c.list_id == list_id,
+            among(conn, subscription.c.subscriber_id, list(by_id)),
         )
         for subscriber_id, status in conn.execute(subs):
             by_id[subscriber_id].list_status = status
@@ -122,10 +123,27 @@ def update_subscribers(conn: sa.Connection, rows: list[dict[str, Any]]) -> None:
     )
 
 
-def insert_interest_links(conn: sa.Connection, pairs: Iterable[tuple[int, int]]) -> None:
-    """Writes (subscriber_id, interest_id) links; existing links are left alone."""
+def insert_interest_links(
+    conn: sa.Connection, pairs: Iterable[tuple[int, int]], *, created: Collection[int] = ()
+) -> None:
+    """Writes (subscriber_id, interest_id) links; existing links are left alone. ``created``:
+    the subscribers this transaction inserted (their rows need no lock, their links cannot
+    exist yet)."""
+    pairs = list(pairs)
     if conn.dialect.name == "postgresql":
-        copy_insert(conn, subscriber_interest, ("subscriber_id", "interest_id"), list(pairs))
+        columns = ("subscriber_id", "interest_id")
+        written_here = {"subscriber_id": created}
+        fresh = [pair for pair in pairs if pair[0] in created]  # links nobody else can make
+        known = [pair for pair in pairs if pair[0] not in created]
+        for part, may_clash in ((fresh, False), (known, True)):
+            copy_insert(
+                conn,
+                subscriber_interest,
+                columns,
+                part,
+                written_here=written_here,
+                may_clash=may_clash,
+            )
         return
     rows = [{"subscriber_id": s, "interest_id": i} for s, i in pairs]
     if rows:
@@ -133,11 +151,17 @@ def insert_interest_links(conn: sa.Connection, pairs: Iterable[tuple[int, int]])
 
 
 def upsert_subscriptions(
-    conn: sa.Connection, list_id: int, statuses: Mapping[int, str], *, now: datetime
+    conn: sa.Connection,
+    list_id: int,
+    statuses: Mapping[int, str],
+    *,
+    now: datetime,
+    created: Collection[int] = (),
 ) -> None:
     """Writes the status of each subscriber on ``list_id``, creating subscriptions as needed.
 
-    ``opted_in_at`` is set when a subscription becomes active.
+    ``opted_in_at`` is set when a subscription becomes active. ``created``: the subscribers
+    this transaction inserted (their rows need no lock, their subscriptions cannot exist yet).
     """
     if not statuses:
         return
@@ -145,7 +169,7 @@ def upsert_subscriptions(
         conn.execute(
             sa.select(subscription.c.subscriber_id).where(
                 subscription.c.list_id == list_id,
-                subscription.c.subscriber_id.in_(list(statuses)),
+                among(conn, subscription.c.subscriber_id, list(statuses)),
             )
         ).scalars()
     )
@@ -163,7 +187,21 @@ def upsert_subscriptions(
     ]
     if new and conn.dialect.name == "postgresql":
         columns = list(new[0])
-        copy_insert(conn, subscription, columns, [[row[c] for c in columns] for row in new])
+        written_here = {"subscriber_id": created}
+        for fresh in (True, False):  # a new subscriber's subscriptions cannot clash
+            values = [
+                [row[c] for c in columns]
+                for row in new
+                if (row["subscriber_id"] in created) == fresh
+            ]
+            copy_insert(
+                conn,
+                subscription,
+                columns,
+                values,
+                written_here=written_here,
+                may_clash=not fresh,
+            )
     elif new:
         conn.execute(sa.insert(subscription), new)
     changed = [

@@ -8,7 +8,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from mailer.db.dialect import insert_ignore
+from mailer.db.dialect import among, insert_ignore
 from mailer.db.schema import meta, suppression
 
 SALT_NAME = "suppression_salt"
@@ -38,7 +38,7 @@ def suppressed_hashes(conn: sa.Connection, hashes: Iterable[str]) -> set[str]:
     wanted = list(hashes)
     if not wanted:
         return set()
-    query = sa.select(suppression.c.email_hash).where(suppression.c.email_hash.in_(wanted))
+    query = sa.select(suppression.c.email_hash).where(among(conn, suppression.c.email_hash, wanted))
     return set(conn.execute(query).scalars())
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from mailer.demo import sending, tour, web
+from mailer.demo import events, sending, tour, vocabulary, web
 from mailer.demo.setup import Setup
 
 DEMO_ORGANISATION = {
@@ -45,7 +45,9 @@ def run(setup: Setup, paths: DemoPaths) -> None:
             setup.override(f"organisation.{key}", value)
     with setup.app(require_secret=False) as app:
         tour.import_and_count(app, paths.file, database)
+        vocabulary.seed(app)
         tour.compose(app, paths.campaign, paths.preview)
+        events.show(app, paths.campaign.parent / "2027-01-webinars")
     sending.send(setup, paths.campaign, paths.outbox)
     settings = setup.settings()
     with setup.app(require_secret=False) as app:

@@ -36,6 +36,8 @@ def import_and_count(app: App, file: Path, database: Path) -> None:
     )
     for problem in report.invalid:
         click.echo(f"  row {problem.row}, {problem.field or 'record'}: {problem.error}")
+    if report.new_interests:
+        click.echo(f"new interests, private until published: {', '.join(report.new_interests)}")
     again = import_file(app.database, file, options, now=app.clock)
     click.echo(
         f"importing it again: {again.created} created, {again.updated} updated, "

@@ -56,6 +56,7 @@ class Addressee:
     lists: tuple[str, ...]
     link_nonce: str  # the subscriber's (mailer.core.owners)
     note: str = ""  # which edition of the issues they get, in their language
+    list_titles: tuple[str, ...] = ()  # the lists as the reader sees them (else their names)
 
 
 @dataclass(frozen=True)
@@ -111,7 +112,7 @@ class TransactionalMail:
 
     def message(self, kind: str, to: Addressee, *, now: datetime) -> bytes:
         """The bytes of one ``confirm`` or ``welcome`` message to ``to``."""
-        compiled = self.compiled(kind, to.language, to.lists, to.note)
+        compiled = self.compiled(kind, to.language, to.list_titles or to.lists, to.note)
         strings = self.templates.strings(to.language)
         base, key, person, nonce = self.base_url, self.secret_key, to.subscriber_id, to.link_nonce
         values = {

@@ -12,14 +12,17 @@ import csv
 import io
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, Literal
 
+from mailer.core.subscribers import KNOWN_FIELDS
 from mailer.core.text import text_encoding
 from mailer.errors import ImportFileError
 
 SNIFF_BYTES = 64 * 1024
+# The encodings a person chooses among (the staff form, the API): what Excel and LibreOffice write.
+ENCODINGS = ("utf-8", "cp1251", "utf-16", "iso-8859-5")
 COLUMN_ALIASES = {"e-mail": "email", "email address": "email", "mail": "email"}
 # Columns an export writes that an import reads back without turning them into attributes.
 RESERVED_COLUMNS = frozenset({"status", "created_at", "updated_at", "lists", "bounce_score"})
@@ -40,6 +43,32 @@ class Record:
     error: tuple[str, str] | None = None  # (field, message) when the record itself is unreadable
 
 
+ColumnKind = Literal["field", "attribute", "ignored"]
+
+
+@dataclass(frozen=True)
+class ColumnMapping:
+    """Where one column of the file goes: ``kind`` is ``field`` (``target`` one of the known
+    fields), ``attribute`` (not a known field: kept as the attribute ``target``) or ``ignored``
+    (an export's own column, or a column without a name)."""
+
+    column: str
+    kind: ColumnKind
+    target: str
+
+
+def map_column(column: str) -> ColumnMapping:
+    """The mapping of a header name (or JSON key) as the reader and validation apply it."""
+    name = COLUMN_ALIASES.get(column.strip().lower(), column.strip())
+    if name.lower() in KNOWN_FIELDS:
+        return ColumnMapping(column, "field", name.lower())
+    if name == "attributes":  # JSON Lines: an object of attributes, each kept by its own name
+        return ColumnMapping(column, "attribute", "*")
+    if name.lower() in RESERVED_COLUMNS or not name:
+        return ColumnMapping(column, "ignored", name.lower())
+    return ColumnMapping(column, "attribute", name)
+
+
 @dataclass
 class ImportSource:
     path: Path
@@ -48,6 +77,7 @@ class ImportSource:
     columns: list[str]
     ignored_columns: list[str]
     records: Iterator[Record]
+    mapping: list[ColumnMapping] = field(default_factory=list)  # CSV: one per header column
 
 
 def _refuse(path: Path, reason: str) -> ImportFileError:
@@ -188,9 +218,9 @@ def _csv_source(path: Path, text: io.TextIOWrapper, encoding: str) -> ImportSour
         listed = ", ".join(repr(c) for c in columns if c) or "none"
         raise _refuse(path, f"no 'email' column in the header (columns found: {listed})")
     ignored = [c for c in columns if c in RESERVED_COLUMNS]
-    return ImportSource(
-        path, "csv", encoding, columns, ignored, _csv_records(reader, columns, text)
-    )
+    records = _csv_records(reader, columns, text)
+    mapping = [map_column(name) for name in header]
+    return ImportSource(path, "csv", encoding, columns, ignored, records, mapping)
 
 
 def _csv_records(

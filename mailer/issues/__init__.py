@@ -82,10 +82,18 @@ Images (``mailer.issues.images``: stored in the database, ``/images/<sha256>.<ex
   ``upload_image(desk, raw, *, by, now, base_url) -> Uploaded``   PNG/JPEG/WebP/GIF ≤ 5 MB
   ``image_file(desk, name) -> ImageFile``; ``delete_image(desk, name, *, by)`` (not if used)
 
+Translations (``mailer.issues.translations``; docs/translations-round-trip.md)
+  ``export_file(desk, slug, language, "xliff"|"po") -> TranslationFile``
+  ``import_file(desk, data, name, *, by, now, dry_run=False, slug=None) -> TranslationImport``
+                                                       refused whole on any error; a changed
+                                                       source is stored stale ("needs review")
+  ``states(desk, slug) -> {language: [FieldState]}``   missing, draft, reviewed or stale
+  ``mark_reviewed(desk, slug, language, field_id, *, by, now)``
+
 States: draft → in_review → approved → scheduled → sending → sent (or paused, cancelled,
 failed). Roles, ranked: editor (drafts, submits), approver (approves, sends back, schedules),
 admin (staff accounts and settings). Scheduling needs lint clean and every language complete
-(``IssueView.missing`` lists what each language lacks).
+(``IssueView.missing`` lists what each language lacks), and no translation missing or stale.
 """
 
 from __future__ import annotations

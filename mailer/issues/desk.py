@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from mailer.campaigns.lint import lint_campaign
@@ -28,11 +29,18 @@ class Desk:
     make_composer: Callable[[Campaign], Composer]
     four_eyes: bool = True
     preflight: Callable[[IssueText], Report | None] | None = None
+    series_dir: Path | None = None  # paths.campaigns: lint compares events with a series' time
 
     def problems(self, issue: IssueText, *, variants: bool = False) -> list[Problem]:
         """Lint's problems (``mailer.campaigns.lint``): without ``variants`` only those of the
         document and what the database knows (fast enough for every save)."""
-        return lint_campaign(issue, self.database, self.make_composer, variants=variants)
+        return lint_campaign(
+            issue,
+            self.database,
+            self.make_composer,
+            variants=variants,
+            series_dir=self.series_dir,
+        )
 
 
 def problem_json(problem: Problem) -> dict[str, str]:

@@ -31,6 +31,7 @@ class Variant:
     language: str
     titles: tuple[str, ...]
     readers: int  # 0 for a language's every-item variant nobody gets
+    zone: str = ""  # the readers' time zone, when their items include an event or a call
 
 
 @dataclass(frozen=True)
@@ -110,7 +111,7 @@ def preview_issue(
         compiled, _, message = preview_as(composer, person)
         key = compiled.key
     variants = [
-        Variant(k.name, k.language, _titles(campaign, k), n)
+        Variant(k.name, k.language, _titles(campaign, k), n, k.zone)
         for k, n in report.by_variant.most_common()
     ]
     content = campaign.content.get(key.language)
@@ -124,7 +125,13 @@ def preview_issue(
         message.subject,
         content.preheader if content else "",
         message,
-        Variant(key.name, key.language, _titles(campaign, key), report.by_variant.get(key, 0)),
+        Variant(
+            key.name,
+            key.language,
+            _titles(campaign, key),
+            report.by_variant.get(key, 0),
+            key.zone,
+        ),
         who.email.strip() if person is not None and person.email else "",
         campaign.languages,
         variants,

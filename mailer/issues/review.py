@@ -22,6 +22,7 @@ from mailer.db.issues import Listed
 from mailer.errors import Conflict, InvalidValue, NotFound, StaleRevision
 from mailer.issues.desk import Comment, Desk, state_of
 from mailer.issues.store import campaign_text
+from mailer.issues.translation_states import field_states, needing_work, recorded_states
 
 MAX_COMMENT = 10_000
 
@@ -177,6 +178,14 @@ def schedule(
     if lacking:
         listed_keys = "; ".join(f"{lang}: {', '.join(keys[:3])}" for lang, keys in lacking.items())
         raise Conflict(f"issue {slug!r} is not complete in every language: {listed_keys}")
+    with desk.database.read() as conn:
+        recorded = recorded_states(conn, slug)
+    if stale := needing_work(field_states(issue.document, recorded)):
+        named = "; ".join(f"{lang}: {', '.join(keys)}" for lang, keys in stale.items())
+        raise Conflict(
+            f"issue {slug!r} has translations to write or review before it is scheduled "
+            f"(mark each reviewed in the editor): {named}"
+        )
     campaign = replace(issue.valid_campaign(), approved=False)  # only stored approvals count
     if listed.campaign_state not in APPROVED_STATES or listed.approved_hash != issue.hash:
         lifecycle.approve(desk.database, campaign, issue.text, by=BY_FILE, now=now)

@@ -11,6 +11,8 @@ from mailer.core.problems import Problem
 from mailer.issues.desk import Comment, Desk, IssueView
 from mailer.issues.review import comments
 from mailer.issues.store import check_issue, get_issue
+from mailer.issues.translation_states import needing_work
+from mailer.issues.translations import states
 
 PIPELINE = ("draft", "in_review", "approved", "scheduled", "sending", "sent")
 
@@ -24,6 +26,8 @@ class ReviewSheet:
     acts: dict[str, bool]  # submit, approve, send_back, schedule, comment, edit: open to them
     closed: dict[str, str] = field(default_factory=dict)  # act: why it is closed (a key)
     approved_before: int | None = None  # a revision approved, then edited: a draft again
+    # per language, the fields missing a translation or whose source changed since (stale)
+    translations: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def step(self) -> int:
@@ -38,6 +42,7 @@ def review_sheet(desk: Desk, slug: str, *, by: Actor) -> ReviewSheet:
     problems = check_issue(desk, slug)
     said = comments(desk, slug)
     errors = [p for p in problems if p.severity == "error"]
+    to_translate = needing_work(states(desk, slug))
     closed: dict[str, str] = {}
     state = issue.state
     is_author = issue.author.casefold() == by.email.casefold()
@@ -68,6 +73,7 @@ def review_sheet(desk: Desk, slug: str, *, by: Actor) -> ReviewSheet:
         set(APPROVED_STATES),
         (bool(errors), "lint"),
         (not issue.complete, "incomplete"),
+        (bool(to_translate), "translations"),
     )
     open_if("edit", "edit", {"draft", "in_review", "approved", "scheduled"})
     open_if("comment", "comment", set(PIPELINE) | {"paused", "cancelled", "failed"})
@@ -85,4 +91,5 @@ def review_sheet(desk: Desk, slug: str, *, by: Actor) -> ReviewSheet:
         acts,
         closed,
         approved_before,
+        to_translate,
     )

@@ -3,7 +3,7 @@ diff. Every write is a new revision; none is ever changed or deleted."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -18,6 +18,7 @@ from mailer.core.problems import Problem
 from mailer.core.toml_text import to_toml
 from mailer.db import Connection
 from mailer.db import issues as stored
+from mailer.db.translations import note_save
 from mailer.errors import Conflict, InvalidValue, NotFound, StaleRevision
 from mailer.issues.desk import (
     Desk,
@@ -73,6 +74,7 @@ def create_issue(
         issue = stored.find(conn, slug, lock=True)
         assert issue is not None
         number = _add(conn, issue, checked, text, by=by, message=message, now=now)
+        note_save(conn, slug, None, checked, by=by.email, now=now)
         found = stored.text_of(conn, slug, number, text, checked)
     return Saved(slug, number, "draft", notes + desk.problems(found))
 
@@ -108,11 +110,13 @@ def save(
     by: Actor,
     now: datetime,
     message: str | None = None,
+    also: Callable[[Connection], None] | None = None,
 ) -> Saved:
     """Store ``document`` as the next revision, if ``base_revision`` (the one the person
     started from) is still current: else ``StaleRevision`` carrying the current one, and
     nothing is stored. A draft with lint problems is stored; the problems come back. A save
-    of an approved issue makes it a draft again (``returned_to_draft``)."""
+    of an approved issue makes it a draft again (``returned_to_draft``). ``also`` writes more
+    in the same transaction when a new revision is stored."""
     require(by, "edit")
     checked, notes = checked_document(document, slug)
     with desk.database.read() as conn:
@@ -122,7 +126,16 @@ def save(
         raise NotFound("issue", slug)
     text = _text_of(checked, base.source if base else None)
     return _store(
-        desk, slug, checked, text, base_revision, by=by, now=now, message=message, notes=notes
+        desk,
+        slug,
+        checked,
+        text,
+        base_revision,
+        by=by,
+        now=now,
+        message=message,
+        notes=notes,
+        also=also,
     )
 
 
@@ -173,6 +186,7 @@ def _store(
     now: datetime,
     message: str | None,
     notes: list[Problem],
+    also: Callable[[Connection], None] | None = None,
 ) -> Saved:
     with desk.database.write() as conn:
         issue = stored.find(conn, slug, lock=True)
@@ -194,6 +208,9 @@ def _store(
             number, changed = issue.revision, False
         else:
             number = _add(conn, issue, document, text, by=by, message=message, now=now)
+            note_save(conn, slug, current.document, document, by=by.email, now=now)
+            if also is not None:
+                also(conn)
             changed = True
         after = stored.listed(conn, slug)
         assert after is not None

@@ -27,9 +27,24 @@ LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
 DEFAULT = "en"
 
 
+CONTEXT = "\x04"  # gettext's separator of a msgctxt and its msgid
+
+
 def N_(message: str) -> str:
-    """Marks ``message`` as a msgid for extraction; translated later by ``words()``."""
+    """Marks ``message`` as a msgid of the ``mailer`` catalog (what subscribers read, in
+    every language); translated later by ``words()``."""
     return message
+
+
+def S_(message: str) -> str:
+    """Marks ``message`` as a msgid of the ``staff`` catalog (the staff UI: en, ru)."""
+    return message
+
+
+def C_(context: str, message: str) -> str:
+    """A ``staff`` msgid with a msgctxt, for an English word that needs two translations
+    ("Schedule" the page, "Schedule" the button); ``words()`` shows the message alone."""
+    return f"{context}{CONTEXT}{message}"
 
 
 def locale_name(tag: str) -> str:
@@ -52,7 +67,9 @@ def messages(domain: str, tag: str) -> Mapping[str, str]:
     with (mo if compiled else po).open("rb") as handle:
         catalog = read_mo(handle) if compiled else read_po(handle, domain=domain)
     return {
-        str(message.id): str(message.string)
+        (f"{message.context}{CONTEXT}" if message.context else "") + str(message.id): str(
+            message.string
+        )
         for message in catalog
         if message.id and isinstance(message.id, str) and message.string and not message.fuzzy
     }
@@ -75,7 +92,7 @@ def translate(domain: str, language: str, msgid: str) -> str:
         found = messages(domain, candidate).get(msgid)
         if found:
             return serbian_latin(found) if latin and not is_serbian_latin(candidate) else found
-    return msgid
+    return msgid.rpartition(CONTEXT)[2]
 
 
 def words(domain: str, language: str, table: Mapping[str, str]) -> dict[str, str]:

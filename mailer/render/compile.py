@@ -15,12 +15,14 @@ from jinja2.exceptions import SecurityError
 
 from mailer.core.campaigns import Campaign
 from mailer.core.languages import direction
+from mailer.core.links import event_calendar_url
 from mailer.core.message import EightBit
 from mailer.core.selection import VariantKey, items_by_id
 from mailer.core.tracking import CLICK_FIELD
 from mailer.core.wrap import wrap_html
 from mailer.errors import TemplateError
 from mailer.render import markdown
+from mailer.render.events import timing_context
 from mailer.render.personal import PersonalTemplate, Placeholders
 from mailer.render.templates import MJ_INCLUDE, TemplateSet
 from mailer.render.tracking import track_html
@@ -148,8 +150,10 @@ def variant_context(
     strings: Mapping[str, str],
     organisation: Mapping[str, str],
     view_online: str,
+    base_url: str = "",
 ) -> dict[str, Any]:
-    """What the layout sees at campaign level for one variant."""
+    """What the layout sees at campaign level for one variant; ``base_url`` makes the
+    events' calendar links."""
     content = campaign.content[key.language]
     lookup = items_by_id(campaign)
     items = []
@@ -165,6 +169,15 @@ def variant_context(
                 "title": text.title,
                 "summary_html": markdown.to_markup(text.summary),
                 "summary_text": markdown.to_text(text.summary),
+                **timing_context(
+                    item,
+                    key.zone,
+                    key.language,
+                    strings,
+                    event_calendar_url(base_url, campaign.slug, item.id, key.language)
+                    if base_url
+                    else "",
+                ),
             }
         )
     return {
@@ -192,11 +205,17 @@ def compile_variant(
     organisation: Mapping[str, str],
     view_online: str,
     tracked: Sequence[str] | None = None,
+    base_url: str = "",
 ) -> CompiledVariant:
     """One variant; ``tracked`` (the issue's ``tracked_links``) when tracking is on."""
     strings = templates.strings(key.language)
     context = variant_context(
-        campaign, key, strings=strings, organisation=organisation, view_online=view_online
+        campaign,
+        key,
+        strings=strings,
+        organisation=organisation,
+        view_online=view_online,
+        base_url=base_url,
     )
     html, text = render_layout(templates, campaign.template, context, tracked=tracked)
     content = campaign.content[key.language]

@@ -49,6 +49,7 @@ class Composer:
                 organisation=self.organisation,
                 view_online=self._view_online(key.language),
                 tracked=self.tracked_links(key.language) if self.campaign.tracking else None,
+                base_url=self.base_url,
             )
             self.compiled[key] = compiled
         return compiled

@@ -27,8 +27,9 @@ def tracked_links(campaign: Campaign, language: str, *, website: str = "") -> tu
     """Every web link the issue shows in ``language``, each once, in a stable order.
 
     Item links first (campaign order, so an item's position is the same in every language
-    and every variant), then links written in the intro and in item summaries, then the
-    organisation's website (last: it comes from the settings, not from the campaign).
+    and every variant), then links written in the intro and in item summaries, then events'
+    registration links, then the organisation's website (last: it comes from the settings,
+    not from the campaign).
     """
     found: dict[str, None] = {}
     for item in campaign.items:
@@ -38,6 +39,9 @@ def tracked_links(campaign: Campaign, language: str, *, website: str = "") -> tu
     for text in written:
         for link in markdown.links(text):
             found.setdefault(link.strip(), None)
+    for item in campaign.items:  # after the others, so their positions stay as they were
+        if item.event is not None and item.event.registration:
+            found.setdefault(item.event.registration, None)
     if website:
         found.setdefault(website, None)
     return tuple(link for link in found if is_web_url(link))

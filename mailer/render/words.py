@@ -19,6 +19,14 @@ MAIL: dict[str, str] = {
     "footer_reason": N_(
         "You are receiving this email because you subscribed to our network’s newsletter."
     ),
+    "event_label": N_("Event"),
+    "call_label": N_("Open call"),
+    "event_your_time": N_("{when}, your time ({place})"),
+    "event_organiser_time": N_("{when}, the organiser’s time ({place})"),
+    "event_time": N_("{when} ({place})"),
+    "event_register": N_("Register"),
+    "event_calendar": N_("Add to calendar"),
+    "call_deadline": N_("Deadline: {date}"),
     "greeting_named": N_("Dear {name},"),
     "greeting": N_("Dear colleague,"),
     "button_fallback": N_("If the button does not work, copy this link into your browser:"),

@@ -14,6 +14,7 @@ from mailer.core.segment_builder import network_first
 from mailer.core.segment_parser import parse_segment
 from mailer.core.segments import SAVED_NAME, render_segment, saved_names
 from mailer.core.subscribers import STATUSES
+from mailer.core.vocabulary import did_you_mean, interests_in
 from mailer.db import Database
 from mailer.db import counts as queries
 from mailer.db import saved_segments as saved
@@ -93,6 +94,12 @@ def save_segment(
     if saved_names(parsed):
         raise InvalidValue("expression", "a saved segment cannot use another (@name)")
     with database.write() as conn:
+        known = set(queries.interest_names(conn))
+        for interest in dict.fromkeys(interests_in(parsed)):
+            if interest not in known:
+                hint = did_you_mean(interest, known)
+                message = f"unknown interest {interest!r}: not in the interest list{hint}"
+                raise InvalidValue("expression", message)
         return saved.save(
             conn,
             name=name,

@@ -96,7 +96,10 @@ def update(
         signups.set_profile(
             conn, subscriber_id, name=name, country=country, language=language, now=now
         )
-        ids = subscriber_queries.interest_ids(conn, interests)
+        # interests no form offers (private ones an import gave) are kept as they are
+        held = subscriber_queries.interests_of(conn, [subscriber_id]).get(subscriber_id, [])
+        kept = [slug for slug in held if slug not in offered.interests]
+        ids = subscriber_queries.interest_ids(conn, [*interests, *kept])
         signups.set_interests(conn, subscriber_id, ids.values())
         current = signups.subscription_statuses(conn, subscriber_id)
         joining = "unconfirmed" if row["status"] == "unconfirmed" else "active"

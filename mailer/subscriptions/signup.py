@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import asyncio
 import enum
-from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TypeVar
 
@@ -28,7 +28,9 @@ from mailer.core.subscribers import (
     normalise_interest,
     normalise_language,
 )
+from mailer.core.vocabulary import title_in
 from mailer.db import Connection, Database, signups, suppression
+from mailer.db import interests as interest_queries
 from mailer.db import subscribers as subscriber_queries
 from mailer.errors import InvalidRecord, InvalidValue, StorageError
 
@@ -42,10 +44,32 @@ MAX_SOURCE = 100
 
 @dataclass(frozen=True)
 class Offer:
-    """What the form offers: list names with their descriptions, and interest names."""
+    """What the form offers: list names with their descriptions, and the public interests'
+    slugs; with the titles a reader sees of each, by language (``labels``)."""
 
     lists: dict[str, str]
     interests: tuple[str, ...]
+    list_titles: Mapping[str, Mapping[str, Mapping[str, str]]] = field(default_factory=dict)
+    interest_titles: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+
+    def list_labels(self, language: str) -> list[tuple[str, str, str]]:
+        """(name, title, description) of each list offered, as a reader of ``language``
+        sees them: its titles there, else English; the name only for a list never titled."""
+        labels = []
+        for name, description in self.lists.items():
+            titles = self.list_titles.get(name, {})
+            title = title_in({t: v.get("title", "") for t, v in titles.items()}, language)
+            said = {t: v.get("description", "") for t, v in titles.items() if v.get("title")}
+            labels.append((name, title or name, title_in(said, language, description)))
+        return labels
+
+    def interest_labels(self, language: str) -> list[tuple[str, str]]:
+        """(slug, title) of each interest offered in ``language``, by title."""
+        labels = [
+            (slug, title_in(self.interest_titles.get(slug, {}), language, slug))
+            for slug in self.interests
+        ]
+        return sorted(labels, key=lambda label: label[1].casefold())
 
 
 @dataclass(frozen=True)
@@ -87,12 +111,19 @@ class ConfirmationDue:
 
 
 def offer(database: Database, public_lists: Sequence[str]) -> Offer:
-    """The lists (those named in ``public_lists``, or every list) and the known interests."""
+    """The lists (those named in ``public_lists``, or every list) and the public interests,
+    with their titles."""
     with database.read() as conn:
         described = signups.list_descriptions(conn)
-        interests = subscriber_queries.interest_names(conn)
+        interests = interest_queries.public_interests(conn)
+        list_titles = interest_queries.list_titles(conn)
     wanted = [name for name in public_lists if name in described] if public_lists else described
-    return Offer({name: described[name] for name in sorted(wanted)}, tuple(sorted(interests)))
+    return Offer(
+        {name: described[name] for name in sorted(wanted)},
+        tuple(sorted(interests)),
+        list_titles,
+        interests,
+    )
 
 
 def validate(form: SignupForm, offered: Offer) -> Signup:

@@ -35,6 +35,8 @@ from mailer.web.faces import install
 from mailer.web.metrics import refusal, render_metrics
 from mailer.web.public.site import PublicSite
 from mailer.web.staff.editor_images import IMAGE_UPLOADS
+from mailer.web.staff.issue_translations import MAX_FILE_BYTES as TRANSLATION_FILE_BYTES
+from mailer.web.staff.issue_translations import TRANSLATION_UPLOADS
 from mailer.web.staff.site import PREFIX as STAFF
 from mailer.web.staff.site import UPLOADS, Site
 from mailer.web.uploads import upload_cap
@@ -144,6 +146,7 @@ def body_rules(settings: Settings) -> list[tuple[str, BodyRule | None]]:
         ("/webhooks/", BodyRule(settings.webhooks.max_body_bytes, multipart=True)),
         (UPLOADS, BodyRule(upload, multipart=True)),
         (IMAGE_UPLOADS, BodyRule(IMAGE_UPLOAD_BYTES, multipart=True)),
+        (TRANSLATION_UPLOADS, BodyRule(TRANSLATION_FILE_BYTES + 64 * 1024, multipart=True)),
         (f"{STAFF}/issues/", BodyRule(EDITOR_FORM_BYTES)),  # an issue, percent-encoded
         ("/u/", BodyRule(form, multipart=True)),  # RFC 8058: one-click POSTs may be multipart
     ]

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+import secrets
 import shutil
 import tempfile
+import time
 from pathlib import Path
 
 from starlette.datastructures import UploadFile
@@ -27,6 +29,58 @@ def upload_name(upload: UploadFile) -> str:
     name = Path(upload.filename or "upload.csv").name
     cleaned = re.sub(r"[^A-Za-z0-9._-]", "_", name).lstrip(".")[:100]
     return cleaned or "upload.csv"
+
+
+# A checked upload waits this long for its Import step (then the next check removes it).
+STAGED_SECONDS = 3600
+STAGED_TOKEN = re.compile(r"[A-Za-z0-9_-]{24}")
+
+
+def _staging_root() -> Path:
+    root = Path(tempfile.gettempdir()) / "mailer-staged-imports"
+    root.mkdir(mode=0o700, exist_ok=True)
+    return root
+
+
+def stage_upload(upload: UploadFile) -> tuple[str, Path]:
+    """Keeps an upload for the Import step after its dry run: a private folder named by an
+    unguessable token. Returns the token and the file's path; older stages are removed."""
+    root = _staging_root()
+    for old in root.iterdir():
+        if old.stat().st_mtime < time.time() - STAGED_SECONDS:
+            shutil.rmtree(old, ignore_errors=True)
+    token = secrets.token_urlsafe(18)
+    folder = root / token
+    folder.mkdir(mode=0o700)
+    path = folder / upload_name(upload)
+    upload.file.seek(0)
+    with path.open("wb") as out:
+        shutil.copyfileobj(upload.file, out)
+    return token, path
+
+
+def staged_file(token: str) -> Path | None:
+    """The file kept under ``token``, or None when the token is malformed, unknown or expired."""
+    if not STAGED_TOKEN.fullmatch(token):
+        return None
+    folder = _staging_root() / token
+    files = sorted(folder.iterdir()) if folder.is_dir() else []
+    return files[0] if files else None
+
+
+def discard_staged(token: str) -> None:
+    if STAGED_TOKEN.fullmatch(token):
+        shutil.rmtree(_staging_root() / token, ignore_errors=True)
+
+
+def import_staged(app: App, path: Path, options: ImportOptions) -> ImportReport:
+    """Import a staged file (its folder is the caller's to discard)."""
+    try:
+        report = import_file(app.database, path, options, now=app.clock)
+    except ImportFileError as exc:
+        raise ImportFileError(path.name, exc.reason) from None
+    report.path = path.name
+    return report
 
 
 def import_upload(app: App, upload: UploadFile, options: ImportOptions) -> ImportReport:

@@ -110,6 +110,9 @@ def test_demo_runs_end_to_end_on_sqlite(tmp_path: Path) -> None:
     assert "299 recipients; per language:" in out
     assert re.search(r"per language: .*\bka \d+", out)
     assert "sent 299  deferred 0  failed 0" in out
+    # the second sample issue: a webinar in each reader's own time (docs/events.md)
+    assert "KG ru: среда, 20 января 2027\u202fг., 19:00–20:30, по вашему времени (Бишкек)" in out
+    assert "MK en: Wednesday, January 20, 2027, 14:00–15:30 (Skopje)" in out
     assert len(list((outbox / "new").iterdir())) == 299
     assert re.search(r"^\s+\d+\s+ru\s+[a-z-]+", out, re.MULTILINE)  # a variant line
     # the sample issue's series fires its occurrence once; a second fire does nothing

@@ -1,8 +1,10 @@
 """A live service for the browser tests: `mailer serve` and `mailer dev-smtp` as real processes
 on loopback, driven by Playwright through Debian's chromium (`make test` installs it).
 
-Screenshots go to a temporary folder, or to ``$MAILER_SCREENSHOTS`` (the README's pictures
-are made with ``MAILER_SCREENSHOTS=docs/screenshots``).
+Screenshots are taken only when ``$MAILER_SCREENSHOTS`` names a folder: ``make screenshots``
+makes the pictures in ``docs/`` that way. A test run without it checks the same pages (every
+assertion, the phone widths included) without painting them to PNG files, which cost chromium
+a second or so each.
 """
 
 from __future__ import annotations
@@ -18,11 +20,12 @@ from email.message import Message
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 
 from mailer.access import staff
 from mailer.app import App
 from mailer.config import load_settings
+from mailer.demo.vocabulary import apply_words
 from mailer.importer import import_file
 from mailer.importer.apply import ImportOptions
 from tests.conftest import REPO, TEST_SECRET, copy_sample
@@ -33,6 +36,7 @@ from tests.waiting import PATIENCE, wait_for
 expect.set_options(timeout=PATIENCE * 1000)
 
 CHROMIUM = Path("/usr/bin/chromium")
+SCREENSHOTS = os.environ.get("MAILER_SCREENSHOTS", "")
 STAFF = ("editor@example.org", "correct horse battery staple")
 
 
@@ -65,12 +69,24 @@ class Service:
         return self.captured()
 
 
+def picture(what: Page | Locator, path: Path, *, full_page: bool = False) -> None:
+    """A screenshot of ``what`` to ``path`` when ``$MAILER_SCREENSHOTS`` is set."""
+    if not SCREENSHOTS:
+        return
+    if isinstance(what, Page):
+        what.screenshot(path=path, full_page=full_page)
+    else:
+        what.screenshot(path=path)
+
+
 def _config(root: Path, web: int, smtp: int, extra: str = "") -> Path:
     config = root / "mailer.toml"
     config.write_text(
         f'[database]\nurl = "sqlite:///{root / "mailer.db"}"\n'
         f'[smtp]\nhost = "127.0.0.1"\nport = {smtp}\n'
         f'[web]\nbase_url = "http://127.0.0.1:{web}"\nlisten = "127.0.0.1:{web}"\n'
+        # a sign-in's argon2id check costs 0.35 s with the production profile
+        'password_profile = "cheapest-for-tests"\n'
         f'outbox = "{root / "outbox"}"\n'
         f'[paths]\ncampaigns = "{root / "campaigns"}"\ntemplates = "{REPO / "templates"}"\n'
         f'[bounces]\nlisten = ""\n'
@@ -94,7 +110,7 @@ def live_service(root: Path, extra_config: str = "") -> Iterator[Service]:
     """`mailer serve` and `mailer dev-smtp` on free ports, with ``extra_config`` (TOML)."""
     copy_sample(REPO / "campaigns" / "2026-12-digest", root / "campaigns" / "2026-12-digest")
     web, smtp = free_port(), free_port()
-    shots = Path(os.environ.get("MAILER_SCREENSHOTS") or root / "screenshots")
+    shots = Path(SCREENSHOTS or root / "screenshots")
     shots.mkdir(parents=True, exist_ok=True)
     config = _config(root, web, smtp, extra_config)
     live = Service(root, f"http://127.0.0.1:{web}", root / "outbox", config, shots)
@@ -102,6 +118,7 @@ def live_service(root: Path, extra_config: str = "") -> Iterator[Service]:
     with App(load_settings(config, environ={})).start() as app:
         options = ImportOptions(list_name="members")
         import_file(app.database, REPO / "subscribers" / "example.csv", options, now=app.clock)
+        apply_words(app)  # the demo's titles: the import left its interests private
         staff.add_user(app.database, *STAFF, now=app.clock(), hasher=app.password_hasher)
     clean = {k: v for k, v in os.environ.items() if not k.startswith("MAILER_")}
     capture = subprocess.Popen(
@@ -140,6 +157,8 @@ def live_service(root: Path, extra_config: str = "") -> Iterator[Service]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
+    """One chromium per module: Playwright's sync API keeps an event loop running in this thread
+    while it is open, and the next module's ``asyncio.run`` would then refuse to start."""
     if not CHROMIUM.exists():
         pytest.fail(
             "Debian's chromium is missing: `make test` installs it (apt-get install chromium)"

@@ -20,6 +20,7 @@ from tests.conftest import REPO
 pytestmark = [pytest.mark.browser, pytest.mark.subprocess, pytest.mark.xdist_group("editor")]
 
 SLUG = "2027-02-library"
+APPROVED = "2026-12-digest"
 CLUBS = "fathers-clubs-kakheti"
 EDIT = f"/staff/issues/{SLUG}/edit"
 NEW_SUMMARY = "From January the clubs meet in Gurjaani too, with a second facilitator."
@@ -27,11 +28,15 @@ NEW_SUMMARY = "From January the clubs meet in Gurjaani too, with a second facili
 
 @pytest.fixture(scope="module")
 def stored(service: Service) -> Service:
-    """The sample issue (its items refer to the sample library) stored, and a draft made from
-    it: both pinned to the library's first revisions."""
+    """The sample issue (its items refer to the sample library) stored and approved, and a
+    draft made from it: both pinned to the library's first revisions."""
     with App(load_settings(service.config, environ={})).start() as app:
-        issues.import_folder(app.database, REPO / "campaigns" / "2026-12-digest", now=app.clock())
-        document = issues.get_issue(app.issue_desk(), "2026-12-digest").document
+        issues.import_folder(app.database, REPO / "campaigns" / APPROVED, now=app.clock())
+        desk = app.issue_desk()
+        revision = issues.get_issue(desk, APPROVED).revision
+        approver = issues.Actor(STAFF[0], "admin")  # campaign.toml saved it: four eyes hold
+        issues.approve(desk, APPROVED, revision, by=approver, now=app.clock())
+        document = issues.get_issue(app.issue_desk(), APPROVED).document
         issues.create_issue(
             app.issue_desk(),
             SLUG,
@@ -115,3 +120,17 @@ def test_the_notice_fits_a_phone(stored: Service, page: Page) -> None:
     assert box is not None
     assert box["x"] + box["width"] <= 376
     page.screenshot(path=stored.shots / "editor-update-available-phone.png", full_page=False)
+
+
+def test_an_approved_issue_keeps_its_text_and_offers_no_update(stored: Service, page: Page) -> None:
+    sign_in(page, stored, f"/staff/issues/{APPROVED}/edit")
+    edit_library(stored, "An edit in the library after the approval.")
+    page.goto(f"{stored.base_url}/staff/issues/{APPROVED}/preview.html?lang=en&country=GE")
+    body = page.locator("body")
+    expect(body).to_contain_text("Since spring, a community organisation in Telavi")
+    expect(body).not_to_contain_text("An edit in the library after the approval.")
+    page.goto(f"{stored.base_url}/staff/issues/{APPROVED}/edit")
+    expect(page.locator("#issue-state")).to_have_text("approved")
+    expect(page.locator("#approach-updates")).to_contain_text("Update available")
+    expect(page.locator("#update-kept")).to_contain_text("keeps the text it was approved with")
+    expect(page.locator("#take-updates")).to_have_count(0)

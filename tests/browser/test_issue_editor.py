@@ -14,7 +14,7 @@ from playwright.sync_api import Browser, Page, Request, expect
 from mailer import issues
 from mailer.app import App
 from mailer.config import load_settings
-from tests.browser.conftest import STAFF, Service
+from tests.browser.conftest import STAFF, Service, picture
 from tests.conftest import REPO
 from tests.waiting import PATIENCE
 
@@ -25,6 +25,7 @@ WIDEST = """[...document.querySelectorAll('#main *')]
   .filter((el) => el.getBoundingClientRect().right > 376)
   .slice(0, 5).map((el) => el.tagName + '#' + el.id + '.' + el.className)"""
 EDIT = f"/staff/issues/{SLUG}/edit"
+AUTOSAVE_MS = 3000  # editor.js saves this long after typing stops
 
 
 @pytest.fixture(scope="module")
@@ -44,11 +45,25 @@ def stored(service: Service) -> Service:
 
 
 def sign_in(page: Page, service: Service, path: str) -> None:
+    page.clock.install()  # the page's timers run on their own; `saved` skips the autosave wait
     page.goto(f"{service.base_url}{path}")
     page.get_by_label("Email address").fill(STAFF[0])
     page.get_by_label("Password").fill(STAFF[1])
     page.locator("#login-submit").click()
-    expect(page.locator("#editor")).to_be_visible()
+    ready(page)
+
+
+def ready(page: Page) -> None:
+    """The editor's script has wired every field: the page is visible a moment before that, and
+    a file chosen or a key typed in that moment would go unseen."""
+    expect(page.locator("#editor")).to_have_attribute("data-ready", "yes")
+
+
+def saved(page: Page) -> None:
+    """The autosave, three seconds after typing stops: the page's clock is moved on rather than
+    waited for, then the save itself (a real request) is waited for."""
+    page.clock.fast_forward(AUTOSAVE_MS)
+    expect(page.locator("#save-status")).to_contain_text("Saved")
 
 
 def preview(page: Page):  # type: ignore[no-untyped-def]
@@ -81,14 +96,15 @@ def test_type_in_the_ka_tab_and_the_preview_follows(
     page.locator("#f-ka-subject").fill("იანვრის გამოცემა")
     page.locator("#f-ka-intro").fill("გამარჯობა, *კოლეგებო*!")
     expect(preview(page)).to_contain_text("გამარჯობა")
-    expect(page.locator("#save-status")).to_contain_text("Saved")
+    saved(page)
     page.locator("#add-item").click()
     card = page.locator(".item-card").last
     card.locator('input[name$=".id"]').fill("first-item")
     card.locator('input[name$=".content.ka.title"]').fill("პირველი მასალა")
     expect(preview(page)).to_contain_text("პირველი მასალა")
-    expect(page.locator("#save-status")).to_contain_text("Saved")
+    saved(page)
     page.reload()
+    ready(page)
     page.locator("#tab-ka").click()
     expect(page.locator("#f-ka-subject")).to_have_value("იანვრის გამოცემა")
     expect(page.locator('.item-card input[name$=".content.ka.title"]')).to_have_value(
@@ -110,7 +126,7 @@ def test_preview_as_kyrgyz_and_serbian_subscribers_shows_different_items(
     page.locator("#p-country").select_option("KG")
     expect(page.locator("#preview-meta")).to_contain_text("peer-exchange-kg-tm")
     expect(preview(page)).to_contain_text("Обмен опытом в Оше")
-    page.screenshot(path=stored.shots / "editor-laptop.png")
+    picture(page, stored.shots / "editor-laptop.png")
     page.locator("#p-lang").select_option("sr")
     page.locator("#p-country").select_option("RS")
     expect(page.locator("#preview-meta")).not_to_contain_text("peer-exchange-kg-tm")
@@ -128,10 +144,10 @@ def test_a_cleared_subject_shows_its_error_and_blocks_submit(stored: Service, pa
     expect(beside).to_contain_text("is missing")
     expect(page.locator("#submit-review")).to_be_disabled()
     expect(page.locator('[data-mark="ru"]')).to_contain_text("1")
-    page.screenshot(path=stored.shots / "editor-error.png")
+    picture(page, stored.shots / "editor-error.png")
     page.locator("#f-ru-subject").fill("Декабрьский выпуск")
     expect(page.locator("#submit-review")).to_be_enabled()
-    expect(page.locator("#save-status")).to_contain_text("Saved")
+    saved(page)
 
 
 def test_typed_text_survives_a_reload_before_any_save(stored: Service, page: Page) -> None:
@@ -139,7 +155,7 @@ def test_typed_text_survives_a_reload_before_any_save(stored: Service, page: Pag
     page.locator("#f-en-preheader").fill("Typed, then the page was reloaded")
     page.reload()  # before the autosave's few seconds have passed
     expect(page.locator("#f-en-preheader")).to_have_value("Typed, then the page was reloaded")
-    expect(page.locator("#save-status")).to_contain_text("Saved")
+    saved(page)
 
 
 def test_two_people_save_the_same_issue_and_the_second_sees_the_conflict(
@@ -152,7 +168,7 @@ def test_two_people_save_the_same_issue_and_the_second_sees_the_conflict(
             page.set_default_timeout(PATIENCE * 1000)
             sign_in(page, stored, EDIT)
         one.locator("#f-en-subject").fill("Subject from the first person")
-        expect(one.locator("#save-status")).to_contain_text("Saved")
+        saved(one)
         two.locator("#f-en-subject").fill("Subject from the second person")
         two.locator("#save").click()
         panel = two.locator("#conflict")
@@ -161,9 +177,9 @@ def test_two_people_save_the_same_issue_and_the_second_sees_the_conflict(
         expect(panel).to_contain_text("Subject from the second person")
         expect(panel.locator("tbody th").first).to_have_text("Subject (en)")
         expect(two.locator("#f-en-subject")).to_have_value("Subject from the second person")
-        two.screenshot(path=stored.shots / "editor-conflict.png")
+        picture(two, stored.shots / "editor-conflict.png")
         two.locator("#keep-mine").click()
-        expect(two.locator("#save-status")).to_contain_text("Saved")
+        saved(two)
         expect(panel).to_be_hidden()
     finally:
         first.close()
@@ -176,7 +192,7 @@ def test_the_editor_fits_a_phone(stored: Service, browser: Browser) -> None:
         page = context.new_page()
         page.set_default_timeout(PATIENCE * 1000)
         sign_in(page, stored, EDIT)
-        page.screenshot(path=stored.shots / "editor-phone.png")
+        picture(page, stored.shots / "editor-phone.png")
         # the editor itself fits (the staff header's own width is the layout's business)
         assert page.evaluate(WIDEST) == []
     finally:
@@ -222,7 +238,7 @@ def test_an_uploaded_image_shows_in_the_preview_and_in_the_mail(
     picture = page.frame_locator("#preview-frame").locator(f'img[src="{url}"]')
     expect(picture).to_be_visible()
     assert picture.evaluate("img => img.naturalWidth") == 552
-    expect(page.locator("#save-status")).to_contain_text("Saved")
+    saved(page)
     before = len(stored.captured())
     sent = stored.mailer("campaign", "test", "2027-02-images", "--to", "reviewer@example.org")
     assert sent.returncode == 0, sent.stdout + sent.stderr

@@ -17,7 +17,8 @@ from mailer import issues
 from mailer.app import App
 from mailer.config import load_settings
 from mailer.core.issue_workflow import Actor
-from tests.browser.conftest import STAFF, Service, live_service
+from tests.browser.conftest import SCREENSHOTS, STAFF, Service, live_service, picture
+from tests.browser.staff_pages import ready
 from tests.waiting import PATIENCE
 
 pytestmark = [pytest.mark.browser, pytest.mark.subprocess, pytest.mark.xdist_group("issues")]
@@ -73,16 +74,19 @@ def signed_in(browser: Browser, live: Service, who: tuple[str, str], path: str) 
     page.get_by_label("Email address").fill(who[0])
     page.get_by_label("Password").fill(who[1])
     page.locator("#login-submit").click()
+    ready(page)
     return page
 
 
 def shots(page: Page, live: Service, name: str, *, whole_phone: bool = True) -> None:
     """Laptop and phone screenshots; ``whole_phone=False`` keeps the phone's to its screen
     (chromium paints a message frame blank in a full-page shot after a resize)."""
+    if not SCREENSHOTS:
+        return
     for size, viewport in SIZES.items():
         page.set_viewport_size(viewport)
         whole = whole_phone or size == "laptop"
-        page.screenshot(path=live.shots / f"{name}-{size}.png", full_page=whole)
+        picture(page, live.shots / f"{name}-{size}.png", full_page=whole)
     page.set_viewport_size(SIZES["laptop"])
 
 
@@ -214,7 +218,7 @@ def test_preview_as_a_reader_and_a_test_copy_in_one_language_whose_links_open_th
     expect(page.locator("#preview-who")).to_contain_text("a reader in KG")
     frame = page.frame_locator("#preview-frame")
     expect(frame.locator("body")).to_contain_text("Дорогие коллеги")
-    page.screenshot(path=live.shots / "staff-issue-preview-laptop.png", full_page=True)
+    picture(page, live.shots / "staff-issue-preview-laptop.png", full_page=True)
     page.locator("#width-phone").click()  # the message at a phone's width, on a phone
     expect(page.locator("#preview-frame")).to_have_class("frame-phone")
     expect(frame.locator("body")).to_contain_text("Дорогие коллеги")
@@ -222,7 +226,7 @@ def test_preview_as_a_reader_and_a_test_copy_in_one_language_whose_links_open_th
     message = page.locator("#preview-message")
     message.scroll_into_view_if_needed()
     expect(frame.locator("body")).to_contain_text("Дорогие коллеги")
-    message.screenshot(path=live.shots / "staff-issue-preview-phone.png")
+    picture(message, live.shots / "staff-issue-preview-phone.png")
     page.set_viewport_size(SIZES["laptop"])
     page.locator("#preview-email").fill("nobody@example.org")
     page.locator("#preview-person").click()

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import STAFF, Service
+from tests.browser.conftest import STAFF, Service, picture
 
 pytestmark = [pytest.mark.browser, pytest.mark.subprocess, pytest.mark.xdist_group("staff-journey")]
 
@@ -19,23 +19,23 @@ SLUG = "2026-12-digest"
 def test_staff_take_an_issue_from_preview_to_scheduled(service: Service, page: Page) -> None:
     page.goto(f"{service.base_url}/staff/")
     expect(page).to_have_url(f"{service.base_url}/staff/login?next=%2Fstaff%2F")
-    page.screenshot(path=service.shots / "staff-login.png")
+    picture(page, service.shots / "staff-login.png")
     page.get_by_label("Email address").fill(STAFF[0])
     page.get_by_label("Password").fill(STAFF[1])
     page.locator("#login-submit").click()
     expect(page.locator("h1")).to_have_text("Dashboard")
-    page.screenshot(path=service.shots / "staff-dashboard.png", full_page=True)
+    picture(page, service.shots / "staff-dashboard.png", full_page=True)
 
     page.get_by_role("link", name=SLUG).first.click()
     expect(page.locator("#campaign-title")).to_have_text(SLUG)
     expect(page.locator("#lint-ok")).to_be_visible()
-    page.screenshot(path=service.shots / "staff-campaign.png", full_page=True)
+    picture(page, service.shots / "staff-campaign.png", full_page=True)
 
     # the Russian preview, in the page's sandboxed frame
     page.locator("#preview-ru").click()
     frame = page.frame_locator("iframe").first
     expect(frame.locator("body")).to_contain_text("Перспективные подходы")
-    page.screenshot(path=service.shots / "staff-preview.png", full_page=False)
+    picture(page, service.shots / "staff-preview.png", full_page=False)
     page.go_back()
 
     # a test copy per language goes to the capture SMTP
@@ -67,7 +67,7 @@ def test_staff_take_an_issue_from_preview_to_scheduled(service: Service, page: P
         f"{tomorrow:%Y-%m-%d %H:%M} Europe/Belgrade"
     )
     expect(page.locator("#scheduled-utc")).to_contain_text(f"{utc:%Y-%m-%d %H:%M}")
-    page.screenshot(path=service.shots / "staff-scheduled.png", full_page=True)
+    picture(page, service.shots / "staff-scheduled.png", full_page=True)
     status = service.mailer("campaign", "status", SLUG, "--json")
     assert '"state": "scheduled"' in status.stdout, status.stdout + status.stderr
     listed = service.mailer("schedule", "list").stdout

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from mailer.smtp.dkim import DkimSigner, create_key_file
-from tests.browser.conftest import STAFF, Service, live_service
+from tests.browser.conftest import STAFF, Service, live_service, picture
 from tests.dns_zone import SENDING_IP, good_zone, zone_server
 from tests.waiting import PATIENCE
 
@@ -63,6 +63,6 @@ def test_the_campaign_page_shows_the_preflight_panel_with_fixes(
     assert box is not None
     assert box["width"] <= SIZES[size]["width"]  # nothing wider than the screen
     panel.scroll_into_view_if_needed()
-    page.screenshot(path=checked.shots / f"staff-preflight-{size}.png", full_page=False)
-    panel.screenshot(path=checked.shots / f"staff-preflight-panel-{size}.png")
+    picture(page, checked.shots / f"staff-preflight-{size}.png", full_page=False)
+    picture(panel, checked.shots / f"staff-preflight-panel-{size}.png")
     context.close()

@@ -10,7 +10,7 @@ from email.message import Message
 import pytest
 from playwright.sync_api import Browser, expect
 
-from tests.browser.conftest import Service
+from tests.browser.conftest import Service, picture
 from tests.waiting import PATIENCE
 
 pytestmark = [
@@ -51,7 +51,7 @@ def test_a_subscriber_subscribes_confirms_changes_and_leaves(
     page.locator("#country").select_option("GE")
     page.locator("#language").select_option("ru")
     page.locator("input[name=interests][value=fatherhood]").check()
-    page.screenshot(path=service.shots / "public-subscribe.png", full_page=True)
+    picture(page, service.shots / "public-subscribe.png", full_page=True)
     before = len(service.captured())
     page.get_by_role("button", name="Подписаться").click()
     expect(page.locator("h1")).to_have_text("Проверьте почту")
@@ -75,7 +75,7 @@ def test_a_subscriber_subscribes_confirms_changes_and_leaves(
     page.locator("#country").select_option("RS")
     page.locator("input[name=interests][value=fatherhood]").uncheck()
     page.locator("input[name=interests][value='violence prevention']").check()
-    page.screenshot(path=service.shots / "public-preferences.png", full_page=True)
+    picture(page, service.shots / "public-preferences.png", full_page=True)
     page.get_by_role("button", name="Сохранить настройки").click()
     expect(page.get_by_text("Настройки сохранены.")).to_be_visible()
     changed = person(service)
@@ -83,7 +83,7 @@ def test_a_subscriber_subscribes_confirms_changes_and_leaves(
 
     page.get_by_role("link", name="Отписаться от всего").click()
     expect(page.locator("h1")).to_have_text("Отписаться")
-    page.screenshot(path=service.shots / "public-unsubscribe.png", full_page=True)
+    picture(page, service.shots / "public-unsubscribe.png", full_page=True)
     page.get_by_role("button", name="Отписаться от всех рассылок").click()
     expect(page.locator("h1")).to_have_text("Вы отписались")
     lists = person(service)["lists"]
@@ -110,5 +110,5 @@ def test_the_subscribe_page_on_a_phone_in_member_languages(
     page.goto(f"{service.base_url}/subscribe")
     expect(page.locator("html")).to_have_attribute("lang", tag)
     expect(page.locator("h1")).to_have_text(heading)
-    page.screenshot(path=service.shots / f"public-subscribe-{tag}.png", full_page=True)
+    picture(page, service.shots / f"public-subscribe-{tag}.png", full_page=True)
     context.close()

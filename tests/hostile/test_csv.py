@@ -164,7 +164,14 @@ def test_header_only_and_blank_rows_import_nothing_without_error(
     path.write_text("email,name\n\n,\n  ,  \n")
     code, report, _ = run_import(cli, path)
     assert code == 0
-    assert report == {"created": 0, "updated": 0, "unchanged": 0, "suppressed": 0, "invalid": []}
+    assert report == {
+        "created": 0,
+        "updated": 0,
+        "unchanged": 0,
+        "suppressed": 0,
+        "invalid": [],
+        "new_interests": [],
+    }
     assert table_count(db, "subscriber") == 0
 
 

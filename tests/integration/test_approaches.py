@@ -241,3 +241,31 @@ def test_an_issue_referring_to_approaches_exports_to_a_folder_that_imports_back_
         assert approaches.get_approach(second.database, CLUBS).document == clubs_document()
     finally:
         second.close()
+
+
+def test_an_event_from_the_library_is_an_event_item_with_its_times(app: App, clock: Clock) -> None:
+    event = {
+        "kind": "event",
+        "state": "published",
+        "links": ["https://example.org/eeca/webinars/fathers-clubs"],
+        "starts_at": "2027-01-20T14:00",
+        "ends_at": "2027-01-20T15:30",
+        "timezone": "Europe/Belgrade",
+        "registration": "https://example.org/eeca/webinars/fathers-clubs/register",
+        "content": {
+            language: {"title": f"Webinar ({language})", "summary": f"An hour ({language})."}
+            for language in ("en", "ru", "ka", "sr")
+        },
+    }
+    approaches.create_approach(app.database, "webinar-clubs", event, by=EDITOR, now=clock.tick())
+    document = inline_sample()
+    document["items"].append({"id": "webinar", "approach": "webinar-clubs"})
+    desk = app.issue_desk()
+    issues.create_issue(desk, "2027-01-digest", document, by=EDITOR, now=clock.tick())
+    found = issues.campaign_text(desk, "2027-01-digest")
+    assert [p for p in found.errors if "webinar" in p.key] == []
+    item = found.valid_campaign().items[-1]
+    assert item.kind == "event"
+    assert item.timing.event is not None
+    assert item.timing.event.timezone == "Europe/Belgrade"
+    assert 'starts_at = "2027-01-20T14:00"' in found.text

@@ -88,12 +88,12 @@ def _set(path: list[Any], value: Any) -> Callable[[dict[str, Any]], None]:
         (
             _set(["items", 0, "interests"], ["fatherhod"]),
             "interests",
-            "unknown interest 'fatherhod': no subscriber has it; did you mean 'fatherhood'?",
+            "unknown interest 'fatherhod': not in the interest list; did you mean 'fatherhood'?",
         ),
         (
             _set(["segment"], 'interest = "fatherhod" or country = GE'),
             "segment",
-            "unknown interest 'fatherhod': no subscriber has it; did you mean 'fatherhood'?",
+            "unknown interest 'fatherhod': not in the interest list; did you mean 'fatherhood'?",
         ),
         (_set(["segment"], "country = TM and country = GE"), "lists", "empty audience"),
         (

@@ -27,7 +27,26 @@ def test_example_file_imports_with_its_invalid_rows_reported(cli: Cli) -> None:
     result = cli("subscribers", "import", str(EXAMPLE_CSV), "--list", "members", "--json")
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
-    assert set(report) == {"created", "updated", "unchanged", "suppressed", "invalid"}
+    assert set(report) == {
+        "created",
+        "updated",
+        "unchanged",
+        "suppressed",
+        "invalid",
+        "new_interests",
+    }
+    assert report["new_interests"] == [
+        "caregiving",
+        "fatherhood",
+        "gender norms",
+        "harmful practices",
+        "policy advocacy",
+        "research",
+        "sexual and reproductive health",
+        "training",
+        "violence prevention",
+        "youth engagement",
+    ]
     assert report["created"] == 299
     assert report["updated"] == 1  # the same address typed in capitals merges into one person
     fields = {(p["row"], p["field"]) for p in report["invalid"]}

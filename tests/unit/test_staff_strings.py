@@ -1,30 +1,11 @@
-"""The staff pages' strings: Russian names only keys English has, and fills every table."""
+"""Small rules the staff pages rely on: a one-off issue's period, the default sender name."""
 
 from __future__ import annotations
 
-import tomllib
 from datetime import datetime
 
 from mailer.config import load_settings
 from mailer.core.one_off import period_mismatch
-from mailer.web.staff.site import WEB, staff_language
-
-
-def test_russian_staff_strings_name_only_english_keys() -> None:
-    english = tomllib.loads((WEB / "strings" / "staff.toml").read_text(encoding="utf-8"))
-    russian = tomllib.loads((WEB / "strings" / "staff.ru.toml").read_text(encoding="utf-8"))
-    for table, keys in russian.items():
-        assert table in english, table
-        assert set(keys) <= set(english[table]), (table, set(keys) - set(english[table]))
-    for table in ("schedule", "outcome"):
-        assert set(russian[table]) == set(english[table]), table
-
-
-def test_staff_language_from_accept_language() -> None:
-    assert staff_language("ru-RU,ru;q=0.9,en;q=0.8") == "ru"
-    assert staff_language("de-DE, en;q=0.5, ru;q=0.1") == "en"
-    assert staff_language("ru;q=0, de") == "en"
-    assert staff_language("") == "en"
 
 
 def test_period_mismatch() -> None:

@@ -23,7 +23,7 @@ from aiosmtpd.smtp import SMTP, Envelope, Session
 
 from mailer.app import App
 from mailer.db import Database
-from mailer.db.subscribers import interest_ids
+from mailer.subscriptions.interests import add_interest
 from mailer.subscriptions.lists import add_list
 from mailer.web.app import create_app
 from tests.conftest import settings_for
@@ -102,12 +102,17 @@ class PublicSite:
         )
 
 
-def prepare(db: Database, now: datetime) -> None:
-    """The lists and interests the form offers."""
+def prepare_lists(db: Database, now: datetime) -> None:
+    """The lists the form offers (what a database of any revision can take)."""
     for name, description in LISTS.items():
         add_list(db, name, description=description, now=now)
-    with db.write() as conn:
-        interest_ids(conn, INTERESTS)
+
+
+def prepare(db: Database, now: datetime) -> None:
+    """The lists and interests the form offers."""
+    prepare_lists(db, now)
+    for slug in INTERESTS:
+        add_interest(db, slug, titles={"en": slug.capitalize()}, public=True)
 
 
 @asynccontextmanager

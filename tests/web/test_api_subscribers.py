@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from mailer.importer.reader import ENCODINGS
 from mailer.subscriptions import people
 from tests.web.test_api_auth import Api, api_fixture  # noqa: F401 (the fixture)
 
@@ -232,3 +233,26 @@ def test_import_names_a_malformed_encoding_as_422(api: Api) -> None:
         assert "not a known text encoding" in answer.json()["error"]
     form = {"list": "members", "encoding": "UTF_8"}
     assert api.post(f"{SUBSCRIBERS}/import", files=files, data=form).status_code == 200
+
+
+def test_import_reads_each_encoding_the_staff_form_offers(api: Api) -> None:
+    text = "email;name;country;Organisation\nolga.excel@example.org;Ольга Петрова;BY;Центр\n"
+    for encoding in ENCODINGS:
+        files = {"file": ("excel.csv", text.encode(encoding), "text/csv")}
+        form = {"list": "members", "encoding": encoding, "dry_run": "true"}
+        answer = api.post(f"{SUBSCRIBERS}/import", files=files, data=form)
+        assert answer.status_code == 200, (encoding, answer.text)
+        report = answer.json()
+        assert (report["created"], report["invalid_rows"], report["encoding"]) == (1, 0, encoding)
+        assert report["columns"][3] == {
+            "column": "Organisation",
+            "kind": "attribute",
+            "target": "Organisation",
+        }
+    refused = api.post(
+        f"{SUBSCRIBERS}/import",
+        files={"file": ("excel.csv", text.encode("cp1251"), "text/csv")},
+        data={"list": "members"},
+    )
+    assert refused.status_code == 422
+    assert "it looks like cp1251" in refused.json()["error"]

@@ -21,7 +21,7 @@ from mailer.core.tokens import make_token
 from mailer.db import Database, migrate
 from mailer.subscriptions import people
 from tests.conftest import POSTGRES_URL, TEST_SECRET, settings_for
-from tests.web.conftest import Clock, prepare, public_site
+from tests.web.conftest import Clock, prepare_lists, public_site
 
 NOW = datetime(2026, 11, 1, 9, 0)
 TABLES = ("subscriber", "delivery", "campaign", "staff_user", "bounce_event")
@@ -48,7 +48,7 @@ def at_0005_with_mail_sent(url: str) -> Database:
     """carol (id 1) and alice (id 2) got issue 1 (deliveries 1 and 2); then alice was erased."""
     database = Database(url)
     migrate.upgrade(database.engine, "0005")
-    prepare(database, NOW)
+    prepare_lists(database, NOW)
     person = (
         "INSERT INTO subscriber (id, email, email_key, name, status, attributes, created_at,"
         " updated_at) VALUES (:id, :email, :email, '', 'active', '{}', :now, :now)"

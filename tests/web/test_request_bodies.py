@@ -30,7 +30,12 @@ MULTIPART = "multipart/form-data; boundary=b0"
 CHUNK = 64 * 1024
 FORM_CAP = 16 * 1024
 UPLOAD_CAP = 1024 * 1024
-UPLOADS = {"/staff/subscribers/import", "/api/v1/subscribers/import", "/staff/issues/images"}
+UPLOADS = {
+    "/staff/subscribers/import",
+    "/api/v1/subscribers/import",
+    "/staff/issues/images",
+    "/staff/translations/upload",
+}
 
 
 class Body:

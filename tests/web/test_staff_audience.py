@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -114,3 +115,19 @@ def test_an_issue_sent_to_a_saved_segment(app: App) -> None:
     queued = lifecycle.start(app.database, campaign, toml.read_text("utf-8"), now=app.clock())
     assert queued == 3  # nino, giorgi, lasha: the saved segment as it is now
     assert lifecycle.status(app.database, SLUG).counts["queued"] == 3
+
+
+def test_a_segment_naming_an_unknown_interest_is_refused_with_the_closest_name(
+    app: App,
+) -> None:
+    async def scenario() -> str:
+        async with signed_in(app) as (http, csrf):
+            form = {"csrf": csrf, "name": "dads", "segment": "interest = fatherhod"}
+            refused = await http.post("/staff/audience/save", data=form)
+            assert refused.status_code == 400
+            return refused.text
+
+    page = unescape(asyncio.run(scenario()))
+    assert (
+        "unknown interest 'fatherhod': not in the interest list; did you mean 'fatherhood'?" in page
+    )

@@ -198,9 +198,9 @@ def test_approve_then_schedule_shows_local_time_and_utc_then_unschedule(app: App
             assert text_of(page.text, "scheduled-utc") == "2026-12-01 00:00 UTC"
 
             for bad, field in (
-                ({**form, "timezone": "Mars/Olympus"}, "timezone"),
-                ({**form, "send_at": "tomorrow"}, "send_at"),
-                ({**form, "send_at": "2026-01-01T09:00"}, "send_at"),  # in the past
+                ({**form, "timezone": "Mars/Olympus"}, "The time zone 'Mars/Olympus'"),
+                ({**form, "send_at": "tomorrow"}, "The send time 'tomorrow'"),
+                ({**form, "send_at": "2026-01-01T09:00"}, "Send at: "),  # in the past
             ):
                 refused = await http.post(f"{PAGE}/schedule", data=bad)
                 assert refused.status_code == 400

@@ -120,6 +120,8 @@ EXAMPLE_PATH = {
     "key": "1700000000.M1P1Q1.host",
     "rest": "no/such/page",
     "name": "0" * 64 + ".png",
+    "language": "ka",
+    "form": "po",
 }
 
 

@@ -17,6 +17,7 @@ from mailer.core.text import text_encoding
 from mailer.errors import InvalidValue
 from mailer.importer import ImportReport
 from mailer.importer.apply import ImportOptions
+from mailer.importer.reader import ENCODINGS, ColumnKind
 from mailer.web.api.auth import PREFIX, needs
 from mailer.web.api.errors import responses
 from mailer.web.api.models import Name
@@ -25,12 +26,24 @@ from mailer.web.uploads import import_upload as run_import
 from mailer.web.uploads import upload_cap
 
 MAX_ENCODING = 40
+ENCODING_HELP = (
+    "The file's encoding, as in the staff form: utf-8, cp1251 (Excel's Cyrillic CSV), utf-16 "
+    "(Excel's Unicode text) or iso-8859-5; any other Python codec name works too. Empty: "
+    "UTF-8 (with or without a byte-order mark), and a file in another encoding is refused with "
+    "the one it looks like."
+)
 
 
 class RowError(BaseModel):
     row: int | None = Field(description="Line of the file (1 is the header of a CSV).")
     field: str
     error: str
+
+
+class ColumnOut(BaseModel):
+    column: str = Field(description="The column's name in the file's header (or a JSON key).")
+    kind: ColumnKind
+    target: str = Field(description="The field, or the attribute's name; `*`: each key.")
 
 
 class ImportResult(BaseModel):
@@ -45,6 +58,10 @@ class ImportResult(BaseModel):
     invalid_rows: int
     invalid: list[RowError]
     ignored_columns: list[str]
+    encoding: str = Field(description="The encoding the file was read in.")
+    columns: list[ColumnOut] = Field(
+        description="Where each column went (CSV; for JSON Lines, the keys of the first rows)."
+    )
 
 
 def _result(report: ImportReport) -> ImportResult:
@@ -60,6 +77,8 @@ def _result(report: ImportReport) -> ImportResult:
         invalid_rows=report.invalid_rows,
         invalid=[RowError(row=p.row, field=p.field, error=p.error) for p in report.invalid],
         ignored_columns=report.ignored_columns,
+        encoding=report.encoding,
+        columns=[ColumnOut(column=m.column, kind=m.kind, target=m.target) for m in report.mapping],
     )
 
 
@@ -77,7 +96,14 @@ def import_upload(
     list_name: Annotated[Name, Form(alias="list", min_length=1)],
     status: Annotated[Literal["active", "unconfirmed"], Form()] = "active",
     dry_run: Annotated[bool, Form()] = False,
-    encoding: Annotated[str | None, Form(max_length=MAX_ENCODING)] = None,
+    encoding: Annotated[
+        str | None,
+        Form(
+            max_length=MAX_ENCODING,
+            description=ENCODING_HELP,
+            json_schema_extra={"examples": list(ENCODINGS)},
+        ),
+    ] = None,
     token: ApiToken = WRITE,
     *,
     app: AppDep,

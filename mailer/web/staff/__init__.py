@@ -24,6 +24,7 @@ from mailer.web.staff import (
     issue_history,
     issue_preview,
     issue_review,
+    issue_translations,
     issues,
     library,
     outbox,
@@ -32,6 +33,7 @@ from mailer.web.staff import (
     report,
     schedule,
     subscribers,
+    vocabulary,
 )
 from mailer.web.staff.session import SignedIn
 from mailer.web.staff.site import ERRORS, HEADERS, PREFIX, SiteDep, answer
@@ -47,6 +49,7 @@ PARTS = (
     issues,
     issue_review,
     issue_history,
+    issue_translations,
     issue_preview,
     previews,
     campaign_actions,
@@ -57,6 +60,7 @@ PARTS = (
     audience,
     bounces,
     outbox,
+    vocabulary,
     editor_images,
     editor_drawer,
     editor_library,
@@ -71,7 +75,7 @@ _NOT_FOUND = APIRouter()
 @_NOT_FOUND.get(f"{PREFIX}/{{rest:path}}", include_in_schema=False)
 def unknown(request: Request, session: SignedIn, site: SiteDep) -> Response:
     """Any other path under /staff/: the login page when signed out, else a 404 page."""
-    return site.error(request, 404, site.strings["errors"]["not_found"])
+    return site.error(request, 404, site.words(request)["errors"]["not_found"])
 
 
 router = APIRouter()  # built once, shared by every app

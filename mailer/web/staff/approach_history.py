@@ -39,7 +39,7 @@ def history_page(
         current=current,
         a=found[-1].number if found else 0,
         b=current,
-        notice=site.strings["library"]["restored"] if done == "restored" else "",
+        notice=site.words(request)["library"]["restored"] if done == "restored" else "",
         error=error,
     )
 
@@ -51,7 +51,7 @@ def history(slug: str, request: Request, session: SignedIn, site: SiteDep) -> Re
 
 @router.get(f"{LIBRARY}/{{slug}}/diff")
 def diff(slug: str, request: Request, session: SignedIn, site: SiteDep) -> Response:
-    names = site.strings["issue_fields"]
+    names = site.words(request)["issue_fields"]
     database = site.app.database
     try:
         a = _number(request.query_params.get("a"), "a")

@@ -15,7 +15,7 @@ from mailer.core.segment_builder import Choices, compose
 from mailer.errors import InvalidValue, MailerError, NotFound, SegmentSyntaxError
 from mailer.subscriptions import audience
 from mailer.web.staff.session import PostedForm, SignedIn
-from mailer.web.staff.site import PREFIX, SiteDep
+from mailer.web.staff.site import PREFIX, SiteDep, sentence
 
 router = APIRouter()
 PAGE = f"{PREFIX}/audience"
@@ -52,7 +52,7 @@ def builder(request: Request, session: SignedIn, site: SiteDep) -> Response:
     except SegmentSyntaxError as exc:
         context["segment_error"], status = exc, 400
     except (InvalidValue, NotFound) as exc:
-        context["error"], status = str(exc), 400
+        context["error"], status = sentence(exc), 400
     return site.page("audience.html.j2", status=status, **context)
 
 
@@ -70,7 +70,7 @@ def save(request: Request, form: PostedForm, site: SiteDep) -> Response:
         )
     except MailerError as exc:
         back = f"{PAGE}?{urlencode({'segment': expression, 'action': 'expression'})}"
-        return site.error(request, 400, str(exc), back=back)
+        return site.error(request, 400, sentence(exc), back=back)
     query = urlencode({"segment": f"@{name}", "action": "expression", "saved": name})
     return RedirectResponse(f"{PAGE}?{query}", status_code=303)
 
@@ -80,5 +80,5 @@ def delete(request: Request, form: PostedForm, site: SiteDep) -> Response:
     try:
         audience.delete_segment(site.app.database, form.text("name"))
     except MailerError as exc:
-        return site.error(request, 404, str(exc), back=PAGE)
+        return site.error(request, 404, sentence(exc), back=PAGE)
     return RedirectResponse(PAGE, status_code=303)

@@ -24,7 +24,7 @@ from mailer.web.staff.session import (
     set_login_cookie,
     start_session,
 )
-from mailer.web.staff.site import LOGIN, Site, SiteDep, safe_next
+from mailer.web.staff.site import LOGIN, Site, SiteDep, request_language, safe_next
 
 router = APIRouter()
 
@@ -40,8 +40,11 @@ def form(
     target: str | None = None,
 ) -> Response:
     nonce = secrets.token_urlsafe(16)
+    language, chosen = request_language(request)
     response = site.page(
         "login.html.j2",
+        language=language,
+        language_chosen=chosen,
         status=status,
         headers=headers,
         error=error,
@@ -64,10 +67,10 @@ def login_page(request: Request, site: SiteDep) -> Response:
 
 @router.post(LOGIN)
 async def login(request: Request, site: SiteDep) -> Response:
-    t = site.strings["login"]
+    t = site.words(request)["login"]
     data = await request.form()
     if not login_form_checks(site, request, data):
-        return site.error(request, 403, site.strings["errors"]["csrf_login"])
+        return site.error(request, 403, site.words(request)["errors"]["csrf_login"])
     email = str(data.get("email") or "").strip()
     target = safe_next(str(data.get("next") or ""))
     password = str(data.get("password") or "")

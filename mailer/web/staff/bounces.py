@@ -15,7 +15,7 @@ from mailer.core.bounces import Kind
 from mailer.core.text import ascii_int
 from mailer.errors import Conflict, InvalidValue, MailerError, NotFound
 from mailer.web.staff.session import PostedForm, Session, SignedIn
-from mailer.web.staff.site import PREFIX, Site, SiteDep
+from mailer.web.staff.site import PREFIX, Site, SiteDep, sentence
 
 KINDS = tuple(kind.value for kind in Kind if kind is not Kind.NOT_BOUNCE)
 LIMIT = 500
@@ -52,7 +52,7 @@ def listing(site: Site, session: Session, kind: str, since: str, **shown: Any) -
             raise InvalidValue("kind", f"{kind!r} is not one of {', '.join(KINDS)}")
         moment = parse_since(since, site.app.clock())
     except InvalidValue as exc:
-        context["error"] = str(exc)
+        context["error"] = sentence(exc)
         return site.page("bounces.html.j2", status=400, **context)
     context["events"] = history.events(
         site.app.database, since=moment, kind=kind or None, limit=LIMIT
@@ -72,7 +72,7 @@ def bounce_list(
 ) -> Response:
     notice = ""
     if applied.isascii() and applied.isdigit():
-        notice = site.strings["bounces"]["applied"].format(event=applied)
+        notice = site.words(request)["bounces"]["applied"].format(event=applied)
     return listing(site, session, kind, since, notice=notice)
 
 
@@ -92,5 +92,5 @@ def apply_event(request: Request, form: PostedForm, site: SiteDep) -> Response:
         )
     except MailerError as exc:
         code = 404 if isinstance(exc, NotFound) else 409 if isinstance(exc, Conflict) else 400
-        return listing(site, form.session, "", "", error=str(exc), status=code)
+        return listing(site, form.session, "", "", error=sentence(exc), status=code)
     return RedirectResponse(f"{PREFIX}/bounces?applied={text}", status_code=303)

@@ -19,7 +19,7 @@ from mailer.core.subscribers import normalise_email
 from mailer.errors import Conflict, InvalidValue, MailerError, NotFound, PeriodMismatch
 from mailer.web.staff.campaigns import campaigns_dir, detail_page, posted_send_time
 from mailer.web.staff.session import Posted, PostedForm
-from mailer.web.staff.site import PREFIX, Site, SiteDep
+from mailer.web.staff.site import PREFIX, Site, SiteDep, sentence
 
 MAX_TEST_ADDRESSES = 10
 DONE = {"unschedule": "unscheduled", "pause": "paused", "resume": "resumed", "cancel": "cancelled"}
@@ -39,7 +39,9 @@ base = f"{PREFIX}/campaigns/{{slug}}"
 
 def refused(site: Site, request: Request, form: Posted, slug: str, exc: MailerError) -> Response:
     try:
-        return detail_page(site, request, form.session, slug, status=_status(exc), error=str(exc))
+        return detail_page(
+            site, request, form.session, slug, status=_status(exc), error=sentence(exc)
+        )
     except NotFound as missing:
         return site.error(request, 404, str(missing))
 
@@ -61,7 +63,7 @@ def folder_text(site: Site, slug: str) -> tuple[Path, Campaign, str]:
 
 @router.post(f"{base}/approve")
 def approve(slug: str, request: Request, form: PostedForm, site: SiteDep) -> Response:
-    t = site.strings["campaign"]
+    t = site.words(request)["campaign"]
     try:
         folder, campaign, text = folder_text(site, slug)
         problems = lint_campaign(folder, site.app.database, site.app.composer)
@@ -82,7 +84,7 @@ def approve(slug: str, request: Request, form: PostedForm, site: SiteDep) -> Res
 
 @router.post(f"{base}/schedule")
 def schedule(slug: str, request: Request, form: PostedForm, site: SiteDep) -> Response:
-    t = site.strings["campaign"]
+    t = site.words(request)["campaign"]
     zone = form.text("timezone")
     try:
         send_at = posted_send_time(form.text("send_at"), zone, t)
@@ -108,7 +110,7 @@ def schedule(slug: str, request: Request, form: PostedForm, site: SiteDep) -> Re
             form.session,
             slug,
             status=409,
-            error=str(exc),
+            error=sentence(exc),
             confirm_period=True,
             asked=asked,
         )
@@ -135,7 +137,7 @@ for action in DONE:
 
 @router.post(f"{base}/test")
 async def test_send(slug: str, request: Request, form: PostedForm, site: SiteDep) -> Response:
-    t = site.strings["campaign"]
+    t = site.words(request)["campaign"]
     raw = form.text("addresses")
     try:
         addresses = [normalise_email(a) for a in re.split(r"[\s,;]+", raw) if a]

@@ -21,7 +21,7 @@ from mailer.dispatch.copies import SentCopy
 from mailer.errors import InvalidValue, NotFound
 from mailer.render.compose import Composer
 from mailer.web.staff.session import Session, SignedIn
-from mailer.web.staff.site import PREFIX, Site, SiteDep
+from mailer.web.staff.site import PREFIX, Site, SiteDep, sentence
 
 ACTIONS = ("approve", "schedule", "unschedule", "pause", "resume", "cancel")
 
@@ -111,7 +111,7 @@ def detail_page(
         schedule=_schedule(site, slug, campaign, zone),
         default_zone=default_zone,
         now_local=one_off.to_local(site.app.clock(), default_zone),
-        notice=site.strings["done"].get(done, ""),
+        notice=site.words(request)["done"].get(done, ""),
         error=error,
         copies=copies,
         addresses=addresses,
@@ -153,7 +153,7 @@ def campaign_page(slug: str, request: Request, session: SignedIn, site: SiteDep)
     try:
         return detail_page(site, request, session, slug)
     except NotFound as exc:
-        return site.error(request, 404, str(exc))
+        return site.error(request, 404, sentence(exc))
 
 
 @router.get(f"{PREFIX}/campaigns/{{slug}}/progress")

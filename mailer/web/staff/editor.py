@@ -12,7 +12,6 @@ with the conflict panel, 409).
 from __future__ import annotations
 
 import re
-import tomllib
 from datetime import datetime
 from functools import cache
 from typing import Any
@@ -21,10 +20,11 @@ from zoneinfo import available_timezones
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse, RedirectResponse
 
+from mailer.core.events import TIMING_KEYS
 from mailer.core.issue_diff import Change
 from mailer.core.problems import Problem
 from mailer.errors import MailerError, NotAllowed, NotFound
-from mailer.issues import editing
+from mailer.issues import editing, translations
 from mailer.issues.catalogue import drawer
 from mailer.issues.desk import Saved
 from mailer.issues.drafts import check_draft, missing_in_draft
@@ -37,7 +37,7 @@ from mailer.web.staff.editor_form import (
     read_form,
 )
 from mailer.web.staff.session import Posted, PostedForm, Session, SignedIn
-from mailer.web.staff.site import PREFIX, WEB, Site, SiteDep
+from mailer.web.staff.site import PREFIX, Site, SiteDep, request_language, sentence, staff_site
 
 EDIT = f"{PREFIX}/issues/{{slug}}/edit"
 COMMON_ZONES = (
@@ -54,20 +54,13 @@ COMMON_ZONES = (
 )
 
 
-@cache
-def _catalog() -> dict[str, dict[str, str]]:
-    with (WEB / "strings" / "editor.toml").open("rb") as handle:
-        return tomllib.load(handle)
-
-
 def strings_for(request: Request) -> tuple[str, dict[str, str]]:
-    """The editor's words in the browser's first language we have (en, ru), else English."""
-    catalog = _catalog()
-    for part in request.headers.get("accept-language", "").split(","):
-        tag = part.split(";")[0].strip().lower().split("-")[0]
-        if tag in catalog:
-            return tag, catalog[tag]
-    return "en", catalog["en"]
+    """The editor's words (the ``editor`` table of the staff catalog) in the language of the
+    staff pages for ``request``."""
+    language = request_language(request)[0]
+    session = getattr(request.state, "staff", None)
+    language = getattr(session, "language", None) or language
+    return language, staff_site(request).texts(language)["editor"]
 
 
 def problem_key(key: str) -> str:
@@ -89,6 +82,8 @@ _LABELS = {
     "image_alt": "item_alt",
     "link": "item_link",
     "image": "item_image",
+    "kind": "item_kind",
+    "timezone": "item_timezone",
 }
 _FIELD = re.compile(
     r"(?:items\[\d+\] \((?P<item>[^)]*)\)\.)?(?:content\.(?P<lang>[\w-]+)\.)?(?P<name>\w+)"
@@ -138,6 +133,7 @@ def _draw(
     lang, words = strings_for(request)
     by_key = _by_key(check.problems)
     drawn = _drawn_keys(document)
+    states = translations.states(site.app.issue_desk(), slug)
     return site.page(
         "editor.html.j2",
         status=status,
@@ -169,6 +165,8 @@ def _draw(
         label=lambda key: field_label(key, words),
         page_lang=lang,
         js_strings=words,
+        tstates={f"{lang}|{f.id}": f for lang, fields in states.items() for f in fields},
+        stale={lang: sum(f.state == "stale" for f in fields) for lang, fields in states.items()},
     )
 
 
@@ -181,6 +179,7 @@ def _drawn_keys(document: dict[str, Any]) -> set[str]:
         keys |= {f"content.{language}.{k}" for k in ("subject", "preheader", "intro")}
     for n, _ in enumerate(document.get("items", [])):
         keys |= {f"items[{n}].{k}" for k in ("id", "link", "image", "countries", "interests")}
+        keys |= {f"items[{n}].{k}" for k in TIMING_KEYS}
         keys.add(f"items[{n}].approach")
         for language in languages:
             keys |= {f"items[{n}].content.{language}.{k}" for k in ("title", "summary")}
@@ -204,7 +203,7 @@ def edit_page(
     try:
         view = editing.open_editor(site.app.issue_desk(), slug, site.app.templates).issue
     except NotFound as exc:
-        return site.error(request, 404, str(exc))
+        return site.error(request, 404, sentence(exc))
     at = f"{view.saved_at:%H:%M}" if saved == str(view.revision) else ""
     _, words = strings_for(request)
     notice = words["approaches_updated"].format(n=updated) if updated.isdigit() else ""
@@ -321,8 +320,8 @@ def submit_page(slug: str, request: Request, posted: PostedForm, *, site: SiteDe
 def refused(site: Site, request: Request, exc: MailerError) -> Response:
     status = 404 if isinstance(exc, NotFound) else 403 if isinstance(exc, NotAllowed) else 400
     if request.headers.get("x-editor") == "save":
-        return JSONResponse({"error": str(exc)}, status_code=status)
-    return site.error(request, status, str(exc), back=str(request.url.path))
+        return JSONResponse({"error": sentence(exc)}, status_code=status)
+    return site.error(request, status, sentence(exc), back=str(request.url.path))
 
 
 def change_rows(changes: list[Change]) -> list[dict[str, str | None]]:

@@ -4,11 +4,12 @@ Field names follow the document: ``template``, ``lists`` (repeated), ``segment``
 ("en, ru, ka"), ``fallback`` ("be=ru, ky=ru"), ``send_at``, ``timezone``, ``series``,
 ``period``; ``content.<lang>.subject|preheader|intro``; per item card ``items.<card>.id|link|
 image``, ``items.<card>.countries`` and ``.interests`` (repeated) and
-``items.<card>.content.<lang>.title|summary|image_alt``; ``items.<card>.keep`` (hidden, JSON)
-carries an item's keys the card does not edit: ``approach`` (docs/approaches.md) and an event's
-or call's times. Cards are numbered when the page is
-drawn; their order in the form is the items' order. Keys the page does not edit travel in the
-hidden ``extra`` (JSON). A field left blank is left out, so lint says it "is missing".
+``items.<card>.content.<lang>.title|summary|image_alt``; an event's or a call's
+``items.<card>.kind|starts_at|ends_at|timezone|registration|deadline`` (docs/events.md);
+``items.<card>.keep`` (hidden, JSON) carries an item's keys the card does not edit: its
+``approach`` (docs/approaches.md). Cards are numbered when the page is drawn; their order in
+the form is the items' order. Keys the page does not edit travel in the hidden ``extra``
+(JSON). A field left blank is left out, so lint says it "is missing".
 
 Without JavaScript, ``action`` (``add``, ``dup:<card>``, ``up:<card>``, ``down:<card>``,
 ``remove:<card>``) changes the cards before the save.
@@ -31,6 +32,12 @@ EDITED = frozenset(
     {*SETTINGS, "lists", "languages", "fallback", "content", "items"}
 )  # every other top-level key travels in ``extra``
 ITEM_TEXT = ("title", "summary", "image_alt")
+# kind "approach" is the default and is left out; the times of the other kinds are kept only
+# for their kind, so switching a card back to an approach drops them
+TIMING = {
+    "event": ("starts_at", "ends_at", "timezone", "registration"),
+    "call": ("deadline", "timezone"),
+}
 KEPT = REFERENCE_KEYS  # an item's keys the card carries unseen (``items.<card>.keep``)
 _ITEM = re.compile(r"items\.(\d{1,4})\.(.+)")
 _SPLIT = re.compile(r"[\s,;]+")
@@ -130,6 +137,12 @@ def _item(form: FormData, card: str, languages: list[str]) -> dict[str, Any]:
     for key in ("countries", "interests"):
         if values := _texts(form, f"{prefix}.{key}"):
             item[key] = values
+    kind = _text(form, f"{prefix}.kind")
+    if kind and kind != "approach":
+        item["kind"] = kind
+        for key in TIMING.get(kind, ()):
+            if value := _text(form, f"{prefix}.{key}"):
+                item[key] = value
     content: dict[str, dict[str, str]] = {}
     tags = [*languages, *_item_tags(form, prefix, languages)]
     for language in tags:

@@ -12,7 +12,7 @@ from mailer.errors import Conflict, InvalidValue, NotAllowed, NotFound
 from mailer.issues import images
 from mailer.web.staff.editor import strings_for
 from mailer.web.staff.session import PostedForm
-from mailer.web.staff.site import PREFIX, SiteDep
+from mailer.web.staff.site import PREFIX, SiteDep, sentence
 
 IMAGE_UPLOADS = f"{PREFIX}/issues/images"
 router = APIRouter()
@@ -36,9 +36,9 @@ def upload(request: Request, posted: PostedForm, *, site: SiteDep) -> Response:
             field=name,
         )
     except InvalidValue as exc:
-        return JSONResponse({"error": str(exc)}, status_code=400)
+        return JSONResponse({"error": sentence(exc)}, status_code=400)
     except NotAllowed as exc:
-        return JSONResponse({"error": str(exc)}, status_code=403)
+        return JSONResponse({"error": sentence(exc)}, status_code=403)
     return JSONResponse(
         {"url": done.url, "name": done.name, "width": done.width, "height": done.height},
         status_code=201 if done.new else 200,
@@ -50,9 +50,9 @@ def delete(name: str, posted: PostedForm, *, site: SiteDep) -> Response:
     try:
         images.delete_image(site.app.issue_desk(), name, by=posted.session.account.actor)
     except NotFound as exc:
-        return JSONResponse({"error": str(exc)}, status_code=404)
+        return JSONResponse({"error": sentence(exc)}, status_code=404)
     except NotAllowed as exc:
-        return JSONResponse({"error": str(exc)}, status_code=403)
+        return JSONResponse({"error": sentence(exc)}, status_code=403)
     except Conflict as exc:
-        return JSONResponse({"error": str(exc)}, status_code=409)
+        return JSONResponse({"error": sentence(exc)}, status_code=409)
     return JSONResponse({"deleted": name})

@@ -16,7 +16,7 @@ from mailer.issues import drafts
 from mailer.web.staff.editor import EDIT
 from mailer.web.staff.editor_form import read_form
 from mailer.web.staff.session import PostedForm, SignedIn
-from mailer.web.staff.site import MESSAGE_POLICY, Site, SiteDep
+from mailer.web.staff.site import MESSAGE_POLICY, Site, SiteDep, sentence
 
 _CACHES: dict[int, drafts.CompiledCache] = {}
 
@@ -71,7 +71,7 @@ def check(slug: str, posted: PostedForm, *, site: SiteDep) -> Response:
             site.app.issue_desk(), slug, form.document, _who(form.preview), compiled_cache(site)
         )
     except MailerError as exc:
-        return JSONResponse({"error": str(exc)}, status_code=400)
+        return JSONResponse({"error": sentence(exc)}, status_code=400)
     return JSONResponse(checked.as_json())
 
 
@@ -84,7 +84,7 @@ def preview_posted(slug: str, posted: PostedForm, *, site: SiteDep) -> Response:
             site.app.issue_desk(), slug, form.document, _who(form.preview), compiled_cache(site)
         )
     except MailerError as exc:
-        return _no_preview(site, str(exc))
+        return _no_preview(site, sentence(exc))
     return _frame(site, shown.message.html)
 
 
@@ -96,7 +96,7 @@ def preview_saved(slug: str, session: SignedIn, lang: str = "", *, site: SiteDep
             site.app.issue_desk(), slug, drafts.PreviewAs(language=lang), compiled_cache(site)
         )
     except MailerError as exc:
-        return _no_preview(site, str(exc))
+        return _no_preview(site, sentence(exc))
     return _frame(site, shown.message.html)
 
 

@@ -17,7 +17,7 @@ from mailer.core.word_diff import marked
 from mailer.errors import InvalidValue, MailerError
 from mailer.web.staff.issues import ISSUES, issue_url, status_of
 from mailer.web.staff.session import PostedForm, Session, SignedIn
-from mailer.web.staff.site import Site, SiteDep
+from mailer.web.staff.site import Site, SiteDep, sentence
 
 router = APIRouter()
 _ITEM = re.compile(r"items\[(\d+)\](?: \(([^)]*)\))?\.?(.*)")
@@ -69,7 +69,7 @@ def history_page(
         current=current,
         a=found[-1].number if found else 0,
         b=current,
-        notice=site.strings["issue_done"].get(done, ""),
+        notice=site.words(request)["issue_done"].get(done, ""),
         error=error,
     )
 
@@ -82,14 +82,16 @@ def history(slug: str, request: Request, session: SignedIn, site: SiteDep) -> Re
 @router.get(f"{ISSUES}/{{slug}}/diff")
 def diff(slug: str, request: Request, session: SignedIn, site: SiteDep) -> Response:
     desk = site.app.issue_desk()
-    names = site.strings["issue_fields"]
+    names = site.words(request)["issue_fields"]
     try:
         a = _number(request.query_params.get("a"), "a")
         b = _number(request.query_params.get("b"), "b")
         changes = issues.diff(desk, slug, a, b)
         listed = {r.number: r for r in issues.revisions(desk, slug)}
     except MailerError as exc:
-        return history_page(site, request, session, slug, status=status_of(exc), error=str(exc))
+        return history_page(
+            site, request, session, slug, status=status_of(exc), error=sentence(exc)
+        )
     shown: list[dict[str, Any]] = []
     for change in changes:
         before, after = marked(change.before, change.after)
@@ -129,7 +131,7 @@ def restore(slug: str, request: Request, form: PostedForm, site: SiteDep) -> Res
         )
     except MailerError as exc:
         return history_page(
-            site, request, form.session, slug, status=status_of(exc), error=str(exc)
+            site, request, form.session, slug, status=status_of(exc), error=sentence(exc)
         )
     done = "restored_to_draft" if saved.returned_to_draft else "restored"
     return RedirectResponse(f"{issue_url(slug)}/history?done={done}", status_code=303)

@@ -26,7 +26,7 @@ from mailer.errors import InvalidValue, MailerError, NotFound
 from mailer.web.staff.issues import ISSUES, issue_url, status_of
 from mailer.web.staff.previews import message_html
 from mailer.web.staff.session import Posted, PostedForm, Session, SignedIn
-from mailer.web.staff.site import Site, SiteDep
+from mailer.web.staff.site import Site, SiteDep, sentence
 
 MAX_ADDRESSES = 10
 WHO = ("lang", "email", "country", "interest", "variant")
@@ -77,7 +77,7 @@ def preview_page(
             query = {**query, "email": ""}
             found = _preview(site, slug, query)
     except MailerError as exc:
-        return site.error(request, status_of(exc), str(exc), back=issue_url(slug))
+        return site.error(request, status_of(exc), sentence(exc), back=issue_url(slug))
     width = request.query_params.get("width", "desktop")
     shown = {k: v for k, v in query.items() if v}
     return site.page(
@@ -108,7 +108,7 @@ def preview_html(slug: str, request: Request, session: SignedIn, site: SiteDep) 
     try:
         found = _preview(site, slug, query)
     except MailerError as exc:
-        return site.error(request, status_of(exc), str(exc))
+        return site.error(request, status_of(exc), sentence(exc))
     return message_html(found.message.html)
 
 
@@ -146,7 +146,13 @@ async def test_copies(slug: str, request: Request, form: PostedForm, site: SiteD
         copies = await site.app.send_test_copies(campaign, addresses, languages)
     except MailerError as exc:
         return await asyncio.to_thread(
-            preview_page, site, request, form.session, slug, status=status_of(exc), error=str(exc)
+            preview_page,
+            site,
+            request,
+            form.session,
+            slug,
+            status=status_of(exc),
+            error=sentence(exc),
         )
     query: list[tuple[str, Any]] = [("copy", _copy(c)) for c in copies]
     return RedirectResponse(

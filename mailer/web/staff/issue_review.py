@@ -95,7 +95,7 @@ def comment(slug: str, request: Request, form: PostedForm, site: SiteDep) -> Res
 
 @router.post(f"{ACT}/schedule")
 def schedule(slug: str, request: Request, form: PostedForm, site: SiteDep) -> Response:
-    t = site.strings["campaign"]
+    t = site.words(request)["campaign"]
     zone = form.text("timezone")
     try:
         send_at = posted_send_time(form.text("send_at"), zone, t)

@@ -14,7 +14,7 @@ from mailer import issues
 from mailer.errors import Conflict, InvalidValue, MailerError, NotAllowed, NotFound
 from mailer.web.staff.campaigns import zone_or_none
 from mailer.web.staff.session import Posted, PostedForm, Session, SignedIn
-from mailer.web.staff.site import PREFIX, Site, SiteDep
+from mailer.web.staff.site import PREFIX, Site, SiteDep, sentence
 
 ISSUES = f"{PREFIX}/issues"
 EDITOR = f"{ISSUES}/{{slug}}/edit"
@@ -69,7 +69,7 @@ def new_issue(request: Request, form: PostedForm, site: SiteDep) -> Response:
             session=form.session,
             slug=slug,
             title=title,
-            error=str(exc),
+            error=sentence(exc),
             field=exc.field if isinstance(exc, InvalidValue) else "",
         )
     return RedirectResponse(issue_url(slug, "created"), status_code=303)
@@ -104,7 +104,7 @@ def issue_page(
         four_eyes=site.app.settings.web.four_eyes,
         zone=zone,
         send_at=str(sheet.issue.document.get("send_at") or "")[:16],
-        notice=site.strings["issue_done"].get(done, ""),
+        notice=site.words(request)["issue_done"].get(done, ""),
         error=error,
         comment=comment,
     )
@@ -122,6 +122,6 @@ def refused(site: Site, request: Request, form: Posted, slug: str, exc: MailerEr
         form.session,
         slug,
         status=status_of(exc),
-        error=str(exc),
+        error=sentence(exc),
         comment=form.text("comment"),
     )

@@ -110,7 +110,7 @@ router = APIRouter()
 @router.get(f"{PREFIX}/outbox")
 def outbox(request: Request, session: SignedIn, site: SiteDep) -> Response:
     if not site.app.settings.web.outbox:
-        return site.error(request, 404, site.strings["outbox"]["off"])
+        return site.error(request, 404, site.words(request)["outbox"]["off"])
     return site.page(
         "outbox.html.j2",
         session=session,
@@ -123,7 +123,9 @@ def outbox(request: Request, session: SignedIn, site: SiteDep) -> Response:
 def message_page(key: str, request: Request, session: SignedIn, site: SiteDep) -> Response:
     message = one(site, key) if site.app.settings.web.outbox else None
     if message is None:
-        return site.error(request, 404, site.strings["outbox"]["gone"], back=f"{PREFIX}/outbox")
+        return site.error(
+            request, 404, site.words(request)["outbox"]["gone"], back=f"{PREFIX}/outbox"
+        )
     headers = [(name, str(message.get(name))) for name in SHOWN_HEADERS if name in message]
     return site.page(
         "message.html.j2",
@@ -139,5 +141,5 @@ def message_page(key: str, request: Request, session: SignedIn, site: SiteDep) -
 def message_body(key: str, request: Request, session: SignedIn, site: SiteDep) -> Response:
     message = one(site, key) if site.app.settings.web.outbox else None
     if message is None:
-        return site.error(request, 404, site.strings["outbox"]["gone"])
+        return site.error(request, 404, site.words(request)["outbox"]["gone"])
     return message_html(_part(message, "html"))

@@ -14,7 +14,7 @@ from fastapi.responses import RedirectResponse
 from mailer.errors import Conflict, InvalidRecord, MailerError, NotFound
 from mailer.subscriptions import audience, directory, staff_people
 from mailer.web.staff.session import Posted, PostedForm, SignedIn
-from mailer.web.staff.site import PREFIX, Site, SiteDep
+from mailer.web.staff.site import PREFIX, Site, SiteDep, sentence
 
 router = APIRouter()
 PERSON = f"{PREFIX}/subscribers/person"
@@ -35,7 +35,7 @@ def person_page(
         record = staff_people.person(site.app.database, email)
     except (NotFound, MailerError) as exc:
         code = 404 if isinstance(exc, NotFound) else 400
-        return site.error(request, code, str(exc), back=f"{PREFIX}/people")
+        return site.error(request, code, sentence(exc), back=f"{PREFIX}/people")
     done = request.query_params.get("done", "")
     return site.page(
         "person.html.j2",
@@ -56,7 +56,7 @@ def _refused(site: Site, request: Request, form: Posted, exc: MailerError) -> Re
     if isinstance(exc, InvalidRecord):
         message = "; ".join(str(p) for p in exc.problems)
     else:
-        message = str(exc)
+        message = sentence(exc)
     status = 404 if isinstance(exc, NotFound) else 409 if isinstance(exc, Conflict) else 400
     return person_page(site, request, form.text("email"), status=status, error=message)
 

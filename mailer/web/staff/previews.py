@@ -22,7 +22,7 @@ from mailer.render.compile import RenderedMessage
 from mailer.subscriptions import people
 from mailer.web.staff.campaigns import campaigns_dir
 from mailer.web.staff.session import SignedIn
-from mailer.web.staff.site import MESSAGE_POLICY, PREFIX, Site, SiteDep
+from mailer.web.staff.site import MESSAGE_POLICY, PREFIX, Site, SiteDep, sentence
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,7 @@ def _preview(
         return render_preview(site, slug, lang=lang, email=email.strip())
     except MailerError as exc:
         status = 404 if isinstance(exc, NotFound) else 400
-        return site.error(request, status, str(exc), **context)
+        return site.error(request, status, sentence(exc), **context)
 
 
 def render_preview(site: Site, slug: str, *, lang: str = "", email: str = "") -> Preview:

@@ -33,7 +33,7 @@ from mailer.web.staff.site import (
     CsrfRejected,
     SignedOut,
     Site,
-    staff_language,
+    request_language,
     staff_site,
 )
 
@@ -49,7 +49,8 @@ class Session:
     csrf: str
     expires_at: datetime  # naive UTC
     issued_at: datetime  # naive UTC, to the microsecond
-    language: str = "en"  # of the pages, from the browser's Accept-Language
+    language: str = "en"  # of the pages: ?ui= > cookie > Accept-Language (site.request_language)
+    chosen: bool = False  # by ?ui= on this request: the page keeps it in a cookie
 
 
 @dataclass(frozen=True)
@@ -144,8 +145,8 @@ def read_session(site: Site, request: Request) -> Session | None:
         return None  # signed out (here or everywhere) after this session began
     expires_at = datetime.fromtimestamp(expiry, UTC).replace(tzinfo=None)
     issued_at = EPOCH + issued * MICROSECOND
-    language = staff_language(request.headers.get("accept-language", ""))
-    return Session(account, csrf_token(site, nonce), expires_at, issued_at, language)
+    language, chosen = request_language(request)
+    return Session(account, csrf_token(site, nonce), expires_at, issued_at, language, chosen)
 
 
 def signed_in(request: Request) -> Session:

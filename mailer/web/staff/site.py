@@ -8,7 +8,6 @@ by its own routes with a ``sandbox`` policy and shown in a sandboxed ``<iframe>`
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -24,7 +23,11 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from mailer.app import App
 from mailer.core.deadlines import format_deadline
+from mailer.core.languages import AUTONYMS
+from mailer.errors import InvalidValue
+from mailer.render import catalogs
 from mailer.web.limits import FailureBackoff, RateLimit
+from mailer.web.staff.words import STAFF
 
 WEB = Path(__file__).resolve().parent.parent
 PREFIX = "/staff"
@@ -66,20 +69,15 @@ def _when(value: datetime | str | None) -> str:
     return f"{value:%Y-%m-%d %H:%M} UTC"
 
 
-LANGUAGES = ("en", "ru")  # staff.toml (the reference) and staff.ru.toml
+DOMAIN = "staff"  # the gettext catalog of the staff UI: mailer/locale/<locale>/LC_MESSAGES/staff.po
+LANGUAGES = ("en", "ru")  # English (the msgids) and every language with a staff catalog
+LANGUAGE_COOKIE = "mailer_staff_lang"
+YEAR = 365 * 24 * 3600
 
 
-@cache  # read once per process; nothing changes them
-def _strings(language: str = "en") -> dict[str, Any]:
-    name = "staff.toml" if language == "en" else f"staff.{language}.toml"
-    with (WEB / "strings" / name).open("rb") as handle:
-        found = tomllib.load(handle)
-    if language == "en":
-        return found
-    merged = {table: dict(keys) for table, keys in _strings("en").items()}
-    for table, keys in found.items():
-        merged.setdefault(table, {}).update(keys)
-    return merged
+@cache  # one dict of dicts per language and process; the catalogs change only with a release
+def _strings(language: str = "en") -> dict[str, dict[str, str]]:
+    return {table: catalogs.words(DOMAIN, language, keys) for table, keys in STAFF.items()}
 
 
 def staff_language(header: str) -> str:
@@ -93,6 +91,37 @@ def staff_language(header: str) -> str:
         if primary in LANGUAGES:
             return primary
     return "en"
+
+
+def request_language(request: Request) -> tuple[str, bool]:
+    """The language of the staff pages for ``request`` and whether the request chose it:
+    ``?ui=`` (the switcher; then kept in a cookie) > that cookie > ``Accept-Language``.
+    Not ``?lang=``: on the preview pages that names the language of the issue shown."""
+    asked = request.query_params.get("ui", "")
+    if asked in LANGUAGES:
+        return asked, True
+    kept = request.cookies.get(LANGUAGE_COOKIE, "")
+    if kept in LANGUAGES:
+        return kept, False
+    return staff_language(request.headers.get("accept-language", "")), False
+
+
+def sentence(exc: Exception) -> str:
+    """What went wrong, as a sentence for the page: a staff form's own message (already a
+    sentence, in the staff member's language) as it is; any other error with its field,
+    a capital letter and a full stop ("Send_at: …" reads "Send at: …")."""
+    if isinstance(exc, InvalidValue) and exc.message[:1].isupper():
+        return exc.message
+    text = str(exc).strip()
+    if "\n" in text:  # a segment error with its caret line: shown as written
+        return text
+    field, colon, rest = text.partition(": ")
+    if colon and "_" in field and " " not in field:
+        text = f"{field.replace('_', ' ')}: {rest}"
+    first = text.split(" ", 1)[0].rstrip(":")
+    if first.isalpha():  # not a file name (names.csv) or a key (items[2]) people typed
+        text = text[:1].upper() + text[1:]
+    return text if text.endswith((".", "?", "!")) else f"{text}."
 
 
 @cache
@@ -124,7 +153,7 @@ class Site:
     ``create_app`` makes one per app; a route reaches it as ``SiteDep``."""
 
     app: App
-    strings: dict[str, Any] = field(default_factory=_strings)
+    strings: dict[str, dict[str, str]] = field(default_factory=_strings)  # English
     env: Environment = field(init=False)
     # sign-in: attempts per client address, and failures per (account, client address)
     login_per_ip: RateLimit = field(init=False)
@@ -149,10 +178,17 @@ class Site:
         self.env.filters["q"] = lambda value: quote(str(value), safe="")
         self.env.globals["t"] = self.strings
         self.env.globals["outbox_on"] = bool(self.app.settings.web.outbox)
+        self.env.globals["autonyms"] = AUTONYMS
 
-    def texts(self, language: str) -> dict[str, Any]:
+    def texts(self, language: str) -> dict[str, dict[str, str]]:
         """The strings of the staff pages in ``language`` (English for a key it lacks)."""
         return _strings(language if language in LANGUAGES else "en")
+
+    def words(self, request: Request) -> dict[str, dict[str, str]]:
+        """The strings of the staff pages in the language of ``request``."""
+        session = getattr(request.state, "staff", None)
+        language = getattr(session, "language", None) or request_language(request)[0]
+        return self.texts(language)
 
     def seconds(self) -> float:
         """The app's clock in seconds (the limits follow it, so tests can move it)."""
@@ -171,21 +207,41 @@ class Site:
         **context: Any,
     ) -> HTMLResponse:
         session = context.get("session")
-        language = getattr(session, "language", "en")
+        language = context.pop("language", None) or getattr(session, "language", "en")
+        chosen = context.pop("language_chosen", False) or getattr(session, "chosen", False)
         context.setdefault("t", self.texts(language))
         context.setdefault("lang", language)
+        context.setdefault("staff_languages", [(tag, AUTONYMS[tag]) for tag in LANGUAGES])
         html = self.env.get_template(template).render(**context)
-        return HTMLResponse(html, status_code=status, headers=headers)
+        response = HTMLResponse(html, status_code=status, headers=headers)
+        if chosen:  # the switcher chose it: the next pages keep it
+            response.set_cookie(
+                LANGUAGE_COOKIE,
+                language,
+                max_age=YEAR,
+                httponly=True,
+                samesite="lax",
+                secure=self.secure_cookies,
+                path=PREFIX,
+            )
+        return response
 
     def error(self, request: Request, status: int, message: str, **context: Any) -> HTMLResponse:
         session = getattr(request.state, "staff", None)
+        language, chosen = request_language(request)
         return self.page(
-            "error.html.j2", status=status, message=message, session=session, **context
+            "error.html.j2",
+            status=status,
+            message=message,
+            session=session,
+            language=getattr(session, "language", None) or language,
+            language_chosen=chosen,
+            **context,
         )
 
     def body_refused(self, request: Request, status: int, max_bytes: int) -> Response:
         """The page for a body refused unread (mailer/web/bodies.py): 413, 415 or 400."""
-        errors = self.strings["errors"]
+        errors = self.words(request)["errors"]
         if status == 413:
             message = errors["too_large"].format(limit=f"{max_bytes:,}")
         else:
@@ -215,7 +271,7 @@ def answer(request: Request, exc: Exception) -> Response:
         return RedirectResponse(login_url(request), status_code=303)
     if isinstance(exc, CsrfRejected):
         site = staff_site(request)
-        return site.error(request, 403, site.strings["errors"]["csrf"])
+        return site.error(request, 403, site.words(request)["errors"]["csrf"])
     raise exc
 
 

@@ -18,19 +18,19 @@ from mailer.subscriptions.export import export
 from mailer.subscriptions.lists import list_lists
 from mailer.web.staff.people import person_page
 from mailer.web.staff.session import SignedIn
-from mailer.web.staff.site import PREFIX, Site, SiteDep
+from mailer.web.staff.site import PREFIX, Site, SiteDep, sentence
 
 PAGE_SIZE = 50
 CHUNK = 64 * 1024
 SPOOL_IN_MEMORY = 8 * 1024 * 1024  # larger exports go to a temporary file
 
 
-def _export_file(site: Site, chosen: dict[str, Any]) -> IO[bytes]:
+def _export_file(site: Site, chosen: dict[str, Any], *, bom: bool = False) -> IO[bytes]:
     """The CSV (formula cells neutralised by the exporter), rewound, in a temporary file."""
     spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)  # noqa: SIM115 (streamed, closed after)
     text = io.TextIOWrapper(spool, encoding="utf-8", newline="")
     try:
-        export(site.app.database, text, fmt="csv", **chosen)
+        export(site.app.database, text, fmt="csv", bom=bom, **chosen)
         text.flush()
     except BaseException:
         spool.close()
@@ -79,7 +79,7 @@ def subscriber_list(
         context["segment_error"] = exc
         return site.page("subscribers.html.j2", status=400, **context)
     except (NotFound, InvalidValue) as exc:
-        context["error"] = str(exc)
+        context["error"] = sentence(exc)
         return site.page("subscribers.html.j2", status=400, **context)
     return site.page("subscribers.html.j2", **context)
 
@@ -87,9 +87,10 @@ def subscriber_list(
 @router.get(f"{PREFIX}/subscribers/export.csv")
 def export_csv(request: Request, session: SignedIn, site: SiteDep) -> Response:
     try:
-        spool = _export_file(site, _chosen(_filters(request)))
+        excel = request.query_params.get("excel") == "yes"  # UTF-8 with a byte-order mark
+        spool = _export_file(site, _chosen(_filters(request)), bom=excel)
     except MailerError as exc:
-        return site.error(request, 400, str(exc), back=f"{PREFIX}/subscribers")
+        return site.error(request, 400, sentence(exc), back=f"{PREFIX}/subscribers")
     return StreamingResponse(
         iter(lambda: spool.read(CHUNK), b""),
         media_type="text/csv; charset=utf-8",

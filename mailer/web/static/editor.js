@@ -383,7 +383,9 @@
       event.preventDefault();
     });
   });
-  if (tabs.length) selectTab(tabs[0], false);
+  // ?lang=ka (back from "mark reviewed") opens that language's tab
+  const asked = new URLSearchParams(window.location.search).get("lang");
+  if (tabs.length) selectTab(tabs.find((tab) => tab.dataset.lang === asked) || tabs[0], false);
 
   // ---- item cards --------------------------------------------------------------------------
   let nextCard = Math.max(-1, ...cards().map((card) => Number(card.dataset.card))) + 1;
@@ -609,4 +611,6 @@
     status.className = "saved";
     check();
   }
+  // Every handler is in place: what is typed or chosen from now on is seen (tests wait for this).
+  form.dataset.ready = "yes";
 })();

@@ -73,5 +73,7 @@
         if (!window.confirm(form.dataset.confirm)) event.preventDefault();
       });
     });
+    // Every handler is in place (tests wait for this before they choose or click).
+    document.documentElement.dataset.ready = "yes";
   });
 })();

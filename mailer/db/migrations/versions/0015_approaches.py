@@ -2,7 +2,7 @@
 (issue 17)
 
 Revision ID: 0015
-Revises: 0014
+Revises: 0016
 Create Date: 2026-12-05 21:50:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision = "0015"
-down_revision = "0014"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,102 @@
+"""Queries on ``translation_state``: what was recorded of each translated field (its state,
+and the hashes of its source and target then). None of them commits; callers that write hold
+the issue's row lock (``issues.find(..., lock=True)``), so two writers never race on a row."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from mailer.core.translation_units import ISSUE, text_hash, written_by_save
+from mailer.db.schema import translation_state
+
+
+@dataclass(frozen=True)
+class StoredState:
+    language: str
+    field: str
+    state: str  # draft | reviewed
+    source_hash: str
+    target_hash: str
+    updated_by: str
+    updated_at: datetime
+
+
+def of(conn: sa.Connection, kind: str, key: str) -> list[StoredState]:
+    """Reads every recorded state of one issue (``kind``, ``key``), by the unique index."""
+    t = translation_state
+    rows = conn.execute(
+        sa.select(
+            t.c.language,
+            t.c.field,
+            t.c.state,
+            t.c.source_hash,
+            t.c.target_hash,
+            t.c.updated_by,
+            t.c.updated_at,
+        )
+        .where(t.c.kind == kind, t.c.key == key)
+        .order_by(t.c.language, t.c.field)
+    )
+    return [StoredState(**row._mapping) for row in rows]
+
+
+def record(
+    conn: sa.Connection,
+    kind: str,
+    key: str,
+    language: str,
+    field: str,
+    *,
+    state: str,
+    source_hash: str,
+    target_hash: str,
+    by: str,
+    now: datetime,
+) -> None:
+    """Writes the state of one field in one language (updates the row, or inserts it)."""
+    t = translation_state
+    where = (t.c.kind == kind, t.c.key == key, t.c.language == language, t.c.field == field)
+    values = {
+        "state": state,
+        "source_hash": source_hash,
+        "target_hash": target_hash,
+        "updated_by": by,
+        "updated_at": now,
+    }
+    if conn.execute(sa.update(t).where(*where).values(**values)).rowcount == 0:
+        conn.execute(
+            sa.insert(t).values(kind=kind, key=key, language=language, field=field, **values)
+        )
+
+
+def note_save(
+    conn: sa.Connection,
+    slug: str,
+    before: Mapping[str, Any] | None,
+    after: Mapping[str, Any],
+    *,
+    by: str,
+    now: datetime,
+) -> None:
+    """Records, inside a save's transaction, what it did to issue ``slug``'s translations
+    (``mailer.core.translation_units.written_by_save``): reads its states, writes a few rows.
+    Every path that stores a revision calls it (editor, API, restore, folder import)."""
+    recorded = {(row.language, row.field) for row in of(conn, ISSUE, slug)}
+    for written in written_by_save(before, after, recorded):
+        record(
+            conn,
+            ISSUE,
+            slug,
+            written.language,
+            written.id,
+            state="draft",
+            source_hash=text_hash(written.source),
+            target_hash=text_hash(written.target),
+            by=by,
+            now=now,
+        )
