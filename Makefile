@@ -82,18 +82,18 @@ browser:
 # pytest keeps its rewritten test modules in __pycache__ only where bytecode may be written: each
 # worker otherwise rewrites them all again (about 10 s a worker).
 test: lint types browser bytecode
-	PYTHONDONTWRITEBYTECODE= $(BIN)/pytest -q -n auto --dist loadgroup
+	PYTHONDONTWRITEBYTECODE= $(BIN)/pytest -q -n auto --dist loadfile --no-loadscope-reorder
 
 bytecode: $(STAMP)
 	@$(BIN)/python -m compileall -q -j 0 mailer tests benchmarks
 
 # The edit loop: lint, types and the in-process tests (no subprocess, browser or PostgreSQL).
 check: lint types
-	PYTHONDONTWRITEBYTECODE= $(BIN)/pytest -q -n auto --dist loadgroup -m "$(QUICK)"
+	PYTHONDONTWRITEBYTECODE= $(BIN)/pytest -q -n auto --dist loadfile --no-loadscope-reorder -m "$(QUICK)"
 
 # The pictures in docs/screenshots/: the browser tests, painting each page they check.
 screenshots: $(STAMP) browser mo
-	MAILER_SCREENSHOTS=docs/screenshots $(BIN)/pytest -q -n auto --dist loadgroup -m browser
+	MAILER_SCREENSHOTS=docs/screenshots $(BIN)/pytest -q -n auto --dist loadfile --no-loadscope-reorder -m browser
 
 # Randomised tests with new examples, ten times as many; a failure found becomes a test case.
 fuzz: $(STAMP)

@@ -105,9 +105,31 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
         yield live
 
 
+def _once_per_module(root: Path) -> None:
+    """Each browser module starts its service once in a whole run (every xdist worker seeing
+    the same folder), or its later tests would find none of what the earlier ones stored.
+    pytest-xdist 3.8's ``--dist loadgroup`` silently stopped grouping under pytest 9
+    (pytest-dev/pytest-xdist#1386) and did exactly that; `make test` now sends whole files
+    (``--dist loadfile``), and this says so at once if that ever breaks again."""
+    current = os.environ.get("PYTEST_CURRENT_TEST", "")
+    module = current.split("::")[0].replace("/", "_")
+    if not module:
+        return
+    run = root.parent.parent if os.environ.get("PYTEST_XDIST_WORKER") else root.parent
+    try:
+        (run / f"service-started-{module}").touch(exist_ok=False)
+    except FileExistsError:
+        pytest.fail(
+            f"{module}: its service is starting a second time in this run, so its tests were "
+            "split between pytest-xdist workers or interleaved with another module's "
+            "(run them with --dist loadfile)"
+        )
+
+
 @contextmanager
 def live_service(root: Path, extra_config: str = "") -> Iterator[Service]:
     """`mailer serve` and `mailer dev-smtp` on free ports, with ``extra_config`` (TOML)."""
+    _once_per_module(root)
     copy_sample(REPO / "campaigns" / "2026-12-digest", root / "campaigns" / "2026-12-digest")
     web, smtp = free_port(), free_port()
     shots = Path(SCREENSHOTS or root / "screenshots")

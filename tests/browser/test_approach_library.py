@@ -24,7 +24,7 @@ from tests.browser.conftest import STAFF, Service, live_service
 from tests.browser.test_issue_editor import image_bytes
 from tests.waiting import PATIENCE, wait_for
 
-pytestmark = [pytest.mark.browser, pytest.mark.subprocess, pytest.mark.xdist_group("library")]
+pytestmark = [pytest.mark.browser, pytest.mark.subprocess]
 
 SIZES = {"laptop": {"width": 1280, "height": 860}, "phone": {"width": 375, "height": 812}}
 SLUG = "mentors-skopje"

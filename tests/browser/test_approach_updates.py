@@ -17,7 +17,7 @@ from mailer.config import load_settings
 from tests.browser.conftest import STAFF, Service
 from tests.conftest import REPO
 
-pytestmark = [pytest.mark.browser, pytest.mark.subprocess, pytest.mark.xdist_group("editor")]
+pytestmark = [pytest.mark.browser, pytest.mark.subprocess]
 
 SLUG = "2027-02-library"
 APPROVED = "2026-12-digest"

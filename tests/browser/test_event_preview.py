@@ -17,7 +17,7 @@ from mailer.config import load_settings
 from tests.browser.conftest import STAFF, Service, picture
 from tests.conftest import REPO
 
-pytestmark = [pytest.mark.browser, pytest.mark.subprocess, pytest.mark.xdist_group("events")]
+pytestmark = [pytest.mark.browser, pytest.mark.subprocess]
 
 SLUG = "2027-01-webinars"
 EDIT = f"/staff/issues/{SLUG}/edit"

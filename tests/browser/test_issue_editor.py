@@ -18,7 +18,7 @@ from tests.browser.conftest import STAFF, Service, picture
 from tests.conftest import REPO
 from tests.waiting import PATIENCE
 
-pytestmark = [pytest.mark.browser, pytest.mark.subprocess, pytest.mark.xdist_group("editor")]
+pytestmark = [pytest.mark.browser, pytest.mark.subprocess]
 
 SLUG = "2026-12-digest"
 WIDEST = """[...document.querySelectorAll('#main *')]

@@ -12,7 +12,6 @@ from tests.browser.staff_pages import PHONE, no_sideways_scroll, shoot, sign_in
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.subprocess,
-    pytest.mark.xdist_group("staff-audience"),
 ]
 
 

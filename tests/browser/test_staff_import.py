@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 from tests.browser.conftest import Service
 from tests.browser.staff_pages import PHONE, no_sideways_scroll, shoot, sign_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.subprocess, pytest.mark.xdist_group("staff-import")]
+pytestmark = [pytest.mark.browser, pytest.mark.subprocess]
 
 EXCEL = (
     "E-mail;Имя;name;country;language;interests;Organisation\r\n"

@@ -21,7 +21,7 @@ from tests.browser.conftest import SCREENSHOTS, STAFF, Service, live_service, pi
 from tests.browser.staff_pages import ready
 from tests.waiting import PATIENCE
 
-pytestmark = [pytest.mark.browser, pytest.mark.subprocess, pytest.mark.xdist_group("issues")]
+pytestmark = [pytest.mark.browser, pytest.mark.subprocess]
 
 NEW = "2027-01-digest"
 SAMPLE = "2026-12-digest"  # imported from its folder when `mailer serve` starts

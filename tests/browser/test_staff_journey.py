@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import STAFF, Service, picture
 
-pytestmark = [pytest.mark.browser, pytest.mark.subprocess, pytest.mark.xdist_group("staff-journey")]
+pytestmark = [pytest.mark.browser, pytest.mark.subprocess]
 
 SLUG = "2026-12-digest"
 

@@ -17,7 +17,7 @@ from mailer.db import subscribers as queries
 from tests.browser.conftest import Service
 from tests.browser.staff_pages import PHONE, no_sideways_scroll, shoot, sign_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.subprocess, pytest.mark.xdist_group("staff-people")]
+pytestmark = [pytest.mark.browser, pytest.mark.subprocess]
 
 PERSON = "member0000000.rs@example.org"  # Ivana Marković, RS, in subscribers/example.csv
 

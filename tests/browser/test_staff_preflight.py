@@ -14,7 +14,7 @@ from tests.browser.conftest import STAFF, Service, live_service, picture
 from tests.dns_zone import SENDING_IP, good_zone, zone_server
 from tests.waiting import PATIENCE
 
-pytestmark = [pytest.mark.browser, pytest.mark.subprocess, pytest.mark.xdist_group("preflight")]
+pytestmark = [pytest.mark.browser, pytest.mark.subprocess]
 
 SLUG = "2026-12-digest"
 SIZES = {"laptop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}

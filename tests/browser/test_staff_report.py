@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 from tests.browser.conftest import Service
 from tests.browser.staff_pages import PHONE, no_sideways_scroll, shoot, sign_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.subprocess, pytest.mark.xdist_group("staff-report")]
+pytestmark = [pytest.mark.browser, pytest.mark.subprocess]
 
 SLUG = "2026-12-digest"
 OUTCOMES = ("sent", "deferred", "bounced", "failed", "skipped", "queued", "sending")

@@ -17,7 +17,6 @@ from tests.conftest import REPO
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.subprocess,
-    pytest.mark.xdist_group("staff-schedule"),
 ]
 
 

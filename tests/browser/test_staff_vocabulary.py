@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 from tests.browser.conftest import Service
 from tests.browser.staff_pages import PHONE, no_sideways_scroll, ready, shoot, sign_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.subprocess, pytest.mark.xdist_group("staff-words")]
+pytestmark = [pytest.mark.browser, pytest.mark.subprocess]
 
 
 def test_staff_publish_an_interest_in_russian(service: Service, page: Page) -> None:

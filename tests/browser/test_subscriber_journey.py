@@ -16,7 +16,6 @@ from tests.waiting import PATIENCE
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.subprocess,
-    pytest.mark.xdist_group("subscriber-journey"),
 ]
 
 EMAIL = "nina.k@example.net"

@@ -21,7 +21,7 @@ from tests.browser.staff_pages import LAPTOP, PHONE, ready, shoot
 from tests.conftest import REPO
 from tests.integration.issue_support import inline_sample
 
-pytestmark = [pytest.mark.browser, pytest.mark.subprocess, pytest.mark.xdist_group("xlate")]
+pytestmark = [pytest.mark.browser, pytest.mark.subprocess]
 
 SLUG = "2027-02-digest"
 APPROVER = ("ana@example.org", "ana's long passphrase 1")
