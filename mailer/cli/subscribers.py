@@ -60,6 +60,7 @@ def import_command(
             encoding=encoding,
             batch_size=app.settings.importer.batch_size,
             max_bytes=app.settings.importer.max_bytes,
+            preview_rows=PREVIEW_ROWS if dry_run else 0,
         )
         try:
             report = import_file(app.database, file, options, now=app.clock)
@@ -84,6 +85,8 @@ def _print_summary(report: ImportReport) -> None:
         f"{report.updated} updated, {report.unchanged} unchanged, "
         f"{report.suppressed} suppressed, {report.invalid_rows} invalid"
     )
+    if report.dry_run:
+        _print_check(report)
     for problem in report.invalid[:50]:
         where = f"row {problem.row}" if problem.row is not None else "…"
         field = f", {problem.field}" if problem.field else ""
@@ -95,6 +98,27 @@ def _print_summary(report: ImportReport) -> None:
             f"new interests, private until published (mailer interests publish SLUG): "
             f"{', '.join(report.new_interests)}"
         )
+
+
+PREVIEW_ROWS = 5  # the first rows a dry run shows as they will be stored, as the staff form
+
+
+def _print_check(report: ImportReport) -> None:
+    """What the staff form's check shows: where each column goes, the first rows as stored."""
+    if report.encoding:
+        click.echo(f"read as {report.encoding}")
+    for mapped in report.mapping:
+        target = f" {mapped.target}" if mapped.kind != "ignored" and mapped.target else ""
+        click.echo(f"  column {mapped.column!r} → {mapped.kind}{target}")
+    for shown in report.preview:
+        if shown.subscriber is None:
+            why = "; ".join(f"{p.field}: {p.error}" if p.field else p.error for p in shown.problems)
+            click.echo(f"  row {shown.row}: not stored ({why})")
+            continue
+        person = shown.subscriber
+        parts = [person.email, person.name or "", person.country or "", person.language or ""]
+        parts.append(";".join(person.interests))
+        click.echo(f"  row {shown.row}: " + " | ".join(parts))
 
 
 _STATUS_CHOICES = click.Choice([*STATUSES, "any"])

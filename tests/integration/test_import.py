@@ -137,6 +137,35 @@ def test_dry_run_stores_nothing_but_counts(cli: Cli, db: Database) -> None:
     assert table_count(db, "list") == 0
 
 
+def test_a_dry_run_shows_where_each_column_goes_and_the_first_rows_as_stored(
+    cli: Cli, db: Database, tmp_path: Path
+) -> None:
+    source = write(
+        tmp_path / "people.csv",
+        "E-mail;Имя;country;Отдел\nana@example.org;Ана;ge;пресс\nnot-an-address;Б;RS;x\n",
+        encoding="cp1251",
+    )
+    result = cli(
+        "subscribers",
+        "import",
+        str(source),
+        "--list",
+        "members",
+        "--dry-run",
+        "--encoding",
+        "cp1251",
+    )
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert "read as cp1251" in lines
+    assert "  column 'E-mail' → field email" in lines
+    assert "  column 'country' → field country" in lines
+    assert "  column 'Отдел' → attribute Отдел" in lines
+    assert "  row 2: ana@example.org |  | GE |  | " in lines
+    assert any(line.startswith("  row 3: not stored (email: ") for line in lines)
+    assert table_count(db, "subscriber") == 0
+
+
 def test_erased_address_is_never_resubscribed(cli: Cli, tmp_path: Path) -> None:
     source = write(tmp_path / "s.csv", "email,name\nana@example.org,Ana\nbob@example.org,Bob\n")
     imported(cli, str(source), "--list", "members")

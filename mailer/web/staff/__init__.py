@@ -7,6 +7,8 @@ from fastapi import APIRouter, Request, Response
 
 from mailer.web.faces import Face
 from mailer.web.staff import (
+    approach_editor,
+    approach_history,
     audience,
     auth,
     bounces,
@@ -14,6 +16,7 @@ from mailer.web.staff import (
     campaigns,
     dashboard,
     editor,
+    editor_drawer,
     editor_images,
     editor_library,
     editor_preview,
@@ -23,6 +26,7 @@ from mailer.web.staff import (
     issue_review,
     issue_translations,
     issues,
+    library,
     outbox,
     people,
     previews,
@@ -36,6 +40,9 @@ from mailer.web.staff.site import ERRORS, HEADERS, PREFIX, SiteDep, answer
 
 PARTS = (
     auth,
+    library,
+    approach_editor,
+    approach_history,
     dashboard,
     schedule,
     campaigns,
@@ -55,6 +62,7 @@ PARTS = (
     outbox,
     vocabulary,
     editor_images,
+    editor_drawer,
     editor_library,
     editor,
     editor_preview,

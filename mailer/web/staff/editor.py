@@ -25,6 +25,7 @@ from mailer.core.issue_diff import Change
 from mailer.core.problems import Problem
 from mailer.errors import MailerError, NotAllowed, NotFound
 from mailer.issues import editing, translations
+from mailer.issues.catalogue import drawer
 from mailer.issues.desk import Saved
 from mailer.issues.drafts import check_draft, missing_in_draft
 from mailer.web.staff.editor_form import (
@@ -159,6 +160,7 @@ def _draw(
         notice=notice,
         saved_at=saved_at,
         zones=COMMON_ZONES,
+        library=drawer(site.app.issue_desk(), document, now=site.app.clock()),
         e=words,
         label=lambda key: field_label(key, words),
         page_lang=lang,

@@ -12,6 +12,7 @@ from mailer.web.staff.words import (
     editor,
     imports,
     issues,
+    library,
     pages,
     subscribers,
     translations,
@@ -27,4 +28,5 @@ STAFF: dict[str, dict[str, str]] = {
     **editor.TABLES,
     **vocabulary.TABLES,
     **translations.TABLES,
+    **library.TABLES,
 }

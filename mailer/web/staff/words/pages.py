@@ -18,6 +18,7 @@ TABLES: dict[str, dict[str, str]] = {
         "name": S_("mailer staff"),
         "dashboard": S_("Dashboard"),
         "issues": S_("Issues"),
+        "library": S_("Library"),
         "campaigns": S_("Campaigns"),
         "subscribers": S_("Subscribers"),
         "import": C_("site.import", "Import"),
