@@ -21,6 +21,9 @@ Files (``mailer approaches import|export``: ``campaigns/approaches/<slug>.toml``
   ``import_approaches(database, directory, *, now, only=None, missing_only=False, force=False)``
   ``export_approaches(database, directory, slugs=None) -> list[(Path, revision)]``
 
+Translators (``mailer.approaches.translations``: ``export_file``, ``import_file``,
+``states``, ``mark_reviewed``; docs/translations-round-trip.md#library-approaches)
+
 Issues refer to approaches by ``approach = "slug"`` in an item; how that resolves, and the
 pins that keep an approved issue unchanged, are ``mailer.core.approach_refs`` and
 ``mailer.db.issue_pins``; "update available" is ``mailer.issues.library``.

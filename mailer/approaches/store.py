@@ -17,7 +17,7 @@ from mailer.core.issue_documents import check_size, text_hash, to_document
 from mailer.core.issue_workflow import Actor, require
 from mailer.core.problems import Problem
 from mailer.core.toml_text import to_toml
-from mailer.db import Connection, Database
+from mailer.db import Connection, Database, translations
 from mailer.db import approaches as stored
 from mailer.errors import InvalidValue, NotFound, StaleRevision
 
@@ -92,6 +92,12 @@ def store_revision(
     now: datetime,
     folder: bool = False,
 ) -> int:
+    """Adds the next revision of ``found`` (holding its row lock) and records what it did to
+    the approach's translations (a changed source makes them stale)."""
+    before = stored.revision(conn, found.id, found.revision) if found.revision else None
+    translations.note_approach_save(
+        conn, found.slug, before.document if before else None, document, by=by, now=now
+    )
     return stored.add_revision(
         conn,
         found,

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from mailer.approaches import translations as approach_translations
 from mailer.cli.root import EXIT_BAD_INPUT, mailer, state
 from mailer.core.issue_workflow import Actor
 from mailer.issues import translations
@@ -18,20 +19,46 @@ BY_TRANSLATOR = "translation file"  # the author of a revision a file brought in
 
 @mailer.group("translations")
 def translations_group() -> None:
-    """Export an issue's texts in one language for translators, import them back."""
+    """Export an issue's or library approaches' texts in one language for translators,
+    import them back."""
 
 
 @translations_group.command("export")
-@click.argument("slug")
+@click.argument("slug", required=False)
 @click.option("--lang", "language", required=True, help="The target language, e.g. ka.")
 @click.option("--format", "form", type=click.Choice(FORMATS), default="xliff", show_default=True)
+@click.option(
+    "--approaches",
+    "approach_slugs",
+    default=None,
+    metavar="SLUG[,SLUG…]",
+    help="Library approaches instead of an issue (comma-separated slugs).",
+)
+@click.option("--all-approaches", is_flag=True, help="Every published approach of the library.")
 @click.pass_context
-def export_command(ctx: click.Context, slug: str, language: str, form: str) -> None:
-    """Write issue SLUG's fields (source language alongside, a note per field) as XLIFF 2.0
-    or PO to standard output."""
+def export_command(
+    ctx: click.Context,
+    slug: str | None,
+    language: str,
+    form: str,
+    approach_slugs: str | None,
+    all_approaches: bool,
+) -> None:
+    """Write issue SLUG's fields, or library approaches' (--approaches, --all-approaches),
+    with the source language alongside and a note per field, as XLIFF 2.0 or PO to standard
+    output."""
+    chosen = [s.strip() for s in (approach_slugs or "").split(",") if s.strip()]
+    if sum((bool(slug), bool(chosen), all_approaches)) != 1:
+        raise click.UsageError(
+            "name one issue SLUG, or --approaches SLUG[,SLUG…], or --all-approaches"
+        )
     with state(ctx).app() as app:
-        file = translations.export_file(app.issue_desk(), slug, language, form)
-    click.echo(file.text, nl=False)
+        if slug:
+            file = translations.export_file(app.issue_desk(), slug, language, form)
+            click.echo(file.text, nl=False)
+            return
+        text = approach_translations.export_file(app.database, chosen or None, language, form).text
+    click.echo(text, nl=False)
 
 
 @translations_group.command("import")
@@ -46,10 +73,11 @@ def export_command(ctx: click.Context, slug: str, language: str, form: str) -> N
 @click.pass_context
 def import_command(ctx: click.Context, file: Path, dry_run: bool, by: str) -> None:
     """Check FILE (XLIFF 2.0 or PO exported by `translations export`) and store its
-    translations as a new revision, each a draft; refused as a whole, nothing stored, when
-    an id is unknown, markup or a placeholder is lost or the language is wrong."""
+    translations as a new revision of its issue (or of each approach it changes), each a
+    draft; refused as a whole, nothing stored, when an id is unknown, markup or a
+    placeholder is lost or the language is wrong."""
     with state(ctx).app() as app:
-        done = translations.import_file(
+        done = translations.import_any(
             app.issue_desk(),
             file.read_bytes(),
             str(file),

@@ -26,6 +26,8 @@ from mailer.errors import InvalidValue
 State = Literal["missing", "draft", "reviewed", "stale"]
 STATES: Final[tuple[State, ...]] = ("missing", "draft", "reviewed", "stale")
 ISSUE: Final = "issue"  # the kind of a bundle made of an issue's fields
+APPROACHES: Final = "approaches"  # the kind of a bundle made of library approaches' fields
+NOUNS: Final = {ISSUE: "issue", APPROACHES: "set of approaches"}  # "not a field of this …"
 # Advice, not rules of mail: what inboxes show before they cut (checked as warnings).
 MAX_LENGTH: Final = {"subject": 120, "preheader": 150, "image_alt": 250, "title": 200}
 ONE_LINE: Final = frozenset({"subject", "preheader", "title", "image_alt"})
@@ -360,15 +362,18 @@ def plan_import(current: Bundle, incoming: Bundle) -> ImportPlan:
             )
     if plan.errors:
         return plan
+    noun = NOUNS.get(current.kind, current.kind)
     for unit in incoming.units:
-        _check_unit(plan, current.unit(unit.id), unit)
+        _check_unit(plan, current.unit(unit.id), unit, noun)
     return plan
 
 
-def _check_unit(plan: ImportPlan, now: Unit | None, unit: Unit) -> None:
+def _check_unit(plan: ImportPlan, now: Unit | None, unit: Unit, noun: str = "issue") -> None:
     if now is None:
         plan.findings.append(
-            Finding("error", unit.id, "is not a field of this issue (unknown id); was it removed?")
+            Finding(
+                "error", unit.id, f"is not a field of this {noun} (unknown id); was it removed?"
+            )
         )
         return
     target = unit.target

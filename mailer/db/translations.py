@@ -11,6 +11,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from mailer.core.approach_units import APPROACH, approach_written_by_save
 from mailer.core.translation_units import ISSUE, text_hash, written_by_save
 from mailer.db.schema import translation_state
 
@@ -27,7 +28,7 @@ class StoredState:
 
 
 def of(conn: sa.Connection, kind: str, key: str) -> list[StoredState]:
-    """Reads every recorded state of one issue (``kind``, ``key``), by the unique index."""
+    """Reads every recorded state of one issue or approach (``kind``, ``key``)."""
     t = translation_state
     rows = conn.execute(
         sa.select(
@@ -91,6 +92,34 @@ def note_save(
         record(
             conn,
             ISSUE,
+            slug,
+            written.language,
+            written.id,
+            state="draft",
+            source_hash=text_hash(written.source),
+            target_hash=text_hash(written.target),
+            by=by,
+            now=now,
+        )
+
+
+def note_approach_save(
+    conn: sa.Connection,
+    slug: str,
+    before: Mapping[str, Any] | None,
+    after: Mapping[str, Any],
+    *,
+    by: str,
+    now: datetime,
+) -> None:
+    """As ``note_save``, for a save of library approach ``slug`` (states of kind
+    ``approach``, keyed by the slug, one per language and field: ``title`` …). Every path that
+    stores an approach's revision calls it (``mailer.approaches.store.store_revision``)."""
+    recorded = {(row.language, row.field) for row in of(conn, APPROACH, slug)}
+    for written in approach_written_by_save(slug, before, after, recorded):
+        record(
+            conn,
+            APPROACH,
             slug,
             written.language,
             written.id,

@@ -13,9 +13,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from mailer.approaches.translations import ApproachesImport, import_bundle
 from mailer.core.issue_workflow import Actor, require
 from mailer.core.translation_units import (
+    APPROACHES,
     ISSUE,
+    Bundle,
     Finding,
     ImportPlan,
     issue_bundle,
@@ -118,7 +121,34 @@ def import_file(
     ``ImportFileError`` for a file that cannot be read. ``slug``, when given, must be the
     file's issue (the staff page's upload)."""
     require(by, "edit")
+    return _import_issue(
+        desk, read_file(data, name), name, by=by, now=now, dry_run=dry_run, slug=slug
+    )
+
+
+def import_any(
+    desk: Desk, data: bytes, name: str, *, by: Actor, now: datetime, dry_run: bool = False
+) -> TranslationImport | ApproachesImport:
+    """A translator's file of an issue or of a set of library approaches, imported by its
+    kind (``mailer translations import``): see ``import_file`` and
+    ``mailer.approaches.translations.import_bundle``."""
+    require(by, "edit")
     incoming = read_file(data, name)
+    if incoming.kind == APPROACHES:
+        return import_bundle(desk.database, incoming, name, by=by, now=now, dry_run=dry_run)
+    return _import_issue(desk, incoming, name, by=by, now=now, dry_run=dry_run)
+
+
+def _import_issue(
+    desk: Desk,
+    incoming: Bundle,
+    name: str,
+    *,
+    by: Actor,
+    now: datetime,
+    dry_run: bool,
+    slug: str | None = None,
+) -> TranslationImport:
     if incoming.kind != ISSUE:
         raise InvalidValue(name, f"is a file of {incoming.kind!r}; this imports issues")
     if slug is not None and incoming.key != slug:

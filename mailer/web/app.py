@@ -37,6 +37,7 @@ from mailer.web.public.site import PublicSite
 from mailer.web.staff.editor_images import IMAGE_UPLOADS
 from mailer.web.staff.issue_translations import MAX_FILE_BYTES as TRANSLATION_FILE_BYTES
 from mailer.web.staff.issue_translations import TRANSLATION_UPLOADS
+from mailer.web.staff.library_translations import LIBRARY_TRANSLATION_UPLOADS
 from mailer.web.staff.site import PREFIX as STAFF
 from mailer.web.staff.site import UPLOADS, Site
 from mailer.web.uploads import upload_cap
@@ -147,6 +148,7 @@ def body_rules(settings: Settings) -> list[tuple[str, BodyRule | None]]:
         (UPLOADS, BodyRule(upload, multipart=True)),
         (IMAGE_UPLOADS, BodyRule(IMAGE_UPLOAD_BYTES, multipart=True)),
         (TRANSLATION_UPLOADS, BodyRule(TRANSLATION_FILE_BYTES + 64 * 1024, multipart=True)),
+        (LIBRARY_TRANSLATION_UPLOADS, BodyRule(TRANSLATION_FILE_BYTES + 64 * 1024, multipart=True)),
         (f"{STAFF}/issues/", BodyRule(EDITOR_FORM_BYTES)),  # an issue, percent-encoded
         ("/u/", BodyRule(form, multipart=True)),  # RFC 8058: one-click POSTs may be multipart
     ]

@@ -35,6 +35,7 @@ UPLOADS = {
     "/api/v1/subscribers/import",
     "/staff/issues/images",
     "/staff/translations/upload",
+    "/staff/library/translations/upload",
 }
 
 

@@ -27,6 +27,7 @@ from mailer.web.staff import (
     issue_translations,
     issues,
     library,
+    library_translations,
     outbox,
     people,
     previews,
@@ -41,6 +42,7 @@ from mailer.web.staff.site import ERRORS, HEADERS, PREFIX, SiteDep, answer
 PARTS = (
     auth,
     library,
+    library_translations,
     approach_editor,
     approach_history,
     dashboard,

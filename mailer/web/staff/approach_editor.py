@@ -28,6 +28,7 @@ from mailer.web.staff.approach_form import (
 from mailer.web.staff.editor import COMMON_ZONES
 from mailer.web.staff.editor_preview import frame_policy
 from mailer.web.staff.library import LIBRARY
+from mailer.web.staff.library_translations import translation_states
 from mailer.web.staff.session import PostedForm, Session, SignedIn
 from mailer.web.staff.site import Site, SiteDep
 
@@ -80,6 +81,7 @@ def draw(
         kinds=KINDS,
         states=STATES,
         text_of=lambda key: ", ".join(document.get(key, []) or []),
+        tstates=translation_states(site, slug) if view else {},
     )
 
 

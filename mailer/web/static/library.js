@@ -36,6 +36,10 @@
     if (tabs.length) {
       tabs[0].setAttribute("aria-selected", "true");
       document.getElementById(tabs[0].getAttribute("aria-controls")).classList.add("active");
+      // ?lang=ka (back from "Mark reviewed") opens that language's tab
+      const wanted = new URLSearchParams(window.location.search).get("lang");
+      const opened = tabs.find((t) => t.dataset.lang === wanted);
+      if (opened) select(opened);
     }
 
     // a tab says whether its language has a title and a summary yet

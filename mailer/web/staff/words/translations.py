@@ -1,4 +1,5 @@
-"""The staff pages' words: an issue's translations for translators (issue_translations.py).
+"""The staff pages' words: an issue's and the library's translations for translators
+(issue_translations.py, library_translations.py).
 
 Each value is the English msgid of the ``staff`` catalog (``mailer/locale/ru/LC_MESSAGES/
 staff.po``). See docs/translations-round-trip.md.
@@ -47,5 +48,23 @@ TABLES: dict[str, dict[str, str]] = {
         "counts": S_(
             "{changed} field(s) changed, {unchanged} unchanged, {untranslated} left untranslated."
         ),
+    },
+    "library_translations": {
+        "title": S_("Translate approaches"),
+        "link": S_("Translate these approaches"),
+        "intro": S_(
+            "One file carries the chosen approaches' titles, summaries and image descriptions "
+            "in one language, with the English alongside. Import stores each approach's "
+            "translations as a new revision of it."
+        ),
+        "chosen": S_("Approaches in the file ({n})"),
+        "all_published": S_("every published approach"),
+        "language": S_("Target language"),
+        "language_hint": S_("A language code, such as ka, ky or sr-Latn."),
+        "format": S_("Format"),
+        "download": S_("Download the file"),
+        "states": S_("Translation states of these approaches"),
+        "none": S_("No approach has a translation yet: pick a language above."),
+        "imported": S_("Imported as new revisions: {revisions}"),
     },
 }
