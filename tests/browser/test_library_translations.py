@@ -15,7 +15,7 @@ from playwright.sync_api import Page, expect
 from tests.browser.conftest import SCREENSHOTS, Service, live_service, picture
 from tests.browser.staff_pages import LAPTOP, PHONE, ready, shoot, sign_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.subprocess, pytest.mark.xdist_group("xlate2")]
+pytestmark = [pytest.mark.browser, pytest.mark.subprocess]
 
 CLUBS = "fathers-clubs-kakheti"
 TITLE = f"approaches.{CLUBS}.title"
