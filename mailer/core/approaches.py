@@ -198,9 +198,11 @@ def as_item(slug: str, document: Mapping[str, Any]) -> dict[str, Any]:
                 item[key] = document[key]
     content = document.get("content")
     if isinstance(content, Mapping):
+        # in one order whatever order the document's keys came in (PostgreSQL's JSONB keeps
+        # none): the resolved text, and so the hash an approval names, must not depend on it
         item["content"] = {
-            language: {k: v for k, v in entry.items() if k in TEXT_FIELDS}
-            for language, entry in content.items()
+            language: {k: entry[k] for k in TEXT_FIELDS if k in entry}
+            for language, entry in sorted(content.items())
             if isinstance(entry, Mapping)
         }
     return item

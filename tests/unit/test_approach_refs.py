@@ -85,3 +85,28 @@ def test_checks_name_the_field() -> None:
     wrong = {**CLUBS, "kind": "webinar", "countries": ["Atlantis"], "links": ["ftp://x"]}
     keys = {p.key for p in check_approach("clubs", wrong) if p.severity == "error"}
     assert {"kind", "countries", "links[0]"} <= keys
+
+
+def test_an_approachs_item_is_the_same_whatever_order_its_keys_were_stored_in() -> None:
+    """PostgreSQL's JSONB keeps no key order: the resolved text (and the hash an approval
+    names) must not change with it, or an approved issue reads as changed when it is sent."""
+    written = {
+        "content": {
+            "en": {"title": "Clubs", "summary": "Ten evenings.", "image_alt": "A circle"},
+            "ru": {"title": "Клубы", "summary": "Десять вечеров.", "image_alt": "Круг"},
+            "ka": {"title": "კლუბები", "summary": "ათი საღამო.", "image_alt": "წრე"},
+        },
+        "countries": ["GE"],
+    }
+    jsonb = {
+        "countries": ["GE"],
+        "content": {
+            language: dict(reversed(list(entry.items())))
+            for language, entry in sorted(written["content"].items())
+        },
+    }
+    first, second = as_item("clubs", written), as_item("clubs", jsonb)
+    assert first == second
+    assert list(first["content"]) == list(second["content"])
+    for language in first["content"]:
+        assert list(first["content"][language]) == list(second["content"][language])
