@@ -6,7 +6,7 @@ import tomllib
 from dataclasses import dataclass
 from datetime import datetime
 
-from mailer.core.campaigns import Campaign, parse_campaign
+from mailer.core.campaigns import SLUG, Campaign, parse_campaign
 from mailer.db import Database
 from mailer.db import archive as queries
 
@@ -46,7 +46,10 @@ def sent_issues(database: Database) -> list[ArchivedIssue]:
 
 
 def sent_issue(database: Database, slug: str) -> Campaign | None:
-    """The sent issue ``slug`` as it was sent; None when there is no such sent issue."""
+    """The sent issue ``slug`` as it was sent; None when there is no such sent issue (nor
+    could be: a name no issue may have is not looked up, PostgreSQL refuses a NUL in it)."""
+    if not SLUG.fullmatch(slug):
+        return None
     with database.read() as conn:
         row = queries.sent_campaign(conn, slug)
     return None if row is None else _parsed(row.slug, row.source)

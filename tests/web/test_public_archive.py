@@ -108,3 +108,18 @@ def test_an_empty_archive_says_so(db: Database, db_url: str, clock: Clock) -> No
             assert "No issue has been sent yet." in response.text
 
     asyncio.run(scenario())
+
+
+def test_an_address_no_issue_could_have_is_a_plain_404(
+    db: Database, db_url: str, clock: Clock
+) -> None:
+    """A NUL, a very long name or upper case names no issue: "not found", on both databases
+    (PostgreSQL refused the NUL itself, and the page answered 503)."""
+
+    async def scenario() -> None:
+        async with public_site(db_url, clock) as site:
+            for slug in ("%00", "a%00b", "x" * 5000, "DECEMBER", "..%2f..%2fetc"):
+                response = await site.client.get(f"/archive/{slug}?lang=en")
+                assert response.status_code == 404, (slug[:20], response.status_code)
+
+    asyncio.run(scenario())
