@@ -31,6 +31,7 @@ from mailer.core.translation_units import (
     ImportPlan,
     Recorded,
     State,
+    Unit,
     plan_import,
     text_hash,
     unit_state,
@@ -294,18 +295,35 @@ def mark_reviewed(
         )
         if unit is None or field not in FIELDS:
             raise NotFound(f"field of approach {slug}", field)
-        if not unit.target.strip():
-            raise Conflict(f"{unit.id} has no {tag} text yet; there is nothing to review")
-        recorded_db.record(
-            conn,
-            APPROACH,
-            slug,
-            tag,
-            field,
-            state="reviewed",
-            source_hash=text_hash(unit.source),
-            target_hash=text_hash(unit.target),
-            by=by.email,
-            now=now,
-        )
+        record_reviewed(conn, APPROACH, slug, tag, field, unit, by=by, now=now)
     return ApproachFieldState(slug, field, unit.id, "reviewed", unit.source, unit.target, by.email)
+
+
+def record_reviewed(
+    conn: Connection,
+    kind: str,
+    key: str,
+    language: str,
+    field: str,
+    unit: Unit,
+    *,
+    by: Actor,
+    now: datetime,
+) -> None:
+    """Record that ``by`` reviewed ``unit`` in ``language`` as it reads now (an issue's or an
+    approach's field, ``kind``/``key``/``field`` as the states are kept); a field with no
+    translation yet has nothing to review (``Conflict``)."""
+    if not unit.target.strip():
+        raise Conflict(f"{unit.id} has no {language} text yet; there is nothing to review")
+    recorded_db.record(
+        conn,
+        kind,
+        key,
+        language,
+        field,
+        state="reviewed",
+        source_hash=text_hash(unit.source),
+        target_hash=text_hash(unit.target),
+        by=by.email,
+        now=now,
+    )

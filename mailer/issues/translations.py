@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from mailer.approaches.translations import ApproachesImport, import_bundle
+from mailer.approaches.translations import ApproachesImport, import_bundle, record_reviewed
 from mailer.core.issue_workflow import Actor, require
 from mailer.core.translation_units import (
     APPROACHES,
@@ -29,7 +29,7 @@ from mailer.core.translation_units import (
 from mailer.db import Connection
 from mailer.db import issues as stored_issues
 from mailer.db import translations as stored
-from mailer.errors import Conflict, InvalidValue, NotFound
+from mailer.errors import InvalidValue, NotFound
 from mailer.issues.desk import Desk
 from mailer.issues.store import get_issue, save
 from mailer.issues.translation_states import (
@@ -209,18 +209,5 @@ def mark_reviewed(
         unit = bundle.unit(field_id)
         if unit is None:
             raise NotFound(f"field of issue {slug}", field_id)
-        if not unit.target.strip():
-            raise Conflict(f"{field_id} has no {tag} text yet; there is nothing to review")
-        stored.record(
-            conn,
-            ISSUE,
-            slug,
-            tag,
-            field_id,
-            state="reviewed",
-            source_hash=text_hash(unit.source),
-            target_hash=text_hash(unit.target),
-            by=by.email,
-            now=now,
-        )
+        record_reviewed(conn, ISSUE, slug, tag, field_id, unit, by=by, now=now)
     return FieldState(field_id, "reviewed", unit.source, unit.target, by.email)
