@@ -197,3 +197,27 @@ def test_audience_per_language_and_variant(people: Cli) -> None:
     assert sum(v["recipients"] for v in report["variants"]) == 5
     human = people("campaign", "audience", str(SAMPLE)).stdout
     assert "5 recipients" in human
+
+
+def test_a_variant_compiled_again_is_the_same_mail_with_its_own_placeholders(
+    db: Database, db_url: str
+) -> None:
+    """The second compile takes its HTML from the cache: the same message to the byte, yet
+    with placeholders of its own, so neither an issue nor the cache can reach another's."""
+    settings = load_settings(
+        environ={
+            "MAILER_DATABASE__URL": db_url,
+            "MAILER_SECRETS__KEY": TEST_SECRET,
+            "MAILER_PATHS__TEMPLATES": str(REPO / "templates"),
+        }
+    )
+    person = recipient("a@example.org", "Ana", "GE", "ka", "fatherhood")
+    first, second = (App(settings).composer(source.load_valid(SAMPLE)) for _ in range(2))
+    one = first.variant(first.variant_key(person))
+    two = second.variant(second.variant_key(person))
+    assert set(two.html.fields) == set(one.html.fields) >= {"greeting", "unsubscribe_url"}
+    values = {name: f"<{name} of Ana>" for name in {*one.html.fields, *one.text.fields}}
+    mail = two.render(values)
+    assert mail == one.render(values)
+    assert "&lt;greeting of Ana&gt;" in mail.html
+    assert not re.search("X[0-9a-f]{12}X", mail.html + mail.text), "a placeholder was left"
