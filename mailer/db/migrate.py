@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -22,8 +23,10 @@ def _config(connection: sa.Connection | None = None) -> Config:
     return config
 
 
+@cache
 def head() -> str:
-    """The newest revision the code knows."""
+    """The newest revision the code knows (its files are read once per process: every
+    ``App.start`` asks)."""
     revision = ScriptDirectory.from_config(_config()).get_current_head()
     assert revision is not None
     return revision

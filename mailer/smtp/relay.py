@@ -44,8 +44,9 @@ class Relay:
     size: int = 4
     _idle: list[_Connection] = field(default_factory=list)
     _slots: asyncio.Semaphore | None = None
-    # one TLS context for every connection: aiosmtplib's default builds one each time (~24 ms)
-    _tls: ssl.SSLContext = field(default_factory=ssl.create_default_context)
+    # one TLS context for every connection: aiosmtplib's default builds one each time (~24 ms);
+    # made at the first TLS connection, so a relay without TLS never pays for one
+    _tls: ssl.SSLContext | None = None
     _eight_bit: bool | None = None
 
     async def _open(self) -> _Connection:
@@ -56,7 +57,7 @@ class Relay:
             timeout=s.timeout,
             use_tls=s.security == "tls",
             start_tls=s.security == "starttls",
-            tls_context=self._tls if s.security != "none" else None,
+            tls_context=self._tls_context() if s.security != "none" else None,
             username=s.username or None,
             password=s.password or None,
         )
@@ -68,6 +69,11 @@ class Relay:
                 await client.helo()
         protocol = Pipelining.adopt(client)
         return _Connection(client, protocol, client.supports_extension("pipelining"))
+
+    def _tls_context(self) -> ssl.SSLContext:
+        if self._tls is None:
+            self._tls = ssl.create_default_context()
+        return self._tls
 
     async def offers_8bitmime(self) -> bool:
         """Whether the relay takes unencoded UTF-8 bodies (asked once; False when unreachable)."""
