@@ -1,48 +1,11 @@
-"""The ``mailer`` command line. Exit codes: 0 done, 1 storage or internal failure, 2 bad input."""
+"""The ``mailer`` command line. Exit codes: 0 done, 1 storage or internal failure, 2 bad input.
+
+The commands live in the modules beside this one; ``mailer.cli.root.COMMANDS`` says which
+module defines which, and each is imported only when its command runs.
+"""
 
 from __future__ import annotations
 
-from mailer.cli import (
-    approaches,
-    bounces,
-    campaign,
-    demo,
-    interests,
-    issue_folders,
-    lists,
-    maintenance,
-    preflight,
-    report,
-    schedule,
-    sending,
-    serve,
-    subscribers,
-    tokens,
-    tracking,
-    translations,
-    users,
-)
 from mailer.cli.root import mailer, main
 
-__all__ = [
-    "approaches",
-    "bounces",
-    "campaign",
-    "demo",
-    "interests",
-    "issue_folders",
-    "lists",
-    "mailer",
-    "main",
-    "maintenance",
-    "preflight",
-    "report",
-    "schedule",
-    "sending",
-    "serve",
-    "subscribers",
-    "tokens",
-    "tracking",
-    "translations",
-    "users",
-]
+__all__ = ["mailer", "main"]

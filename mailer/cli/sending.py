@@ -1,10 +1,9 @@
-"""``mailer campaign test`` (``cli/campaign.py`` registers it), ``mailer worker``,
-``mailer dev-smtp``, and what the sending commands share."""
+"""``mailer campaign test`` (``cli/campaign.py`` registers it), ``mailer worker`` and what the
+sending commands share."""
 
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
 
 import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -17,7 +16,6 @@ from mailer.cli.issue_ref import METAVAR, issue_of
 from mailer.cli.root import mailer, state, stop_on_signals
 from mailer.core.delivery import Action
 from mailer.core.subscribers import normalise_email
-from mailer.smtp.capture import bound_port, start_capture
 
 
 def print_status(status: Status) -> None:
@@ -80,23 +78,3 @@ def worker(ctx: click.Context) -> None:
 
     with app:
         asyncio.run(main())
-
-
-@mailer.command("dev-smtp")
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=1025, show_default=True, type=int)
-@click.option(
-    "--maildir", default=Path("var/outbox"), show_default=True, type=click.Path(path_type=Path)
-)
-def dev_smtp(host: str, port: int, maildir: Path) -> None:
-    """A local SMTP server that captures every message in a Maildir and sends none."""
-
-    async def main() -> None:
-        server, handler = await start_capture(host, port, maildir)
-        click.echo(f"capturing mail on {host}:{bound_port(server)} into {maildir}/ (Ctrl-C stops)")
-        stop = stop_on_signals()
-        async with server:
-            await stop.wait()
-        click.echo(f"captured {handler.received} message(s)")
-
-    asyncio.run(main())

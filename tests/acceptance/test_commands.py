@@ -136,10 +136,15 @@ def test_demo_runs_end_to_end_on_sqlite(tmp_path: Path) -> None:
 
 
 def _resolve(words: list[str]) -> tuple[click.Command, list[str]]:
+    """As click finds them: ``get_command`` loads a command's modules (``COMMANDS``)."""
     command: click.Command = mailer
     rest = words[1:]
-    while rest and isinstance(command, click.Group) and rest[0] in command.commands:
-        command = command.commands[rest.pop(0)]
+    while rest and isinstance(command, click.Group):
+        found = command.get_command(click.Context(command), rest[0])
+        if found is None:
+            break
+        command = found
+        rest.pop(0)
     return command, rest
 
 
