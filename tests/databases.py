@@ -77,10 +77,17 @@ def clone_postgres_for_worker() -> Database:
 
 
 def truncate(database: Database) -> None:
-    """Empties every table and restarts the id sequences (PostgreSQL)."""
-    tables = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
+    """Empties every table and restarts the id sequences (PostgreSQL).
+
+    DELETE rather than TRUNCATE: a test leaves a few rows, and TRUNCATE gives each of the
+    tables new files whatever it holds (35 ms a test against 3 ms). The foreign keys' triggers
+    are off for the transaction (the test databases' user is a superuser), so the order of the
+    tables does not matter."""
     with database.engine.begin() as connection:
-        connection.exec_driver_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+        connection.exec_driver_sql("SET LOCAL session_replication_role = replica")
+        for table in metadata.sorted_tables:
+            connection.exec_driver_sql(f'DELETE FROM "{table.name}"')
+        connection.exec_driver_sql("SELECT setval(seqrelid, seqstart, false) FROM pg_sequence")
 
 
 def migrated_sqlite_file(folder: Path) -> Path:
