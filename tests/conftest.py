@@ -60,7 +60,15 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if is_hypothesis_test(getattr(item, "obj", None)):
             item.add_marker(pytest.mark.fuzz)
-    items.sort(key=lambda item: not any(item.get_closest_marker(name) for name in SLOW))
+    items.sort(key=_order)
+
+
+def _order(item: pytest.Item) -> int:
+    """Browser tests first (a worker then keeps one chromium open for all of them: see
+    tests/browser/conftest.py), then the other slow kinds, then the rest."""
+    if item.get_closest_marker("browser"):
+        return 0
+    return 1 if any(item.get_closest_marker(name) for name in SLOW) else 2
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:

@@ -108,27 +108,35 @@ def serve(ctx: click.Context, listen: str | None, no_worker: bool, no_scheduler:
     """Run the service: web app, scheduler, a worker, the bounce receiver and mailbox."""
     app = state(ctx).app()
     logs.configure(key=app.settings.secrets.key)
-    series = [] if no_scheduler else load_all_series(app)
-    import_folders(app)
 
     async def main() -> None:
         stop = stop_on_signals()
-        parts = [_web(app, listen or app.settings.web.listen, stop), _mailbox(app, stop)]
-        if not no_worker:
-            parts.append(app.send_until(stop))
-        if not no_scheduler:  # series, and one-off sends even when there is no series
-            parts.append(SchedulerService(app, series).run(stop))
-        if app.settings.bounces.listen:
-            parts.append(_receiver(app, stop))
-        log.info(
-            "mailer serving",
-            extra={"web": listen or app.settings.web.listen, "series": [s.name for s in series]},
+        await run_service(
+            app, stop, listen=listen, worker=not no_worker, scheduler=not no_scheduler
         )
-        await asyncio.gather(*parts)
-        log.info("mailer stopped")
 
     with app:
         asyncio.run(main())
+
+
+async def run_service(
+    app: App, stop: asyncio.Event, *, listen: str | None, worker: bool, scheduler: bool
+) -> None:
+    """What ``mailer serve`` runs in its loop until ``stop`` is set: the issue folders imported,
+    then the web app, the bounce mailbox, a worker, the scheduler and the bounce receiver."""
+    series = load_all_series(app) if scheduler else []
+    import_folders(app)
+    web = listen or app.settings.web.listen
+    parts = [_web(app, web, stop), _mailbox(app, stop)]
+    if worker:
+        parts.append(app.send_until(stop))
+    if scheduler:  # series, and one-off sends even when there is no series
+        parts.append(SchedulerService(app, series).run(stop))
+    if app.settings.bounces.listen:
+        parts.append(_receiver(app, stop))
+    log.info("mailer serving", extra={"web": web, "series": [s.name for s in series]})
+    await asyncio.gather(*parts)
+    log.info("mailer stopped")
 
 
 @mailer.command()

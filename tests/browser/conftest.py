@@ -1,5 +1,7 @@
-"""A live service for the browser tests: `mailer serve` and `mailer dev-smtp` as real processes
-on loopback, driven by Playwright through Debian's chromium (`make test` installs it).
+"""A live service for the browser tests: what `mailer serve` and `mailer dev-smtp` run, on
+loopback in a thread of the test process (``_ServiceThread``), driven by Playwright through
+Debian's chromium (`make test` installs it). Commands a test gives (``Service.mailer``) are
+real `mailer` processes.
 
 Screenshots are taken only when ``$MAILER_SCREENSHOTS`` names a folder: ``make screenshots``
 makes the pictures in ``docs/`` that way. A test run without it checks the same pages (every
@@ -9,27 +11,32 @@ a second or so each.
 
 from __future__ import annotations
 
+import asyncio
 import email
 import os
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from email.message import Message
 from pathlib import Path
 
+import httpx
 import pytest
-from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, Playwright, expect, sync_playwright
 
 from mailer.access import staff
 from mailer.app import App
+from mailer.cli.serve import run_service
 from mailer.config import load_settings
 from mailer.demo.vocabulary import apply_words
 from mailer.importer import import_file
 from mailer.importer.apply import ImportOptions
+from mailer.smtp.capture import start_capture
 from tests.conftest import REPO, TEST_SECRET, copy_sample
-from tests.network import free_port, wait_http
+from tests.network import free_port
 from tests.waiting import PATIENCE, wait_for
 
 # expect(...) waits 5 s by default: a busy machine needs the same safety net as everything else
@@ -126,9 +133,57 @@ def _once_per_module(root: Path) -> None:
         )
 
 
+class _ServiceThread:
+    """What `mailer serve` runs (``run_service``: the web app, the worker, the scheduler) and
+    `mailer dev-smtp`'s capture server, in one event loop on a thread of this process.
+
+    A process of its own cost each module about two seconds of CPU to import the service
+    before its first answer; this process has already imported it. `mailer serve` itself, a
+    real process stopped by SIGTERM, is tested in tests/acceptance/test_serve.py."""
+
+    def __init__(self, config: Path, smtp_port: int, outbox: Path) -> None:
+        self.config, self.smtp_port, self.outbox = config, smtp_port, outbox
+        self.error: BaseException | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._stop: asyncio.Event | None = None
+        self._thread = threading.Thread(target=self._run, name="live-service", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            asyncio.run(self._main())
+        except BaseException as exc:  # the test thread reports it
+            self.error = exc
+
+    async def _main(self) -> None:
+        self._loop, self._stop = asyncio.get_running_loop(), asyncio.Event()
+        capture, _ = await start_capture("127.0.0.1", self.smtp_port, self.outbox)
+        with App(load_settings(self.config, environ={})).start() as app:
+            async with capture:
+                await run_service(app, self._stop, listen=None, worker=True, scheduler=True)
+
+    def wait_until_up(self, health: str) -> None:
+        def up() -> bool:
+            if self.error is not None or not self._thread.is_alive():
+                raise AssertionError(f"the service stopped before answering: {self.error!r}")
+            try:
+                return httpx.get(health, timeout=5, trust_env=False).status_code == 200
+            except httpx.TransportError:
+                return False
+
+        wait_for("the service to answer /healthz", up)
+
+    def stop(self) -> None:
+        if self._loop is not None and self._stop is not None and self._thread.is_alive():
+            self._loop.call_soon_threadsafe(self._stop.set)
+        self._thread.join(timeout=PATIENCE)
+        assert not self._thread.is_alive(), "the service did not stop"
+
+
 @contextmanager
 def live_service(root: Path, extra_config: str = "") -> Iterator[Service]:
-    """`mailer serve` and `mailer dev-smtp` on free ports, with ``extra_config`` (TOML)."""
+    """The service (``_ServiceThread``) and a capture SMTP on free ports, with ``extra_config``
+    (TOML) in its settings."""
     _once_per_module(root)
     copy_sample(REPO / "campaigns" / "2026-12-digest", root / "campaigns" / "2026-12-digest")
     web, smtp = free_port(), free_port()
@@ -142,53 +197,62 @@ def live_service(root: Path, extra_config: str = "") -> Iterator[Service]:
         import_file(app.database, REPO / "subscribers" / "example.csv", options, now=app.clock)
         apply_words(app)  # the demo's titles: the import left its interests private
         staff.add_user(app.database, *STAFF, now=app.clock(), hasher=app.password_hasher)
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("MAILER_")}
-    capture = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "mailer",
-            "dev-smtp",
-            "--port",
-            str(smtp),
-            "--maildir",
-            str(live.outbox),
-        ],
-        cwd=root,
-        env=clean,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    serve = subprocess.Popen(
-        [sys.executable, "-m", "mailer", "--config", str(live.config), "serve"],
-        cwd=root,
-        env=clean,
-        stdout=subprocess.DEVNULL,
-        stderr=(root / "serve.log").open("wb"),
-    )
+    running = _ServiceThread(config, smtp, live.outbox)
     try:
-        health = wait_http(f"{live.base_url}/healthz", "mailer serve to answer")
-        assert health.status_code == 200, (root / "serve.log").read_text()[-3000:]
+        running.wait_until_up(f"{live.base_url}/healthz")
         yield live
     finally:
-        for process in (serve, capture):
-            process.terminate()
-        for process in (serve, capture):
-            process.wait(timeout=PATIENCE)
+        running.stop()
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    """One chromium per module: Playwright's sync API keeps an event loop running in this thread
-    while it is open, and the next module's ``asyncio.run`` would then refuse to start."""
-    if not CHROMIUM.exists():
-        pytest.fail(
-            "Debian's chromium is missing: `make test` installs it (apt-get install chromium)"
-        )
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
-        yield launched
-        launched.close()
+class _Chromium:
+    """One chromium for a pytest-xdist worker's run of browser tests: launching it costs its
+    processes about as much CPU as a short test. Playwright's sync API keeps an event loop
+    running in this thread while it is open, and a later test's ``asyncio.run`` would refuse
+    to start: so it closes whenever the next test is not a browser test (the browser tests
+    run first, so a worker opens it about once)."""
+
+    def __init__(self) -> None:
+        self._playwright: Playwright | None = None
+        self._browser: Browser | None = None
+
+    def browser(self) -> Browser:
+        if self._browser is None:
+            if not CHROMIUM.exists():
+                pytest.fail(
+                    "Debian's chromium is missing: `make test` installs it "
+                    "(apt-get install chromium)"
+                )
+            self._playwright = sync_playwright().start()
+            self._browser = self._playwright.chromium.launch(
+                executable_path=str(CHROMIUM), args=["--no-sandbox"]
+            )
+        return self._browser
+
+    def close(self) -> None:
+        if self._browser is not None:
+            self._browser.close()
+            self._browser = None
+        if self._playwright is not None:
+            self._playwright.stop()
+            self._playwright = None
+
+
+_CHROMIUM = _Chromium()
+
+
+@pytest.fixture
+def browser() -> Browser:
+    return _CHROMIUM.browser()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    """After the test's own teardown (its page closed): chromium closes unless the next test
+    uses it too."""
+    yield
+    if nextitem is None or nextitem.get_closest_marker("browser") is None:
+        _CHROMIUM.close()
 
 
 @pytest.fixture
