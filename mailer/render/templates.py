@@ -18,10 +18,12 @@ import jinja2
 from mailer.core.languages import truncations
 from mailer.errors import TemplateError
 from mailer.render.catalogs import words
+from mailer.render.compiled import CompiledTemplates
 from mailer.render.sandbox import DEFAULT_MAX_SECONDS, CappedSandbox
 from mailer.render.words import MAIL
 
 DOMAIN = "mailer"
+_COMPILED = CompiledTemplates()  # every TemplateSet's environment is configured alike
 MJ_INCLUDE = re.compile(r"<\s*mj-include\b", re.IGNORECASE)
 # what a subject may not hold: a line break or control character (a new header) or an RFC 2047
 # encoded-word (a reader would decode "=?UTF-8?Q?=0A?=" into a line break)
@@ -66,6 +68,7 @@ class TemplateSet:
             keep_trailing_newline=True,
             max_seconds=self.max_seconds,
             clock=self.clock,
+            bytecode_cache=_COMPILED,
         )
 
     def exists(self, name: str) -> bool:

@@ -37,10 +37,14 @@ from mailer.core.tokens import read_token
 from mailer.dispatch.transactional import TransactionalMail
 from mailer.errors import StorageError
 from mailer.render import catalogs
+from mailer.render.compiled import CompiledTemplates
 from mailer.subscriptions.links import link_owner
 from mailer.web.limits import RateLimit
 from mailer.web.public.forms import FormTooLarge, FormUnreadable
 from mailer.web.public.words import PUBLIC
+
+# the pages' templates compiled once for the process (every web app builds this environment)
+_COMPILED = CompiledTemplates()
 
 log = logging.getLogger(__name__)
 WEB = Path(__file__).resolve().parent.parent
@@ -120,6 +124,7 @@ class PublicSite:
             undefined=StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
+            bytecode_cache=_COMPILED,
         )
         self.env.globals["org"] = self.app.settings.organisation
         self.env.globals["autonyms"] = AUTONYMS

@@ -26,8 +26,12 @@ from mailer.core.deadlines import format_deadline
 from mailer.core.languages import AUTONYMS
 from mailer.errors import InvalidValue
 from mailer.render import catalogs
+from mailer.render.compiled import CompiledTemplates
 from mailer.web.limits import FailureBackoff, RateLimit
 from mailer.web.staff.words import STAFF
+
+# the pages' templates compiled once for the process (every web app builds this environment)
+_COMPILED = CompiledTemplates()
 
 WEB = Path(__file__).resolve().parent.parent
 PREFIX = "/staff"
@@ -169,6 +173,7 @@ class Site:
             undefined=StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
+            bytecode_cache=_COMPILED,
         )
         self.env.filters["when"] = _when
         self.env.filters["duration"] = format_deadline
