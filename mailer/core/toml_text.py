@@ -38,6 +38,15 @@ def to_toml(document: Mapping[str, Any], original_text: str | None = None) -> st
     ``InvalidValue`` when the document cannot be written as TOML (a ``null``, a list mixing
     tables and values, a value TOML has no form for)."""
     wanted = to_document(document)
+    key = (repr(wanted), original_text)  # repr tells a date from its text, and keeps key order
+    written = _WRITTEN.get(key)
+    if written is None:
+        written = _write(wanted, original_text)
+        _WRITTEN.put(key, written)
+    return written
+
+
+def _write(wanted: Mapping[str, Any], original_text: str | None) -> str:
     if original_text is not None:
         edited = _edited(original_text, wanted)
         if edited is not None:
@@ -85,6 +94,33 @@ class _Trees:
 
 
 _TREES = _Trees(8)
+
+
+class _Recent:
+    """The last few texts written, by what they were written from: an issue whose items refer
+    to the library is written out again (its references resolved) every time it is read, each
+    time the same text from the same document (a page, a lint, a preview)."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._texts: OrderedDict[tuple[str, str | None], str] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str, str | None]) -> str | None:
+        with self._lock:
+            text = self._texts.get(key)
+            if text is not None:
+                self._texts.move_to_end(key)
+            return text
+
+    def put(self, key: tuple[str, str | None], text: str) -> None:
+        with self._lock:
+            self._texts[key] = text
+            while len(self._texts) > self._size:
+                self._texts.popitem(last=False)
+
+
+_WRITTEN = _Recent(32)
 
 
 def _edited(original_text: str, wanted: Mapping[str, Any]) -> str | None:
