@@ -27,6 +27,7 @@ from tomlkit.exceptions import TOMLKitError
 from tomlkit.items import AoT, InlineTable, Item, Table
 
 from mailer.core.issue_documents import to_document
+from mailer.core.recent import Recent
 from mailer.errors import InvalidValue
 
 Container = tomlkit.TOMLDocument | Table | InlineTable
@@ -96,31 +97,10 @@ class _Trees:
 _TREES = _Trees(8)
 
 
-class _Recent:
-    """The last few texts written, by what they were written from: an issue whose items refer
-    to the library is written out again (its references resolved) every time it is read, each
-    time the same text from the same document (a page, a lint, a preview)."""
-
-    def __init__(self, size: int) -> None:
-        self._size = size
-        self._texts: OrderedDict[tuple[str, str | None], str] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple[str, str | None]) -> str | None:
-        with self._lock:
-            text = self._texts.get(key)
-            if text is not None:
-                self._texts.move_to_end(key)
-            return text
-
-    def put(self, key: tuple[str, str | None], text: str) -> None:
-        with self._lock:
-            self._texts[key] = text
-            while len(self._texts) > self._size:
-                self._texts.popitem(last=False)
-
-
-_WRITTEN = _Recent(32)
+# The last few texts written, by what they were written from: an issue whose items refer to the
+# library is written out again (its references resolved) each time it is read, each time the
+# same text from the same document (a page, a lint, a preview).
+_WRITTEN: Recent[tuple[str, str | None], str] = Recent(32)
 
 
 def _edited(original_text: str, wanted: Mapping[str, Any]) -> str | None:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 import jinja2
@@ -16,6 +16,7 @@ from mailer.core.campaigns import Campaign
 from mailer.core.languages import direction
 from mailer.core.links import event_calendar_url
 from mailer.core.message import EightBit
+from mailer.core.recent import Recent
 from mailer.core.selection import VariantKey, items_by_id
 from mailer.core.tracking import CLICK_FIELD
 from mailer.core.wrap import wrap_html
@@ -106,7 +107,12 @@ def render_layout(
     # the same text with this call's nonce as the process's own: a page that lints or previews
     # the same issue again gets its HTML from the cache (see _to_html)
     canonical = mjml_text.replace(placeholders.nonce, _CANONICAL.nonce)
-    inlined = _to_html(name, canonical).replace(_CANONICAL.nonce, placeholders.nonce)
+    key = (name, hashlib.sha256(canonical.encode()).digest())
+    html = _HTML.get(key)
+    if html is None:
+        html = _to_html(name, canonical)
+        _HTML.put(key, html)
+    inlined = html.replace(_CANONICAL.nonce, placeholders.nonce)
     if tracked is not None:
         inlined = track_html(inlined, tracked, placeholders)
     text = _render(templates, f"{name}.txt.j2", full)
@@ -121,11 +127,15 @@ def render_layout(
 _CANONICAL = Placeholders.fresh()
 
 
-@lru_cache(maxsize=32)
+# The HTML of the last few hundred variants compiled, by layout and MJML text (its SHA-256).
+# The lint compiles every variant of an issue (its size against Gmail's clipping) for each page
+# of it, and the webinar sample has twenty; the HTML is 40 to 100 KB each.
+_HTML: Recent[tuple[str, bytes], str] = Recent(256)
+
+
 def _to_html(name: str, mjml_text: str) -> str:
-    """MJML to HTML, its CSS inlined: the costly half of a variant (about 60 ms of the sample's;
-    the lint, the review page and the preview each compile every variant of an issue), and a
-    pure function of its text. Errors are not cached."""
+    """MJML to HTML, its CSS inlined: the costly half of a variant (about 60 ms of the sample's),
+    and a pure function of its text."""
     # imported here: they and what they bring (lxml, cssutils, requests) are a fifth of a
     # second of every command's start, and most commands never compile a variant
     import mjml

@@ -1,0 +1,14 @@
+"""``Recent`` keeps the most recently used values, at most its size."""
+
+from __future__ import annotations
+
+from mailer.core.recent import Recent
+
+
+def test_the_least_recently_used_goes_first() -> None:
+    kept: Recent[str, int] = Recent(2)
+    kept.put("a", 1)
+    kept.put("b", 2)
+    assert kept.get("a") == 1  # "a" is now the more recent
+    kept.put("c", 3)
+    assert (kept.get("a"), kept.get("b"), kept.get("c")) == (1, None, 3)
