@@ -4,7 +4,7 @@ the issue's row lock (``issues.find(..., lock=True)``), so two writers never rac
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -12,7 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from mailer.core.approach_units import APPROACH, approach_written_by_save
-from mailer.core.translation_units import ISSUE, text_hash, written_by_save
+from mailer.core.translation_units import ISSUE, Written, text_hash, written_by_save
 from mailer.db.schema import translation_state
 
 
@@ -88,19 +88,8 @@ def note_save(
     (``mailer.core.translation_units.written_by_save``): reads its states, writes a few rows.
     Every path that stores a revision calls it (editor, API, restore, folder import)."""
     recorded = {(row.language, row.field) for row in of(conn, ISSUE, slug)}
-    for written in written_by_save(before, after, recorded):
-        record(
-            conn,
-            ISSUE,
-            slug,
-            written.language,
-            written.id,
-            state="draft",
-            source_hash=text_hash(written.source),
-            target_hash=text_hash(written.target),
-            by=by,
-            now=now,
-        )
+    written = written_by_save(before, after, recorded)
+    _record_drafts(conn, ISSUE, slug, written, recorded, by=by, now=now)
 
 
 def note_approach_save(
@@ -116,16 +105,49 @@ def note_approach_save(
     ``approach``, keyed by the slug, one per language and field: ``title`` …). Every path that
     stores an approach's revision calls it (``mailer.approaches.store.store_revision``)."""
     recorded = {(row.language, row.field) for row in of(conn, APPROACH, slug)}
-    for written in approach_written_by_save(slug, before, after, recorded):
-        record(
-            conn,
-            APPROACH,
-            slug,
-            written.language,
-            written.id,
-            state="draft",
-            source_hash=text_hash(written.source),
-            target_hash=text_hash(written.target),
-            by=by,
-            now=now,
-        )
+    written = approach_written_by_save(slug, before, after, recorded)
+    _record_drafts(conn, APPROACH, slug, written, recorded, by=by, now=now)
+
+
+def _record_drafts(
+    conn: sa.Connection,
+    kind: str,
+    key: str,
+    written: Iterable[Written],
+    recorded: set[tuple[str, str]],
+    *,
+    by: str,
+    now: datetime,
+) -> None:
+    """Each written field as a draft: the fields without a row in one INSERT (a new approach
+    of eleven languages has some fifty), the others updated one by one."""
+    new: dict[tuple[str, str], dict[str, Any]] = {}  # the last word on a field counts
+    for field in written:
+        source, target = text_hash(field.source), text_hash(field.target)
+        if (field.language, field.id) in recorded:
+            record(
+                conn,
+                kind,
+                key,
+                field.language,
+                field.id,
+                state="draft",
+                source_hash=source,
+                target_hash=target,
+                by=by,
+                now=now,
+            )
+            continue
+        new[(field.language, field.id)] = {
+            "kind": kind,
+            "key": key,
+            "language": field.language,
+            "field": field.id,
+            "state": "draft",
+            "source_hash": source,
+            "target_hash": target,
+            "updated_by": by,
+            "updated_at": now,
+        }
+    if new:
+        conn.execute(sa.insert(translation_state), list(new.values()))
