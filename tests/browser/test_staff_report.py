@@ -18,7 +18,8 @@ OUTCOMES = ("sent", "deferred", "bounced", "failed", "skipped", "queued", "sendi
 
 
 def test_report_page_numbers_equal_campaign_status(service: Service, page: Page) -> None:
-    sent = service.mailer("campaign", "send", f"campaigns/{SLUG}", "--force", "--wait")
+    folder = service.root / "campaigns" / SLUG
+    sent = service.mailer("campaign", "send", str(folder), "--force", "--wait")
     assert sent.returncode == 0, sent.stderr
     status = json.loads(service.mailer("campaign", "status", SLUG, "--json").stdout)
     report = json.loads(service.mailer("campaign", "report", SLUG, "--json").stdout)
