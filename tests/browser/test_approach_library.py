@@ -20,7 +20,7 @@ from mailer.campaigns import lifecycle
 from mailer.config import load_settings
 from mailer.core.issue_workflow import Actor
 from mailer.db.schema import campaign, delivery
-from tests.browser.conftest import STAFF, Service, live_service
+from tests.browser.conftest import SCREENSHOTS, STAFF, Service, live_service
 from tests.browser.test_issue_editor import image_bytes
 from tests.waiting import PATIENCE, wait_for
 
@@ -89,7 +89,10 @@ def shots(
     centre: Locator | None = None,
 ) -> None:
     """Laptop and phone screenshots of what the screen shows (a full-page shot of a page with
-    a sticky bar and a message frame paints both wrongly in chromium), unless ``whole_phone``."""
+    a sticky bar and a message frame paints both wrongly in chromium), unless ``whole_phone``.
+    Only for `make screenshots` (``$MAILER_SCREENSHOTS``), as everywhere."""
+    if not SCREENSHOTS:
+        return
     for size, viewport in SIZES.items():
         page.set_viewport_size(viewport)
         if centre is None:
@@ -104,6 +107,8 @@ def shots(
 
 def add_from_drawer(page: Page, live: Service, issue: str, *, shoot: bool = False) -> None:
     page.goto(f"{live.base_url}/staff/issues/{issue}/edit")
+    # editor.js has wired the page: a click on "Add from library" before would go unseen
+    expect(page.locator("#editor")).to_have_attribute("data-ready", "yes")
     page.locator("#open-library").click()
     expect(page.locator("#drawer-title")).to_be_visible()
     page.locator("#drawer-q").fill("скопье")  # Russian, lower case: finds it anyway

@@ -67,7 +67,8 @@ def sign_in(page: Page, service: Service, path: str) -> None:
     page.get_by_label("Email address").fill(STAFF[0])
     page.get_by_label("Password").fill(STAFF[1])
     page.locator("#login-submit").click()
-    expect(page.locator("#editor")).to_be_visible()
+    # editor.js has wired the page: a language or country chosen before would go unseen
+    expect(page.locator("#editor")).to_have_attribute("data-ready", "yes")
 
 
 def preview(page: Page):  # type: ignore[no-untyped-def]

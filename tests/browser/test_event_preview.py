@@ -42,7 +42,8 @@ def sign_in(page: Page, service: Service) -> None:
     page.get_by_label("Email address").fill(STAFF[0])
     page.get_by_label("Password").fill(STAFF[1])
     page.locator("#login-submit").click()
-    expect(page.locator("#editor")).to_be_visible()
+    # editor.js has wired the page: a language or country chosen before would go unseen
+    expect(page.locator("#editor")).to_have_attribute("data-ready", "yes")
 
 
 def test_the_preview_shows_the_webinar_in_the_readers_time(stored: Service, page: Page) -> None:
