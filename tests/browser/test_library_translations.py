@@ -5,7 +5,6 @@ of the approach editor with the title "draft", then "Mark reviewed"; the page fi
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,36 +13,18 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import SCREENSHOTS, Service, live_service, picture
 from tests.browser.staff_pages import LAPTOP, PHONE, ready, shoot, sign_in
+from tests.browser.translation_files import filled, upload
 
 pytestmark = [pytest.mark.browser, pytest.mark.subprocess]
 
 CLUBS = "fathers-clubs-kakheti"
 TITLE = f"approaches.{CLUBS}.title"
-X = "{urn:oasis:names:tc:xliff:document:2.0}"
 
 
 @pytest.fixture(scope="module")
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
     with live_service(tmp_path_factory.mktemp("xlate2")) as service:
         yield service
-
-
-def filled(path: Path, target: str, **root: str) -> bytes:
-    tree = ET.parse(path).getroot()
-    tree.attrib.update(root)
-    unit = next(u for u in tree.iter(f"{X}unit") if u.get("name") == TITLE)
-    segment = unit.find(f"{X}segment")
-    assert segment is not None
-    ET.SubElement(segment, f"{X}target").text = target
-    return ET.tostring(tree, encoding="utf-8", xml_declaration=True)
-
-
-def upload(page: Page, name: str, data: bytes, button: str = "#import-file") -> None:
-    page.set_input_files(
-        "#translation-file",
-        files=[{"name": name, "mimeType": "application/xliff+xml", "buffer": data}],
-    )
-    page.locator(button).click()
 
 
 def test_translate_the_chosen_approaches_and_review_in_the_editor(
@@ -59,9 +40,9 @@ def test_translate_the_chosen_approaches_and_review_in_the_editor(
     assert download.value.suggested_filename == f"{CLUBS}.uk.xlf"
     exported = Path(download.value.path())
 
-    upload(page, "en.xlf", filled(exported, "Father clubs", trgLang="en"))
+    upload(page, "en.xlf", filled(exported, TITLE, "Father clubs", trgLang="en"))
     expect(page.locator("#translation-error")).to_contain_text("is the library's source language")
-    data = filled(exported, "Клуби батьків у Кахетії")
+    data = filled(exported, TITLE, "Клуби батьків у Кахетії")
     upload(page, f"{CLUBS}.uk.xlf", data, "#check-file")
     expect(page.locator("#report-title")).to_contain_text("Checked: nothing stored yet")
     upload(page, f"{CLUBS}.uk.xlf", data)

@@ -5,7 +5,6 @@ malformed and a wrong-language file refused with a message that names the proble
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from mailer.config import load_settings
 from mailer.issues import translations
 from tests.browser.conftest import SCREENSHOTS, Service, live_service, picture
 from tests.browser.staff_pages import LAPTOP, PHONE, ready, shoot
+from tests.browser.translation_files import filled, upload
 from tests.conftest import REPO
 from tests.integration.issue_support import inline_sample
 
@@ -26,7 +26,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.subprocess]
 SLUG = "2027-02-digest"
 APPROVER = ("ana@example.org", "ana's long passphrase 1")
 TITLE = "items.fathers-clubs-georgia.title"
-X = "{urn:oasis:names:tc:xliff:document:2.0}"
 
 
 @pytest.fixture(scope="module")
@@ -71,27 +70,6 @@ def open_editor(page: Page, live: Service, language: str) -> None:
     expect(page.locator("#editor")).to_have_attribute("data-ready", "yes")
 
 
-def filled(path: Path, target: str, **root: str) -> bytes:
-    tree = ET.parse(path).getroot()
-    tree.attrib.update(root)
-    unit = next(u for u in tree.iter(f"{X}unit") if u.get("name") == TITLE)
-    segment = unit.find(f"{X}segment")
-    assert segment is not None
-    element = segment.find(f"{X}target")
-    if element is None:
-        element = ET.SubElement(segment, f"{X}target")
-    element.text = target
-    return ET.tostring(tree, encoding="utf-8", xml_declaration=True)
-
-
-def upload(page: Page, name: str, data: bytes, button: str = "#import-file") -> None:
-    page.set_input_files(
-        "#translation-file",
-        files=[{"name": name, "mimeType": "application/xliff+xml", "buffer": data}],
-    )
-    page.locator(button).click()
-
-
 def shoot_field(live: Service, page: Page, selector: str, name: str) -> None:
     """The part of the editor around one field, on a laptop and a phone (the editor is long)."""
     if not SCREENSHOTS:
@@ -123,14 +101,14 @@ def test_export_fill_import_then_a_source_edit_makes_it_stale_until_reviewed(
     expect(page.locator("#translation-error")).to_contain_text(
         "broken.xlf: is not well-formed XML at line"
     )
-    upload(page, "de.xlf", filled(exported, "Väterclubs", trgLang="de"))
+    upload(page, "de.xlf", filled(exported, TITLE, "Väterclubs", trgLang="de"))
     expect(page.locator("#translation-error")).to_contain_text(
         "'de' is not a target language of this issue"
     )
     shoot(live, page, "translations-refused")
 
     # a check first stores nothing, then the import
-    data = filled(exported, "მამათა კლუბები კახეთში: ათი საღამო")
+    data = filled(exported, TITLE, "მამათა კლუბები კახეთში: ათი საღამო")
     upload(page, f"{SLUG}.ka.xlf", data, "#check-file")
     expect(page.locator("#report-title")).to_contain_text("Checked: nothing stored yet")
     expect(page.locator("#import-report")).to_contain_text(TITLE)
