@@ -1,7 +1,7 @@
 """A live service for the browser tests: what `mailer serve` and `mailer dev-smtp` run, on
 loopback in a thread of the test process (``_ServiceThread``), driven by Playwright through
-Debian's chromium (`make test` installs it). Commands a test gives (``Service.mailer``) are
-real `mailer` processes.
+Debian's chromium headless shell (`make test` installs it). Commands a test gives
+(``Service.mailer``) run through click in this process, on a thread of their own.
 
 Screenshots are taken only when ``$MAILER_SCREENSHOTS`` names a folder: ``make screenshots``
 makes the pictures in ``docs/`` that way. A test run without it checks the same pages (every
@@ -45,7 +45,9 @@ from tests.waiting import PATIENCE, wait_for
 # expect(...) waits 5 s by default: a busy machine needs the same safety net as everything else
 expect.set_options(timeout=PATIENCE * 1000)
 
-CHROMIUM = Path("/usr/bin/chromium")
+# Chromium's old headless shell, what Playwright itself drives by default: the whole browser in
+# its "new" headless mode spent about twice the CPU on the same pages (docs/testing.md).
+CHROMIUM = Path("/usr/lib/chromium/chromium-headless-shell")
 SCREENSHOTS = os.environ.get("MAILER_SCREENSHOTS", "")
 STAFF = ("editor@example.org", "correct horse battery staple")
 
@@ -233,8 +235,8 @@ class _Chromium:
         if self._browser is None:
             if not CHROMIUM.exists():
                 pytest.fail(
-                    "Debian's chromium is missing: `make test` installs it "
-                    "(apt-get install chromium)"
+                    "Debian's chromium headless shell is missing: `make test` installs it "
+                    "(apt-get install chromium-headless-shell)"
                 )
             self._playwright = sync_playwright().start()
             self._browser = self._playwright.chromium.launch(
