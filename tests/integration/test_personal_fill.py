@@ -1,5 +1,6 @@
 """Filling personal fields straight into an 8-bit body gives the bytes the long way gives
-(Jinja render, then UTF-8 with CRLF line ends), or declines when only the long way is right."""
+(render, then UTF-8 with CRLF line ends), or declines when only the long way is right; and
+render puts each value in its holes, escaped in HTML only."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pathlib import Path
 from aiosmtplib.protocol import PERIOD_REGEX, normalize_message_line_endings
 from hypothesis import given
 from hypothesis import strategies as st
+from markupsafe import escape
 
 from mailer.app import App
 from mailer.campaigns import source
@@ -61,6 +63,32 @@ def test_fill_gives_the_bytes_of_the_long_way(
     elif "\n" not in "".join(values.values()) and "\r" not in "".join(values.values()):
         # declined without a line break in a value: a line too long, or a bare CR in the text
         assert long_way is None or "\r" in finished
+
+
+@given(
+    templates(),
+    st.fixed_dictionaries({f: VALUES for f in ["name", "greeting", "unsubscribe_url"]}),
+    st.booleans(),
+)
+def test_render_puts_each_value_in_its_holes_escaped_in_html_only(
+    finished: str, values: dict[str, str], html: bool
+) -> None:
+    rendered = PersonalTemplate(finished, HOLES, html=html).render(values)
+    expected = HOLES.pattern.sub(
+        lambda hole: str(escape(values[hole[1]])) if html else values[hole[1]], finished
+    )
+    assert rendered == expected
+
+
+def test_a_name_is_escaped_in_the_html_part_and_kept_in_the_text() -> None:
+    finished = f"<p>{HOLES.hole('greeting')}</p>"
+    values = {"greeting": 'Dear <b>"Ana" & Co</b>,'}
+    assert PersonalTemplate(finished, HOLES, html=True).render(values) == (
+        "<p>Dear &lt;b&gt;&#34;Ana&#34; &amp; Co&lt;/b&gt;,</p>"
+    )
+    assert PersonalTemplate(finished, HOLES, html=False).render(values) == (
+        '<p>Dear <b>"Ana" & Co</b>,</p>'
+    )
 
 
 def test_the_filled_body_is_stuffed_like_aiosmtplib_stuffs_it() -> None:
