@@ -158,6 +158,9 @@ def _to_html(name: str, mjml_text: str) -> str:
         disable_validation=True,
         strip_important=False,
         disable_basic_attributes=["width", "height"],
+        # premailer parses every image's style (uncached: a third of its time) to give a
+        # floated image an align attribute; an HTML with no float has no image to align
+        align_floating_images="float" in html,
     ).transform()
     return str(inlined)
 

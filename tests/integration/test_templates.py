@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 import socket
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,7 @@ import pytest
 from mailer.campaigns import source
 from mailer.core.campaigns import Campaign
 from mailer.core.selection import VariantKey
-from mailer.render.compile import compile_system_message, compile_variant
+from mailer.render.compile import compile_system_message, compile_variant, render_layout
 from mailer.render.templates import TemplateSet
 from tests.conftest import REPO
 
@@ -87,3 +88,20 @@ def test_nothing_is_fetched_while_rendering(monkeypatch: pytest.MonkeyPatch) -> 
     key = VariantKey("ka", tuple(item.id for item in campaign.items))
     compile_variant(TEMPLATES, campaign, key, organisation=ORG, view_online="https://x")
     assert attempts == []
+
+
+def test_a_floated_image_gets_an_align_attribute_for_outlook(tmp_path: Path) -> None:
+    """Outlook ignores CSS floats but reads ``align``; premailer adds it only when the HTML
+    has a float, so the check for one must not miss it."""
+    (tmp_path / "t.mjml.j2").write_text(
+        "<mjml><mj-head><mj-style inline='inline'>.pic img { float: right; }</mj-style>"
+        "</mj-head><mj-body><mj-section><mj-column>"
+        '<mj-raw><div class="pic"><img src="https://x.example/a.png" alt=""></div></mj-raw>'
+        '<mj-raw><img src="https://x.example/b.png" style="float:left" alt=""></mj-raw>'
+        "</mj-column></mj-section></mj-body></mjml>"
+    )
+    (tmp_path / "t.txt.j2").write_text("plain")
+    html, _ = render_layout(TemplateSet(tmp_path), "t", {})
+    rendered = html.render(VALUES)
+    assert re.search(r'<img src="https://x.example/a.png"[^>]*align="right"', rendered)
+    assert re.search(r'<img src="https://x.example/b.png"[^>]*align="left"', rendered)
