@@ -20,10 +20,10 @@ from tests.databases import (
     BASE_POSTGRES_URL,
     build_postgres_template,
     clone_postgres_for_worker,
-    migrated_sqlite_file,
     postgres_url,
     sqlite_copy,
     truncate,
+    worker_template,
 )
 
 POSTGRES_URL = postgres_url()  # this xdist worker's own database
@@ -86,9 +86,9 @@ def postgres_database() -> Iterator[Database]:
 
 
 @pytest.fixture(scope="session")
-def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def sqlite_template() -> Path:
     """One migrated SQLite file per worker; each test gets a copy."""
-    return migrated_sqlite_file(tmp_path_factory.mktemp("template"))
+    return worker_template()
 
 
 @pytest.fixture(params=BACKENDS)

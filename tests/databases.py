@@ -11,8 +11,11 @@ SQLite: each worker migrates one file once; a test gets a copy of it.
 
 from __future__ import annotations
 
+import atexit
+import functools
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -99,6 +102,15 @@ def migrated_sqlite_file(folder: Path) -> Path:
     finally:
         database.dispose()
     return path
+
+
+@functools.cache
+def worker_template() -> Path:
+    """This worker's migrated SQLite file (made at the first call), for what has no fixture at
+    hand: a browser module's service, a command's own database."""
+    folder = Path(tempfile.mkdtemp(prefix="mailer-template-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return migrated_sqlite_file(folder)
 
 
 def sqlite_copy(template: Path, path: Path) -> str:

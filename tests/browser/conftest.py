@@ -39,6 +39,7 @@ from mailer.importer import import_file
 from mailer.importer.apply import ImportOptions
 from mailer.smtp.capture import start_capture
 from tests.conftest import REPO, TEST_SECRET, copy_sample
+from tests.databases import sqlite_copy, worker_template
 from tests.network import free_port
 from tests.waiting import PATIENCE, wait_for
 
@@ -205,6 +206,7 @@ def live_service(root: Path, extra_config: str = "") -> Iterator[Service]:
     shots = Path(SCREENSHOTS or root / "screenshots")
     shots.mkdir(parents=True, exist_ok=True)
     config = _config(root, web, smtp, extra_config)
+    sqlite_copy(worker_template(), root / "mailer.db")  # migrated once per worker, not per module
     live = Service(root, f"http://127.0.0.1:{web}", root / "outbox", config, shots)
     # the data, in this process (the commands themselves are tested elsewhere)
     with App(load_settings(config, environ={})).start() as app:

@@ -17,6 +17,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from mailer.cli import mailer
 from mailer.smtp.dkim import DkimSigner
 from tests.conftest import REPO, TEST_SECRET, copy_sample
+from tests.databases import sqlite_copy, worker_template
 from tests.dns_zone import SENDING_IP, Zone, ZoneServer, good_zone, silent_server, zone_server
 
 SELECTOR, DOMAIN = "mail", "example.org"
@@ -41,7 +42,7 @@ def setup(
     monkeypatch.chdir(tmp_path)
     env = {
         "MAILER_CONFIG": "",
-        "MAILER_DATABASE__URL": f"sqlite:///{tmp_path / 'mailer.db'}",
+        "MAILER_DATABASE__URL": sqlite_copy(worker_template(), tmp_path / "mailer.db"),
         "MAILER_SECRETS__KEY": TEST_SECRET,
         "MAILER_PATHS__TEMPLATES": str(REPO / "templates"),
         "MAILER_PATHS__CAMPAIGNS": str(tmp_path / "campaigns"),

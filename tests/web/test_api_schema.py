@@ -20,6 +20,7 @@ from schemathesis.generation.case import Case
 
 from mailer.web.app import create_app
 from tests.conftest import examples
+from tests.databases import sqlite_copy, worker_template
 from tests.web.test_api_auth import token_for
 from tests.web.test_staff_support import add_people, make_app
 
@@ -31,7 +32,7 @@ SHARDS = 4
 @pytest.mark.parametrize("shard", range(SHARDS))
 def test_no_generated_request_gets_a_server_error(shard: int, tmp_path: Path) -> None:
     app = make_app(
-        f"sqlite:///{tmp_path / 'mailer.db'}",
+        sqlite_copy(worker_template(), tmp_path / "mailer.db"),
         tmp_path,
         webhooks__mailgun_signing_key="key-0123456789abcdef",
     )
