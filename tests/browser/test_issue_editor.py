@@ -111,6 +111,7 @@ def test_type_in_the_ka_tab_and_the_preview_follows(
         "პირველი მასალა"
     )
     page.locator("#f-languages").fill("en, ka, ru")  # a new language: its tab after the save
+    page.clock.fast_forward(AUTOSAVE_MS)
     expect(page.locator("#tab-ru")).to_be_visible()
     # subject, preheader, introduction, the item's title and summary
     expect(page.locator('[data-mark="ru"]')).to_contain_text("5")
