@@ -188,14 +188,15 @@ def test_a_file_over_the_size_cap_is_refused_unread(cli: Cli, db: Database, tmp_
 
 
 def _import_measured(db: Database, path: Path, rows: int, prefix: str) -> tuple[int, int, float]:
-    """Writes ``rows`` rows of ~1.9 KB and imports them; (file size, peak bytes, seconds)."""
-    notes = "n" * 1900
+    """Writes ``rows`` rows of ~3.9 KB and imports them 250 at a time, a batch about 1 MB;
+    (file size, peak bytes, seconds). Fewer, longer rows: tracemalloc makes each row slow."""
+    notes = "n" * 1920  # an attribute's cap is 2,000 characters: two of them
     with path.open("w", encoding="utf-8") as out:
-        out.write("email,name,notes\n")
+        out.write("email,name,notes,more\n")
         for i in range(rows):
-            out.write(f"{prefix}{i}@example.org,Person {i},{notes}\n")
+            out.write(f"{prefix}{i}@example.org,Person {i},{notes},{notes}\n")
     size = path.stat().st_size
-    options = ImportOptions(list_name="members", batch_size=500, max_bytes=size)
+    options = ImportOptions(list_name="members", batch_size=250, max_bytes=size)
     tracemalloc.start()
     started = time.monotonic()
     try:
@@ -210,8 +211,8 @@ def _import_measured(db: Database, path: Path, rows: int, prefix: str) -> tuple[
 @pytest.mark.scale
 def test_a_large_file_is_streamed_in_bounded_memory(db: Database, tmp_path: Path) -> None:
     # 2.5 MB and 10 MB here; benchmarks/import_and_segment.py imports 1,000,000 rows (peak RSS)
-    small_size, small_peak, _ = _import_measured(db, tmp_path / "small.csv", 1_300, "s")
-    size, peak, _ = _import_measured(db, tmp_path / "large.csv", 5_200, "p")
+    small_size, small_peak, _ = _import_measured(db, tmp_path / "small.csv", 650, "s")
+    size, peak, _ = _import_measured(db, tmp_path / "large.csv", 2_600, "p")
     assert size > 10_000_000
     assert size >= 4 * small_size
     # four times the file, about the same memory: it is read and written a batch at a time
