@@ -1,22 +1,31 @@
-"""Schema migrations (Alembic), run on a connection of ours so SQLite pragmas and errors apply."""
+"""Schema migrations (Alembic), run on a connection of ours so SQLite pragmas and errors apply.
+
+Every command's start asks whether the database is at the newest revision; that answer needs
+no Alembic (``head`` reads the scripts' own revision lines, ``current`` the version table), so
+Alembic, a seventh of a command's start, is imported only to migrate.
+"""
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 
 from mailer.errors import StorageError
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 MIGRATIONS = Path(__file__).with_name("migrations")
+_REVISION = re.compile(r'^(down_)?revision(?:\s*:[^=]+)?\s*=\s*(?:"([^"]*)"|None)\s*$', re.M)
 
 
 def _config(connection: sa.Connection | None = None) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["connection"] = connection
@@ -25,17 +34,34 @@ def _config(connection: sa.Connection | None = None) -> Config:
 
 @cache
 def head() -> str:
-    """The newest revision the code knows (its files are read once per process: every
-    ``App.start`` asks)."""
-    revision = ScriptDirectory.from_config(_config()).get_current_head()
-    assert revision is not None
-    return revision
+    """The newest revision the code knows: the one no script names as its ``down_revision``
+    (the files are read once per process: every ``App.start`` asks)."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for script in sorted((MIGRATIONS / "versions").glob("*.py")):
+        found = {bool(m[1]): m[2] for m in _REVISION.finditer(script.read_text("utf-8"))}
+        if not found:  # __init__.py: not a migration
+            continue
+        if False not in found or True not in found:
+            raise StorageError(f"{script}: no revision and down_revision lines")
+        revisions.add(found[False])
+        if found[True]:
+            parents.add(found[True])
+    heads = sorted(revisions - parents)
+    if len(heads) != 1:
+        raise StorageError(f"{MIGRATIONS}: the migrations have {len(heads)} heads: {heads}")
+    return heads[0]
 
 
 def current(engine: sa.Engine) -> str | None:
     """The revision the database is at; ``None`` for an empty database."""
     with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        if not sa.inspect(connection).has_table("alembic_version"):
+            return None
+        rows = connection.execute(sa.text("SELECT version_num FROM alembic_version")).all()
+    if len(rows) > 1:
+        raise StorageError(f"the database is at {len(rows)} revisions at once: {rows}")
+    return str(rows[0][0]) if rows else None
 
 
 def upgrade(engine: sa.Engine, revision: str = "head") -> tuple[str | None, str]:
@@ -53,6 +79,8 @@ def upgrade(engine: sa.Engine, revision: str = "head") -> tuple[str | None, str]
             _foreign_keys(connection, "OFF")
         try:
             with connection.begin():
+                from alembic import command
+
                 command.upgrade(_config(connection), revision)
                 if sqlite:
                     _check_foreign_keys(connection)
@@ -82,5 +110,7 @@ def _check_foreign_keys(connection: sa.Connection) -> None:
 
 def autogenerate(engine: sa.Engine, message: str) -> None:
     """Developer helper: write a new migration from the difference to ``schema.metadata``."""
+    from alembic import command
+
     with engine.begin() as connection:
         command.revision(_config(connection), message=message, autogenerate=True)

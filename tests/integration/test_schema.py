@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 
-from mailer.db import Database
+from mailer.db import Database, migrate
 from mailer.db.migrate import head
 from tests.conftest import POSTGRES_URL, SKIP_POSTGRES, TEST_SECRET, Cli
-from tests.databases import WORKER, create_database, postgres_url
+from tests.databases import WORKER, create_database, postgres_url, sqlite_copy, worker_template
 
 
 def test_upgrade_is_idempotent(cli: Cli, db: Database) -> None:
@@ -17,6 +22,37 @@ def test_upgrade_is_idempotent(cli: Cli, db: Database) -> None:
     assert first.exit_code == 0
     assert "up to date" in first.stdout
     assert cli("db", "current").stdout.strip() == head()
+
+
+def test_head_and_current_answer_as_alembic_does(db: Database, tmp_path: Path) -> None:
+    """Read without Alembic (a command's start never migrates a current database), they must
+    agree with it: on a migrated database, an empty one, and a script folder's newest file."""
+    assert head() == ScriptDirectory.from_config(migrate._config()).get_current_head()
+    empty = sa.create_engine(f"sqlite:///{tmp_path / 'empty.db'}")
+    for engine in (db.engine, empty):
+        with engine.connect() as connection:
+            expected = MigrationContext.configure(connection).get_current_revision()
+        assert migrate.current(engine) == expected
+    assert migrate.current(db.engine) == head()
+    assert migrate.current(empty) is None
+    empty.dispose()
+
+
+@pytest.mark.subprocess
+def test_starting_on_a_current_database_does_not_import_alembic(tmp_path: Path) -> None:
+    """A seventh of every command's start was importing Alembic only to ask the revision."""
+    url = sqlite_copy(worker_template(), tmp_path / "m.db")
+    probe = (
+        "import sys\n"
+        "import mailer.app\n"
+        "from mailer.db import Database\n"
+        f"Database({url!r}).ensure_schema()\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'alembic', 'mako'}))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert done.stdout.strip().splitlines()[-1] == "[]", done.stdout + done.stderr
 
 
 def test_embedded_database_is_created_by_any_command(cli: Cli, tmp_path: Path) -> None:
