@@ -16,6 +16,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from email.utils import parseaddr
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from mailer.campaigns import source
@@ -29,11 +30,13 @@ from mailer.core.preflight_message import bounce_mx_check, from_check
 from mailer.core.spf_check import spf_check
 from mailer.db import Database
 from mailer.dns.psl import organisational_domain
-from mailer.dns.resolver import Resolver
 from mailer.errors import ConfigError, DnsError
 from mailer.render.compose import Composer
 from mailer.render.outgoing import MessageBuilder
 from mailer.smtp.dkim import DkimSigner
+
+if TYPE_CHECKING:
+    from mailer.dns.resolver import Resolver
 
 
 class _Asker:
@@ -140,6 +143,9 @@ class Preflight:
         from_domain = domain_of(sender)
         from_org = organisational_domain(from_domain)
         preflight = settings.preflight
+        # dnspython is imported by the preflight alone: most commands never ask the DNS
+        from mailer.dns.resolver import Resolver
+
         ask = _Asker(
             Resolver(preflight.nameservers, timeout=preflight.timeout),
             test_zone=bool(preflight.nameservers),
