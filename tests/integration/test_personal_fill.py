@@ -46,11 +46,15 @@ def templates(draw: st.DrawFn) -> str:
     return text + "".join(draw(st.lists(PIECES, max_size=5)))
 
 
-@given(
+# a finished body with holes, the values of its fields, and whether it is the HTML part
+BODIES = given(
     templates(),
     st.fixed_dictionaries({f: VALUES for f in ["name", "greeting", "unsubscribe_url"]}),
     st.booleans(),
 )
+
+
+@BODIES
 def test_fill_gives_the_bytes_of_the_long_way(
     finished: str, values: dict[str, str], html: bool
 ) -> None:
@@ -65,11 +69,7 @@ def test_fill_gives_the_bytes_of_the_long_way(
         assert long_way is None or "\r" in finished
 
 
-@given(
-    templates(),
-    st.fixed_dictionaries({f: VALUES for f in ["name", "greeting", "unsubscribe_url"]}),
-    st.booleans(),
-)
+@BODIES
 def test_render_puts_each_value_in_its_holes_escaped_in_html_only(
     finished: str, values: dict[str, str], html: bool
 ) -> None:
