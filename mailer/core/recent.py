@@ -28,6 +28,11 @@ class Recent(Generic[K, V]):
                 self._values.move_to_end(key)
             return value
 
+    def take(self, key: K) -> V | None:
+        """The value, removed: lent to one caller at a time (who may ``put`` it back)."""
+        with self._lock:
+            return self._values.pop(key, None)
+
     def put(self, key: K, value: V) -> None:
         with self._lock:
             self._values[key] = value

@@ -15,9 +15,7 @@ text not kept (another host wrote it, or it is older) is parsed as before.
 
 from __future__ import annotations
 
-import threading
 import tomllib
-from collections import OrderedDict
 from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
@@ -74,27 +72,8 @@ def _read(text: str) -> dict[str, Any] | None:
         return None
 
 
-class _Trees:
-    """The tomlkit trees of the last few texts written, each lent to one save at a time."""
-
-    def __init__(self, size: int) -> None:
-        self._size = size
-        self._trees: OrderedDict[str, tomlkit.TOMLDocument] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def take(self, text: str) -> tomlkit.TOMLDocument:
-        with self._lock:
-            tree = self._trees.pop(text, None)
-        return tree if tree is not None else tomlkit.parse(text)
-
-    def keep(self, text: str, tree: tomlkit.TOMLDocument) -> None:
-        with self._lock:
-            self._trees[text] = tree
-            while len(self._trees) > self._size:
-                self._trees.popitem(last=False)
-
-
-_TREES = _Trees(8)
+# The tomlkit trees of the last few texts written, each lent to one save at a time (``take``).
+_TREES: Recent[str, tomlkit.TOMLDocument] = Recent(8)
 
 
 # The last few texts written, by what they were written from: an issue whose items refer to the
@@ -108,13 +87,15 @@ def _edited(original_text: str, wanted: Mapping[str, Any]) -> str | None:
         if _gives(original_text, wanted):
             return original_text
         parsed = _TREES.take(original_text)
+        if parsed is None:
+            parsed = tomlkit.parse(original_text)
         _update(parsed, wanted)
         text = tomlkit.dumps(parsed)
     except (TOMLKitError, TypeError, ValueError, KeyError):
         return None
     if not _gives(text, wanted):
         return None
-    _TREES.keep(text, parsed)
+    _TREES.put(text, parsed)
     return text
 
 

@@ -73,9 +73,8 @@ class Service:
 
         with ThreadPoolExecutor(1) as thread:
             result = thread.submit(run).result(timeout=PATIENCE)
-        failure = "".join(traceback.format_exception(result.exception)) if result.exc_info else ""
-        if isinstance(result.exception, SystemExit):
-            failure = ""
+        crashed = result.exception is not None and not isinstance(result.exception, SystemExit)
+        failure = "".join(traceback.format_exception(result.exception)) if crashed else ""
         return subprocess.CompletedProcess(
             ["mailer", *command], result.exit_code, result.stdout, result.stderr + failure
         )

@@ -12,3 +12,12 @@ def test_the_least_recently_used_goes_first() -> None:
     assert kept.get("a") == 1  # "a" is now the more recent
     kept.put("c", 3)
     assert (kept.get("a"), kept.get("b"), kept.get("c")) == (1, None, 3)
+
+
+def test_a_taken_value_is_lent_until_put_back() -> None:
+    kept: Recent[str, list[int]] = Recent(2)
+    kept.put("a", [1])
+    assert kept.take("a") == [1]
+    assert kept.take("a") is None  # nobody else gets it meanwhile
+    kept.put("a", [1, 2])
+    assert kept.get("a") == [1, 2]
