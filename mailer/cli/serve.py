@@ -1,9 +1,9 @@
-"""``mailer serve`` (everything in one process) and ``mailer scheduler`` (the scheduler alone).
+"""``mailer serve``: everything in one process (``mailer scheduler`` runs the scheduler alone).
 
 ``serve`` runs the web app (health and metrics until the web issue fills it), the scheduler
 (leading, or waiting as a standby on PostgreSQL), a dispatch worker, the bounce receiver when
-``bounces.listen`` is set and the bounce mailbox when ``bounce_mailbox.protocol`` is. Both
-import the issue folders under ``paths.campaigns`` first (the scheduler again at every poll).
+``bounces.listen`` is set and the bounce mailbox when ``bounce_mailbox.protocol`` is. It
+imports the issue folders under ``paths.campaigns`` first (the scheduler again at every poll).
 SIGTERM or Ctrl-C: messages in flight finish, leases are let go, then it exits.
 """
 
@@ -19,12 +19,10 @@ import uvicorn
 
 from mailer.app import App
 from mailer.bounces.mailbox import fetch_bounces, mailbox_from
-from mailer.campaigns.folders import import_all
-from mailer.campaigns.series_files import load_series, series_files
 from mailer.cli import logs
 from mailer.cli.bounces import split_listen
 from mailer.cli.root import mailer, state, stop_on_signals
-from mailer.core.series import Series
+from mailer.cli.scheduler import import_folders, load_all_series
 from mailer.scheduler.service import SchedulerService
 from mailer.smtp.inbound import start_inbound
 from mailer.web.app import create_app
@@ -38,21 +36,6 @@ class _EmbeddedServer(uvicorn.Server):
     @contextlib.contextmanager
     def capture_signals(self) -> Iterator[None]:
         yield
-
-
-def load_all_series(app: App) -> list[Series]:
-    return [load_series(path) for path in series_files(app.settings.paths.campaigns)]
-
-
-def import_folders(app: App) -> None:
-    """Import the issue folders under ``paths.campaigns`` (new text only) before serving; the
-    scheduler imports them again at every poll."""
-    done, refused = import_all(app.database, app.settings.paths.campaigns, now=app.clock())
-    for imported in done:
-        if imported.changed:
-            log.info("issue folder imported", extra={"detail": imported.describe()})
-    for folder, error in refused:
-        log.warning("issue folder not imported", extra={"folder": str(folder), "error": str(error)})
 
 
 async def _web(app: App, listen: str, stop: asyncio.Event) -> None:
@@ -137,25 +120,3 @@ async def run_service(
     log.info("mailer serving", extra={"web": web, "series": [s.name for s in series]})
     await asyncio.gather(*parts)
     log.info("mailer stopped")
-
-
-@mailer.command()
-@click.pass_context
-def scheduler(ctx: click.Context) -> None:
-    """Run the scheduler alone (on PostgreSQL a second one waits as a hot standby)."""
-    app = state(ctx).app()
-    logs.configure(key=app.settings.secrets.key)
-    series = load_all_series(app)
-    import_folders(app)
-    if not series:
-        log.info(
-            "no *.series.toml yet; scheduling one-off sends only",
-            extra={"campaigns": app.settings.paths.campaigns},
-        )
-
-    async def main() -> None:
-        stop = stop_on_signals()
-        await SchedulerService(app, series).run(stop)
-
-    with app:
-        asyncio.run(main())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import importlib
 import subprocess
 import sys
@@ -21,21 +22,34 @@ def test_every_command_is_listed_and_every_listed_one_exists() -> None:
         assert mailer.get_command(context, name) is not None, name
 
 
-@pytest.mark.subprocess
-def test_dev_smtp_and_a_subcommands_help_load_neither_the_app_nor_the_web() -> None:
-    """`mailer dev-smtp` started in 1.9 s: it loaded the whole CLI, the app and the web app."""
+def loaded(commands: list[list[str]], modules: tuple[str, ...]) -> list[str]:
+    """Which of ``modules`` a fresh process has loaded after asking for each command's help."""
     probe = (
         "import sys\n"
         "from mailer.cli import mailer\n"
-        "for args in (['dev-smtp', '--help'], ['users', '--help']):\n"
+        f"for args in {commands!r}:\n"
         "    try:\n"
         "        mailer.main(args, prog_name='mailer', standalone_mode=False)\n"
         "    except SystemExit:\n"
         "        pass\n"
-        "print(sorted(m for m in ('mailer.app', 'mailer.web.app', 'fastapi', 'premailer')"
-        " if m in sys.modules))\n"
+        f"print(sorted(m for m in {modules!r} if m in sys.modules))\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=True
     )
-    assert done.stdout.strip().splitlines()[-1] == "[]", done.stdout
+    return list(ast.literal_eval(done.stdout.strip().splitlines()[-1]))
+
+
+@pytest.mark.subprocess
+def test_dev_smtp_and_a_subcommands_help_load_neither_the_app_nor_the_web() -> None:
+    """`mailer dev-smtp` started in 1.9 s: it loaded the whole CLI, the app and the web app."""
+    modules = ("mailer.app", "mailer.web.app", "fastapi", "premailer")
+    assert loaded([["dev-smtp", "--help"], ["users", "--help"]], modules) == []
+
+
+@pytest.mark.subprocess
+def test_the_scheduler_and_the_worker_do_not_load_the_web() -> None:
+    """`mailer scheduler` lived with `serve` and loaded the web app and uvicorn: 1.1 s of CPU
+    more at every start."""
+    modules = ("mailer.web.app", "fastapi", "uvicorn")
+    assert loaded([["scheduler", "--help"], ["worker", "--help"]], modules) == []
