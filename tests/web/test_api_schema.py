@@ -11,18 +11,19 @@ A request `make fuzz` finds failing becomes a test case of its own beside that s
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
-import schemathesis
 from hypothesis import HealthCheck, given, settings
-from schemathesis.checks import not_a_server_error
-from schemathesis.generation.case import Case
 
 from mailer.web.app import create_app
 from tests.conftest import examples
 from tests.databases import sqlite_copy, worker_template
 from tests.web.test_api_auth import token_for
 from tests.web.test_staff_support import add_people, make_app
+
+if TYPE_CHECKING:
+    from schemathesis.generation.case import Case
 
 EXAMPLES = 20
 SHARDS = 4
@@ -31,6 +32,9 @@ SHARDS = 4
 @pytest.mark.fuzz
 @pytest.mark.parametrize("shard", range(SHARDS))
 def test_no_generated_request_gets_a_server_error(shard: int, tmp_path: Path) -> None:
+    import schemathesis  # here, not at collection: every xdist worker collects this module
+    from schemathesis.checks import not_a_server_error
+
     app = make_app(
         sqlite_copy(worker_template(), tmp_path / "mailer.db"),
         tmp_path,
