@@ -11,14 +11,18 @@ QUICK := not chaos and not browser and not subprocess and not postgres and not s
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "mailer needs Python >= 3.11; set PYTHON=python3.11")'
-	$(PYTHON) -m venv $(VENV)
+	$(PYTHON) -m venv --without-pip $(VENV)
 
 # Exact versions from requirements.lock (hashes checked); pyproject.toml keeps the ranges.
 # uv (itself taken from the lock, hash checked) installs them in seconds where pip takes a minute.
 # Their bytecode is compiled once, by `make bytecode` ($(COMPILED)), beside the type check.
 $(STAMP): $(BIN)/python pyproject.toml requirements.lock
 	@awk '/^uv==/{keep=1} keep && !/^uv==/ && !/^ /{keep=0} keep' requirements.lock > $(VENV)/uv.lock.txt
-	$(BIN)/python -m pip install --quiet --require-hashes -r $(VENV)/uv.lock.txt
+	@# uv into the venv by the system's pip (--python: pip >= 22.3) when it has one, else by
+	@# the venv's own (ensurepip: 4 s more)
+	@$(PYTHON) -m pip --python $(BIN)/python install --quiet --require-hashes \
+	  -r $(VENV)/uv.lock.txt 2>/dev/null || { $(BIN)/python -m ensurepip --upgrade >/dev/null && \
+	  $(BIN)/python -m pip install --quiet --require-hashes -r $(VENV)/uv.lock.txt; }
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --require-hashes -r requirements.lock
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
 	@touch $(STAMP)
