@@ -22,34 +22,45 @@ def test_every_command_is_listed_and_every_listed_one_exists() -> None:
         assert mailer.get_command(context, name) is not None, name
 
 
-def loaded(commands: list[list[str]], modules: tuple[str, ...]) -> list[str]:
-    """Which of ``modules`` a fresh process has loaded after asking for each command's help."""
+WATCHED = ("mailer.app", "mailer.web.app", "fastapi", "uvicorn", "premailer")
+STEPS = {
+    "light": [["dev-smtp", "--help"], ["users", "--help"]],
+    "background": [["scheduler", "--help"], ["worker", "--help"]],
+}
+
+
+@pytest.fixture(scope="module")
+def loaded() -> dict[str, list[str]]:
+    """Which of ``WATCHED`` one fresh process has loaded after each step of ``STEPS`` (each
+    step asks for its commands' help, after the steps before it)."""
     probe = (
         "import sys\n"
         "from mailer.cli import mailer\n"
-        f"for args in {commands!r}:\n"
-        "    try:\n"
-        "        mailer.main(args, prog_name='mailer', standalone_mode=False)\n"
-        "    except SystemExit:\n"
-        "        pass\n"
-        f"print(sorted(m for m in {modules!r} if m in sys.modules))\n"
+        f"for step, commands in {STEPS!r}.items():\n"
+        "    for args in commands:\n"
+        "        try:\n"
+        "            mailer.main(args, prog_name='mailer', standalone_mode=False)\n"
+        "        except SystemExit:\n"
+        "            pass\n"
+        f"    print('loaded', step, sorted(m for m in {WATCHED!r} if m in sys.modules))\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=True
     )
-    return list(ast.literal_eval(done.stdout.strip().splitlines()[-1]))
+    lines = [line for line in done.stdout.splitlines() if line.startswith("loaded ")]
+    return {step: ast.literal_eval(found) for _, step, found in (x.split(" ", 2) for x in lines)}
 
 
 @pytest.mark.subprocess
-def test_dev_smtp_and_a_subcommands_help_load_neither_the_app_nor_the_web() -> None:
+def test_dev_smtp_and_a_subcommands_help_load_neither_the_app_nor_the_web(
+    loaded: dict[str, list[str]],
+) -> None:
     """`mailer dev-smtp` started in 1.9 s: it loaded the whole CLI, the app and the web app."""
-    modules = ("mailer.app", "mailer.web.app", "fastapi", "premailer")
-    assert loaded([["dev-smtp", "--help"], ["users", "--help"]], modules) == []
+    assert loaded["light"] == []
 
 
 @pytest.mark.subprocess
-def test_the_scheduler_and_the_worker_do_not_load_the_web() -> None:
+def test_the_scheduler_and_the_worker_do_not_load_the_web(loaded: dict[str, list[str]]) -> None:
     """`mailer scheduler` lived with `serve` and loaded the web app and uvicorn: 1.1 s of CPU
     more at every start."""
-    modules = ("mailer.web.app", "fastapi", "uvicorn")
-    assert loaded([["scheduler", "--help"], ["worker", "--help"]], modules) == []
+    assert loaded["background"] == ["mailer.app"]
