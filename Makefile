@@ -101,8 +101,10 @@ browser:
 # Lint, types and bytecode run side by side first: mypy keeps one core busy for about 17 s on a
 # new clone, and the others fit beside it (each prints its own lines when it ends).
 WORKERS := $(shell n=$$(nproc 2>/dev/null || sysctl -n hw.ncpu 2>/dev/null || echo 2); echo $$((n + 1)))
+# GNU make 4 keeps each side-by-side phase's lines together; macOS' make 3.81 has no such option.
+SYNC := $(if $(filter 3.%,$(MAKE_VERSION)),,--output-sync=target)
 test: browser $(STAMP)
-	@$(MAKE) --no-print-directory -j 3 --output-sync=target lint types bytecode
+	@$(MAKE) --no-print-directory -j 3 $(SYNC) lint types bytecode
 	PYTHONDONTWRITEBYTECODE= $(BIN)/pytest -q -n $(WORKERS) --dist loadfile --no-loadscope-reorder
 
 bytecode: $(COMPILED)
@@ -110,7 +112,7 @@ bytecode: $(COMPILED)
 
 # The edit loop: lint, types and the in-process tests (no subprocess, browser or PostgreSQL).
 check: $(STAMP)
-	@$(MAKE) --no-print-directory -j 2 --output-sync=target lint types
+	@$(MAKE) --no-print-directory -j 2 $(SYNC) lint types
 	PYTHONDONTWRITEBYTECODE= $(BIN)/pytest -q -n auto --dist loadfile --no-loadscope-reorder -m "$(QUICK)"
 
 # The pictures in docs/screenshots/: the browser tests, painting each page they check.
