@@ -15,7 +15,6 @@ $(BIN)/python:
 
 # Exact versions from requirements.lock (hashes checked); pyproject.toml keeps the ranges.
 # uv (itself taken from the lock, hash checked) installs them in seconds where pip takes a minute.
-# Their bytecode is compiled once, by `make bytecode` ($(COMPILED)), beside the type check.
 $(STAMP): $(BIN)/python pyproject.toml requirements.lock
 	@awk '/^uv==/{keep=1} keep && !/^uv==/ && !/^ /{keep=0} keep' requirements.lock > $(VENV)/uv.lock.txt
 	@# uv into the venv by the system's pip (--python: pip >= 22.3) when it has one, else by
@@ -27,10 +26,11 @@ $(STAMP): $(BIN)/python pyproject.toml requirements.lock
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
 	@touch $(STAMP)
 
-# Bytecode for the installed packages, once per install: where PYTHONDONTWRITEBYTECODE is set
-# (as on our CI machines) every process would otherwise compile each module it imports
-# (`import mailer.app`: 2.1 s -> 0.7 s). Left out: packages no test or command imports (pip,
-# setuptools, graphql) and mypy's sources (it runs compiled): a quarter of the files.
+# Bytecode for the installed packages, once per install (`make bytecode`, beside the type check):
+# where PYTHONDONTWRITEBYTECODE is set (as on our CI machines) every process would otherwise
+# compile each module it imports (`import mailer.app`: 2.1 s -> 0.7 s). Left out: packages no
+# test or command imports (pip, setuptools, graphql) and mypy's sources (it runs compiled): a
+# quarter of the files.
 COMPILED := $(VENV)/.compiled
 SITE = $$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_path("purelib"))')
 $(COMPILED): $(STAMP)
@@ -93,7 +93,7 @@ browser:
 
 # Everything, on every core and one more; PostgreSQL too when MAILER_TEST_POSTGRES_URL is set
 # (.ci/run).
-# The project's own bytecode first: the tests start many `mailer` processes (see $(STAMP)).
+# The project's own bytecode first: the tests start many `mailer` processes (see $(COMPILED)).
 # pytest keeps its rewritten test modules in __pycache__ only where bytecode may be written: each
 # worker otherwise rewrites them all again (about 10 s a worker).
 # One worker more than cores: a test waiting on a socket, a process or chromium leaves its core
