@@ -12,7 +12,7 @@ from mailer.app import App
 from mailer.campaigns import lifecycle, source
 from mailer.core.message import MessageHeaders, build_message
 from mailer.db import Database
-from mailer.smtp.dkim import DkimSigner
+from mailer.smtp.dkim import DkimSigner, create_key_file
 from tests.conftest import REPO, Cli, sendable_text, settings_for
 from tests.scripted_smtp import ScriptedSmtp
 
@@ -135,3 +135,18 @@ def test_the_apps_clock_dates_each_message_and_its_signature(
     signer = app.dkim_signer()
     assert signer is not None
     assert verify(raw, signer)
+
+
+def test_a_replaced_key_file_is_read_again(key_file: Path, tmp_path: Path) -> None:
+    """Parsed keys are kept by their file's bytes: a key put in the file's place is the one
+    the next load signs with (preflight reads the file at every run)."""
+    first = DkimSigner.from_file("example.org", "news2026", key_file)
+    assert DkimSigner.from_file("example.org", "news2026", key_file).public_record() == (
+        first.public_record()
+    )
+    other = tmp_path / "other.pem"
+    create_key_file(other)
+    key_file.write_bytes(other.read_bytes())
+    again = DkimSigner.from_file("example.org", "news2026", key_file)
+    assert again.public_record() != first.public_record()
+    assert again.public_numbers() == DkimSigner.from_file("x.org", "s", other).public_numbers()

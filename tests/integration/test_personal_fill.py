@@ -20,6 +20,7 @@ from mailer.config import load_settings
 from mailer.core.message import eight_bit_body
 from mailer.core.subscribers import Recipient
 from mailer.core.times import epoch_seconds
+from mailer.render.compose import Composer
 from mailer.render.outgoing import Letter, Masthead, MessageBuilder, Stream
 from mailer.render.personal import PersonalTemplate, Placeholders
 from mailer.smtp.dkim import _relaxed_body as relaxed_body
@@ -161,9 +162,13 @@ def _builder(signed: bool) -> MessageBuilder:
     return _app(signed).message_builder
 
 
+@functools.cache
+def _composer() -> Composer:
+    return _app(False).composer(source.load_valid(SAMPLE))
+
+
 def _letter(name: str) -> Letter:
-    app = _app(False)
-    composer = app.composer(source.load_valid(SAMPLE))
+    composer = _composer()
     person = Recipient(3, "m@example.org", name, "GE", "ka", frozenset(), "nonce")
     variant = composer.variant(composer.variant_key(person))
     values = composer.personal_values(variant, person, 3)
