@@ -42,12 +42,16 @@ def _staging_root() -> Path:
     return root
 
 
+def _expired(folder: Path) -> bool:
+    return folder.stat().st_mtime < time.time() - STAGED_SECONDS
+
+
 def stage_upload(upload: UploadFile) -> tuple[str, Path]:
     """Keeps an upload for the Import step after its dry run: a private folder named by an
     unguessable token. Returns the token and the file's path; older stages are removed."""
     root = _staging_root()
     for old in root.iterdir():
-        if old.stat().st_mtime < time.time() - STAGED_SECONDS:
+        if _expired(old):
             shutil.rmtree(old, ignore_errors=True)
     token = secrets.token_urlsafe(18)
     folder = root / token
@@ -64,7 +68,12 @@ def staged_file(token: str) -> Path | None:
     if not STAGED_TOKEN.fullmatch(token):
         return None
     folder = _staging_root() / token
-    files = sorted(folder.iterdir()) if folder.is_dir() else []
+    if not folder.is_dir():
+        return None
+    if _expired(folder):
+        shutil.rmtree(folder, ignore_errors=True)
+        return None
+    files = sorted(folder.iterdir())
     return files[0] if files else None
 
 

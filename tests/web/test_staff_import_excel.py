@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import asyncio
 import codecs
+import os
 import re
+import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -16,6 +19,7 @@ from mailer.importer.reader import delimiter_of, suggest_encoding
 from mailer.subscriptions import people
 from mailer.web.staff.imports import row_sentence
 from mailer.web.staff.site import Site
+from mailer.web.uploads import STAGED_SECONDS
 from tests.web.test_staff_support import add_staff, make_app, signed_in, text_of
 
 EXCEL = (
@@ -111,3 +115,32 @@ def test_row_problems_read_as_sentences() -> None:
     assert row_sentence(t, "", "not valid JSON: Expecting value at column 1") == (
         "Not valid JSON: Expecting value at column 1."
     )
+
+
+def test_a_checked_file_older_than_an_hour_is_no_longer_imported(app: App) -> None:
+    """A check keeps the file for an hour (``STAGED_SECONDS``); after that its Import button
+    says so and stores nothing, even when no later check has cleared the folder yet."""
+    data = EXCEL.encode("cp1251")
+
+    async def scenario() -> None:
+        async with signed_in(app) as (http, csrf):
+            form = {"csrf": csrf, "list": "members", "status": "active", "encoding": "cp1251"}
+            upload = {"file": ("excel.csv", data, "text/csv")}
+            checked = await http.post(
+                "/staff/subscribers/import", data={**form, "dry_run": "yes"}, files=upload
+            )
+            assert checked.status_code == 200
+            token = STAGED.search(checked.text)
+            assert token is not None
+            folder = Path(tempfile.gettempdir()) / "mailer-staged-imports" / token.group(1)
+            then = time.time() - STAGED_SECONDS - 60
+            for path in (*folder.iterdir(), folder):
+                os.utime(path, (then, then))
+            late = await http.post(
+                "/staff/subscribers/import", data={**form, "staged": token.group(1)}
+            )
+            assert late.status_code == 400
+            assert "no longer kept" in text_of(late.text, "import-error")
+
+    asyncio.run(scenario())
+    assert people.count(app.database, status=None) == 0
