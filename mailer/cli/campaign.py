@@ -131,7 +131,12 @@ def audience_command(ctx: click.Context, reference: str, as_json: bool) -> None:
 
 @campaign.command("send")
 @click.argument("reference", metavar=METAVAR)
-@click.option("--wait", is_flag=True, help="Send in this process until done, then print status.")
+@click.option(
+    "--wait",
+    is_flag=True,
+    help="Send in this process until it has nothing left to claim, then print status "
+    "(rows a running worker holds may still be sending: see `campaign status`).",
+)
 @click.option(
     "--force",
     is_flag=True,
