@@ -23,7 +23,20 @@ from mailer.errors import ImportFileError
 SNIFF_BYTES = 64 * 1024
 # The encodings a person chooses among (the staff form, the API): what Excel and LibreOffice write.
 ENCODINGS = ("utf-8", "cp1251", "utf-16", "iso-8859-5")
-COLUMN_ALIASES = {"e-mail": "email", "email address": "email", "mail": "email"}
+# Header names a spreadsheet may have for our fields (matched without case), in English and in
+# Russian, the staff's other language: "Имя" fills name, not an attribute of that name.
+COLUMN_ALIASES = {
+    "e-mail": "email",
+    "email address": "email",
+    "mail": "email",
+    "эл. почта": "email",
+    "электронная почта": "email",
+    "имя": "name",
+    "фио": "name",
+    "страна": "country",
+    "язык": "language",
+    "интересы": "interests",
+}
 # Columns an export writes that an import reads back without turning them into attributes.
 RESERVED_COLUMNS = frozenset({"status", "created_at", "updated_at", "lists", "bounce_score"})
 # A line is one object of flat fields (interests a list, attributes an object): 2 levels. Deeper

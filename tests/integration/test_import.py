@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 from mailer.db import Database
+from mailer.subscriptions import people
 from tests.conftest import EXAMPLE_CSV, Cli, table_count
 
 
@@ -159,11 +160,26 @@ def test_a_dry_run_shows_where_each_column_goes_and_the_first_rows_as_stored(
     lines = result.stdout.splitlines()
     assert "read as cp1251" in lines
     assert "  column 'E-mail' → field email" in lines
+    assert "  column 'Имя' → field name" in lines
     assert "  column 'country' → field country" in lines
     assert "  column 'Отдел' → attribute Отдел" in lines
-    assert "  row 2: ana@example.org |  | GE |  | " in lines
+    assert "  row 2: ana@example.org | Ана | GE |  | " in lines
     assert any(line.startswith("  row 3: not stored (email: ") for line in lines)
     assert table_count(db, "subscriber") == 0
+
+
+def test_a_russian_header_fills_our_fields(cli: Cli, db: Database, tmp_path: Path) -> None:
+    source = write(
+        tmp_path / "люди.csv",
+        "Электронная почта;ФИО;Страна;Язык;Интересы;Отдел\n"
+        "aibek@example.org;Айбек Осмонов;KG;ru;research;пресс\n",
+    )
+    report = imported(cli, str(source), "--list", "members")
+    assert report["created"] == 1
+    person = people.show(db, "aibek@example.org")
+    assert (person["name"], person["country"], person["language"]) == ("Айбек Осмонов", "KG", "ru")
+    assert person["interests"] == ["research"]
+    assert person["attributes"] == {"Отдел": "пресс"}
 
 
 def test_erased_address_is_never_resubscribed(cli: Cli, tmp_path: Path) -> None:
