@@ -165,7 +165,7 @@ def _previewed(
         if len(report.preview) < rows:
             report.preview.append(_preview(record))
             if keyed and record.fields is not None:
-                seen.update(dict.fromkeys(record.fields))
+                seen.update(dict.fromkeys(record.keys or record.fields))
                 report.mapping = [map_column(key) for key in seen]
         yield record
 

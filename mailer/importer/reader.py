@@ -54,6 +54,7 @@ class Record:
     line: int
     fields: dict[str, object] | None
     error: tuple[str, str] | None = None  # (field, message) when the record itself is unreadable
+    keys: tuple[str, ...] = ()  # JSON Lines: the line's own keys, as written (for the mapping)
 
 
 ColumnKind = Literal["field", "attribute", "ignored"]
@@ -70,15 +71,22 @@ class ColumnMapping:
     target: str
 
 
+def field_name(column: str) -> str:
+    """The name a header column or JSON key is read as: a field of ours (or a column of our
+    export) in lower case, through ``COLUMN_ALIASES``; any other name as written, trimmed."""
+    name = COLUMN_ALIASES.get(column.strip().lower(), column.strip())
+    return name.lower() if name.lower() in (*KNOWN_FIELDS, *RESERVED_COLUMNS) else name
+
+
 def map_column(column: str) -> ColumnMapping:
     """The mapping of a header name (or JSON key) as the reader and validation apply it."""
-    name = COLUMN_ALIASES.get(column.strip().lower(), column.strip())
-    if name.lower() in KNOWN_FIELDS:
-        return ColumnMapping(column, "field", name.lower())
+    name = field_name(column)
+    if name in KNOWN_FIELDS:
+        return ColumnMapping(column, "field", name)
     if name == "attributes":  # JSON Lines: an object of attributes, each kept by its own name
         return ColumnMapping(column, "attribute", "*")
-    if name.lower() in RESERVED_COLUMNS or not name:
-        return ColumnMapping(column, "ignored", name.lower())
+    if name in RESERVED_COLUMNS or not name:
+        return ColumnMapping(column, "ignored", name)
     return ColumnMapping(column, "attribute", name)
 
 
@@ -217,9 +225,7 @@ def _csv_source(path: Path, text: io.TextIOWrapper, encoding: str) -> ImportSour
     except (csv.Error, StopIteration) as exc:
         text.close()
         raise _refuse(path, f"cannot read the header line: {exc}") from None
-    columns = [COLUMN_ALIASES.get(name.strip().lower(), name.strip()) for name in header]
-    known = {"email", "name", "country", "language", "interests", *RESERVED_COLUMNS}
-    columns = [name.lower() if name.lower() in known else name for name in columns]
+    columns = [field_name(name) for name in header]
     seen: set[str] = set()
     for name in columns:
         if name and name in seen:
@@ -304,7 +310,23 @@ def _jsonl_records(text: IO[str]) -> Iterator[Record]:
             if _deeper_than(value, MAX_JSON_DEPTH):
                 yield Record(number, None, ("", TOO_DEEP))
                 continue
-            yield Record(number, {k: v for k, v in value.items() if k not in RESERVED_COLUMNS})
+            yield _json_record(number, value)
+
+
+def _json_record(number: int, value: dict[str, object]) -> Record:
+    """A line's keys read as a header's columns are (``field_name``): two that fill one
+    field make the line an error naming both."""
+    fields: dict[str, object] = {}
+    written: dict[str, str] = {}
+    for key, item in value.items():
+        name = field_name(key)
+        if name in written:
+            both = f"keys {written[name]!r} and {key!r} both fill {name!r}"
+            return Record(number, None, (name, both), keys=tuple(value))
+        written[name] = key
+        if name not in RESERVED_COLUMNS:
+            fields[name] = item
+    return Record(number, fields, keys=tuple(value))
 
 
 def _deeper_than(value: object, limit: int) -> bool:

@@ -182,6 +182,30 @@ def test_a_russian_header_fills_our_fields(cli: Cli, db: Database, tmp_path: Pat
     assert person["attributes"] == {"Отдел": "пресс"}
 
 
+def test_json_lines_keys_are_read_as_a_header_is(cli: Cli, db: Database, tmp_path: Path) -> None:
+    """A key fills the field the dry run's mapping says it does: case and the header names
+    (E-mail, Имя …) count, and a line with two keys for one field is refused, naming both."""
+    source = write(
+        tmp_path / "people.jsonl",
+        '{"E-mail": "ana@example.org", "Имя": "Ана", "Country": "GE", "Отдел": "пресс"}\n'
+        '{"email": "bo@example.org", "Mail": "bo2@example.org"}\n',
+    )
+    dry = cli("subscribers", "import", str(source), "--list", "members", "--dry-run")
+    assert dry.exit_code == 0, dry.output
+    lines = dry.stdout.splitlines()
+    assert "  column 'E-mail' → field email" in lines
+    assert "  column 'Имя' → field name" in lines
+    assert "  row 2, email: keys 'email' and 'Mail' both fill 'email'" in lines
+    report = imported(cli, str(source), "--list", "members")
+    assert report["created"] == 1
+    assert report["invalid"] == [
+        {"row": 2, "field": "email", "error": "keys 'email' and 'Mail' both fill 'email'"}
+    ]
+    person = people.show(db, "ana@example.org")
+    assert (person["name"], person["country"]) == ("Ана", "GE")
+    assert person["attributes"] == {"Отдел": "пресс"}
+
+
 def test_erased_address_is_never_resubscribed(cli: Cli, tmp_path: Path) -> None:
     source = write(tmp_path / "s.csv", "email,name\nana@example.org,Ana\nbob@example.org,Bob\n")
     imported(cli, str(source), "--list", "members")
