@@ -234,7 +234,9 @@ delivery = sa.Table(
     sa.Column("lease_until", sa.DateTime, nullable=True),
     sa.Column("message_id", sa.String(255), nullable=True),
     sa.Column("language", sa.String(35), nullable=True),
-    sa.Column("variant", sa.String(255), nullable=True),
+    # named by its language and every item id it shows: no length (migration 0017; SQLite
+    # keeps its VARCHAR(255), whose length it never enforces)
+    sa.Column("variant", sa.Text().with_variant(sa.String(255), "sqlite"), nullable=True),
     sa.Column("last_code", sa.Integer, nullable=True),
     sa.Column("last_text", sa.Text, nullable=True),
     sa.Column("created_at", sa.DateTime, nullable=False),

@@ -17,7 +17,7 @@ from mailer.campaigns import lifecycle, source
 from mailer.core.campaigns import Campaign
 from mailer.core.tokens import key_id_of
 from mailer.db import Database
-from tests.conftest import REPO, TEST_SECRET, Cli, sendable_text, settings_for
+from tests.conftest import REPO, TEST_SECRET, Cli, copy_sample, sendable_text, settings_for
 from tests.waiting import PATIENCE
 
 SAMPLE = REPO / "campaigns" / "2026-12-digest"
@@ -244,3 +244,33 @@ def sample_sent(
     relay = Scripted()
     asyncio.run(send_all(app, relay))
     return app, campaign, relay
+
+
+def test_a_reader_of_many_long_named_items_gets_the_issue(
+    cli: Cli, db: Database, db_url: str, tmp_path: Path
+) -> None:
+    """Item ids may be 80 characters long, and a variant is named by its language and every
+    item id it shows: the ledger keeps a name of any length (it was cut at 255 on PostgreSQL,
+    where the whole send then failed)."""
+    folder = copy_sample(SAMPLE, tmp_path / "campaigns" / "2026-12-digest")
+    text = (folder / "campaign.toml").read_text(encoding="utf-8")
+    longer = re.sub(
+        r'^id = "([a-z0-9-]+)"', lambda m: f'id = "{m[1]}-{"x" * 48}"', text, flags=re.M
+    )
+    (folder / "campaign.toml").write_text(longer, encoding="utf-8")
+    people = tmp_path / "people.csv"
+    people.write_text(
+        "email,name,country,language,interests\n"
+        "every@example.org,Every,GE,ka,fatherhood;violence prevention;research;policy advocacy\n"
+    )
+    assert cli("subscribers", "import", str(people), "--list", "members").exit_code == 0
+    app = app_for(db_url, 1)
+    campaign = source.load_valid(folder)
+    lifecycle.start(db, campaign, sendable_text(folder), now=app.clock())
+    relay = Scripted()
+    assert asyncio.run(send_all(app, relay)) == 1
+    with db.read() as conn:
+        variant = conn.exec_driver_sql("SELECT variant FROM delivery").scalar_one()
+    assert len(variant) > 255
+    assert variant.startswith("ka:webinar-engaging-boys-xxx")
+    assert f"+research-brief-men-srh-{'x' * 48}+" in variant
