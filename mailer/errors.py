@@ -122,6 +122,12 @@ class StorageError(MailerError):
     """The database failed or is unreachable; the message says which and why."""
 
 
+class DatabaseUnavailable(StorageError):
+    """The database could not be reached or was busy (a restart, a lost connection, a lock):
+    the same work may succeed when tried again. Any other ``StorageError`` (a value too long,
+    a constraint) fails the same way every time."""
+
+
 class SchemaOutOfDate(StorageError):
     """The database schema is behind the code; run ``mailer db upgrade``."""
 

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 
 from mailer.db import migrate
-from mailer.errors import SchemaOutOfDate, StorageError
+from mailer.errors import DatabaseUnavailable, SchemaOutOfDate, StorageError
 
 Connection = sa.Connection
 BUSY_TIMEOUT_MS = 30_000
@@ -90,6 +90,17 @@ def describe(exc: sa.exc.SQLAlchemyError) -> str:
     return text[0] if text else type(exc).__name__
 
 
+# What a restart, a dropped connection or a lock raises; anything else fails again if retried.
+_PASSING = (sa.exc.OperationalError, sa.exc.InterfaceError, sa.exc.TimeoutError)
+
+
+def storage_error(url: str, exc: sa.exc.SQLAlchemyError) -> StorageError:
+    """The error to raise for ``exc``: ``DatabaseUnavailable`` when trying again may help."""
+    passing = isinstance(exc, _PASSING) or getattr(exc, "connection_invalidated", False)
+    kind = DatabaseUnavailable if passing else StorageError
+    return kind(f"database {url}: {describe(exc)}")
+
+
 class Database:
     """Owns the engine; hands out transactions whose errors are ``mailer.errors``."""
 
@@ -112,7 +123,7 @@ class Database:
             with self.engine.execution_options(immediate=True).begin() as connection:
                 yield connection
         except sa.exc.SQLAlchemyError as exc:
-            raise StorageError(f"database {self.safe_url}: {describe(exc)}") from exc
+            raise storage_error(self.safe_url, exc) from exc
 
     @contextmanager
     def read(self) -> Iterator[sa.Connection]:
@@ -121,7 +132,7 @@ class Database:
             with self.engine.connect() as connection:
                 yield connection
         except sa.exc.SQLAlchemyError as exc:
-            raise StorageError(f"database {self.safe_url}: {describe(exc)}") from exc
+            raise storage_error(self.safe_url, exc) from exc
 
     def ping(self) -> None:
         """Raises ``StorageError`` unless the database answers a trivial query."""
@@ -132,14 +143,14 @@ class Database:
         try:
             return migrate.upgrade(self.engine)
         except sa.exc.SQLAlchemyError as exc:
-            raise StorageError(f"database {self.safe_url}: {describe(exc)}") from exc
+            raise storage_error(self.safe_url, exc) from exc
 
     def ensure_schema(self) -> None:
         """Apply migrations to the embedded database; elsewhere insist on ``mailer db upgrade``."""
         try:
             at = migrate.current(self.engine)
         except sa.exc.SQLAlchemyError as exc:
-            raise StorageError(f"database {self.safe_url}: {describe(exc)}") from exc
+            raise storage_error(self.safe_url, exc) from exc
         head = migrate.head()
         if at == head:
             return

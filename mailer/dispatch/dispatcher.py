@@ -32,7 +32,7 @@ from mailer.db import campaigns as stored_campaigns
 from mailer.db import subscribers as subscriber_queries
 from mailer.db.deliveries import Claimed
 from mailer.db.writer import Writer
-from mailer.errors import CampaignInvalid, MailerError, StorageError
+from mailer.errors import CampaignInvalid, DatabaseUnavailable, MailerError, StorageError
 from mailer.render.compose import Composer
 from mailer.render.outgoing import Built, Letter, Masthead, MessageBuilder, Stream
 from mailer.smtp.pool import RelayPool
@@ -366,14 +366,15 @@ async def retry_while_db_down(
 ) -> T:
     """``work`` in a thread (``run``: the ledger's writer, else the default pool), tried
     again while the database is unreachable (a restart); gives up when ``stop`` is set or
-    after ``patience`` seconds, raising the last error.
+    after ``patience`` seconds, raising the last error. Any other storage error (a value the
+    column refuses) is raised at once: it would fail the same way every time.
     """
     began, tries = time.monotonic(), 0  # patience is a duration, not a date
     while True:
         try:
             result: T = await run(work)
             return result
-        except StorageError as exc:
+        except DatabaseUnavailable as exc:
             waited = time.monotonic() - began
             if (stop is not None and stop.is_set()) or (patience is not None and waited > patience):
                 raise

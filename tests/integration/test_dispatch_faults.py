@@ -9,9 +9,15 @@ from collections import Counter
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import pytest
+import sqlalchemy as sa
+
 from mailer.app import App
 from mailer.campaigns import lifecycle, source
 from mailer.db import Database
+from mailer.dispatch.dispatcher import retry_while_db_down
+from mailer.errors import DatabaseUnavailable, StorageError
+from mailer.subscriptions.lists import add_list
 from tests.conftest import REPO, Cli, sendable_text, settings_for
 from tests.scripted_smtp import ScriptedSmtp
 from tests.waiting import PATIENCE
@@ -240,3 +246,33 @@ def test_a_message_that_cannot_be_composed_fails_its_rows_not_the_worker(
         "cannot compose the message" in text and "nmae" in text for _, text in found.values()
     )
     assert lifecycle.status(db, "2026-12-digest").state == "sent"  # nothing left open
+
+
+def test_a_write_the_database_refuses_is_not_tried_again_as_if_it_were_down(
+    db: Database,
+) -> None:
+    """Only an unreachable or busy database is waited out. A write it refuses (here a second
+    list of one name; before migration 0017, a variant name past 255 characters) fails at
+    once with its reason, not after a worker has logged "database unavailable" for minutes."""
+    add_list(db, "members", now=datetime(2026, 12, 1))
+    calls: list[int] = []
+    stop = asyncio.Event()
+
+    def same_name_again() -> None:
+        calls.append(1)
+        if len(calls) > 1:
+            stop.set()  # the old code tried again; let it give up at its second try
+        with db.write() as conn:
+            conn.execute(
+                sa.text("INSERT INTO list (name, description, created_at) VALUES (:n, '', :at)"),
+                {"n": "members", "at": datetime(2026, 12, 2)},
+            )
+
+    async def attempt() -> None:
+        await retry_while_db_down(same_name_again, stop, PATIENCE)
+
+    with pytest.raises(StorageError) as refused:
+        asyncio.run(attempt())
+    assert not isinstance(refused.value, DatabaseUnavailable)
+    assert "unique" in str(refused.value).lower()
+    assert len(calls) == 1
