@@ -113,6 +113,24 @@ def saved_names(segment: Segment) -> set[str]:
     return set()
 
 
+def with_value_renamed(segment: Segment, field: FieldName, old: str, new: str) -> Segment:
+    """``segment`` with each value ``old`` of ``field`` written as ``new`` (an interest renamed
+    or merged into another); equal to ``segment`` when it names no ``old``."""
+    match segment:
+        case Or(operands):
+            return Or(tuple(with_value_renamed(s, field, old, new) for s in operands))
+        case And(operands):
+            return And(tuple(with_value_renamed(s, field, old, new) for s in operands))
+        case Not(operand):
+            return Not(with_value_renamed(operand, field, old, new))
+        case Compare(named, op, value) if named == field and value == old:
+            return Compare(named, op, new)
+        case In(named, values, negated) if named == field and old in values:
+            kept = dict.fromkeys(new if value == old else value for value in values)
+            return In(named, tuple(kept), negated)
+    return segment
+
+
 def resolve(segment: Segment, saved: Mapping[str, Segment]) -> Segment:
     """``segment`` with every ``@name`` replaced by ``saved[name]`` (which refer to none).
     ``KeyError`` names a reference ``saved`` lacks."""

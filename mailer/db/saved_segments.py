@@ -61,6 +61,14 @@ def save(
     return True
 
 
+def set_expression(conn: sa.Connection, name: str, expression: str) -> None:
+    """Writes a new text for ``name`` that means the same people (a word it names was renamed):
+    who saved it, and when, stay."""
+    conn.execute(
+        sa.update(saved_segment).where(saved_segment.c.name == name).values(expression=expression)
+    )
+
+
 def delete(conn: sa.Connection, name: str) -> bool:
     """Deletes the saved segment ``name``; True when there was one."""
     return bool(conn.execute(sa.delete(saved_segment).where(saved_segment.c.name == name)).rowcount)

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from mailer.core.segment_parser import parse_segment
+from mailer.core.segments import render_segment, with_value_renamed
 from mailer.core.subscribers import check_text, normalise_interest
 from mailer.core.vocabulary import did_you_mean, title_in
-from mailer.db import Connection, Database
+from mailer.db import Connection, Database, saved_segments
 from mailer.db import interests as queries
 from mailer.db import lists as list_queries
 from mailer.db.interests import InterestWord as InterestWord  # what the faces show
@@ -99,6 +101,7 @@ def rename(database: Database, slug: str, new_slug: str) -> InterestWord:
         if new != old and queries.find_interest(conn, new) is not None:
             raise Conflict(f"interest {new!r} already exists; merge {old!r} into it instead")
         queries.update_interest(conn, word.id, name=new)
+        _follow_in_saved_segments(conn, old, new)
         return queries.get_interest(conn, new)
 
 
@@ -111,7 +114,18 @@ def merge(database: Database, slug: str, into: str) -> tuple[InterestWord, int]:
     with database.write() as conn:
         source, target = _existing(conn, source_slug), _existing(conn, target_slug)
         moved = queries.merge_interest(conn, source.id, target.id)
+        _follow_in_saved_segments(conn, source.slug, target.slug)
         return queries.get_interest(conn, target.slug), moved
+
+
+def _follow_in_saved_segments(conn: Connection, old: str, new: str) -> None:
+    """Saved segments name interests by slug: each one naming ``old`` names ``new`` instead,
+    so its @name keeps reaching the same people."""
+    for segment in saved_segments.all_saved(conn):
+        before = parse_segment(segment.expression)
+        after = with_value_renamed(before, "interest", old, new)
+        if after != before:
+            saved_segments.set_expression(conn, segment.name, render_segment(after))
 
 
 def title_list(

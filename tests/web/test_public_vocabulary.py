@@ -6,13 +6,14 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+from datetime import datetime
 from pathlib import Path
 
 from mailer.core.links import preferences_url
-from mailer.db import Database
+from mailer.db import Database, saved_segments
 from mailer.importer import import_file
 from mailer.importer.apply import ImportOptions
-from mailer.subscriptions import interests, people
+from mailer.subscriptions import audience, interests, people
 from tests.conftest import TEST_SECRET, Cli, link_nonce
 from tests.web.conftest import BASE, Clock, body, public_site
 
@@ -162,3 +163,35 @@ def test_list_titles_from_the_command_line(cli: Cli) -> None:
     assert cli("lists", "title", "nothing", "ka", "x").exit_code == 2
     [listed] = [json.loads(line) for line in cli("lists", "list", "--json").stdout.splitlines()]
     assert listed["titles"] == {"ka": {"title": "ბიულეტენი", "description": "ყოველ თვე"}}
+
+
+def test_saved_segments_follow_a_renamed_or_merged_interest(
+    public_db: Database, tmp_path: Path
+) -> None:
+    """A saved segment names interests by slug: renaming or merging one rewrites the segments
+    that name it, so @carers still reaches the same people (it reached nobody before)."""
+    import_rows(
+        public_db, tmp_path, "ana@example.org,Ana,fatherhod\nbo@example.org,Bo,fatherhood\n"
+    )
+    now = datetime(2026, 12, 1, 9, 0)
+    audience.save_segment(
+        public_db,
+        "carers",
+        "interest in (youth, fatherhod) or interest = fatherhod",
+        "",
+        by="x",
+        now=now,
+    )
+    audience.save_segment(public_db, "young", "interest = youth", "", by="x", now=now)
+    assert people.count(public_db, segment="@carers") == 1
+
+    interests.rename(public_db, "fatherhod", "fatherhood-typo")
+    assert people.count(public_db, segment="@carers") == 1
+    interests.merge(public_db, "fatherhood-typo", "fatherhood")
+    assert people.count(public_db, segment="@carers") == 2
+    with public_db.read() as conn:
+        texts = {saved.name: saved.expression for saved in saved_segments.all_saved(conn)}
+    assert texts == {
+        "carers": "interest in (youth, fatherhood) or interest = fatherhood",
+        "young": "interest = youth",
+    }
