@@ -189,6 +189,9 @@ def test_create_save_stale_history_diff_restore(app: App) -> None:
             assert diff.status_code == 200
             assert "Second" in diff.text
             assert "Summary" in diff.text
+            unchosen = await http.get("/staff/approaches/mentors-skopje/diff?a=x&b=2")
+            assert unchosen.status_code == 400
+            assert "A: choose a revision." in unchosen.text  # a sentence, as on an issue's
             back = await http.post(
                 "/staff/approaches/mentors-skopje/restore",
                 data={"csrf": csrf, "number": "1", "base": "2"},

@@ -4,19 +4,16 @@ an old revision as a new one."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
 
 from mailer import approaches
-from mailer.core.word_diff import marked
 from mailer.errors import MailerError
-from mailer.web.staff.issue_history import _number, field_label
 from mailer.web.staff.issues import status_of
 from mailer.web.staff.library import LIBRARY
+from mailer.web.staff.revision_pages import revision_number, shown_changes
 from mailer.web.staff.session import PostedForm, Session, SignedIn
-from mailer.web.staff.site import Site, SiteDep
+from mailer.web.staff.site import Site, SiteDep, sentence
 
 router = APIRouter()
 
@@ -54,24 +51,13 @@ def diff(slug: str, request: Request, session: SignedIn, site: SiteDep) -> Respo
     names = site.words(request)["issue_fields"]
     database = site.app.database
     try:
-        a = _number(request.query_params.get("a"), "a")
-        b = _number(request.query_params.get("b"), "b")
+        a = revision_number(request.query_params.get("a"), "a")
+        b = revision_number(request.query_params.get("b"), "b")
         changes = approaches.approach_diff(database, slug, a, b)
         listed = {r.number: r for r in approaches.approach_revisions(database, slug)}
     except MailerError as exc:
-        return history_page(site, request, session, slug, status=status_of(exc), error=str(exc))
-    shown: list[dict[str, Any]] = []
-    for change in changes:
-        before, after = marked(change.before, change.after)
-        label = field_label(change, names)
-        shown.append(
-            {
-                "label": label,
-                "language": change.language,
-                "kind": change.kind,
-                "before": before,
-                "after": after,
-            }
+        return history_page(
+            site, request, session, slug, status=status_of(exc), error=sentence(exc)
         )
     return site.page(
         "approach_diff.html.j2",
@@ -79,7 +65,7 @@ def diff(slug: str, request: Request, session: SignedIn, site: SiteDep) -> Respo
         slug=slug,
         a=listed[a],
         b=listed[b],
-        changes=shown,
+        changes=shown_changes(changes, names),
         revisions=sorted(listed.values(), key=lambda r: r.number, reverse=True),
         current=max(listed),
     )
@@ -88,8 +74,8 @@ def diff(slug: str, request: Request, session: SignedIn, site: SiteDep) -> Respo
 @router.post(f"{LIBRARY}/{{slug}}/restore")
 def restore(slug: str, request: Request, form: PostedForm, site: SiteDep) -> Response:
     try:
-        number = _number(form.text("number"), "number")
-        base = _number(form.text("base"), "base")
+        number = revision_number(form.text("number"), "number")
+        base = revision_number(form.text("base"), "base")
         approaches.restore_approach(
             site.app.database,
             slug,
@@ -100,6 +86,6 @@ def restore(slug: str, request: Request, form: PostedForm, site: SiteDep) -> Res
         )
     except MailerError as exc:
         return history_page(
-            site, request, form.session, slug, status=status_of(exc), error=str(exc)
+            site, request, form.session, slug, status=status_of(exc), error=sentence(exc)
         )
     return RedirectResponse(f"{LIBRARY}/{slug}/history?done=restored", status_code=303)

@@ -4,50 +4,17 @@ an old revision as a new one (history is never rewritten)."""
 
 from __future__ import annotations
 
-import re
-from typing import Any
-
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
 
 from mailer import issues
-from mailer.core.issue_diff import Change
-from mailer.core.text import is_ascii_digits
-from mailer.core.word_diff import marked
-from mailer.errors import InvalidValue, MailerError
+from mailer.errors import MailerError
 from mailer.web.staff.issues import ISSUES, issue_url, status_of
+from mailer.web.staff.revision_pages import revision_number, shown_changes
 from mailer.web.staff.session import PostedForm, Session, SignedIn
 from mailer.web.staff.site import Site, SiteDep, sentence
 
 router = APIRouter()
-_ITEM = re.compile(r"items\[(\d+)\](?: \(([^)]*)\))?\.?(.*)")
-
-
-def field_label(change: Change, names: dict[str, str]) -> str:
-    """``content.ka.subject`` as "Subject", ``items[1] (clubs).content.ru.title`` as
-    "Item 2 (clubs): Title": the field in the words of the page (the language is shown
-    beside it)."""
-    shown = change.field
-    if shown == "items (order)":
-        return names["items_order"]
-    item = _ITEM.fullmatch(shown)
-    prefix = ""
-    if item:
-        number, ident, shown = int(item[1]) + 1, item[2], item[3]
-        prefix = names["item"].format(number=number) + (f" ({ident})" if ident else "")
-        if not shown:
-            return prefix
-        prefix += ": "
-    if change.language and shown.startswith("content."):
-        shown = shown.split(".", 2)[2] if shown.count(".") >= 2 else ""
-    label = names.get(shown, shown) if shown else names["text"]
-    return prefix + label
-
-
-def _number(text: str | None, name: str) -> int:
-    if text is None or not is_ascii_digits(text) or len(text) > 9:
-        raise InvalidValue(name, "choose a revision")
-    return int(text)
 
 
 def history_page(
@@ -84,25 +51,13 @@ def diff(slug: str, request: Request, session: SignedIn, site: SiteDep) -> Respo
     desk = site.app.issue_desk()
     names = site.words(request)["issue_fields"]
     try:
-        a = _number(request.query_params.get("a"), "a")
-        b = _number(request.query_params.get("b"), "b")
+        a = revision_number(request.query_params.get("a"), "a")
+        b = revision_number(request.query_params.get("b"), "b")
         changes = issues.diff(desk, slug, a, b)
         listed = {r.number: r for r in issues.revisions(desk, slug)}
     except MailerError as exc:
         return history_page(
             site, request, session, slug, status=status_of(exc), error=sentence(exc)
-        )
-    shown: list[dict[str, Any]] = []
-    for change in changes:
-        before, after = marked(change.before, change.after)
-        shown.append(
-            {
-                "label": field_label(change, names),
-                "language": change.language,
-                "kind": change.kind,
-                "before": before,
-                "after": after,
-            }
         )
     return site.page(
         "issue_diff.html.j2",
@@ -110,7 +65,7 @@ def diff(slug: str, request: Request, session: SignedIn, site: SiteDep) -> Respo
         slug=slug,
         a=listed[a],
         b=listed[b],
-        changes=shown,
+        changes=shown_changes(changes, names),
         revisions=sorted(listed.values(), key=lambda r: r.number, reverse=True),
         current=max(listed),
     )
@@ -119,8 +74,8 @@ def diff(slug: str, request: Request, session: SignedIn, site: SiteDep) -> Respo
 @router.post(f"{ISSUES}/{{slug}}/restore")
 def restore(slug: str, request: Request, form: PostedForm, site: SiteDep) -> Response:
     try:
-        number = _number(form.text("number"), "number")
-        base = _number(form.text("base"), "base")
+        number = revision_number(form.text("number"), "number")
+        base = revision_number(form.text("base"), "base")
         saved = issues.restore(
             site.app.issue_desk(),
             slug,
