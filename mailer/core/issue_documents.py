@@ -128,3 +128,23 @@ def _by_language(raw: Any) -> dict[str, Mapping[str, Any]]:
 def _filled(entry: Mapping[str, Any], key: str) -> bool:
     value = entry.get(key)
     return isinstance(value, str) and bool(value.strip())
+
+
+# Lists whose order means nothing: a form's pick list sends them in its own order.
+UNORDERED = frozenset({"countries", "interests", "lists"})
+
+
+def as_stored(new: Any, old: Any, key: str = "") -> Any:
+    """``new``, where what differs from ``old`` at the same place only as a form would say it
+    is ``old``'s: a text whose only change is the whitespace around it (a form's fields trim
+    it, and a file's multi-line text ends with a line break), or a list of ``UNORDERED`` in
+    another order (a pick list). A first save of an untouched page then changes nothing."""
+    if isinstance(new, str) and isinstance(old, str):
+        return old if new.strip() == old.strip() else new
+    if isinstance(new, Mapping) and isinstance(old, Mapping):
+        return {k: as_stored(value, old.get(k), k) for k, value in new.items()}
+    if isinstance(new, list) and isinstance(old, list):
+        if key in UNORDERED and sorted(map(str, new)) == sorted(map(str, old)):
+            return old
+        return [as_stored(v, old[i] if i < len(old) else None) for i, v in enumerate(new)]
+    return new

@@ -11,13 +11,14 @@ from datetime import datetime
 from typing import Any
 
 from mailer.core.issue_diff import Change, diff_documents
+from mailer.core.issue_documents import as_stored
 from mailer.core.issue_workflow import Actor
-from mailer.errors import StaleRevision
+from mailer.errors import NotFound, StaleRevision
 from mailer.issues.desk import Desk, IssueView, Saved
 from mailer.issues.drafts import Choices, choices
 from mailer.issues.library import ApproachUpdate, updates
 from mailer.issues.review import submit_for_review
-from mailer.issues.store import checked_document, get_issue, save
+from mailer.issues.store import checked_document, get_issue, revision, save
 from mailer.render.templates import TemplateSet
 
 
@@ -59,7 +60,13 @@ def save_draft(
     message: str | None = None,
 ) -> Saved | Conflicting:
     """``save``, or ``Conflicting`` when ``base_revision`` is no longer current (nothing is
-    stored; the person saves over theirs by saving again with ``current`` as the base)."""
+    stored; the person saves over theirs by saving again with ``current`` as the base). What
+    differs from the base revision only as a form says it (``as_stored``) keeps the base's."""
+    try:
+        base = revision(desk, slug, base_revision).document
+    except NotFound:
+        base = {}
+    document = as_stored(document, base)
     try:
         return save(
             desk, slug, document, base_revision=base_revision, by=by, now=now, message=message

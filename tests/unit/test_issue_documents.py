@@ -12,7 +12,7 @@ import pytest
 
 from mailer.campaigns import source
 from mailer.core.issue_diff import diff_documents
-from mailer.core.issue_documents import missing_by_language, to_document
+from mailer.core.issue_documents import as_stored, missing_by_language, to_document
 from mailer.core.issue_workflow import issue_state, may
 from mailer.core.toml_text import to_toml
 from mailer.errors import InvalidValue
@@ -140,3 +140,22 @@ def test_roles_are_ranked_and_state_follows_the_approved_hash() -> None:
     assert issue_state("draft", "scheduled", "h0", "h1") == "draft"  # saved since
     assert issue_state("draft", "sending", "h0", "h1") == "sending"
     assert issue_state("draft", None, None, "h1", file_approval="h1") == "approved"
+
+
+def test_as_stored_keeps_what_a_form_only_says_differently() -> None:
+    old = {
+        "languages": ["ru", "en"],
+        "content": {"en": {"intro": "Dear colleagues.\n", "subject": "December"}},
+        "items": [{"id": "a", "interests": ["youth", "research"], "countries": ["GE", "KG"]}],
+    }
+    new = {
+        "languages": ["en", "ru"],  # an order that means something: the new one stays
+        "content": {"en": {"intro": "Dear colleagues.", "subject": "January"}},
+        "items": [{"id": "a", "interests": ["research", "youth"], "countries": ["KG"]}],
+    }
+    assert as_stored(new, old) == {
+        "languages": ["en", "ru"],
+        "content": {"en": {"intro": "Dear colleagues.\n", "subject": "January"}},
+        "items": [{"id": "a", "interests": ["youth", "research"], "countries": ["KG"]}],
+    }
+    assert as_stored(new, {}) == new
