@@ -9,12 +9,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from mailer.approaches.store import ApproachSaved, get_approach, save_approach
+from mailer.approaches.store import (
+    ApproachSaved,
+    approach_revision,
+    get_approach,
+    save_approach,
+)
 from mailer.core.issue_diff import Change, diff_documents
-from mailer.core.issue_documents import to_document
+from mailer.core.issue_documents import as_stored, to_document
 from mailer.core.issue_workflow import Actor
 from mailer.db import Database
-from mailer.errors import StaleRevision
+from mailer.errors import NotFound, StaleRevision
 
 
 @dataclass(frozen=True)
@@ -42,7 +47,13 @@ def save_or_conflict(
 ) -> ApproachSaved | ApproachConflict:
     """``save_approach``, or an ``ApproachConflict`` when ``base_revision`` is no longer
     current (nothing is stored; saving again with ``current`` as the base keeps the
-    person's text over theirs)."""
+    person's text over theirs). What differs from the base revision only as a form says it
+    (``as_stored``: the whitespace around a text) keeps the base's."""
+    try:
+        base = approach_revision(database, slug, base_revision).document
+    except NotFound:
+        base = {}
+    document = as_stored(document, base)
     try:
         return save_approach(
             database, slug, document, base_revision=base_revision, by=by, now=now, message=message

@@ -15,6 +15,7 @@ import pytest
 
 from mailer import approaches, issues
 from mailer.app import App
+from mailer.approaches.editing import ApproachConflict, save_or_conflict
 from mailer.core.issue_documents import to_document
 from mailer.errors import Conflict, StaleRevision
 from tests.integration.issue_support import (
@@ -269,3 +270,30 @@ def test_an_event_from_the_library_is_an_event_item_with_its_times(app: App, clo
     assert item.timing.event is not None
     assert item.timing.event.timezone == "Europe/Belgrade"
     assert 'starts_at = "2027-01-20T14:00"' in found.text
+
+
+def test_the_editors_unchanged_save_of_a_file_born_approach_makes_no_revision(
+    app: App, clock: Clock, tmp_path: Path
+) -> None:
+    """A file's multi-line summary ends with a line break, which the editor's fields trim: a
+    save of the untouched page keeps the text and stores no revision."""
+    folder = tmp_path / "library"
+    folder.mkdir()
+    text = (LIBRARY / f"{CLUBS}.toml").read_text(encoding="utf-8")
+    multi = text.replace('summary = "', 'summary = """\n', 1).replace('."\n', '.\n"""\n', 1)
+    (folder / "mentors.toml").write_text(multi, encoding="utf-8")
+    approaches.import_approaches(app.database, folder, now=clock.now)
+    stored = approaches.get_approach(app.database, "mentors").document
+    summary = stored["content"]["en"]["summary"]
+    assert summary.endswith(".\n")
+    as_sent = copy.deepcopy(dict(stored))
+    as_sent["content"]["en"]["summary"] = summary.strip()
+    saved = save_or_conflict(
+        app.database, "mentors", as_sent, base_revision=1, by=EDITOR, now=clock.tick()
+    )
+    assert not isinstance(saved, ApproachConflict)
+    assert (saved.revision, saved.changed) == (1, False)
+    assert (
+        approaches.get_approach(app.database, "mentors").document["content"]["en"]["summary"]
+        == summary
+    )
