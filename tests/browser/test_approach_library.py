@@ -14,7 +14,7 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
-from mailer import issues
+from mailer import approaches, issues
 from mailer.app import App
 from mailer.campaigns import lifecycle
 from mailer.config import load_settings
@@ -261,3 +261,64 @@ def waiting(live: Service) -> int:
 
 def sent_with_it(live: Service) -> int:
     return _count(live, delivery.c.variant.like(f"%{SLUG}%"), delivery.c.state == "sent")
+
+
+AUTOSAVED = "peer-visits-osh"
+
+
+def test_the_approach_editor_saves_by_itself_and_stops_at_a_colleagues_save(
+    live: Service, browser: Browser
+) -> None:
+    """Three seconds after typing stops the page saves; when a colleague saved in between,
+    it saves nothing, says who did, and Save shows both texts."""
+    document = {
+        "kind": "approach",
+        "state": "draft",
+        "languages": ["en"],
+        "content": {"en": {"title": "Peer visits in Osh", "summary": "Youth workers visit."}},
+    }
+    with App(load_settings(live.config, environ={})).start(migrate=False) as app:
+        approaches.create_approach(
+            app.database, AUTOSAVED, document, by=Actor(STAFF[0], "admin"), now=app.clock()
+        )
+    context = browser.new_context(viewport=SIZES["laptop"], locale="en-GB")
+    page = context.new_page()
+    page.set_default_timeout(PATIENCE * 1000)
+    page.clock.install()  # the autosave's timer is moved on, not waited for
+    page.goto(f"{live.base_url}/staff/approaches/{AUTOSAVED}")
+    page.get_by_label("Email address").fill(STAFF[0])
+    page.get_by_label("Password").fill(STAFF[1])
+    page.locator("#login-submit").click()
+    expect(page.locator("#approach-editor")).to_have_attribute("data-ready", "yes")
+
+    page.locator("#a-en-summary").fill("Youth workers from two countries visit each other.")
+    expect(page.locator("#save-status")).to_have_text("Unsaved changes")
+    page.clock.fast_forward(3000)
+    expect(page.locator("#save-status")).to_contain_text("Saved")
+    with App(load_settings(live.config, environ={})).start(migrate=False) as app:
+        view = approaches.get_approach(app.database, AUTOSAVED)
+        assert view.revision == 2
+        assert view.document["content"]["en"]["summary"].startswith("Youth workers from two")
+        theirs = {**view.document, "organisation": "Youth centre, Osh"}
+        approaches.save_approach(
+            app.database,
+            AUTOSAVED,
+            theirs,
+            base_revision=2,
+            by=Actor(SECOND[0], "approver"),
+            now=app.clock(),
+        )
+
+    page.locator("#a-en-summary").fill("Mine, typed while a colleague saved.")
+    page.clock.fast_forward(3000)
+    expect(page.locator("#save-status")).to_contain_text(f"Not saved: {SECOND[0]} saved revision 3")
+    with App(load_settings(live.config, environ={})).start(migrate=False) as app:
+        view = approaches.get_approach(app.database, AUTOSAVED)
+        assert view.revision == 3  # theirs stands; nothing of mine overwrote it
+        assert view.document["organisation"] == "Youth centre, Osh"
+    shots(page, live, "staff-library-autosave-stopped")
+    page.locator("#save").click()
+    expect(page.locator("#conflict")).to_be_visible()
+    expect(page.locator("#a-en-summary")).to_have_value("Mine, typed while a colleague saved.")
+    shots(page, live, "staff-library-autosave-conflict", centre=page.locator("#conflict"))
+    context.close()

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from markupsafe import escape
 
 from mailer import approaches
@@ -30,7 +30,7 @@ from mailer.web.staff.editor_preview import frame_policy
 from mailer.web.staff.library import LIBRARY
 from mailer.web.staff.library_translations import translation_states
 from mailer.web.staff.session import PostedForm, Session, SignedIn
-from mailer.web.staff.site import Site, SiteDep
+from mailer.web.staff.site import Site, SiteDep, sentence
 
 NEW = f"{LIBRARY}/new"
 ONE = f"{LIBRARY}/{{slug}}"
@@ -166,6 +166,8 @@ def save(slug: str, request: Request, posted: PostedForm, *, site: SiteDep) -> R
         view = approaches.get_approach(site.app.database, slug)
     except NotFound as exc:
         return site.error(request, 404, str(exc))
+    script = request.headers.get("x-editor") == "save"  # the page's autosave: JSON back
+    now = site.app.clock()
     try:
         done = save_or_conflict(
             site.app.database,
@@ -173,14 +175,21 @@ def save(slug: str, request: Request, posted: PostedForm, *, site: SiteDep) -> R
             form.document,
             base_revision=base,
             by=posted.session.account.actor,
-            now=site.app.clock(),
+            now=now,
             message=form.message or None,
         )
     except MailerError as exc:
         status = 403 if isinstance(exc, NotAllowed) else 400
+        if script:
+            return JSONResponse({"error": sentence(exc)}, status_code=status)
         return _again(site, posted.session, form, status=status, error=str(exc), view=view)
     if isinstance(done, ApproachConflict):
+        if script:
+            answer = {"current": done.current, "author": done.author}
+            return JSONResponse(answer, status_code=412)
         return _again(site, posted.session, form, status=409, view=view, conflict=done)
+    if script:
+        return JSONResponse({"revision": done.revision, "saved_at": f"{now:%H:%M}"})
     return RedirectResponse(f"{LIBRARY}/{slug}?saved={done.revision}", status_code=303)
 
 

@@ -1,7 +1,7 @@
-// The approach editor (templates/staff/approach_editor.html.j2) and the issue editor's
-// "Add from library" drawer (_library_drawer.html.j2). Plain JavaScript; both pages work
-// without it (every language shown, the kind's fields shown for the saved kind, the preview
-// on its button, the drawer unfiltered).
+// The approach editor (templates/staff/approach_editor.html.j2: tabs, the card preview, image
+// upload, autosave) and the issue editor's "Add from library" drawer (_library_drawer.html.j2).
+// Plain JavaScript; both pages work without it (every language shown, the kind's fields shown
+// for the saved kind, the preview on its button, the drawer unfiltered, Save to save).
 "use strict";
 
 (function () {
@@ -116,6 +116,99 @@
         note.textContent = "✗";
       }
       file.value = "";
+    });
+
+    // autosave of a stored approach, three seconds after typing stops, one request at a
+    // time; a colleague's save in between stops it (Save then shows both texts side by side)
+    const strings = document.getElementById("approach-strings");
+    if (strings) autosave(form, JSON.parse(strings.textContent));
+    form.dataset.ready = "yes";
+  }
+
+  function autosave(form, words) {
+    const AUTOSAVE_MS = 3000;
+    const base = form.elements.base_revision;
+    const status = document.getElementById("save-status");
+    const say = (template, values) =>
+      template.replace(/\{(\w+)\}/g, (_, name) => (name in values ? String(values[name]) : ""));
+    let edits = 0;
+    let savedEdits = 0;
+    let saving = false;
+    let again = false;
+    let stopped = false;
+    let leaving = false;
+    let timer = null;
+    const dirty = () => edits !== savedEdits;
+    const show = (text, kind) => {
+      status.textContent = text;
+      status.className = kind;
+    };
+    function fields() {
+      const data = new URLSearchParams();
+      for (const [name, value] of new FormData(form)) {
+        if (typeof value !== "string" || name.startsWith("preview_")) continue;
+        data.append(name, value);
+      }
+      return data;
+    }
+    async function save() {
+      clearTimeout(timer);
+      if (stopped) return;
+      if (saving) {
+        again = true;
+        return;
+      }
+      saving = true;
+      const sent = edits;
+      show(words.saving, "");
+      try {
+        const response = await fetch(form.getAttribute("action"), {
+          method: "POST",
+          credentials: "same-origin",
+          headers: { "X-Editor": "save", "Content-Type": "application/x-www-form-urlencoded" },
+          body: fields(),
+        });
+        const answer = await response.json().catch(() => ({}));
+        if (response.status === 412) {
+          stopped = true;
+          show(say(words.conflict, { author: answer.author, n: answer.current }), "bad");
+        } else if (response.ok) {
+          base.value = String(answer.revision);
+          savedEdits = sent;
+          if (dirty()) show(words.unsaved, "unsaved");
+          else show(`${words.saved} ${answer.saved_at}`, "saved");
+        } else {
+          show(say(words.save_failed, { why: answer.error || response.status }), "bad");
+        }
+      } catch (_) {
+        show(words.offline, "bad");
+      } finally {
+        saving = false;
+        if (again && !stopped) {
+          again = false;
+          save();
+        }
+      }
+    }
+    const changed = (event) => {
+      const name = event.target.name || "";
+      if (!name || name.startsWith("preview_") || event.target.type === "file") return;
+      edits += 1;
+      if (stopped) return;
+      show(words.unsaved, "unsaved");
+      clearTimeout(timer);
+      timer = setTimeout(save, AUTOSAVE_MS);
+    };
+    form.addEventListener("input", changed); // selects, boxes and radios send it too
+    form.addEventListener("submit", (event) => {
+      // the preview posts the form into its frame: the page stays
+      if (!event.submitter || event.submitter.id !== "preview-button") leaving = true;
+    });
+    window.addEventListener("beforeunload", (event) => {
+      if (dirty() && !leaving) {
+        event.preventDefault();
+        event.returnValue = words.leave;
+      }
     });
   }
 

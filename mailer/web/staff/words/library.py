@@ -86,6 +86,11 @@ TABLES: dict[str, dict[str, str]] = {
         "phone": S_("Phone"),
         "show_preview": S_("Show the preview"),
         "conflict_title": S_("Someone saved this approach while you were editing"),
+        "conflict_js": S_(
+            "Not saved: {author} saved revision {n} while you were editing. Your text is still "
+            "in the form: press Save to see yours and theirs side by side."
+        ),
+        "offline": S_("Not saved: the server cannot be reached. Your text is still in the form."),
         "conflict_text": S_(
             "{author} saved revision {n} at {when}. Nothing of yours was saved. Your text is "
             "kept below: save it over theirs, or take theirs."
