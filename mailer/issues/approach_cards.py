@@ -5,6 +5,7 @@ Nothing is stored; the approach may be a draft, or the editor's unsaved form."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -16,6 +17,7 @@ from mailer.errors import InvalidValue
 from mailer.issues.desk import Desk
 
 PREVIEW_SLUG = "approach-preview"
+ITEM_KEY = re.compile(r"^items\[0\](?: \([^)]*\))?\.?")
 
 
 def card_document(slug: str, language: str, subject: str, intro: str) -> dict[str, Any]:
@@ -51,7 +53,9 @@ def card_preview(
     errors = found.errors
     if found.campaign is None or errors:
         first = errors[0] if errors else None
-        raise InvalidValue(first.key if first else "document", first.message if first else "")
+        # the approach's own field: "link", not the one-item newsletter's "items[0] (slug).link"
+        key = ITEM_KEY.sub("", first.key) if first else "document"
+        raise InvalidValue(key or "document", first.message if first else "")
     composer = desk.make_composer(found.campaign)
     compiled = composer.variant(composer.full_variant(language))
     return compiled.render(composer.personal_values(compiled, PREVIEW_RECIPIENT)).html

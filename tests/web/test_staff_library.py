@@ -234,6 +234,20 @@ def test_the_card_preview_is_the_newsletter_template_with_the_typed_text(app: Ap
                 data={"csrf": csrf, "preview_lang": "ka"},
             )
             assert 'id="no-preview"' in empty.text
+            linkless = await http.post(
+                f"/staff/approaches/{KAKHETI}/preview",
+                data={
+                    "csrf": csrf,
+                    "kind": "approach",
+                    "languages": "en",
+                    "content.en.title": "A title",
+                    "content.en.summary": "A summary.",
+                    "preview_lang": "en",
+                },
+            )
+            # the approach's own field, not the key of the newsletter made to show it
+            assert "link: is missing" in linkless.text
+            assert "items[0]" not in linkless.text
 
     asyncio.run(scenario())
 
