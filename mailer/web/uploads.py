@@ -43,7 +43,11 @@ def _staging_root() -> Path:
 
 
 def _expired(folder: Path) -> bool:
-    return folder.stat().st_mtime < time.time() - STAGED_SECONDS
+    """Older than ``STAGED_SECONDS``, or gone already (another request's clean-up)."""
+    try:
+        return folder.stat().st_mtime < time.time() - STAGED_SECONDS
+    except FileNotFoundError:
+        return True
 
 
 def stage_upload(upload: UploadFile) -> tuple[str, Path]:
@@ -68,12 +72,13 @@ def staged_file(token: str) -> Path | None:
     if not STAGED_TOKEN.fullmatch(token):
         return None
     folder = _staging_root() / token
-    if not folder.is_dir():
-        return None
-    if _expired(folder):
+    if not folder.is_dir() or _expired(folder):
         shutil.rmtree(folder, ignore_errors=True)
         return None
-    files = sorted(folder.iterdir())
+    try:
+        files = sorted(folder.iterdir())
+    except FileNotFoundError:
+        return None
     return files[0] if files else None
 
 
