@@ -165,6 +165,8 @@ def test_create_save_stale_history_diff_restore(app: App) -> None:
             again = await http.post("/staff/approaches/new", data=form)
             assert again.status_code == 400
             assert "Mentors in Skopje" in again.text
+            refused = text_of(again.text, "approach-error")
+            assert refused == "Approach 'mentors-skopje' exists already."  # a sentence
             page = await http.get("/staff/approaches/mentors-skopje")
             assert 'id="tab-ru"' in page.text
             assert "Наставники в Скопье" in page.text

@@ -107,7 +107,7 @@ def create(request: Request, posted: PostedForm, *, site: SiteDep) -> Response:
         )
     except MailerError as exc:
         status = 403 if isinstance(exc, NotAllowed) else 400
-        return _again(site, posted.session, form, status=status, error=str(exc))
+        return _again(site, posted.session, form, status=status, error=sentence(exc))
     return RedirectResponse(f"{LIBRARY}/{form.slug}?saved=1", status_code=303)
 
 
@@ -182,7 +182,7 @@ def save(slug: str, request: Request, posted: PostedForm, *, site: SiteDep) -> R
         status = 403 if isinstance(exc, NotAllowed) else 400
         if script:
             return JSONResponse({"error": sentence(exc)}, status_code=status)
-        return _again(site, posted.session, form, status=status, error=str(exc), view=view)
+        return _again(site, posted.session, form, status=status, error=sentence(exc), view=view)
     if isinstance(done, ApproachConflict):
         if script:
             answer = {"current": done.current, "author": done.author}
