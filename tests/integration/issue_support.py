@@ -42,9 +42,10 @@ def inline_sample() -> dict[str, Any]:
 
 
 @functools.cache
-def sample_interests() -> list[str]:
-    """Every interest the sample issue's items name (its files do not change during a run)."""
-    return sorted({i for item in source.load_valid(SAMPLE).items for i in item.interests})
+def sample_interests() -> tuple[str, ...]:
+    """Every interest the sample issue's items name (its files do not change during a run);
+    a tuple, since every caller shares the one value."""
+    return tuple(sorted({i for item in source.load_valid(SAMPLE).items for i in item.interests}))
 
 
 class Clock:
